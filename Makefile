@@ -1,0 +1,50 @@
+# CEJ Loire — developer commands. `make run` and `make test` need nothing but python3.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# Development defaults; any of them can be overridden from the environment.
+DEV_ENV := DEBUG=$${DEBUG:-true}
+TEST_ENV := SECRET_KEY=$${SECRET_KEY:-tests-only-not-a-secret}
+
+.PHONY: install run test lint format bench lock clean
+
+install: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	touch $(STAMP)
+
+run: install
+	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEV_ENV) $(BIN)/python manage.py load_demo
+	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install
+	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: install
+	$(TEST_ENV) $(BIN)/python -m benchmarks
+
+# Re-pin every dependency after editing pyproject.toml.
+lock:
+	rm -rf /tmp/cej-lock-venv && $(PYTHON) -m venv /tmp/cej-lock-venv
+	/tmp/cej-lock-venv/bin/pip install --quiet --upgrade pip
+	/tmp/cej-lock-venv/bin/pip install --quiet '.[dev]'
+	{ echo '# Exact versions installed by `make install` (pip install -r requirements.lock).'; \
+	  echo '# Regenerate with `make lock` after changing pyproject.toml.'; \
+	  /tmp/cej-lock-venv/bin/pip freeze --exclude cej-loire; } > requirements.lock
+
+clean:
+	rm -rf $(VENV) db.sqlite3 var/ staticfiles/

@@ -1,0 +1,151 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from cej.admin_utils import eur_column
+from cej.models import (
+    Amendment,
+    AnnexConvention,
+    Contract,
+    ContractParty,
+    Document,
+    Signature,
+    Territory,
+)
+from fiches.models import Fiche, Objective
+
+
+@admin.register(Territory)
+class TerritoryAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["name", "code"]
+    filter_horizontal = ["staff"]
+
+
+class ContractPartyInline(admin.TabularInline):
+    model = ContractParty
+    extra = 0
+    autocomplete_fields = ["partner"]
+
+
+class AnnexConventionInline(admin.StackedInline):
+    model = AnnexConvention
+    extra = 0
+
+
+class ObjectiveInline(admin.TabularInline):
+    model = Objective
+    extra = 0
+    fields = ["number", "title"]
+    show_change_link = True
+
+
+class FicheOverviewInline(admin.TabularInline):
+    """The contract's fiches at a glance; they are edited under their objective or on their
+    own page, where the objective choice is limited to this contract."""
+
+    model = Fiche
+    fk_name = "contract"
+    extra = 0
+    fields = ["number", "title", "objective", "status"]
+    readonly_fields = fields
+    show_change_link = True
+    can_delete = False
+    verbose_name_plural = _("fiches actions (lecture seule ici)")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("objective")
+
+
+@admin.register(Contract)
+class ContractAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "territory",
+        "period",
+        "status",
+        "signed_on",
+        eur_column("annual_envelope", _("enveloppe annuelle")),
+    ]
+    list_filter = ["status", "territory"]
+    search_fields = ["title", "slug", "territory__name"]
+    list_select_related = ["territory"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["predecessor"]
+    date_hierarchy = "signed_on"
+    inlines = [ContractPartyInline, AnnexConventionInline, ObjectiveInline, FicheOverviewInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "territory", "predecessor"]}),
+        (_("Période et montant"), {"fields": ["start_year", "end_year", "annual_envelope"]}),
+        (_("Signature"), {"fields": ["status", "signed_on", "signing_place"]}),
+    ]
+
+    @admin.display(description=_("période"), ordering="start_year")
+    def period(self, obj):
+        return obj.period_label
+
+
+@admin.register(ContractParty)
+class ContractPartyAdmin(admin.ModelAdmin):
+    list_display = ["partner", "contract", "order"]
+    list_filter = ["partner", "contract__territory"]
+    search_fields = ["partner__name", "contract__title"]
+    list_select_related = ["partner", "contract"]
+
+
+@admin.register(Signature)
+class SignatureAdmin(admin.ModelAdmin):
+    list_display = ["signatory", "partner", "contract", "signed_on", "place", "recorded_by"]
+    list_filter = ["signed_on", "signatory__partner"]
+    search_fields = ["signatory__last_name", "contract__title", "place"]
+    list_select_related = ["signatory__partner", "contract", "recorded_by"]
+    autocomplete_fields = ["contract"]
+    readonly_fields = ["recorded_by", "recorded_at"]
+
+    @admin.display(description=_("partenaire"), ordering="signatory__partner__name")
+    def partner(self, obj):
+        return obj.signatory.partner
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(AnnexConvention)
+class AnnexConventionAdmin(admin.ModelAdmin):
+    list_display = ["title", "contract", "start_year", "end_year", "signed_on"]
+    list_filter = ["start_year", "contract__territory"]
+    search_fields = ["title", "purpose", "contract__title"]
+    list_select_related = ["contract"]
+    autocomplete_fields = ["contract"]
+
+
+@admin.register(Amendment)
+class AmendmentAdmin(admin.ModelAdmin):
+    list_display = ["number", "title", "contract", "annex_convention", "new_end_year", "signed_on"]
+    list_filter = ["signed_on", "contract__territory"]
+    search_fields = ["title", "summary", "contract__title"]
+    list_select_related = ["contract", "annex_convention"]
+    autocomplete_fields = ["contract"]
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    """Documents are recorded with their hash by the application; the admin lists them and
+    never lets their bytes or hash be edited."""
+
+    list_display = ["title", "kind", "contract", "created_at", "size", "short_hash"]
+    list_filter = ["kind", "contract__territory"]
+    search_fields = ["title", "sha256", "contract__title"]
+    list_select_related = ["contract"]
+    readonly_fields = ["file", "sha256", "size", "created_at", "created_by"]
+
+    @admin.display(description=_("SHA-256"))
+    def short_hash(self, obj):
+        return f"{obj.sha256[:12]}…"
+
+    def has_add_permission(self, request):
+        return False

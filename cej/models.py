@@ -1,0 +1,414 @@
+"""The contract domain: territories, contracts, parties, signatures, annex conventions,
+amendments and stored documents."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from cej.querysets import ContractQuerySet, ScopedByContractQuerySet
+
+YEAR_VALIDATORS = [MinValueValidator(1990), MaxValueValidator(2100)]
+
+
+class Territory(models.Model):
+    """*Territoire*: the area a contract covers — here a département. CDAJE and finance staff
+    are attached to the territories they work for, which scopes what they see."""
+
+    name = models.CharField(_("nom"), max_length=120, unique=True)
+    code = models.CharField(
+        _("code"), max_length=10, unique=True, help_text=_("Numéro du département, ex. 42.")
+    )
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("agents du territoire"),
+        related_name="territories",
+        blank=True,
+        help_text=_("Équipe CDAJE et agents financiers qui travaillent sur ses contrats."),
+    )
+
+    class Meta:
+        verbose_name = _("territoire")
+        verbose_name_plural = _("territoires")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class ContractStatus(models.TextChoices):
+    DRAFT = "draft", _("En préparation")
+    IN_SIGNATURE = "in_signature", _("En signature")
+    SIGNED = "signed", _("Signé")
+    EXPIRED = "expired", _("Échu")
+
+
+class Contract(models.Model):
+    """*Contrat enfance jeunesse* (CEJ): a multi-year (usually four-year) agreement between the
+    département, the CAF and the MSA that finances early-childhood actions along fixed
+    *postes* (coordination, communication), within an annual envelope. It may succeed an
+    earlier contract of the same territory."""
+
+    territory = models.ForeignKey(
+        Territory, verbose_name=_("territoire"), on_delete=models.PROTECT, related_name="contracts"
+    )
+    slug = models.SlugField(_("identifiant d'URL"), max_length=80, unique=True)
+    title = models.CharField(_("intitulé"), max_length=250)
+    start_year = models.PositiveSmallIntegerField(_("première année"), validators=YEAR_VALIDATORS)
+    end_year = models.PositiveSmallIntegerField(_("dernière année"), validators=YEAR_VALIDATORS)
+    annual_envelope = models.DecimalField(
+        _("enveloppe annuelle (€)"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+        help_text=_("Montant alloué chaque année par le contrat et sa convention annexe."),
+    )
+    status = models.CharField(
+        _("statut"), max_length=20, choices=ContractStatus.choices, default=ContractStatus.DRAFT
+    )
+    signed_on = models.DateField(_("date de signature"), null=True, blank=True)
+    signing_place = models.CharField(_("lieu de signature"), max_length=120, blank=True)
+    predecessor = models.ForeignKey(
+        "self",
+        verbose_name=_("contrat précédent"),
+        on_delete=models.PROTECT,
+        related_name="successors",
+        null=True,
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    objects = ContractQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contrat")
+        verbose_name_plural = _("contrats")
+        ordering = ["territory__code", "-start_year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_year__gte=models.F("start_year")),
+                name="contract_end_after_start",
+                violation_error_message=_(
+                    "La dernière année ne peut pas précéder la première année."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(annual_envelope__gte=0),
+                name="contract_envelope_not_negative",
+                violation_error_message=_("L'enveloppe annuelle ne peut pas être négative."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="signed") | Q(signed_on__isnull=False),
+                name="contract_signed_has_date",
+                violation_error_message=_("Un contrat signé doit avoir une date de signature."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("contract_dashboard", kwargs={"slug": self.slug})
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.start_year, self.end_year + 1))
+
+    @property
+    def period_label(self) -> str:
+        return f"{self.start_year}–{self.end_year}"
+
+    def covers_year(self, year: int) -> bool:
+        return self.start_year <= year <= self.end_year
+
+    def clean(self):
+        errors = {}
+        if self.predecessor_id:
+            if self.pk and self.predecessor_id == self.pk:
+                errors["predecessor"] = _("Un contrat ne peut pas se succéder à lui-même.")
+            elif self.start_year and self.predecessor.end_year >= self.start_year:
+                errors["predecessor"] = _(
+                    "Le contrat précédent se termine en %(end)s : le nouveau contrat doit "
+                    "commencer après (première année saisie : %(start)s)."
+                ) % {"end": self.predecessor.end_year, "start": self.start_year}
+        if self.status == ContractStatus.SIGNED and not self.signed_on:
+            errors["signed_on"] = _("Un contrat signé doit avoir une date de signature.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class ContractParty(models.Model):
+    """*Partie au contrat*: a partner that signs and co-finances a contract."""
+
+    contract = models.ForeignKey(
+        Contract, verbose_name=_("contrat"), on_delete=models.CASCADE, related_name="parties"
+    )
+    partner = models.ForeignKey(
+        "partners.Partner",
+        verbose_name=_("partenaire"),
+        on_delete=models.PROTECT,
+        related_name="contract_parties",
+    )
+    order = models.PositiveSmallIntegerField(_("ordre"), default=1)
+
+    objects = ScopedByContractQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("partie au contrat")
+        verbose_name_plural = _("parties au contrat")
+        ordering = ["contract", "order", "partner__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "partner"],
+                name="contract_party_unique",
+                violation_error_message=_("Ce partenaire est déjà partie à ce contrat."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.partner} — {self.contract}"
+
+
+class Signature(models.Model):
+    """*Signature*: one representative's signature of a contract, dated and placed. The
+    contract is signed once every representative of every party has signed."""
+
+    contract = models.ForeignKey(
+        Contract, verbose_name=_("contrat"), on_delete=models.CASCADE, related_name="signatures"
+    )
+    signatory = models.ForeignKey(
+        "partners.Signatory",
+        verbose_name=_("représentant"),
+        on_delete=models.PROTECT,
+        related_name="signatures",
+    )
+    signed_on = models.DateField(_("signé le"))
+    place = models.CharField(_("lieu"), max_length=120)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("saisie par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("saisie le"), auto_now_add=True)
+
+    objects = ScopedByContractQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        ordering = ["contract", "signed_on", "signatory__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "signatory"],
+                name="signature_once_per_signatory",
+                violation_error_message=_("Ce représentant a déjà signé ce contrat."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.signatory} — {date_format(self.signed_on)}"
+
+    def clean(self):
+        if not (self.contract_id and self.signatory_id):
+            return
+        if not self.contract.parties.filter(partner_id=self.signatory.partner_id).exists():
+            raise ValidationError(
+                {
+                    "signatory": _(
+                        "%(person)s représente %(partner)s, qui n'est pas partie à ce contrat."
+                    )
+                    % {"person": self.signatory.full_name, "partner": self.signatory.partner}
+                }
+            )
+
+
+class AnnexConvention(models.Model):
+    """*Convention annexe*: a side agreement of the same partners that funds actions the CEJ
+    cannot (here, welcoming disabled children in crèches). It has its own years and is
+    extended by amendment (*avenant*)."""
+
+    contract = models.ForeignKey(
+        Contract,
+        verbose_name=_("contrat"),
+        on_delete=models.CASCADE,
+        related_name="annex_conventions",
+    )
+    title = models.CharField(_("intitulé"), max_length=250)
+    purpose = models.TextField(_("objet"), blank=True)
+    start_year = models.PositiveSmallIntegerField(_("première année"), validators=YEAR_VALIDATORS)
+    end_year = models.PositiveSmallIntegerField(_("dernière année"), validators=YEAR_VALIDATORS)
+    signed_on = models.DateField(_("date de signature"), null=True, blank=True)
+
+    objects = ScopedByContractQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("convention annexe")
+        verbose_name_plural = _("conventions annexes")
+        ordering = ["contract", "start_year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_year__gte=models.F("start_year")),
+                name="annex_end_after_start",
+                violation_error_message=_(
+                    "La dernière année ne peut pas précéder la première année."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.period_label})"
+
+    @property
+    def period_label(self) -> str:
+        if self.start_year == self.end_year:
+            return str(self.start_year)
+        return f"{self.start_year}–{self.end_year}"
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.start_year, self.end_year + 1))
+
+    def covers_year(self, year: int) -> bool:
+        return self.start_year <= year <= self.end_year
+
+    def clean(self):
+        if not (self.contract_id and self.start_year and self.end_year):
+            return
+        contract = self.contract
+        if self.start_year < contract.start_year or self.end_year > contract.end_year:
+            raise ValidationError(
+                _(
+                    "La convention annexe (%(annex)s) doit rester dans la période du contrat "
+                    "(%(period)s)."
+                )
+                % {
+                    "annex": f"{self.start_year}–{self.end_year}",
+                    "period": contract.period_label,
+                }
+            )
+
+
+class Amendment(models.Model):
+    """*Avenant*: a signed change to a contract or to its annex convention — typically
+    extending the convention to further years once new actions are defined."""
+
+    contract = models.ForeignKey(
+        Contract, verbose_name=_("contrat"), on_delete=models.CASCADE, related_name="amendments"
+    )
+    annex_convention = models.ForeignKey(
+        AnnexConvention,
+        verbose_name=_("convention annexe modifiée"),
+        on_delete=models.CASCADE,
+        related_name="amendments",
+        null=True,
+        blank=True,
+        help_text=_("Laisser vide si l'avenant modifie le contrat lui-même."),
+    )
+    number = models.PositiveSmallIntegerField(_("numéro"))
+    title = models.CharField(_("objet"), max_length=250)
+    summary = models.TextField(_("résumé des modifications"), blank=True)
+    new_end_year = models.PositiveSmallIntegerField(
+        _("prolongé jusqu'en"),
+        null=True,
+        blank=True,
+        validators=YEAR_VALIDATORS,
+        help_text=_("Nouvelle dernière année, si l'avenant prolonge le contrat ou la convention."),
+    )
+    signed_on = models.DateField(_("date de signature"), null=True, blank=True)
+
+    objects = ScopedByContractQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("avenant")
+        verbose_name_plural = _("avenants")
+        ordering = ["contract", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "number"],
+                name="amendment_number_unique_per_contract",
+                violation_error_message=_("Ce numéro d'avenant existe déjà pour ce contrat."),
+            ),
+        ]
+
+    def __str__(self):
+        return _("Avenant n° %(number)s — %(title)s") % {"number": self.number, "title": self.title}
+
+    def clean(self):
+        if self.annex_convention_id and self.contract_id:
+            if self.annex_convention.contract_id != self.contract_id:
+                raise ValidationError(
+                    {"annex_convention": _("Cette convention annexe relève d'un autre contrat.")}
+                )
+            if self.new_end_year and self.new_end_year > self.contract.end_year:
+                raise ValidationError(
+                    {
+                        "new_end_year": _(
+                            "La convention annexe ne peut pas aller au-delà du contrat (%(end)s)."
+                        )
+                        % {"end": self.contract.end_year}
+                    }
+                )
+
+
+class DocumentKind(models.TextChoices):
+    SIGNED_CONTRACT = "signed_contract", _("Contrat signé")
+    ANNEX_CONVENTION = "annex_convention", _("Convention annexe")
+    AMENDMENT = "amendment", _("Avenant")
+    SCANNED_ORIGINAL = "scanned_original", _("Original signé numérisé")
+
+
+class Document(models.Model):
+    """*Document*: a stored file of a contract (signed contract, annex convention, amendment,
+    scanned original). Its bytes never change once stored: the SHA-256 recorded here is
+    checked on every download. Files live outside any public URL."""
+
+    contract = models.ForeignKey(
+        Contract, verbose_name=_("contrat"), on_delete=models.PROTECT, related_name="documents"
+    )
+    kind = models.CharField(_("nature"), max_length=30, choices=DocumentKind.choices)
+    title = models.CharField(_("titre"), max_length=250)
+    amendment = models.ForeignKey(
+        Amendment,
+        verbose_name=_("avenant"),
+        on_delete=models.PROTECT,
+        related_name="documents",
+        null=True,
+        blank=True,
+    )
+    file = models.FileField(_("fichier"), upload_to="documents/%Y/")
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
+    size = models.PositiveBigIntegerField(_("taille (octets)"))
+    created_at = models.DateTimeField(_("déposé le"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("déposé par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = ScopedByContractQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["contract", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sha256__regex=r"^[0-9a-f]{64}$"),
+                name="document_sha256_hex",
+                violation_error_message=_("L'empreinte SHA-256 compte 64 caractères hexadécimaux."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title

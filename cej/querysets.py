@@ -1,0 +1,49 @@
+"""Reads of the contract domain: chainable, scoped querysets."""
+
+from django.db import models
+from django.db.models import Q
+
+
+def contract_scope_q(user, prefix: str = "") -> Q:
+    """Contracts a user may see: those of the territories they work for (CDAJE and finance
+    staff) and those their partner is party to (partner users). `prefix` is the lookup path
+    from the queried model to its contract, e.g. `"objective__contract__"`."""
+    return Q(**{f"{prefix}territory__staff": user}) | Q(
+        **{f"{prefix}parties__partner__members": user}
+    )
+
+
+def user_sees_everything(user) -> bool:
+    return user.is_active and user.is_superuser
+
+
+class ContractQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Contracts in the user's scope; anything else is simply absent (so views answer 404)."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user_sees_everything(user):
+            return self
+        # A subquery on ids rather than .distinct(): the two joins would duplicate rows,
+        # and DISTINCT would then forbid ordering or annotating on other tables.
+        visible = self.model.objects.filter(contract_scope_q(user)).values("pk")
+        return self.filter(pk__in=visible)
+
+    def with_territory(self):
+        return self.select_related("territory", "predecessor")
+
+
+class ScopedByContractQuerySet(models.QuerySet):
+    """For models that hang off a contract through `contract_path` (e.g. `"contract__"`)."""
+
+    contract_path = "contract__"
+
+    def for_user(self, user):
+        from cej.models import Contract
+
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user_sees_everything(user):
+            return self
+        contracts = Contract.objects.for_user(user).values("pk")
+        return self.filter(**{f"{self.contract_path}in": contracts})

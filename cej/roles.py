@@ -1,0 +1,71 @@
+"""Roles are Django groups; what each may do is the permissions listed here. Scope (which
+contracts) is data: territory staff and partner membership, see `cej.querysets`."""
+
+from django.utils.translation import gettext_lazy as _
+
+CDAJE_STAFF = "Équipe CDAJE"
+CDAJE_COORDINATOR = "Coordination CDAJE"
+FINANCE_OFFICER = "Agents financiers"
+PARTNER_USER = "Partenaires signataires"
+
+_READ_CONTRACT = [
+    "cej.view_contract",
+    "cej.view_contractparty",
+    "cej.view_signature",
+    "cej.view_annexconvention",
+    "cej.view_amendment",
+    "cej.view_document",
+    "partners.view_partner",
+    "partners.view_signatory",
+    "fiches.view_aim",
+    "fiches.view_objective",
+    "fiches.view_fiche",
+    "financing.view_budgetpost",
+    "financing.view_budgetline",
+    "financing.view_contribution",
+    "financing.view_executionentry",
+]
+
+GROUP_PERMISSIONS: dict[str, list[str]] = {
+    CDAJE_STAFF: [*_READ_CONTRACT, "fiches.add_fiche", "fiches.change_fiche"],
+    CDAJE_COORDINATOR: ["fiches.validate_fiche"],
+    FINANCE_OFFICER: [
+        *_READ_CONTRACT,
+        "financing.add_budgetline",
+        "financing.change_budgetline",
+        "financing.delete_budgetline",
+        "financing.add_contribution",
+        "financing.change_contribution",
+        "financing.delete_contribution",
+        "financing.add_executionentry",
+        "financing.change_executionentry",
+    ],
+    PARTNER_USER: list(_READ_CONTRACT),
+}
+
+GROUP_DESCRIPTIONS = {
+    CDAJE_STAFF: _("Rédige et révise les fiches actions des contrats de son territoire."),
+    CDAJE_COORDINATOR: _("Valide les fiches en plénière et les rouvre pour révision."),
+    FINANCE_OFFICER: _("Prévoit et suit le budget, saisit engagements et paiements."),
+    PARTNER_USER: _("Consulte les contrats de son organisme et télécharge les documents signés."),
+}
+
+
+def sync_groups():
+    """Create the role groups and give each exactly its permissions (idempotent)."""
+    from django.contrib.auth.models import Group, Permission
+
+    groups = {}
+    for name, codes in GROUP_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=name)
+        wanted = set()
+        for code in codes:
+            app_label, codename = code.split(".")
+            wanted.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename).pk
+            )
+        current = set(group.permissions.values_list("pk", flat=True))
+        if current != wanted:
+            group.permissions.set(wanted)
+        groups[name] = group
+    return groups

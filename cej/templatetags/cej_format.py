@@ -1,0 +1,26 @@
+"""Template filters that format money the French way, through `cej.money` only."""
+
+from django import template
+
+from cej.dates import format_date_long
+from cej.money import format_eur, format_percent
+
+register = template.Library()
+
+
+@register.filter
+def eur(value):
+    """`{{ amount|eur }}` → `198 000,00 €`."""
+    return format_eur(value)
+
+
+@register.filter
+def percent_of(part, whole):
+    """`{{ paid|percent_of:planned }}` → `81,3 %`."""
+    return format_percent(part, whole)
+
+
+@register.filter
+def date_long(value):
+    """`{{ contract.signed_on|date_long }}` → `1er octobre 2014`."""
+    return format_date_long(value)

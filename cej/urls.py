@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+from django.views.i18n import set_language
+
+from cej import views
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="contract_list", permanent=False)),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("contracts/", views.contract_list, name="contract_list"),
+    path("contracts/<slug:slug>/", views.contract_dashboard, name="contract_dashboard"),
+    path("admin/", admin.site.urls),
+]
+
+admin.site.site_header = "CEJ Loire — administration"
+admin.site.site_title = "CEJ Loire"
+admin.site.index_title = "Contrats enfance jeunesse"

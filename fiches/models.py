@@ -1,0 +1,196 @@
+"""Orientations of a contract: objectives, the action fiches under them, and the CDAJE aims a
+fiche serves."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from fiches.querysets import FicheQuerySet, ObjectiveQuerySet
+
+
+class Aim(models.Model):
+    """*Finalité de la CDAJE*: one of the aims the *commission départementale d'accueil des
+    jeunes enfants* pursues (cohesion of policies, development and adaptation of childcare,
+    information of families, equal access). A fiche states which aims it serves."""
+
+    number = models.PositiveSmallIntegerField(_("numéro"), unique=True)
+    label = models.CharField(_("libellé court"), max_length=80)
+    description = models.CharField(_("énoncé"), max_length=300)
+
+    class Meta:
+        verbose_name = _("finalité de la CDAJE")
+        verbose_name_plural = _("finalités de la CDAJE")
+        ordering = ["number"]
+
+    def __str__(self):
+        return self.label
+
+
+class Objective(models.Model):
+    """*Objectif*: one of the broad objectives of a contract's orientations, under which the
+    action fiches are grouped (three for the Loire 2014–2017)."""
+
+    contract = models.ForeignKey(
+        "cej.Contract",
+        verbose_name=_("contrat"),
+        on_delete=models.CASCADE,
+        related_name="objectives",
+    )
+    number = models.PositiveSmallIntegerField(_("numéro"), validators=[MinValueValidator(1)])
+    title = models.CharField(_("intitulé"), max_length=300)
+
+    objects = ObjectiveQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("objectif")
+        verbose_name_plural = _("objectifs")
+        ordering = ["contract", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "number"],
+                name="objective_number_unique_per_contract",
+                violation_error_message=_("Ce numéro d'objectif existe déjà dans ce contrat."),
+            ),
+        ]
+
+    def __str__(self):
+        return _("Objectif %(number)s : %(title)s") % {"number": self.number, "title": self.title}
+
+
+class FicheStatus(models.TextChoices):
+    DRAFT = "draft", _("Brouillon")
+    SUBMITTED = "submitted", _("Soumise")
+    VALIDATED = "validated", _("Validée")
+    REOPENED = "reopened", _("Rouverte pour révision")
+    WITHDRAWN = "withdrawn", _("Retirée")
+
+
+class Fiche(models.Model):
+    """*Fiche action*: one action of the contract's orientations, written by the CDAJE staff
+    and validated in plenary. It states findings (*constat*), objectives, actions, target
+    public, lead partner (*pilote*) and associated partners, calendar, evaluation indicators
+    and an indicative budget. Numbers run across the whole contract (1 to 14 in the Loire),
+    so a fiche keeps its number when it moves to another objective."""
+
+    contract = models.ForeignKey(
+        "cej.Contract",
+        verbose_name=_("contrat"),
+        on_delete=models.CASCADE,
+        related_name="fiches",
+        editable=False,
+    )
+    objective = models.ForeignKey(
+        Objective, verbose_name=_("objectif"), on_delete=models.PROTECT, related_name="fiches"
+    )
+    number = models.PositiveSmallIntegerField(_("numéro"), validators=[MinValueValidator(1)])
+    title = models.CharField(_("intitulé"), max_length=250)
+    findings = models.TextField(_("constat"), blank=True)
+    goals = models.TextField(_("objectifs de la fiche"), blank=True)
+    actions = models.TextField(_("actions"), blank=True)
+    target_public = models.TextField(_("public visé"), blank=True)
+    lead_partner = models.ForeignKey(
+        "partners.Partner",
+        verbose_name=_("pilote"),
+        on_delete=models.PROTECT,
+        related_name="led_fiches",
+        null=True,
+        blank=True,
+    )
+    associated_partners = models.ManyToManyField(
+        "partners.Partner",
+        verbose_name=_("partenaires associés"),
+        related_name="associated_fiches",
+        blank=True,
+    )
+    calendar = models.TextField(_("calendrier"), blank=True)
+    indicators = models.TextField(_("indicateurs d'évaluation"), blank=True)
+    budget_note = models.TextField(_("budget indicatif"), blank=True)
+    aims = models.ManyToManyField(
+        Aim, verbose_name=_("finalités servies"), related_name="fiches", blank=True
+    )
+    status = models.CharField(
+        _("statut"), max_length=20, choices=FicheStatus.choices, default=FicheStatus.DRAFT
+    )
+    validated_on = models.DateField(
+        _("validée en plénière le"),
+        null=True,
+        blank=True,
+        help_text=_("Date de la séance plénière de la CDAJE qui a validé la fiche."),
+    )
+    # Optimistic locking: every save increments it; a save based on an older value is refused.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("modifiée par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = FicheQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("fiche action")
+        verbose_name_plural = _("fiches actions")
+        ordering = ["contract", "number"]
+        permissions = [
+            ("validate_fiche", _("Peut valider et rouvrir les fiches (coordination CDAJE)")),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "number"],
+                name="fiche_number_unique_per_contract",
+                violation_error_message=_("Ce numéro de fiche existe déjà dans ce contrat."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="validated") | Q(validated_on__isnull=False),
+                name="fiche_validated_has_plenary_date",
+                violation_error_message=_(
+                    "Une fiche validée porte la date de la plénière de la CDAJE."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return _("Fiche %(number)s : %(title)s") % {"number": self.number, "title": self.title}
+
+    def save(self, *args, **kwargs):
+        # The contract is the objective's: kept on the fiche so that the database itself can
+        # guarantee one number per contract.
+        if self.objective_id:
+            self.contract_id = self.objective.contract_id
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        errors = {}
+        if self.objective_id:
+            self.contract_id = self.objective.contract_id
+            # The (contract, number) constraint involves a non-editable field, which form
+            # validation skips: check it here so the user gets a message, not a server error.
+            clash = Fiche.objects.filter(contract_id=self.contract_id, number=self.number)
+            if self.number and clash.exclude(pk=self.pk).exists():
+                errors["number"] = _(
+                    "La fiche n° %(number)s existe déjà dans ce contrat ; choisissez un autre "
+                    "numéro."
+                ) % {"number": self.number}
+            if (
+                self.lead_partner_id
+                and not self.objective.contract.parties.filter(
+                    partner_id=self.lead_partner_id
+                ).exists()
+            ):
+                errors["lead_partner"] = _(
+                    "%(partner)s n'est pas partie au contrat : il ne peut pas piloter la fiche."
+                ) % {"partner": self.lead_partner}
+        if errors:
+            raise ValidationError(errors)
+        if self.status == FicheStatus.VALIDATED and not self.validated_on:
+            raise ValidationError(
+                {"validated_on": _("Indiquez la date de la plénière de la CDAJE qui l'a validée.")}
+            )

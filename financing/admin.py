@@ -1,0 +1,125 @@
+from decimal import Decimal
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from cej.admin_utils import eur_column
+from cej.money import format_eur
+from financing.models import BudgetLine, BudgetPost, Contribution, ExecutionEntry
+from financing.querysets import money_sum
+
+
+@admin.register(BudgetPost)
+class BudgetPostAdmin(admin.ModelAdmin):
+    list_display = ["label", "code", "instrument", "order"]
+    list_filter = ["instrument"]
+    search_fields = ["label", "code"]
+    prepopulated_fields = {"code": ["label"]}
+
+
+class ContributionFormSet(forms.BaseInlineFormSet):
+    """Contributions must add up exactly to the line's planned amount (as edited in the same
+    form), with the same message as every other path that writes them."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors) or self.instance.amount is None:
+            return
+        amounts = [
+            form.cleaned_data.get("amount") or Decimal("0")
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        if error := self.instance.contributions_error(amounts):
+            raise ValidationError(error)
+
+
+class ContributionInline(admin.TabularInline):
+    model = Contribution
+    formset = ContributionFormSet
+    extra = 0
+    min_num = 1
+    autocomplete_fields = ["partner"]
+
+
+class ExecutionEntryInline(admin.TabularInline):
+    model = ExecutionEntry
+    extra = 0
+    fields = ["kind", "date", "amount", "reference", "note"]
+
+
+@admin.register(BudgetLine)
+class BudgetLineAdmin(admin.ModelAdmin):
+    list_display = [
+        "year",
+        "post",
+        "instrument_column",
+        "contract",
+        "fiche",
+        eur_column("amount", _("prévu")),
+        "contributions_column",
+        "committed_column",
+        "paid_column",
+    ]
+    list_filter = ["year", "post", "contract", "post__instrument"]
+    search_fields = ["label", "post__label", "fiche__title", "contract__title"]
+    list_select_related = ["post", "contract", "fiche", "annex_convention"]
+    autocomplete_fields = ["contract"]
+    readonly_fields = ["version", "updated_at", "updated_by"]
+    inlines = [ContributionInline, ExecutionEntryInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .with_execution()
+            .annotate(contributed=money_sum("contributions__amount"))
+        )
+
+    @admin.display(description=_("instrument"), ordering="annex_convention")
+    def instrument_column(self, obj):
+        return obj.get_instrument_display()
+
+    @admin.display(description=_("contributions"), ordering="contributed")
+    def contributions_column(self, obj):
+        text = format_eur(obj.contributed)
+        return text if obj.contributed == obj.amount else f"⚠ {text}"
+
+    @admin.display(description=_("engagé"), ordering="committed")
+    def committed_column(self, obj):
+        return format_eur(obj.committed)
+
+    @admin.display(description=_("payé"), ordering="paid")
+    def paid_column(self, obj):
+        return format_eur(obj.paid)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.version += 1
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Contribution)
+class ContributionAdmin(admin.ModelAdmin):
+    list_display = ["line", "partner", eur_column("amount", _("montant"))]
+    list_filter = ["partner", "line__year"]
+    search_fields = ["partner__name", "line__post__label"]
+    list_select_related = ["line__post", "partner"]
+
+
+@admin.register(ExecutionEntry)
+class ExecutionEntryAdmin(admin.ModelAdmin):
+    list_display = ["date", "kind", "line", eur_column("amount", _("montant")), "reference"]
+    list_filter = ["kind", "line__year", "line__post"]
+    search_fields = ["reference", "note", "line__post__label"]
+    list_select_related = ["line__post"]
+    date_hierarchy = "date"
+    readonly_fields = ["created_at", "created_by"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,398 @@
+"""Financing of a contract: budget posts, planned budget lines per year, the partners'
+contributions to each line, and the commitments and payments recorded against them."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from cej.money import format_eur, round_money
+from financing.querysets import BudgetLineQuerySet, ContributionQuerySet, ExecutionEntryQuerySet
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class Instrument(models.TextChoices):
+    CEJ = "cej", _("Contrat enfance jeunesse")
+    ANNEX = "annex", _("Convention annexe")
+
+
+class BudgetPost(models.Model):
+    """*Poste*: a heading of expenditure fixed at institutional level. The CEJ finances only
+    *coordination* and *communication*; the annex convention finances what the CEJ cannot,
+    such as the scheme welcoming disabled children in crèches."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    label = models.CharField(_("libellé"), max_length=200)
+    instrument = models.CharField(_("financé par"), max_length=10, choices=Instrument.choices)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("ordre d'affichage"), default=1)
+
+    class Meta:
+        verbose_name = _("poste budgétaire")
+        verbose_name_plural = _("postes budgétaires")
+        ordering = ["instrument", "order", "label"]
+
+    def __str__(self):
+        return self.label
+
+
+class BudgetLine(models.Model):
+    """*Ligne budgétaire*: the amount planned (*prévu*) for one *poste* of one contract in one
+    year, under the CEJ itself or under its annex convention, possibly for one fiche. It is
+    split into partner contributions that add up to it exactly; a year's lines never exceed
+    the contract's annual envelope."""
+
+    contract = models.ForeignKey(
+        "cej.Contract",
+        verbose_name=_("contrat"),
+        on_delete=models.CASCADE,
+        related_name="budget_lines",
+    )
+    year = models.PositiveSmallIntegerField(
+        _("année"), validators=[MinValueValidator(1990), MaxValueValidator(2100)]
+    )
+    post = models.ForeignKey(
+        BudgetPost, verbose_name=_("poste"), on_delete=models.PROTECT, related_name="lines"
+    )
+    annex_convention = models.ForeignKey(
+        "cej.AnnexConvention",
+        verbose_name=_("convention annexe"),
+        on_delete=models.PROTECT,
+        related_name="budget_lines",
+        null=True,
+        blank=True,
+        help_text=_("Vide pour une ligne du CEJ lui-même."),
+    )
+    fiche = models.ForeignKey(
+        "fiches.Fiche",
+        verbose_name=_("fiche financée"),
+        on_delete=models.SET_NULL,
+        related_name="budget_lines",
+        null=True,
+        blank=True,
+    )
+    label = models.CharField(_("libellé"), max_length=250, blank=True)
+    amount = models.DecimalField(_("montant prévu (€)"), **MONEY, validators=[MinValueValidator(0)])
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("modifiée par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = BudgetLineQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ligne budgétaire")
+        verbose_name_plural = _("lignes budgétaires")
+        ordering = ["contract", "year", "post__instrument", "post__order", "fiche__number"]
+        indexes = [models.Index(fields=["contract", "year"], name="budgetline_contract_year")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="budgetline_amount_not_negative",
+                violation_error_message=_("Le montant prévu ne peut pas être négatif."),
+            ),
+            models.UniqueConstraint(
+                fields=["contract", "year", "post"],
+                condition=Q(fiche__isnull=True),
+                name="budgetline_unique_post_year",
+                violation_error_message=_("Une ligne existe déjà pour ce poste et cette année."),
+            ),
+            models.UniqueConstraint(
+                fields=["contract", "year", "post", "fiche"],
+                condition=Q(fiche__isnull=False),
+                name="budgetline_unique_post_year_fiche",
+                violation_error_message=_(
+                    "Une ligne existe déjà pour ce poste, cette année et cette fiche."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year} — {self.post}" + (f" — {self.label}" if self.label else "")
+
+    @property
+    def instrument(self) -> str:
+        return Instrument.ANNEX if self.annex_convention_id else Instrument.CEJ
+
+    def get_instrument_display(self) -> str:
+        return Instrument(self.instrument).label
+
+    def clean(self):
+        if self.amount is not None:
+            self.amount = round_money(self.amount)
+        if not (self.contract_id and self.year and self.post_id):
+            return
+        contract = self.contract
+        if not contract.covers_year(self.year):
+            raise ValidationError(
+                {
+                    "year": _("L'année %(year)s est hors de la période du contrat (%(period)s).")
+                    % {"year": self.year, "period": contract.period_label}
+                }
+            )
+        self._clean_instrument(contract)
+        if self.fiche_id and self.fiche.contract_id != contract.pk:
+            raise ValidationError({"fiche": _("Cette fiche relève d'un autre contrat.")})
+        if self.amount is not None:
+            self._clean_envelope(contract)
+            self._clean_not_below_commitments()
+
+    def _clean_instrument(self, contract):
+        post = self.post
+        if post.instrument == Instrument.CEJ:
+            if self.annex_convention_id:
+                raise ValidationError(
+                    {
+                        "annex_convention": _(
+                            "Le poste « %(post)s » est financé par le CEJ, pas par la "
+                            "convention annexe."
+                        )
+                        % {"post": post}
+                    }
+                )
+            return
+        if not self.annex_convention_id:
+            # One convention covering the year is the only sensible choice: take it.
+            covering = [a for a in contract.annex_conventions.all() if a.covers_year(self.year)]
+            if len(covering) == 1:
+                self.annex_convention = covering[0]
+            else:
+                raise ValidationError(
+                    {
+                        "annex_convention": _(
+                            "La convention annexe ne couvre pas %(year)s : le poste « %(post)s » "
+                            "ne peut pas y être financé."
+                        )
+                        % {"year": self.year, "post": post}
+                    }
+                )
+        annex = self.annex_convention
+        if annex.contract_id != contract.pk:
+            raise ValidationError(
+                {"annex_convention": _("Cette convention annexe relève d'un autre contrat.")}
+            )
+        if not annex.covers_year(self.year):
+            raise ValidationError(
+                {
+                    "year": _(
+                        "La convention annexe ne couvre pas %(year)s (elle couvre %(period)s)."
+                    )
+                    % {"year": self.year, "period": annex.period_label}
+                }
+            )
+
+    def _clean_envelope(self, contract):
+        others = (
+            BudgetLine.objects.filter(contract_id=contract.pk, year=self.year)
+            .exclude(pk=self.pk)
+            .total()
+        )
+        total = others + self.amount
+        if total > contract.annual_envelope:
+            raise ValidationError(
+                {
+                    "amount": _(
+                        "L'enveloppe %(year)s serait dépassée de %(excess)s : %(others)s déjà "
+                        "prévus sur les autres lignes + %(amount)s pour cette ligne, pour une "
+                        "enveloppe annuelle de %(envelope)s."
+                    )
+                    % {
+                        "year": self.year,
+                        "excess": format_eur(total - contract.annual_envelope),
+                        "others": format_eur(others),
+                        "amount": format_eur(self.amount),
+                        "envelope": format_eur(contract.annual_envelope),
+                    }
+                }
+            )
+
+    def _clean_not_below_commitments(self):
+        if not self.pk:
+            return
+        committed = self.entries.filter(kind=ExecutionKind.COMMITMENT).total()
+        if self.amount < committed:
+            raise ValidationError(
+                {
+                    "amount": _(
+                        "Le prévu (%(amount)s) serait inférieur aux engagements déjà saisis "
+                        "(%(committed)s) : écart de %(gap)s."
+                    )
+                    % {
+                        "amount": format_eur(self.amount),
+                        "committed": format_eur(committed),
+                        "gap": format_eur(committed - self.amount),
+                    }
+                }
+            )
+
+    def contributions_error(self, amounts) -> str | None:
+        """French message if the contributions `amounts` do not add up to the planned amount
+        exactly, else None. Used by every path that writes contributions."""
+        total = sum((round_money(a) for a in amounts if a is not None), Decimal("0.00"))
+        planned = round_money(self.amount or 0)
+        if total == planned:
+            return None
+        return _(
+            "Les contributions totalisent %(total)s pour une ligne de %(planned)s "
+            "(%(direction)s de %(gap)s)."
+        ) % {
+            "total": format_eur(total),
+            "planned": format_eur(planned),
+            "direction": _("manque") if total < planned else _("excédent"),
+            "gap": format_eur(abs(planned - total)),
+        }
+
+
+class Contribution(models.Model):
+    """*Contribution*: the share of a budget line that one partner finances."""
+
+    line = models.ForeignKey(
+        BudgetLine,
+        verbose_name=_("ligne budgétaire"),
+        on_delete=models.CASCADE,
+        related_name="contributions",
+    )
+    partner = models.ForeignKey(
+        "partners.Partner",
+        verbose_name=_("partenaire"),
+        on_delete=models.PROTECT,
+        related_name="contributions",
+    )
+    amount = models.DecimalField(_("montant (€)"), **MONEY, validators=[MinValueValidator(0)])
+
+    objects = ContributionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contribution d'un partenaire")
+        verbose_name_plural = _("contributions des partenaires")
+        ordering = ["line", "partner__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="contribution_amount_not_negative",
+                violation_error_message=_("Une contribution ne peut pas être négative."),
+            ),
+            models.UniqueConstraint(
+                fields=["line", "partner"],
+                name="contribution_once_per_partner",
+                violation_error_message=_("Ce partenaire contribue déjà à cette ligne."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.partner} : {format_eur(self.amount)}"
+
+    def clean(self):
+        if self.amount is not None:
+            self.amount = round_money(self.amount)
+        if self.line_id and self.partner_id:
+            contract = self.line.contract
+            if not contract.parties.filter(partner_id=self.partner_id).exists():
+                raise ValidationError(
+                    {
+                        "partner": _(
+                            "%(partner)s n'est pas partie au contrat : il ne peut pas y contribuer."
+                        )
+                        % {"partner": self.partner}
+                    }
+                )
+
+
+class ExecutionKind(models.TextChoices):
+    COMMITMENT = "commitment", _("Engagement")
+    PAYMENT = "payment", _("Paiement")
+
+
+class ExecutionEntry(models.Model):
+    """*Engagement* or *paiement*: a dated amount committed or paid against a budget line.
+    Paid never exceeds committed, which never exceeds planned."""
+
+    line = models.ForeignKey(
+        BudgetLine,
+        verbose_name=_("ligne budgétaire"),
+        on_delete=models.PROTECT,
+        related_name="entries",
+    )
+    kind = models.CharField(_("nature"), max_length=12, choices=ExecutionKind.choices)
+    date = models.DateField(_("date"))
+    amount = models.DecimalField(_("montant (€)"), **MONEY, validators=[MinValueValidator(0)])
+    reference = models.CharField(
+        _("référence"), max_length=100, blank=True, help_text=_("N° de bon, de mandat…")
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("saisi le"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("saisi par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = ExecutionEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("engagement ou paiement")
+        verbose_name_plural = _("engagements et paiements")
+        ordering = ["line", "date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="execution_amount_not_negative",
+                violation_error_message=_("Un montant engagé ou payé ne peut pas être négatif."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} du {self.date:%d/%m/%Y} : {format_eur(self.amount)}"
+
+    def clean(self):
+        if self.amount is not None:
+            self.amount = round_money(self.amount)
+        if not (self.line_id and self.kind and self.amount is not None):
+            return
+        line = self.line
+        entries = line.entries.exclude(pk=self.pk)
+        committed = entries.filter(kind=ExecutionKind.COMMITMENT).total()
+        paid = entries.filter(kind=ExecutionKind.PAYMENT).total()
+        if self.kind == ExecutionKind.COMMITMENT and committed + self.amount > line.amount:
+            raise ValidationError(
+                {
+                    "amount": _(
+                        "Les engagements (%(total)s) dépasseraient le prévu de la ligne "
+                        "(%(planned)s) de %(excess)s."
+                    )
+                    % {
+                        "total": format_eur(committed + self.amount),
+                        "planned": format_eur(line.amount),
+                        "excess": format_eur(committed + self.amount - line.amount),
+                    }
+                }
+            )
+        if self.kind == ExecutionKind.PAYMENT and paid + self.amount > committed:
+            raise ValidationError(
+                {
+                    "amount": _(
+                        "Les paiements (%(total)s) dépasseraient les engagements de la ligne "
+                        "(%(committed)s) de %(excess)s."
+                    )
+                    % {
+                        "total": format_eur(paid + self.amount),
+                        "committed": format_eur(committed),
+                        "excess": format_eur(paid + self.amount - committed),
+                    }
+                }
+            )

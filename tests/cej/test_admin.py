@@ -1,0 +1,168 @@
+"""Every admin changelist, add form and change form renders for an administrator."""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+pytestmark = [pytest.mark.django_db, pytest.mark.admin_templates]
+
+REGISTERED = sorted(admin.site._registry, key=lambda m: m._meta.label)
+IDS = [model._meta.label for model in REGISTERED]
+
+
+@pytest.fixture
+def admin_client_demo(client, demo, demo_user, settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path},
+        },
+    }
+    _add_what_the_demo_lacks(demo.contract)
+    client.force_login(demo_user("admin"))
+    return client
+
+
+def _add_what_the_demo_lacks(contract):
+    """The seed mentions no amendment and the demo stores no document yet: add one of each so
+    that their admin forms are exercised too."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+
+    from cej.models import Amendment, Document, DocumentKind
+
+    amendment = Amendment.objects.create(
+        contract=contract,
+        annex_convention=contract.annex_conventions.first(),
+        number=1,
+        title="Prolongation de la convention annexe",
+        new_end_year=2015,
+    )
+    content = b"%PDF-1.4 test"
+    document = Document(
+        contract=contract,
+        kind=DocumentKind.AMENDMENT,
+        title="Avenant n° 1",
+        amendment=amendment,
+        sha256=hashlib.sha256(content).hexdigest(),
+        size=len(content),
+    )
+    document.file.save("avenant-1.pdf", ContentFile(content))
+
+
+def admin_url(model, action, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{action}", args=args)
+
+
+@pytest.mark.parametrize("model", REGISTERED, ids=IDS)
+def test_changelist_renders(admin_client_demo, model):
+    response = admin_client_demo.get(admin_url(model, "changelist"))
+    assert response.status_code == 200
+    # Search and every filter work too.
+    assert admin_client_demo.get(admin_url(model, "changelist"), {"q": "Loire"}).status_code == 200
+
+
+@pytest.mark.parametrize("model", REGISTERED, ids=IDS)
+def test_change_form_renders(admin_client_demo, model):
+    obj = model.objects.order_by("pk").first()
+    if obj is None:
+        pytest.fail(f"The demo has no {model._meta.label}: add one so its form is tested.")
+    response = admin_client_demo.get(admin_url(model, "change", obj.pk))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("model", REGISTERED, ids=IDS)
+def test_add_form_renders_or_is_refused_on_purpose(admin_client_demo, model):
+    response = admin_client_demo.get(admin_url(model, "add"))
+    model_admin = admin.site._registry[model]
+    expected = 200 if model_admin.has_add_permission(_request_for(admin_client_demo)) else 403
+    assert response.status_code == expected
+
+
+def _request_for(client):
+    from django.contrib.auth import get_user
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.user = get_user(client)
+    return request
+
+
+def test_the_admin_is_in_french(admin_client_demo):
+    response = admin_client_demo.get(reverse("admin:index"))
+    content = response.content.decode()
+    assert "Contrats enfance jeunesse" in content
+    assert "Lignes budgétaires" in content
+    assert "Fiches actions" in content
+
+
+def test_amounts_are_shown_in_french_format(admin_client_demo):
+    response = admin_client_demo.get(admin_url(_model("financing.BudgetLine"), "changelist"))
+    assert "120\u202f000,00\u00a0€" in response.content.decode()
+
+
+def test_the_contract_form_shows_objectives_and_fiches_inline(admin_client_demo, demo_contract):
+    response = admin_client_demo.get(admin_url(_model("cej.Contract"), "change", demo_contract.pk))
+    content = response.content.decode()
+    assert "Développer le partenariat, la mise en réseau, la communication" in content
+    assert "Plan de communication petite enfance" in content
+
+
+def test_contributions_that_do_not_add_up_are_refused_in_the_admin(admin_client_demo, demo):
+    from financing.models import BudgetLine
+
+    line = BudgetLine.objects.get(contract=demo.contract, year=2015, post__code="communication")
+    url = admin_url(BudgetLine, "change", line.pk)
+    page = admin_client_demo.get(url)
+    data = _form_data(page)
+    data["contributions-0-amount"] = "1.00"
+    response = admin_client_demo.post(url, data)
+    assert response.status_code == 200
+    assert "Les contributions totalisent" in response.content.decode()
+    assert line.contributions.get(partner=line.contributions.first().partner).amount > 1
+
+
+def test_an_envelope_overrun_is_refused_in_the_admin(admin_client_demo, demo):
+    from financing.models import BudgetLine
+
+    line = BudgetLine.objects.get(contract=demo.contract, year=2015, post__code="communication")
+    url = admin_url(BudgetLine, "change", line.pk)
+    data = _form_data(admin_client_demo.get(url))
+    data["amount"] = "90000.00"
+    response = admin_client_demo.post(url, data)
+    assert response.status_code == 200
+    assert "L’enveloppe 2015 serait dépassée" in response.content.decode().replace(
+        "&#x27;", "’"
+    ).replace("'", "’")
+    line.refresh_from_db()
+    assert str(line.amount) == "38000.00"
+
+
+def _model(label):
+    from django.apps import apps
+
+    return apps.get_model(label)
+
+
+def _form_data(response) -> dict:
+    """The values a browser would submit from the admin change form."""
+    form = response.context["adminform"].form
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is None:
+            continue
+        data[name] = [str(v) for v in value] if isinstance(value, list) else str(value)
+    for formset in response.context["inline_admin_formsets"]:
+        fs = formset.formset
+        management = fs.management_form
+        for name in management.fields:
+            data[f"{fs.prefix}-{name}"] = str(management[name].value())
+        for sub in fs.forms:
+            for name in sub.fields:
+                value = sub[name].value()
+                if value is not None and value is not False:
+                    data[sub.add_prefix(name)] = str(value)
+    return data

@@ -1,0 +1,55 @@
+"""Start-up configuration, checked in a fresh interpreter as a deployment would see it."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def load_settings(**env):
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    clean.update(env)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import cej.settings as s; print(s.DEBUG, s.LANGUAGE_CODE, s.TIME_ZONE, "
+            "s.DATABASES['default']['ENGINE'])",
+        ],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+    )
+
+
+@pytest.mark.skipif(
+    (ROOT / ".env").exists() and not os.environ.get("CI"),
+    reason="SKIPPED: a local .env sets SECRET_KEY for every process; remove it to run this test",
+)
+def test_without_debug_a_missing_secret_key_stops_start_up_clearly():
+    result = load_settings()
+    assert result.returncode != 0
+    assert "SECRET_KEY n'est pas définie" in result.stderr
+
+
+def test_debug_is_off_unless_set_and_the_defaults_are_french():
+    result = load_settings(SECRET_KEY="x" * 50)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[:3] == ["False", "fr", "Europe/Paris"]
+
+
+def test_development_needs_no_configuration():
+    result = load_settings(DEBUG="true", DATABASE_URL="sqlite:///:memory:")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "fr", "Europe/Paris", "django.db.backends.sqlite3"]
+
+
+def test_postgresql_is_chosen_by_database_url():
+    result = load_settings(DEBUG="true", DATABASE_URL="postgres://postgres@127.0.0.1:5432/x")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == "django.db.backends.postgresql"

@@ -1,0 +1,133 @@
+import re
+
+import pytest
+from django.urls import reverse
+
+from cej.demo.loire import DEMO_SLUG
+from tests.factories import ContractFactory, FicheFactory, ObjectiveFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+DEMO_USERS = ["admin", "cdaje", "finance", "partner-cg", "partner-caf", "partner-msa"]
+DASHBOARD = reverse("contract_dashboard", kwargs={"slug": DEMO_SLUG})
+
+
+def text_of(response) -> str:
+    html = response.content.decode()
+    return re.sub(r"[ \t\r\n]+", " ", re.sub(r"<[^>]+>", " ", html)).replace("&#x27;", "'")
+
+
+@pytest.mark.parametrize("url", ["/contracts/", DASHBOARD])
+def test_anonymous_users_are_sent_to_login(client, demo, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url == f"/accounts/login/?next={url}"
+
+
+def test_the_login_page_is_in_french(client, db):
+    response = client.get("/accounts/login/")
+    assert response.status_code == 200
+    assert "Mot de passe" in text_of(response)
+    assert '<html lang="fr">' in response.content.decode()
+
+
+def test_logging_in_leads_to_the_contracts(client, demo):
+    response = client.post(
+        "/accounts/login/", {"username": "cdaje", "password": "demo"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == "/contracts/"
+    assert "Contrat enfance jeunesse départemental de la Loire 2014–2017" in text_of(response)
+
+
+def test_a_wrong_password_is_refused_in_french(client, demo):
+    response = client.post("/accounts/login/", {"username": "cdaje", "password": "faux"})
+    assert response.status_code == 200
+    assert "Saisissez un nom d’utilisateur et un mot de passe valides" in text_of(response)
+
+
+@pytest.mark.parametrize("username", DEMO_USERS)
+def test_every_demo_role_sees_the_dashboard(client, demo, demo_user, username):
+    client.force_login(demo_user(username))
+    response = client.get(DASHBOARD)
+    assert response.status_code == 200
+    text = text_of(response)
+    for expected in [
+        "Contrat enfance jeunesse départemental de la Loire 2014–2017",
+        "Signé le 1er octobre 2014",
+        "Conseil général de la Loire",
+        "Caisse d'allocations familiales de la Loire",
+        "Caisse de mutualité sociale agricole",
+        "Directeur de la CAF",
+        "Premier contrat enfance jeunesse départemental de la Loire",
+        "Favoriser la qualité de l'accueil : inscrire le lieu d'accueil dans une démarche qualité",
+        "Coordination départementale de la politique petite enfance",
+        "198\u202f000,00\u00a0€",
+        "40\u202f000,00\u00a0€ non encore alloué",
+    ]:
+        assert expected in text, expected
+
+
+def test_the_dashboard_lists_the_fourteen_fiches(client, demo, demo_user):
+    client.force_login(demo_user("partner-msa"))
+    response = client.get(DASHBOARD)
+    fiches = [f for o in response.context["objectives"] for f in o.fiches.all()]
+    assert [f.number for f in fiches] == list(range(1, 15))
+
+
+def test_the_contract_list_shows_the_contracts_in_scope(client, demo, demo_user):
+    ContractFactory(title="Contrat d'un autre département")
+    client.force_login(demo_user("partner-caf"))
+    text = text_of(client.get("/contracts/"))
+    assert "Contrat enfance jeunesse départemental de la Loire 2014–2017" in text
+    assert "Premier contrat enfance jeunesse départemental de la Loire" in text
+    assert "Contrat d'un autre département" not in text
+
+
+def test_a_contract_out_of_scope_is_not_found(client, demo):
+    outsider = UserFactory(finance=True, territory=ContractFactory().territory)
+    client.force_login(outsider)
+    assert client.get(DASHBOARD).status_code == 404
+    assert "départemental de la Loire" not in text_of(client.get("/contracts/"))
+
+
+def test_a_partner_of_no_party_sees_nothing(client, demo):
+    from tests.factories import PartnerFactory
+
+    client.force_login(UserFactory(partner_user=True, partner=PartnerFactory()))
+    assert client.get(DASHBOARD).status_code == 404
+    assert "Aucun contrat ne relève" in text_of(client.get("/contracts/"))
+
+
+def test_an_inactive_user_sees_nothing(client, demo, demo_user):
+    user = demo_user("cdaje")
+    user.is_active = False
+    user.save()
+    client.force_login(user)
+    assert client.get(DASHBOARD).status_code in (302, 404)
+
+
+def test_dashboard_queries_do_not_grow_with_fiches(
+    client, demo, demo_contract, demo_user, django_assert_max_num_queries
+):
+    client.force_login(demo_user("cdaje"))
+    with django_assert_max_num_queries(12) as baseline:
+        client.get(DASHBOARD)
+    objective = ObjectiveFactory(contract=demo_contract, number=4)
+    for number in range(15, 45):
+        FicheFactory(objective=objective, number=number)
+    with django_assert_max_num_queries(len(baseline.captured_queries)):
+        response = client.get(DASHBOARD)
+    assert len([f for o in response.context["objectives"] for f in o.fiches.all()]) == 44
+
+
+def test_contract_list_queries_do_not_grow_with_contracts(
+    client, demo, demo_user, django_assert_max_num_queries
+):
+    admin = demo_user("admin")
+    client.force_login(admin)
+    with django_assert_max_num_queries(6) as baseline:
+        client.get("/contracts/")
+    for _ in range(10):
+        ContractFactory(partners=[])
+    with django_assert_max_num_queries(len(baseline.captured_queries)):
+        assert client.get("/contracts/").status_code == 200

@@ -1,0 +1,207 @@
+"""factory_boy factories with named traits: `ContractFactory(signed=True)`,
+`FicheFactory(validated=True)`, `UserFactory(cdaje=True, territory=t)`."""
+
+import datetime
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+
+from cej import roles
+from cej.models import AnnexConvention, Contract, ContractParty, ContractStatus, Territory
+from fiches.models import Aim, Fiche, FicheStatus, Objective
+from financing.models import BudgetLine, BudgetPost, Contribution, ExecutionEntry, Instrument
+from partners.models import Partner, PartnerKind, Signatory
+
+
+class TerritoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Territory
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"{n + 1:02d}")
+    name = factory.Sequence(lambda n: f"Département {n + 1}")
+
+
+class PartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partner
+
+    name = factory.Sequence(lambda n: f"Caisse d'allocations familiales n° {n}")
+    short_name = factory.Sequence(lambda n: f"CAF{n}")
+    slug = factory.Sequence(lambda n: f"partenaire-{n}")
+    kind = PartnerKind.CAF
+
+
+class SignatoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Signatory
+
+    partner = factory.SubFactory(PartnerFactory)
+    civility = "Mme"
+    first_name = factory.Sequence(lambda n: f"Prénom{n}")
+    last_name = factory.Sequence(lambda n: f"Nom{n}")
+    function = "Directrice"
+
+
+class ContractFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contract
+        skip_postgeneration_save = True
+
+    territory = factory.SubFactory(TerritoryFactory)
+    slug = factory.Sequence(lambda n: f"cej-test-{n}")
+    title = factory.Sequence(lambda n: f"Contrat enfance jeunesse de test n° {n}")
+    start_year = 2014
+    end_year = 2017
+    annual_envelope = Decimal("198000.00")
+    status = ContractStatus.DRAFT
+
+    class Params:
+        signed = factory.Trait(status=ContractStatus.SIGNED, signed_on=datetime.date(2014, 10, 1))
+
+    @factory.post_generation
+    def partners(self, create, extracted, **kwargs):
+        """`ContractFactory(partners=[p1, p2])` makes them parties."""
+        if create and extracted:
+            for order, partner in enumerate(extracted, start=1):
+                ContractParty.objects.create(contract=self, partner=partner, order=order)
+
+
+class ContractPartyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ContractParty
+
+    contract = factory.SubFactory(ContractFactory)
+    partner = factory.SubFactory(PartnerFactory)
+
+
+class AnnexConventionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AnnexConvention
+
+    contract = factory.SubFactory(ContractFactory)
+    title = "Convention annexe"
+    start_year = 2014
+    end_year = 2014
+
+
+class AimFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Aim
+        django_get_or_create = ["number"]
+
+    number = factory.Sequence(lambda n: n + 1)
+    label = factory.Sequence(lambda n: f"Finalité {n + 1}")
+    description = "Finalité de la CDAJE"
+
+
+class ObjectiveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Objective
+
+    contract = factory.SubFactory(ContractFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Objectif de test {n + 1}")
+
+
+class FicheFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Fiche
+
+    objective = factory.SubFactory(ObjectiveFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Fiche de test {n + 1}")
+    findings = "<p>Constat.</p>"
+    status = FicheStatus.DRAFT
+
+    class Params:
+        validated = factory.Trait(
+            status=FicheStatus.VALIDATED, validated_on=datetime.date(2014, 2, 11)
+        )
+        submitted = factory.Trait(status=FicheStatus.SUBMITTED)
+
+
+class BudgetPostFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BudgetPost
+        django_get_or_create = ["code"]
+
+    code = "coordination"
+    label = "Coordination"
+    instrument = Instrument.CEJ
+
+    class Params:
+        communication = factory.Trait(code="communication", label="Communication")
+        annex = factory.Trait(
+            code="accueil-enfants-handicapes",
+            label="Dispositif d'accueil d'enfants handicapés dans les crèches",
+            instrument=Instrument.ANNEX,
+        )
+
+
+class BudgetLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BudgetLine
+
+    contract = factory.SubFactory(ContractFactory)
+    year = 2014
+    post = factory.SubFactory(BudgetPostFactory)
+    amount = Decimal("10000.00")
+
+
+class ContributionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contribution
+
+    line = factory.SubFactory(BudgetLineFactory)
+    partner = factory.SubFactory(PartnerFactory)
+    amount = Decimal("10000.00")
+
+
+class ExecutionEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ExecutionEntry
+
+    line = factory.SubFactory(BudgetLineFactory)
+    kind = "commitment"
+    date = datetime.date(2014, 10, 15)
+    amount = Decimal("1000.00")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """Roles as traits; scope through `territory=` (staff) or `partner=` (partner users)."""
+
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"utilisateur{n}")
+    first_name = "Camille"
+    last_name = factory.Sequence(lambda n: f"Test{n}")
+    password = factory.django.Password("mot-de-passe-de-test")
+
+    class Params:
+        cdaje = factory.Trait(groups=[roles.CDAJE_STAFF, roles.CDAJE_COORDINATOR])
+        cdaje_writer = factory.Trait(groups=[roles.CDAJE_STAFF])
+        finance = factory.Trait(groups=[roles.FINANCE_OFFICER])
+        partner_user = factory.Trait(groups=[roles.PARTNER_USER])
+        admin = factory.Trait(is_superuser=True, is_staff=True)
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        """Role group names, e.g. `UserFactory(groups=[roles.FINANCE_OFFICER])`."""
+        if create and extracted:
+            groups = roles.sync_groups()
+            self.groups.set([groups[name] for name in extracted])
+
+    @factory.post_generation
+    def territory(self, create, extracted, **kwargs):
+        if create and extracted:
+            extracted.staff.add(self)
+
+    @factory.post_generation
+    def partner(self, create, extracted, **kwargs):
+        if create and extracted:
+            extracted.members.add(self)
