@@ -17,3 +17,5 @@ urlpatterns = [
 admin.site.site_header = "CEJ Loire — administration"
 admin.site.site_title = "CEJ Loire"
 admin.site.index_title = "Contrats enfance jeunesse"
+# The changelists hold wide money tables: give them the whole width.
+admin.site.enable_nav_sidebar = False

@@ -55,9 +55,8 @@ class BudgetLineAdmin(admin.ModelAdmin):
     list_display = [
         "year",
         "post",
-        "instrument_column",
-        "contract",
-        "fiche",
+        "contract_period",
+        "fiche_number",
         eur_column("amount", _("prévu")),
         "contributions_column",
         "committed_column",
@@ -65,7 +64,7 @@ class BudgetLineAdmin(admin.ModelAdmin):
     ]
     list_filter = ["year", "post", "contract", "post__instrument"]
     search_fields = ["label", "post__label", "fiche__title", "contract__title"]
-    list_select_related = ["post", "contract", "fiche", "annex_convention"]
+    list_select_related = ["post", "contract__territory", "fiche"]
     autocomplete_fields = ["contract"]
     readonly_fields = ["version", "updated_at", "updated_by"]
     inlines = [ContributionInline, ExecutionEntryInline]
@@ -78,9 +77,13 @@ class BudgetLineAdmin(admin.ModelAdmin):
             .annotate(contributed=money_sum("contributions__amount"))
         )
 
-    @admin.display(description=_("instrument"), ordering="annex_convention")
-    def instrument_column(self, obj):
-        return obj.get_instrument_display()
+    @admin.display(description=_("contrat"), ordering="contract__start_year")
+    def contract_period(self, obj):
+        return f"{obj.contract.territory} {obj.contract.period_label}"
+
+    @admin.display(description=_("fiche"), ordering="fiche__number")
+    def fiche_number(self, obj):
+        return obj.fiche.number if obj.fiche else "–"
 
     @admin.display(description=_("contributions"), ordering="contributed")
     def contributions_column(self, obj):

@@ -28,7 +28,7 @@ class BudgetPost(models.Model):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     label = models.CharField(_("libellé"), max_length=200)
-    instrument = models.CharField(_("financé par"), max_length=10, choices=Instrument.choices)
+    instrument = models.CharField(_("instrument"), max_length=10, choices=Instrument.choices)
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveSmallIntegerField(_("ordre d'affichage"), default=1)
 

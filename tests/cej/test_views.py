@@ -131,3 +131,19 @@ def test_contract_list_queries_do_not_grow_with_contracts(
         ContractFactory(partners=[])
     with django_assert_max_num_queries(len(baseline.captured_queries)):
         assert client.get("/contracts/").status_code == 200
+
+
+def test_pages_stay_french_whatever_the_browser_language(client, demo, demo_user):
+    client.force_login(demo_user("cdaje"))
+    response = client.get(DASHBOARD, headers={"accept-language": "en-US,en;q=0.9"})
+    assert response.headers["Content-Language"] == "fr"
+    assert "Signé le 1er octobre 2014" in text_of(response)
+
+
+def test_english_is_available_from_the_language_selector(client, demo, demo_user):
+    client.force_login(demo_user("cdaje"))
+    client.post("/i18n/setlang/", {"language": "en", "next": DASHBOARD})
+    response = client.get(DASHBOARD)
+    assert response.headers["Content-Language"] == "en"
+    assert '<html lang="en">' in response.content.decode()
+    assert "1 October 2014" in text_of(response)
