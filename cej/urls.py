@@ -11,6 +11,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("contracts/", views.contract_list, name="contract_list"),
     path("contracts/<slug:slug>/", views.contract_dashboard, name="contract_dashboard"),
+    path("contracts/<slug:slug>/fiches/", include("fiches.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from fiches.models import Aim, Fiche, Objective
+from fiches.models import Aim, Fiche, FicheVersion, Objective
+from fiches.services import record_version
 
 
 @admin.register(Aim)
@@ -29,10 +30,18 @@ class ObjectiveAdmin(admin.ModelAdmin):
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)
         for instance in instances:
-            if instance.pk:
+            changed = bool(instance.pk)
+            if changed:
                 instance.version += 1
             instance.updated_by = request.user
             instance.save()
+            record_version(
+                fiche=instance,
+                action=_("Modification (administration)")
+                if changed
+                else _("Création (administration)"),
+                by=request.user,
+            )
         for obj in formset.deleted_objects:
             obj.delete()
         formset.save_m2m()
@@ -84,3 +93,31 @@ class FicheAdmin(admin.ModelAdmin):
             obj.version += 1
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        # After the many-to-many fields are saved, so the version holds them too.
+        super().save_related(request, form, formsets, change)
+        record_version(
+            fiche=form.instance,
+            action=_("Modification (administration)") if change else _("Création (administration)"),
+            by=request.user,
+        )
+
+
+@admin.register(FicheVersion)
+class FicheVersionAdmin(admin.ModelAdmin):
+    """Versions are the record of who changed what: readable here, never editable."""
+
+    list_display = ["fiche", "number", "action", "author", "created_at"]
+    list_filter = ["fiche__contract", "created_at"]
+    search_fields = ["fiche__title", "action", "author__username"]
+    list_select_related = ["fiche", "author"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

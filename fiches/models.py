@@ -168,6 +168,11 @@ class Fiche(models.Model):
         super().save(*args, **kwargs)
 
     def clean(self):
+        from cej.html import sanitize_rich_text
+
+        # Every path that stores a fiche (forms, admin, imports) goes through the allow-list.
+        for field in ("findings", "goals", "actions", "target_public", "calendar", "indicators"):
+            setattr(self, field, sanitize_rich_text(getattr(self, field)))
         errors = {}
         if self.objective_id:
             self.contract_id = self.objective.contract_id
@@ -194,3 +199,40 @@ class Fiche(models.Model):
             raise ValidationError(
                 {"validated_on": _("Indiquez la date de la plénière de la CDAJE qui l'a validée.")}
             )
+
+
+class FicheVersion(models.Model):
+    """*Version*: a fiche as it stood after one saved change — its text, partners, aims and
+    status — with who made the change, when, and what kind of change it was. Versions are
+    never edited or deleted; restoring an old one adds a new one."""
+
+    fiche = models.ForeignKey(
+        Fiche, verbose_name=_("fiche"), on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveIntegerField(_("version"))
+    snapshot = models.JSONField(_("contenu"))
+    action = models.CharField(_("nature du changement"), max_length=120)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("auteur"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("enregistrée le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("version de fiche")
+        verbose_name_plural = _("versions de fiches")
+        ordering = ["fiche", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fiche", "number"],
+                name="fiche_version_number_unique",
+                violation_error_message=_("Cette version de la fiche existe déjà."),
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(fiche)s — version %(number)s") % {"fiche": self.fiche, "number": self.number}

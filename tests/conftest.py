@@ -2,6 +2,7 @@
 
 import pytest
 from django.template import TemplateSyntaxError
+from django.utils import translation
 
 from cej.demo.loire import load_loire_demo
 
@@ -15,6 +16,13 @@ class FailOnUnknownTemplateVariable(str):
 
     def __mod__(self, variable):
         raise TemplateSyntaxError(f"Variable de gabarit inconnue : {variable}")
+
+
+@pytest.fixture(autouse=True)
+def _french(settings):
+    """Messages are checked in French, the default language."""
+    with translation.override("fr"):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -20,6 +20,7 @@ from cej.models import (
     Territory,
 )
 from fiches.models import Aim, Fiche, FicheStatus, Objective
+from fiches.services import record_version
 from financing.models import BudgetLine, BudgetPost, ExecutionEntry, ExecutionKind, Instrument
 from financing.services import budget_line_save, execution_entry_record
 from partners.models import Partner, PartnerKind, Signatory
@@ -260,6 +261,11 @@ def load_loire_demo(*, with_accounts: bool) -> DemoResult:
             counter.created += 1
             fiche.associated_partners.set([partners[key] for key in data["associated"]])
             fiche.aims.set([aims[n] for n in data["aims"]])
+        if not fiche.versions.exists():
+            record_version(
+                fiche=fiche, action="Validée en plénière de la CDAJE (reprise des fiches)", by=None
+            )
+            counter.created += 1
         fiches[data["number"]] = fiche
 
     posts = {

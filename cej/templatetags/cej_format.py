@@ -1,8 +1,10 @@
 """Template filters that format money the French way, through `cej.money` only."""
 
 from django import template
+from django.utils.safestring import mark_safe
 
 from cej.dates import format_date_long
+from cej.html import sanitize_rich_text
 from cej.money import format_eur, format_percent
 
 register = template.Library()
@@ -24,3 +26,9 @@ def percent_of(part, whole):
 def date_long(value):
     """`{{ contract.signed_on|date_long }}` → `1er octobre 2014`."""
     return format_date_long(value)
+
+
+@register.filter
+def rich_text(value):
+    """User-written formatted text, sanitized again at display (whatever path stored it)."""
+    return mark_safe(sanitize_rich_text(value))

@@ -1,0 +1,77 @@
+"""Who may do what to a fiche. Each predicate answers (allowed, reason); views refuse with
+the reason, templates show a control exactly when it is allowed. Reading is a matter of
+scope (`Fiche.objects.for_user`), not of these predicates."""
+
+from django.utils.translation import gettext as _
+
+from fiches.models import FicheStatus
+from fiches.workflow import EDITABLE_STATUSES, TRANSITIONS
+
+Decision = tuple[bool, str]
+ALLOWED: Decision = (True, "")
+
+
+def works_on_contract(user, contract) -> bool:
+    """Staff of the contract's territory (or an administrator). Cached on the user object
+    for the request, so templates can ask repeatedly at no cost."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    territory_ids = getattr(user, "_cej_territory_ids", None)
+    if territory_ids is None:
+        territory_ids = set(user.territories.values_list("pk", flat=True))
+        user._cej_territory_ids = territory_ids
+    return contract.territory_id in territory_ids
+
+
+def _staff_of(user, contract, permission: str) -> Decision:
+    if not user.has_perm(permission):
+        return False, _("Seule l'équipe CDAJE modifie les fiches.")
+    if not works_on_contract(user, contract):
+        return False, _("Vous ne travaillez pas sur les contrats de ce territoire.")
+    return ALLOWED
+
+
+def can_create_fiche(user, contract) -> Decision:
+    return _staff_of(user, contract, "fiches.add_fiche")
+
+
+def can_edit_fiche(user, fiche) -> Decision:
+    allowed, reason = _staff_of(user, fiche.contract, "fiches.change_fiche")
+    if not allowed:
+        return allowed, reason
+    if fiche.status == FicheStatus.VALIDATED:
+        return False, _("Fiche validée : rouvrez-la pour la modifier.")
+    if fiche.status not in EDITABLE_STATUSES:
+        return False, _("Fiche retirée : rétablissez-la pour la modifier.")
+    return ALLOWED
+
+
+def can_restore_version(user, fiche) -> Decision:
+    return can_edit_fiche(user, fiche)
+
+
+def can_transition(user, fiche, name: str) -> Decision:
+    transition = TRANSITIONS.get(name)
+    if transition is None:
+        return False, _("Action inconnue.")
+    if not user.has_perm(transition.permission):
+        if transition.permission == "fiches.validate_fiche":
+            return False, _("Valider ou rouvrir une fiche relève de la coordination CDAJE.")
+        return False, _("Seule l'équipe CDAJE fait évoluer les fiches.")
+    if not works_on_contract(user, fiche.contract):
+        return False, _("Vous ne travaillez pas sur les contrats de ce territoire.")
+    if fiche.status not in transition.sources:
+        return False, _(
+            "Impossible depuis le statut « %(status)s » : « %(action)s » part de %(sources)s."
+        ) % {
+            "status": fiche.get_status_display(),
+            "action": transition.label,
+            "sources": ", ".join(f"« {FicheStatus(s).label} »" for s in sorted(transition.sources)),
+        }
+    return ALLOWED
+
+
+def allowed_transitions(user, fiche) -> list:
+    return [t for name, t in TRANSITIONS.items() if can_transition(user, fiche, name)[0]]

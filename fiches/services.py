@@ -1,0 +1,213 @@
+"""Every change to a fiche: creation, edit, workflow transition, restoration. Each is atomic,
+checks its permission predicate, and records a version (who, when, what) that is never
+edited afterwards."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cej.html import sanitize_rich_text
+from cej.models import Contract
+from fiches.models import Fiche, FicheStatus, FicheVersion
+from fiches.permissions import (
+    can_create_fiche,
+    can_edit_fiche,
+    can_restore_version,
+    can_transition,
+)
+from fiches.workflow import EDITABLE_STATUSES, TRANSITIONS
+
+TEXT_FIELDS = ["title", "budget_note"]
+RICH_TEXT_FIELDS = ["findings", "goals", "actions", "target_public", "calendar", "indicators"]
+CONTENT_FIELDS = ["title", *RICH_TEXT_FIELDS, "budget_note"]
+RELATION_FIELDS = ["objective_id", "lead_partner_id"]
+MANY_FIELDS = ["associated_partner_ids", "aim_ids"]
+
+
+class EditConflict(Exception):
+    """The fiche changed since the editor opened it: `base` is the version they started
+    from, `current` the one now stored."""
+
+    def __init__(self, *, fiche: Fiche, base: FicheVersion | None, current: FicheVersion):
+        self.fiche, self.base, self.current = fiche, base, current
+        super().__init__(f"fiche {fiche.pk}: edited from v{getattr(base, 'number', '?')}")
+
+
+def snapshot_of(fiche: Fiche) -> dict:
+    """Everything a version keeps, as JSON-ready values (ids for relations)."""
+    return {
+        **{field: getattr(fiche, field) for field in CONTENT_FIELDS},
+        "objective_id": fiche.objective_id,
+        "lead_partner_id": fiche.lead_partner_id,
+        "associated_partner_ids": sorted(p.pk for p in fiche.associated_partners.all()),
+        "aim_ids": sorted(a.pk for a in fiche.aims.all()),
+        "status": fiche.status,
+        "validated_on": fiche.validated_on.isoformat() if fiche.validated_on else None,
+    }
+
+
+def record_version(*, fiche: Fiche, action: str, by) -> FicheVersion:
+    return FicheVersion.objects.create(
+        fiche=fiche,
+        number=fiche.version,
+        snapshot=snapshot_of(fiche),
+        action=action,
+        author=by if by and by.is_authenticated else None,
+    )
+
+
+def _clean_content(changes: dict) -> dict:
+    cleaned = dict(changes)
+    for field in RICH_TEXT_FIELDS:
+        if field in cleaned:
+            cleaned[field] = sanitize_rich_text(cleaned[field])
+    for field in TEXT_FIELDS:
+        if field in cleaned:
+            cleaned[field] = (cleaned[field] or "").replace("\x00", "").strip()
+    return cleaned
+
+
+def _check(decision) -> None:
+    allowed, reason = decision
+    if not allowed:
+        raise PermissionDenied(reason)
+
+
+@transaction.atomic
+def fiche_create(*, contract: Contract, changes: dict, associated_partners, aims, by) -> Fiche:
+    """A new draft fiche, numbered after the contract's last one."""
+    _check(can_create_fiche(by, contract))
+    # Lock the contract so that two fiches created at once never take the same number.
+    Contract.objects.select_for_update().filter(pk=contract.pk).first()
+    last = Fiche.objects.filter(contract=contract).aggregate(last=Max("number"))["last"] or 0
+    fiche = Fiche(
+        number=last + 1, status=FicheStatus.DRAFT, updated_by=by, **_clean_content(changes)
+    )
+    fiche.full_clean()
+    if fiche.objective.contract_id != contract.pk:
+        raise ValidationError({"objective": _("Cet objectif relève d'un autre contrat.")})
+    fiche.save()
+    fiche.associated_partners.set(associated_partners)
+    fiche.aims.set(aims)
+    record_version(fiche=fiche, action=_("Création"), by=by)
+    return fiche
+
+
+@transaction.atomic
+def fiche_update(
+    *,
+    fiche: Fiche,
+    changes: dict,
+    associated_partners,
+    aims,
+    expected_version: int,
+    by,
+    action: str | None = None,
+) -> Fiche:
+    """Save an edit made from `expected_version`. If anybody saved in between, nothing is
+    written and EditConflict says what they changed; nothing is lost either way."""
+    _check(can_edit_fiche(by, fiche))
+    changes = _clean_content(changes)
+    candidate = Fiche.objects.get(pk=fiche.pk)
+    for field, value in changes.items():
+        setattr(candidate, field, value)
+    candidate.full_clean()
+    if candidate.contract_id != fiche.contract_id:
+        raise ValidationError({"objective": _("Cet objectif relève d'un autre contrat.")})
+
+    new_many = {
+        "associated_partner_ids": sorted(p.pk for p in associated_partners),
+        "aim_ids": sorted(a.pk for a in aims),
+    }
+    current = Fiche.objects.get(pk=fiche.pk)
+    if current.version == expected_version:
+        before = snapshot_of(current)
+        after = {**before, **{f: getattr(candidate, f) for f in CONTENT_FIELDS}, **new_many}
+        after.update({f: getattr(candidate, f) for f in RELATION_FIELDS})
+        if after == before:
+            return current  # nothing changed: no new version
+
+    updated = Fiche.objects.filter(
+        pk=fiche.pk, version=expected_version, status__in=EDITABLE_STATUSES
+    ).update(
+        **{f: getattr(candidate, f) for f in [*CONTENT_FIELDS, *RELATION_FIELDS]},
+        contract_id=candidate.contract_id,
+        version=F("version") + 1,
+        updated_by=by,
+        updated_at=timezone.now(),
+    )
+    if not updated:
+        current = Fiche.objects.get(pk=fiche.pk)
+        if current.version != expected_version:
+            raise EditConflict(
+                fiche=current,
+                base=current.versions.filter(number=expected_version).first(),
+                current=current.versions.order_by("-number").first(),
+            )
+        _check(can_edit_fiche(by, current))
+    saved = Fiche.objects.get(pk=fiche.pk)
+    saved.associated_partners.set(associated_partners)
+    saved.aims.set(aims)
+    record_version(fiche=saved, action=action or _("Modification"), by=by)
+    return saved
+
+
+@transaction.atomic
+def fiche_transition(
+    *, fiche: Fiche, name: str, by, plenary_date: datetime.date | None = None
+) -> Fiche:
+    """Move a fiche along the workflow table (fiches.workflow.TRANSITIONS)."""
+    fiche = Fiche.objects.select_for_update().select_related("contract").get(pk=fiche.pk)
+    _check(can_transition(by, fiche, name))
+    transition = TRANSITIONS[name]
+    if transition.needs_plenary_date:
+        if not plenary_date:
+            raise ValidationError(
+                {"plenary_date": _("Indiquez la date de la plénière de la CDAJE.")}
+            )
+        fiche.validated_on = plenary_date
+    elif transition.target != FicheStatus.VALIDATED:
+        fiche.validated_on = None
+    fiche.status = transition.target
+    fiche.version += 1
+    fiche.updated_by = by
+    fiche.full_clean()
+    fiche.save()
+    record_version(fiche=fiche, action=str(transition.label), by=by)
+    return fiche
+
+
+@transaction.atomic
+def fiche_restore(*, fiche: Fiche, version: FicheVersion, by) -> Fiche:
+    """Bring back the text, objective, partners and aims of an older version as a new
+    version. The workflow status stays as it is; nothing is erased."""
+    _check(can_restore_version(by, fiche))
+    if version.fiche_id != fiche.pk:
+        raise ValidationError(_("Cette version appartient à une autre fiche."))
+    data = version.snapshot
+    contract = fiche.contract
+    objective_ids = set(contract.objectives.values_list("pk", flat=True))
+    party_ids = set(contract.parties.values_list("partner_id", flat=True))
+    changes = {field: data.get(field, "") for field in CONTENT_FIELDS}
+    if data.get("objective_id") in objective_ids:
+        changes["objective_id"] = data["objective_id"]
+    lead = data.get("lead_partner_id")
+    changes["lead_partner_id"] = lead if lead in party_ids else None
+    from fiches.models import Aim
+    from partners.models import Partner
+
+    return fiche_update(
+        fiche=fiche,
+        changes=changes,
+        associated_partners=Partner.objects.filter(
+            pk__in=[p for p in data.get("associated_partner_ids", []) if p in party_ids]
+        ),
+        aims=Aim.objects.filter(pk__in=data.get("aim_ids", [])),
+        expected_version=fiche.version,
+        by=by,
+        action=_("Restauration de la version %(number)s") % {"number": version.number},
+    )

@@ -1,0 +1,281 @@
+"""Pages of the fiches: list, fiche, edit, create, workflow, history. Thin: scope through
+querysets (out of scope is 404), permissions through predicates (refused is 403 with the
+reason), changes through services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cej.models import Contract
+from fiches import services
+from fiches.diff import Names, diff_snapshots
+from fiches.forms import FicheFilterForm, FicheForm, TransitionForm
+from fiches.models import Fiche, FicheVersion, Objective
+from fiches.permissions import can_create_fiche, can_edit_fiche, can_restore_version
+from fiches.workflow import TRANSITIONS
+from financing.models import BudgetLine
+
+RECENT_VERSIONS = 5
+
+
+def _contract(request, slug) -> Contract:
+    return get_object_or_404(Contract.objects.for_user(request.user).with_territory(), slug=slug)
+
+
+def _fiche(contract, number) -> Fiche:
+    return get_object_or_404(
+        Fiche.objects.filter(contract=contract).select_related(
+            "objective", "lead_partner", "updated_by", "contract__territory"
+        ),
+        number=number,
+    )
+
+
+def _require(decision) -> None:
+    allowed, reason = decision
+    if not allowed:
+        raise PermissionDenied(reason)
+
+
+@login_required
+def fiche_list(request, slug):
+    contract = _contract(request, slug)
+    form = FicheFilterForm(request.GET or None, contract=contract)
+    fiches = form.filter(
+        Fiche.objects.filter(contract=contract)
+        .select_related("lead_partner", "updated_by")
+        .prefetch_related("aims")
+        .order_by("number")
+    )
+    by_objective = {}
+    for fiche in fiches:
+        by_objective.setdefault(fiche.objective_id, []).append(fiche)
+    objectives = [
+        (objective, by_objective.get(objective.pk, []))
+        for objective in Objective.objects.filter(contract=contract).order_by("number")
+    ]
+    return render(
+        request,
+        "fiches/fiche_list.html",
+        {
+            "contract": contract,
+            "form": form,
+            "objectives": objectives,
+            "count": sum(len(f) for f in by_objective.values()),
+            "filtered": form.is_bound and form.is_valid() and any(form.cleaned_data.values()),
+            "can_create": can_create_fiche(request.user, contract)[0],
+        },
+    )
+
+
+@login_required
+def fiche_detail(request, slug, number):
+    contract = _contract(request, slug)
+    fiche = _fiche(contract, number)
+    fiche = (
+        Fiche.objects.filter(pk=fiche.pk)
+        .select_related("objective", "lead_partner", "updated_by", "contract__territory")
+        .prefetch_related(
+            "associated_partners",
+            "aims",
+            Prefetch(
+                "budget_lines",
+                queryset=BudgetLine.objects.select_related("post").order_by("year", "post__order"),
+            ),
+        )
+        .get()
+    )
+    versions = fiche.versions.select_related("author").order_by("-number")[:RECENT_VERSIONS]
+    return render(
+        request,
+        "fiches/fiche_detail.html",
+        {
+            "contract": contract,
+            "fiche": fiche,
+            "versions": versions,
+            "transition_form": TransitionForm(),
+        },
+    )
+
+
+@login_required
+def fiche_create(request, slug):
+    contract = _contract(request, slug)
+    _require(can_create_fiche(request.user, contract))
+    form = FicheForm(request.POST or None, contract=contract, initial={"version": 1})
+    if request.method == "POST" and form.is_valid():
+        try:
+            fiche = services.fiche_create(
+                contract=contract,
+                changes=form.changes(),
+                associated_partners=form.cleaned_data["associated_partners"],
+                aims=form.cleaned_data["aims"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request, _("Fiche n° %(number)s créée en brouillon.") % {"number": fiche.number}
+            )
+            return redirect("fiche_detail", slug=slug, number=fiche.number)
+    return render(
+        request, "fiches/fiche_form.html", {"contract": contract, "form": form, "fiche": None}
+    )
+
+
+@login_required
+def fiche_edit(request, slug, number):
+    contract = _contract(request, slug)
+    fiche = _fiche(contract, number)
+    _require(can_edit_fiche(request.user, fiche))
+    conflict = None
+    # The form edits a copy, so that `fiche` keeps the stored values for the page.
+    form = FicheForm(request.POST or None, instance=_fiche(contract, number), contract=contract)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.fiche_update(
+                fiche=fiche,
+                changes=form.changes(),
+                associated_partners=form.cleaned_data["associated_partners"],
+                aims=form.cleaned_data["aims"],
+                expected_version=form.cleaned_data["version"],
+                by=request.user,
+            )
+        except services.EditConflict as error:
+            conflict = _conflict_context(contract, error)
+            # Keep everything the user typed; base the next save on the current version so
+            # that, once merged, it goes through.
+            data = request.POST.copy()
+            data["version"] = str(error.fiche.version)
+            form = FicheForm(data, instance=_fiche(contract, number), contract=contract)
+            form.is_valid()
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Fiche enregistrée."))
+            return redirect("fiche_detail", slug=slug, number=number)
+    return render(
+        request,
+        "fiches/fiche_form.html",
+        {"contract": contract, "fiche": fiche, "form": form, "conflict": conflict},
+        status=409 if conflict else 200,
+    )
+
+
+def _conflict_context(contract, error: services.EditConflict) -> dict:
+    names = Names.for_contract(contract)
+    base = error.base.snapshot if error.base else {}
+    author = error.current.author
+    return {
+        "current": error.current,
+        "who": (author.get_full_name() or author.username) if author else _("Quelqu'un"),
+        "changes": diff_snapshots(base, error.current.snapshot, names),
+    }
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+@require_POST
+def fiche_transition(request, slug, number, name):
+    if name not in TRANSITIONS:
+        raise Http404(_("Action inconnue."))
+    contract = _contract(request, slug)
+    fiche = _fiche(contract, number)
+    form = TransitionForm(request.POST)
+    form.is_valid()
+    try:
+        fiche = services.fiche_transition(
+            fiche=fiche,
+            name=name,
+            by=request.user,
+            plenary_date=form.cleaned_data.get("plenary_date"),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Fiche n° %(number)s : %(status)s.")
+            % {"number": fiche.number, "status": fiche.get_status_display().lower()},
+        )
+    return redirect("fiche_detail", slug=slug, number=number)
+
+
+@login_required
+def fiche_history(request, slug, number):
+    contract = _contract(request, slug)
+    fiche = _fiche(contract, number)
+    versions = list(fiche.versions.select_related("author").order_by("-number"))
+    by_number = {v.number: v for v in versions}
+    errors = []
+
+    def pick(param, default):
+        raw = request.GET.get(param)
+        if raw is None:
+            return default
+        try:
+            return by_number[int(raw)]
+        except (ValueError, KeyError):
+            errors.append(
+                _("La version « %(value)s » n'existe pas pour cette fiche (versions 1 à %(last)s).")
+                % {"value": raw[:20], "last": versions[0].number if versions else 0}
+            )
+            return default
+
+    newest = versions[0] if versions else None
+    before = pick("from", versions[1] if len(versions) > 1 else newest)
+    after = pick("to", newest)
+    if before and after and before.number > after.number:
+        before, after = after, before
+    changes = (
+        diff_snapshots(before.snapshot, after.snapshot, Names.for_contract(contract))
+        if before and after
+        else []
+    )
+    return render(
+        request,
+        "fiches/fiche_history.html",
+        {
+            "contract": contract,
+            "fiche": fiche,
+            "versions": versions,
+            "before": before,
+            "after": after,
+            "changes": changes,
+            "errors": errors,
+            "can_restore": can_restore_version(request.user, fiche)[0],
+        },
+    )
+
+
+@login_required
+@require_POST
+def fiche_restore(request, slug, number, version):
+    contract = _contract(request, slug)
+    fiche = _fiche(contract, number)
+    _require(can_restore_version(request.user, fiche))
+    old = get_object_or_404(FicheVersion, fiche=fiche, number=version)
+    try:
+        restored = services.fiche_restore(fiche=fiche, version=old, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("fiche_history", slug=slug, number=number)
+    messages.success(
+        request,
+        _("Version %(old)s restaurée : elle devient la version %(new)s.")
+        % {"old": old.number, "new": restored.version},
+    )
+    return redirect("fiche_history", slug=slug, number=number)
