@@ -29,7 +29,8 @@ FIELDS = [
     ("budget_note", _("Budget indicatif")),
     ("aim_ids", _("Finalités servies")),
 ]
-_TOKENS = re.compile(r"\s+|[^\s]+")
+# A word with the spaces after it: consecutive changed words then form one marked run.
+_TOKENS = re.compile(r"^\s+|\S+\s*")
 
 
 @dataclass
@@ -87,16 +88,22 @@ def word_diff(before: str, after: str) -> tuple[SafeString, SafeString]:
     a, b = _TOKENS.findall(before), _TOKENS.findall(after)
     old, new = [], []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        left, right = escape("".join(a[i1:i2])), escape("".join(b[j1:j2]))
+        left, right = "".join(a[i1:i2]), "".join(b[j1:j2])
         if op == "equal":
-            old.append(left)
-            new.append(right)
+            old.append(escape(left))
+            new.append(escape(right))
         else:
-            if left:
-                old.append(f"<del>{left}</del>")
-            if right:
-                new.append(f"<ins>{right}</ins>")
+            old.append(_mark("del", left))
+            new.append(_mark("ins", right))
     return mark_safe("".join(old)), mark_safe("".join(new))
+
+
+def _mark(tag: str, text: str) -> str:
+    """`<tag>words</tag> ` — the trailing space stays outside the highlight."""
+    words = text.rstrip()
+    if not words:
+        return escape(text)
+    return f"<{tag}>{escape(words)}</{tag}>{escape(text[len(words) :])}"
 
 
 def diff_snapshots(before: dict, after: dict, names: Names) -> list[FieldChange]:

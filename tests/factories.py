@@ -182,19 +182,23 @@ class UserFactory(factory.django.DjangoModelFactory):
     last_name = factory.Sequence(lambda n: f"Test{n}")
     password = factory.django.Password("mot-de-passe-de-test")
 
+    # Role group names; a plain declaration (popped in _create) so that traits can set it.
+    role_groups: tuple[str, ...] = ()
+
     class Params:
-        cdaje = factory.Trait(groups=[roles.CDAJE_STAFF, roles.CDAJE_COORDINATOR])
-        cdaje_writer = factory.Trait(groups=[roles.CDAJE_STAFF])
-        finance = factory.Trait(groups=[roles.FINANCE_OFFICER])
-        partner_user = factory.Trait(groups=[roles.PARTNER_USER])
+        cdaje = factory.Trait(role_groups=(roles.CDAJE_STAFF, roles.CDAJE_COORDINATOR))
+        cdaje_writer = factory.Trait(role_groups=(roles.CDAJE_STAFF,))
+        finance = factory.Trait(role_groups=(roles.FINANCE_OFFICER,))
+        partner_user = factory.Trait(role_groups=(roles.PARTNER_USER,))
         admin = factory.Trait(is_superuser=True, is_staff=True)
 
-    @factory.post_generation
-    def groups(self, create, extracted, **kwargs):
-        """Role group names, e.g. `UserFactory(groups=[roles.FINANCE_OFFICER])`."""
-        if create and extracted:
+    @classmethod
+    def _create(cls, model_class, *args, role_groups=(), **kwargs):
+        user = super()._create(model_class, *args, **kwargs)
+        if role_groups:
             groups = roles.sync_groups()
-            self.groups.set([groups[name] for name in extracted])
+            user.groups.set([groups[name] for name in role_groups])
+        return user
 
     @factory.post_generation
     def territory(self, create, extracted, **kwargs):

@@ -1,0 +1,381 @@
+import re
+
+import pytest
+
+from fiches.models import Fiche, FicheStatus
+from tests.factories import ContractFactory, FicheFactory, ObjectiveFactory, UserFactory
+from tests.fiches.conftest import fiche_url
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/contracts/cej-loire-2014-2017/fiches/"
+ROLES = ["admin", "cdaje", "finance", "partner-cg", "partner-caf", "partner-msa"]
+
+
+def text_of(response) -> str:
+    html = response.content.decode()
+    return re.sub(r"[ \t\r\n]+", " ", re.sub(r"<[^>]+>", " ", html)).replace("&#x27;", "'")
+
+
+def form_data(fiche, **overrides):
+    data = {
+        "version": fiche.version,
+        "objective": fiche.objective_id,
+        "title": fiche.title,
+        "findings": fiche.findings,
+        "goals": fiche.goals,
+        "actions": fiche.actions,
+        "target_public": fiche.target_public,
+        "lead_partner": fiche.lead_partner_id or "",
+        "associated_partners": [p.pk for p in fiche.associated_partners.all()],
+        "calendar": fiche.calendar,
+        "indicators": fiche.indicators,
+        "budget_note": fiche.budget_note,
+        "aims": [a.pk for a in fiche.aims.all()],
+    }
+    data.update(overrides)
+    return data
+
+
+# --- list -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_role_in_scope_reads_the_fiche_list(client, demo, demo_user, role):
+    client.force_login(demo_user(role))
+    response = client.get(LIST)
+    assert response.status_code == 200
+    assert response.context["count"] == 14
+    assert "Plan de communication petite enfance" in text_of(response)
+    assert ("Nouvelle fiche" in text_of(response)) is (role in ("admin", "cdaje"))
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"objective_number": 3}, [11, 12, 13, 14]),
+        ({"lead_kind": "msa"}, [2]),
+        ({"status": "validated"}, list(range(1, 15))),
+        ({"status": "draft"}, []),
+    ],
+)
+def test_the_list_filters(client, demo, demo_contract, demo_user, params, expected):
+    from partners.models import Partner
+
+    query = dict(params)
+    if "objective_number" in query:
+        query = {"objective": demo_contract.objectives.get(number=query["objective_number"]).pk}
+    if "lead_kind" in query:
+        query = {"lead": Partner.objects.get(kind=query["lead_kind"]).pk}
+    client.force_login(demo_user("cdaje"))
+    response = client.get(LIST, query)
+    numbers = [f.number for _o, fiches in response.context["objectives"] for f in fiches]
+    assert numbers == expected
+
+
+def test_the_search_covers_titles_and_text(client, demo, demo_contract, demo_user):
+    client.force_login(demo_user("cdaje"))
+    response = client.get(LIST, {"q": "HORAIRES ATYPIQUES"})
+    found = [f for _o, fiches in response.context["objectives"] for f in fiches]
+    assert 3 in [f.number for f in found]
+    assert len(found) < 14
+    for fiche in found:
+        stored = Fiche.objects.get(pk=fiche.pk)
+        text = " ".join(
+            [
+                stored.title,
+                stored.findings,
+                stored.goals,
+                stored.actions,
+                stored.target_public,
+                stored.calendar,
+                stored.indicators,
+            ]
+        )
+        assert "horaires atypiques" in text.lower()
+
+
+def test_the_list_filters_by_aim(client, demo, demo_user):
+    from fiches.models import Aim
+
+    aim = Aim.objects.get(number=3)
+    client.force_login(demo_user("cdaje"))
+    response = client.get(LIST, {"aim": aim.pk})
+    numbers = {f.number for _o, fiches in response.context["objectives"] for f in fiches}
+    assert numbers == set(aim.fiches.values_list("number", flat=True))
+    assert numbers
+
+
+def test_invalid_filters_are_reported_in_french_not_a_server_error(client, demo, demo_user):
+    client.force_login(demo_user("cdaje"))
+    response = client.get(LIST, {"objective": "abc", "status": "perdu", "q": "x" * 300})
+    assert response.status_code == 200
+    text = text_of(response)
+    assert "Certains filtres sont invalides" in text
+    assert "Statut : Sélectionnez un choix valide" in text
+    assert response.context["count"] == 14
+
+
+def test_list_queries_do_not_grow_with_fiches(
+    client, demo, demo_contract, demo_user, django_assert_max_num_queries
+):
+    client.force_login(demo_user("cdaje"))
+    with django_assert_max_num_queries(12) as baseline:
+        client.get(LIST)
+    baseline_count = len(baseline.captured_queries)  # now: the next request clears the log
+    objective = ObjectiveFactory(contract=demo_contract, number=4)
+    for number in range(15, 45):
+        FicheFactory(objective=objective, number=number, updated_by=demo_user("admin"))
+    with django_assert_max_num_queries(baseline_count):
+        response = client.get(LIST)
+    assert response.context["count"] == 44
+
+
+# --- fiche page ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_role_in_scope_reads_a_fiche(client, demo, demo_contract, demo_user, role):
+    client.force_login(demo_user(role))
+    response = client.get(f"{LIST}12/")
+    assert response.status_code == 200
+    text = text_of(response)
+    for expected in [
+        "Coordination départementale de la politique petite enfance",
+        "Constat",
+        "Public visé",
+        "Indicateurs d’évaluation",
+        "Conseil général de la Loire",
+        "120\u202f000,00\u00a0€",
+        "validée en plénière le 11 février 2014",
+    ]:
+        assert expected in text, expected
+
+
+def test_controls_follow_the_permissions(client, demo, fiche, demo_user):
+    client.force_login(demo_user("cdaje"))
+    text = text_of(client.get(fiche_url(fiche)))
+    assert "Modifier" in text and "Soumettre à la CDAJE" in text and "Retirer la fiche" in text
+    client.force_login(demo_user("finance"))
+    text = text_of(client.get(fiche_url(fiche)))
+    assert "Modifier" not in text and "Soumettre" not in text and "Retirer" not in text
+
+
+def test_fiche_page_queries_are_bounded(
+    client, demo, fiche, demo_user, django_assert_max_num_queries
+):
+    client.force_login(demo_user("cdaje"))
+    with django_assert_max_num_queries(16) as baseline:
+        client.get(fiche_url(fiche))
+    baseline_count = len(baseline.captured_queries)  # now: the next request clears the log
+    for n in range(10):
+        fiche.refresh_from_db()
+        from fiches.services import fiche_update
+
+        fiche_update(
+            fiche=fiche,
+            changes={"title": f"Titre {n}"},
+            associated_partners=[],
+            aims=[],
+            expected_version=fiche.version,
+            by=demo_user("cdaje"),
+        )
+    with django_assert_max_num_queries(baseline_count):
+        client.get(fiche_url(fiche))
+
+
+def test_unknown_fiche_or_contract_is_not_found(client, demo, demo_user):
+    client.force_login(demo_user("cdaje"))
+    assert client.get(f"{LIST}99/").status_code == 404
+    assert client.get("/contracts/inconnu/fiches/").status_code == 404
+
+
+def test_out_of_scope_is_not_found(client, demo, demo_user):
+    client.force_login(UserFactory(cdaje=True, territory=ContractFactory().territory))
+    assert client.get(LIST).status_code == 404
+    assert client.get(f"{LIST}3/").status_code == 404
+    assert client.get(f"{LIST}3/edit/").status_code == 404
+    assert client.get(f"{LIST}3/history/").status_code == 404
+
+
+@pytest.mark.parametrize("url", [LIST, f"{LIST}3/", f"{LIST}3/edit/", f"{LIST}3/history/"])
+def test_anonymous_users_go_to_login(client, demo, url):
+    response = client.get(url)
+    assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+
+
+# --- editing -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["finance", "partner-cg", "partner-caf", "partner-msa"])
+def test_readers_get_403_on_edit_urls(client, demo, fiche, demo_user, role):
+    client.force_login(demo_user(role))
+    response = client.get(fiche_url(fiche, "edit/"))
+    assert response.status_code == 403
+    assert "Seule l'équipe CDAJE modifie les fiches." in text_of(response)
+    assert client.post(fiche_url(fiche, "edit/"), form_data(fiche)).status_code == 403
+    assert client.get(f"{LIST}new/").status_code == 403
+    assert client.post(fiche_url(fiche, "transition/submit/")).status_code == 403
+    assert client.post(fiche_url(fiche, "history/1/restore/")).status_code == 403
+
+
+def test_a_validated_fiche_edit_url_answers_403_with_the_reason(client, demo, demo_user):
+    client.force_login(demo_user("cdaje"))
+    response = client.get(f"{LIST}1/edit/")
+    assert response.status_code == 403
+    assert "Fiche validée : rouvrez-la pour la modifier." in text_of(response)
+
+
+def test_editing_a_fiche(client, demo, fiche, demo_user):
+    client.force_login(demo_user("cdaje"))
+    assert client.get(fiche_url(fiche, "edit/")).status_code == 200
+    response = client.post(
+        fiche_url(fiche, "edit/"),
+        form_data(fiche, findings="<p>Nouveau <strong>constat</strong></p><script>x()</script>"),
+    )
+    assert response.status_code == 302
+    fiche.refresh_from_db()
+    assert fiche.findings == "<p>Nouveau <strong>constat</strong></p>"
+    assert "Nouveau constat" in text_of(client.get(fiche_url(fiche)))
+
+
+def test_form_errors_are_in_french_next_to_the_field(client, demo, fiche, demo_user):
+    client.force_login(demo_user("cdaje"))
+    response = client.post(fiche_url(fiche, "edit/"), form_data(fiche, title=""))
+    assert response.status_code == 200
+    assert 'id="id_title-error"' in response.content.decode()
+    assert "Ce champ est obligatoire." in text_of(response)
+
+
+def test_the_lead_partner_is_not_also_associated(client, demo, fiche, demo_user):
+    client.force_login(demo_user("cdaje"))
+    lead = fiche.lead_partner
+    response = client.post(
+        fiche_url(fiche, "edit/"), form_data(fiche, associated_partners=[lead.pk])
+    )
+    assert "pilote déjà la fiche" in text_of(response)
+
+
+def test_a_conflicting_save_keeps_the_typed_text_and_shows_the_other_change(
+    client, demo, fiche, demo_user
+):
+    opened = form_data(fiche)
+    client.force_login(demo_user("admin"))
+    client.post(fiche_url(fiche, "edit/"), {**opened, "title": "Titre changé par Alice"})
+    client.force_login(demo_user("cdaje"))
+    mine = {**opened, "findings": "<p>Mon constat tapé pendant ce temps</p>"}
+    response = client.post(fiche_url(fiche, "edit/"), mine)
+    assert response.status_code == 409
+    text = text_of(response)
+    assert "Quelqu’un a enregistré cette fiche pendant que vous la modifiiez" in text
+    assert "Alice Administratrice a enregistré la version 2" in text
+    assert "Titre changé par Alice" in text
+    assert "Mon constat tapé pendant ce temps" in response.content.decode()
+    form = response.context["form"]
+    assert form["version"].value() == "2"
+    # Merged and saved again: both changes are kept.
+    merged = {**mine, "title": "Titre changé par Alice", "version": 2}
+    assert client.post(fiche_url(fiche, "edit/"), merged).status_code == 302
+    fiche.refresh_from_db()
+    assert fiche.title == "Titre changé par Alice"
+    assert "Mon constat tapé" in fiche.findings
+
+
+def test_creating_a_fiche(client, demo, demo_contract, demo_user):
+    client.force_login(demo_user("cdaje"))
+    assert client.get(f"{LIST}new/").status_code == 200
+    objective = demo_contract.objectives.get(number=1)
+    response = client.post(
+        f"{LIST}new/",
+        {"version": 1, "objective": objective.pk, "title": "Relais petite enfance itinérant"},
+    )
+    assert response.status_code == 302 and response.url == f"{LIST}15/"
+    assert Fiche.objects.get(contract=demo_contract, number=15).status == FicheStatus.DRAFT
+
+
+# --- workflow ----------------------------------------------------------------------------
+
+
+def test_submit_then_validate_with_the_plenary_date(client, demo, fiche, demo_user):
+    client.force_login(demo_user("cdaje"))
+    client.post(fiche_url(fiche, "transition/submit/"))
+    fiche.refresh_from_db()
+    assert fiche.status == FicheStatus.SUBMITTED
+    response = client.post(fiche_url(fiche, "transition/validate/"), follow=True)
+    assert "Indiquez la date de la plénière de la CDAJE." in text_of(response)
+    fiche.refresh_from_db()
+    assert fiche.status == FicheStatus.SUBMITTED
+    client.post(fiche_url(fiche, "transition/validate/"), {"plenary_date": "2014-06-12"})
+    fiche.refresh_from_db()
+    assert (fiche.status, str(fiche.validated_on)) == (FicheStatus.VALIDATED, "2014-06-12")
+
+
+def test_a_writer_without_the_coordinator_permission_cannot_validate(client, demo, fiche):
+    fiche.status = FicheStatus.SUBMITTED
+    fiche.save()
+    client.force_login(UserFactory(cdaje_writer=True, territory=fiche.contract.territory))
+    response = client.post(fiche_url(fiche, "transition/validate/"), {"plenary_date": "2014-06-12"})
+    assert response.status_code == 403
+    assert "relève de la coordination CDAJE" in text_of(response)
+
+
+def test_transitions_only_by_post_and_only_known_ones(client, demo, fiche, demo_user):
+    client.force_login(demo_user("cdaje"))
+    assert client.get(fiche_url(fiche, "transition/submit/")).status_code == 405
+    assert client.post(fiche_url(fiche, "transition/supprimer/")).status_code == 404
+
+
+def test_withdrawing_keeps_the_fiche(client, demo, fiche, demo_user):
+    client.force_login(demo_user("cdaje"))
+    client.post(fiche_url(fiche, "transition/withdraw/"))
+    fiche.refresh_from_db()
+    assert fiche.status == FicheStatus.WITHDRAWN
+    assert "Retirée" in text_of(client.get(LIST))
+
+
+# --- history -----------------------------------------------------------------------------
+
+
+def test_history_shows_a_word_diff_between_versions(client, demo, fiche, demo_user):
+    client.force_login(demo_user("cdaje"))
+    client.post(
+        fiche_url(fiche, "edit/"),
+        form_data(fiche, title="Répondre aux besoins d'accueil la nuit et en urgence"),
+    )
+    response = client.get(fiche_url(fiche, "history/"))
+    content = response.content.decode()
+    assert "<del>en horaires atypiques</del>" in content
+    assert "<ins>la nuit</ins>" in content
+    assert "Sophie Durand" in text_of(response)
+
+
+def test_history_reports_unknown_versions(client, demo, fiche, demo_user):
+    client.force_login(demo_user("cdaje"))
+    response = client.get(fiche_url(fiche, "history/"), {"from": "99", "to": "abc"})
+    assert response.status_code == 200
+    assert "La version « 99 » n'existe pas pour cette fiche" in text_of(response)
+
+
+def test_history_queries_do_not_grow_with_versions(
+    client, demo, fiche, demo_user, django_assert_max_num_queries
+):
+    client.force_login(demo_user("cdaje"))
+    with django_assert_max_num_queries(16) as baseline:
+        client.get(fiche_url(fiche, "history/"))
+    baseline_count = len(baseline.captured_queries)  # now: the next request clears the log
+    for n in range(8):
+        fiche.refresh_from_db()
+        client.post(fiche_url(fiche, "edit/"), form_data(fiche, title=f"Titre {n}"))
+    with django_assert_max_num_queries(baseline_count):
+        client.get(fiche_url(fiche, "history/"))
+
+
+def test_restoring_from_the_history_page(client, demo, fiche, demo_user):
+    client.force_login(demo_user("cdaje"))
+    original = fiche.title
+    client.post(fiche_url(fiche, "edit/"), form_data(fiche, title="Titre provisoire"))
+    response = client.post(fiche_url(fiche, "history/1/restore/"), follow=True)
+    assert "Version 1 restaurée : elle devient la version 3." in text_of(response)
+    fiche.refresh_from_db()
+    assert fiche.title == original
+    assert fiche.versions.count() == 3
