@@ -22,7 +22,14 @@ run: install
 	$(DEV_ENV) $(BIN)/python manage.py load_demo
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# The browser tests (tests/browser) inject axe-core from node_modules: installed once, from
+# package-lock.json. Without npm they are skipped locally, and fail in CI.
 test: install
+	@test -d node_modules/axe-core || { \
+	  if ! command -v npm >/dev/null 2>&1; then \
+	    echo "npm not found: tests/browser needs node_modules/axe-core (npm ci)" >&2; \
+	  elif test -f package-lock.json; then npm ci --no-audit --no-fund; \
+	  else npm install --no-audit --no-fund; fi; }
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install

@@ -130,7 +130,7 @@ class Contract(models.Model):
         errors = {}
         if self.predecessor_id:
             if self.pk and self.predecessor_id == self.pk:
-                errors["predecessor"] = _("Un contrat ne peut pas se succéder à lui-même.")
+                errors["predecessor"] = _("Un contrat ne peut pas être son propre prédécesseur.")
             elif self.start_year and self.predecessor.end_year >= self.start_year:
                 errors["predecessor"] = _(
                     "Le contrat précédent se termine en %(end)s : le nouveau contrat doit "

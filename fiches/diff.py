@@ -86,8 +86,13 @@ def word_diff(before: str, after: str) -> tuple[SafeString, SafeString]:
     """Both texts, escaped, with removed words in <del> (before) and added words in <ins>
     (after)."""
     a, b = _TOKENS.findall(before), _TOKENS.findall(after)
+    # Words are compared without their trailing spaces ("réponse." at the end of a text is the
+    # same word as "réponse. " followed by more), but shown with them.
+    matcher = difflib.SequenceMatcher(
+        None, [t.strip() for t in a], [t.strip() for t in b], autojunk=False
+    )
     old, new = [], []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
         left, right = "".join(a[i1:i2]), "".join(b[j1:j2])
         if op == "equal":
             old.append(escape(left))

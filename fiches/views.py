@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cej.html import sanitize_rich_text
 from cej.models import Contract
 from fiches import services
 from fiches.diff import Names, diff_snapshots
@@ -148,11 +149,8 @@ def fiche_edit(request, slug, number):
                 by=request.user,
             )
         except services.EditConflict as error:
-            conflict = _conflict_context(contract, error)
-            # Keep everything the user typed; base the next save on the current version so
-            # that, once merged, it goes through.
-            data = request.POST.copy()
-            data["version"] = str(error.fiche.version)
+            data, both_changed = _rebase_on_current(form, error)
+            conflict = {**_conflict_context(contract, error), "both_changed": both_changed}
             form = FicheForm(data, instance=_fiche(contract, number), contract=contract)
             form.is_valid()
         except ValidationError as error:
@@ -177,6 +175,51 @@ def _conflict_context(contract, error: services.EditConflict) -> dict:
         "who": (author.get_full_name() or author.username) if author else _("Quelqu'un"),
         "changes": diff_snapshots(base, error.current.snapshot, names),
     }
+
+
+SNAPSHOT_KEYS = {
+    "objective": "objective_id",
+    "lead_partner": "lead_partner_id",
+    "associated_partners": "associated_partner_ids",
+    "aims": "aim_ids",
+}
+
+
+def _as_snapshot_value(name: str, value):
+    if name in services.RICH_TEXT_FIELDS:
+        return sanitize_rich_text(value)
+    if name in ("associated_partners", "aims"):
+        return sorted(obj.pk for obj in value or [])
+    if name in SNAPSHOT_KEYS:
+        return value.pk if value else None
+    return (value or "").strip()
+
+
+def _rebase_on_current(form, error: services.EditConflict):
+    """The refused form, moved onto the version now stored: what this editor changed is
+    kept as typed, what they left alone takes the other person's value, and the next save
+    is based on the current version. Returns the new form data and the labels of the fields
+    both people changed (to check by hand)."""
+    base = error.base.snapshot if error.base else {}
+    current = error.current.snapshot
+    data = form.data.copy()
+    data["version"] = str(error.fiche.version)
+    both_changed = []
+    for name in FicheForm.Meta.fields:
+        key = SNAPSHOT_KEYS.get(name, name)
+        if key not in base:
+            continue
+        mine = _as_snapshot_value(name, form.cleaned_data.get(name))
+        theirs = current.get(key)
+        if mine == base[key]:
+            if theirs != base[key]:
+                if isinstance(theirs, list):
+                    data.setlist(name, [str(pk) for pk in theirs])
+                else:
+                    data[name] = "" if theirs is None else str(theirs)
+        elif theirs != base[key] and theirs != mine:
+            both_changed.append(str(form.fields[name].label))
+    return data, both_changed
 
 
 def _add_errors(form, error: ValidationError) -> None:

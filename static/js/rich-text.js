@@ -9,10 +9,10 @@
   var BUTTONS = [
     { command: "bold", label: "Gras", text: "G", key: "b" },
     { command: "italic", label: "Italique", text: "I", key: "i" },
-    { command: "insertUnorderedList", label: "Liste à puces", text: "• Liste" },
-    { command: "insertOrderedList", label: "Liste numérotée", text: "1. Liste" },
-    { command: "createLink", label: "Insérer un lien", text: "Lien" },
-    { command: "unlink", label: "Retirer le lien", text: "Sans lien" }
+    { command: "insertUnorderedList", label: "Liste à puces", text: "Liste à puces" },
+    { command: "insertOrderedList", label: "Liste numérotée", text: "Liste numérotée" },
+    { command: "createLink", label: "Lien", text: "Lien" },
+    { command: "unlink", label: "Retirer le lien", text: "Retirer le lien" }
   ];
 
   function enhance(textarea) {
@@ -48,7 +48,8 @@
       button.type = "button";
       button.className = "rich-button rich-" + spec.command;
       button.textContent = spec.text;
-      button.setAttribute("aria-label", spec.label);
+      // The accessible name must contain the visible text (RGAA 7.1, WCAG 2.5.3).
+      if (spec.label !== spec.text) { button.setAttribute("aria-label", spec.label); }
       button.title = spec.label + (spec.key ? " (Ctrl+" + spec.key.toUpperCase() + ")" : "");
       button.addEventListener("mousedown", function (event) { event.preventDefault(); });
       button.addEventListener("click", function () {

@@ -56,7 +56,7 @@ def test_a_contract_succeeds_one_that_ended_before_it():
 def test_a_contract_cannot_succeed_itself():
     contract = ContractFactory()
     contract.predecessor = contract
-    with pytest.raises(ValidationError, match="lui-même"):
+    with pytest.raises(ValidationError, match="son propre prédécesseur"):
         contract.full_clean()
 
 

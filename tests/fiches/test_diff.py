@@ -37,3 +37,9 @@ def test_snapshots_are_compared_field_by_field_on_their_readable_text():
     assert set(changes) == {"Objectif", "Constat", "Finalités servies", "Pilote"}
     assert changes["Constat"] == ("Un\n<del>Deux</del>", "Un\n<ins>Trois</ins>")
     assert changes["Pilote"] == ("", "<ins>CAF</ins>")
+
+
+def test_text_added_at_the_end_leaves_the_last_word_unmarked():
+    before, after = word_diff("sans réponse.", "sans réponse. Permanence du samedi.")
+    assert before == "sans réponse."
+    assert after == "sans réponse. <ins>Permanence du samedi.</ins>"

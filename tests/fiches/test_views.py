@@ -273,12 +273,28 @@ def test_a_conflicting_save_keeps_the_typed_text_and_shows_the_other_change(
     assert "Mon constat tapé pendant ce temps" in response.content.decode()
     form = response.context["form"]
     assert form["version"].value() == "2"
-    # Merged and saved again: both changes are kept.
-    merged = {**mine, "title": "Titre changé par Alice", "version": 2}
-    assert client.post(fiche_url(fiche, "edit/"), merged).status_code == 302
+    # The title she did not touch now shows Alice's; her own Constat is kept.
+    assert form["title"].value() == "Titre changé par Alice"
+    assert "Mon constat tapé" in form["findings"].value()
+    assert response.context["conflict"]["both_changed"] == []
+    # Saved again as the page now stands: both changes are kept.
+    again = {**mine, "title": form["title"].value(), "version": form["version"].value()}
+    assert client.post(fiche_url(fiche, "edit/"), again).status_code == 302
     fiche.refresh_from_db()
     assert fiche.title == "Titre changé par Alice"
     assert "Mon constat tapé" in fiche.findings
+
+
+def test_a_field_changed_by_both_is_kept_as_typed_and_named(client, demo, fiche, demo_user):
+    opened = form_data(fiche)
+    client.force_login(demo_user("admin"))
+    client.post(fiche_url(fiche, "edit/"), {**opened, "title": "Titre d'Alice"})
+    client.force_login(demo_user("cdaje"))
+    response = client.post(fiche_url(fiche, "edit/"), {**opened, "title": "Titre de Sophie"})
+    assert response.status_code == 409
+    assert response.context["form"]["title"].value() == "Titre de Sophie"
+    assert response.context["conflict"]["both_changed"] == ["Intitulé"]
+    assert "Modifiés par vous deux, à fusionner à la main : Intitulé." in text_of(response)
 
 
 def test_creating_a_fiche(client, demo, demo_contract, demo_user):
