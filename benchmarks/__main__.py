@@ -74,6 +74,9 @@ def main():
                 "floor": "/__floor__/",
                 "contracts list": "/contracts/",
                 "dashboard": f"/contracts/{DEMO_SLUG}/",
+                "fiche list": f"/contracts/{DEMO_SLUG}/fiches/",
+                "fiche page": f"/contracts/{DEMO_SLUG}/fiches/3/",
+                "fiche history": f"/contracts/{DEMO_SLUG}/fiches/3/history/",
             }
             results = {name: measure(client, url) for name, url in pages.items()}
     finally:

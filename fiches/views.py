@@ -77,9 +77,8 @@ def fiche_list(request, slug):
 @login_required
 def fiche_detail(request, slug, number):
     contract = _contract(request, slug)
-    fiche = _fiche(contract, number)
-    fiche = (
-        Fiche.objects.filter(pk=fiche.pk)
+    fiche = get_object_or_404(
+        Fiche.objects.filter(contract=contract)
         .select_related("objective", "lead_partner", "updated_by", "contract__territory")
         .prefetch_related(
             "associated_partners",
@@ -88,8 +87,8 @@ def fiche_detail(request, slug, number):
                 "budget_lines",
                 queryset=BudgetLine.objects.select_related("post").order_by("year", "post__order"),
             ),
-        )
-        .get()
+        ),
+        number=number,
     )
     versions = fiche.versions.select_related("author").order_by("-number")[:RECENT_VERSIONS]
     return render(
