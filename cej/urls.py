@@ -12,6 +12,7 @@ urlpatterns = [
     path("contracts/", views.contract_list, name="contract_list"),
     path("contracts/<slug:slug>/", views.contract_dashboard, name="contract_dashboard"),
     path("contracts/<slug:slug>/fiches/", include("fiches.urls")),
+    path("contracts/<slug:slug>/budget/", include("financing.urls")),
     path("admin/", admin.site.urls),
 ]
 

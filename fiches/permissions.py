@@ -4,25 +4,12 @@ scope (`Fiche.objects.for_user`), not of these predicates."""
 
 from django.utils.translation import gettext as _
 
+from cej.permissions import works_on_contract
 from fiches.models import FicheStatus
 from fiches.workflow import EDITABLE_STATUSES, TRANSITIONS
 
 Decision = tuple[bool, str]
 ALLOWED: Decision = (True, "")
-
-
-def works_on_contract(user, contract) -> bool:
-    """Staff of the contract's territory (or an administrator). Cached on the user object
-    for the request, so templates can ask repeatedly at no cost."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    territory_ids = getattr(user, "_cej_territory_ids", None)
-    if territory_ids is None:
-        territory_ids = set(user.territories.values_list("pk", flat=True))
-        user._cej_territory_ids = territory_ids
-    return contract.territory_id in territory_ids
 
 
 def _staff_of(user, contract, permission: str) -> Decision:

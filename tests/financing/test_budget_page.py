@@ -1,0 +1,144 @@
+import datetime
+import re
+import xml.etree.ElementTree as ET
+from decimal import Decimal
+
+import pytest
+
+from financing.charts import execution_chart, split_chart
+from financing.models import BudgetLine, ExecutionEntry, ExecutionKind
+from financing.report import budget_report
+from tests.factories import ContractFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+BUDGET = "/contracts/cej-loire-2014-2017/budget/"
+ROLES = ["admin", "cdaje", "finance", "partner-cg", "partner-caf", "partner-msa"]
+D = Decimal
+
+
+def text_of(response) -> str:
+    html = response.content.decode()
+    return re.sub(r"[ \t\r\n]+", " ", re.sub(r"<[^>]+>", " ", html)).replace("&#x27;", "'")
+
+
+def test_the_report_adds_up_per_year_and_for_the_period(demo_contract):
+    report = budget_report(demo_contract)
+    assert [(f.label, f.planned, f.remaining) for f in report.per_year] == [
+        ("2014", D("198000.00"), D("0.00")),
+        ("2015", D("158000.00"), D("40000.00")),
+        ("2016", D("158000.00"), D("40000.00")),
+        ("2017", D("158000.00"), D("40000.00")),
+    ]
+    assert report.total.planned == D("672000.00") == report.total.committed == report.total.paid
+    assert {f.label: f.planned for f in report.by_post} == {
+        "Coordination": D("480000.00"),
+        "Communication": D("152000.00"),
+        "Dispositif d'accueil d'enfants handicapés dans les crèches": D("40000.00"),
+    }
+    assert {f.label: f.planned for f in report.by_instrument} == {
+        "Contrat enfance jeunesse": D("632000.00"),
+        "Convention annexe": D("40000.00"),
+    }
+    assert sum(f.planned for f in report.by_partner) == report.total.planned
+    assert [o.label for o in report.by_objective] == ["Objectif 1", "Objectif 3"]
+    assert report.overruns == []
+
+
+def test_one_year_narrows_the_breakdowns(demo_contract):
+    report = budget_report(demo_contract, year="2015")
+    assert report.year == 2015 and report.error == ""
+    assert report.total.planned == D("158000.00")
+    assert report.total.envelope == D("198000.00")
+    assert {line.year for line in report.lines} == {2015}
+    assert report.per_year[0].planned == D("198000.00")  # the years stay whole
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("2030", "Le contrat ne couvre pas 2030 (il couvre 2014–2017)"),
+        ("deux-mille", "« deux-mille » n'est pas une année"),
+    ],
+)
+def test_a_bad_year_is_explained_and_the_period_shown(demo_contract, raw, message):
+    report = budget_report(demo_contract, year=raw)
+    assert report.year is None
+    assert message in report.error
+
+
+def test_overruns_are_reported_not_hidden(demo_contract):
+    line = BudgetLine.objects.get(contract=demo_contract, year=2016, post__code="communication")
+    # Recorded by another path than the validated services (e.g. a legacy import).
+    ExecutionEntry.objects.create(
+        line=line, kind=ExecutionKind.COMMITMENT, date=datetime.date(2016, 9, 1), amount=500
+    )
+    report = budget_report(demo_contract)
+    assert any(
+        "engagé 38\u202f500,00\u00a0€ pour 38\u202f000,00\u00a0€" in m for m in report.overruns
+    )
+
+
+def test_the_execution_chart_is_valid_accessible_svg(demo_contract):
+    report = budget_report(demo_contract)
+    svg = execution_chart(report.per_year, envelope=demo_contract.annual_envelope)
+    root = ET.fromstring(svg)
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    assert root.get("role") == "img"
+    assert "2015 : prévu 158\u202f000,00\u00a0€" in root.find("s:desc", ns).text
+    bars = [r for r in root.findall("s:rect", ns) if r.find("s:title", ns) is not None]
+    assert len(bars) == 4 * 3
+    heights = {r.find("s:title", ns).text: float(r.get("height")) for r in bars}
+    assert (
+        heights["2014 — Prévu : 198\u202f000,00\u00a0€"]
+        > heights["2015 — Prévu : 158\u202f000,00\u00a0€"]
+    )
+
+
+def test_the_split_chart_escapes_labels(demo_contract):
+    report = budget_report(demo_contract)
+    report.by_post[0].label = "<script>alert(1)</script>"
+    svg = split_chart(report.by_post)
+    ET.fromstring(svg)
+    assert "<script>" not in svg
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_role_in_scope_sees_the_budget(client, demo, demo_user, role):
+    client.force_login(demo_user(role))
+    response = client.get(BUDGET)
+    assert response.status_code == 200
+    text = text_of(response)
+    assert "40\u202f000,00\u00a0€ non encore alloué" in text
+    assert "672\u202f000,00\u00a0€" in text
+
+
+def test_out_of_scope_and_anonymous(client, demo):
+    assert client.get(BUDGET).status_code == 302
+    client.force_login(UserFactory(finance=True, territory=ContractFactory().territory))
+    assert client.get(BUDGET).status_code == 404
+
+
+def test_budget_page_queries_do_not_grow_with_lines(
+    client, demo, demo_contract, demo_user, django_assert_max_num_queries
+):
+    from fiches.models import Fiche
+    from financing.services import budget_line_save
+    from partners.models import Partner
+
+    client.force_login(demo_user("finance"))
+    with django_assert_max_num_queries(14) as baseline:
+        client.get(BUDGET)
+    baseline_count = len(baseline.captured_queries)
+    caf = Partner.objects.get(kind="caf")
+    coordination = BudgetLine.objects.filter(post__code="coordination").first().post
+    for fiche in Fiche.objects.filter(contract=demo_contract, number__lte=8):
+        budget_line_save(
+            line=BudgetLine(
+                contract=demo_contract, year=2015, post=coordination, fiche=fiche, amount=D("100")
+            ),
+            contributions={caf: D("100")},
+        )
+    with django_assert_max_num_queries(baseline_count):
+        response = client.get(BUDGET)
+    assert len(response.context["report"].lines) == 17
