@@ -77,6 +77,7 @@ def main():
                 "fiche list": f"/contracts/{DEMO_SLUG}/fiches/",
                 "fiche page": f"/contracts/{DEMO_SLUG}/fiches/3/",
                 "fiche history": f"/contracts/{DEMO_SLUG}/fiches/3/history/",
+                "budget page": f"/contracts/{DEMO_SLUG}/budget/",
             }
             results = {name: measure(client, url) for name, url in pages.items()}
     finally:
