@@ -43,6 +43,7 @@ format: install
 
 bench: install
 	$(TEST_ENV) $(BIN)/python -m benchmarks
+	$(TEST_ENV) $(BIN)/python -m benchmarks.exchange
 
 # Re-pin every dependency after editing pyproject.toml.
 lock:

@@ -4,11 +4,21 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportMixin
 
 from cej.admin_utils import eur_column
 from cej.money import format_eur
-from financing.models import BudgetLine, BudgetPost, Contribution, ExecutionEntry
+from financing.models import (
+    BudgetLine,
+    BudgetLineVersion,
+    BudgetPost,
+    Contribution,
+    ExecutionEntry,
+    VersionKind,
+)
 from financing.querysets import money_sum
+from financing.resources import BudgetLineResource
+from financing.services import record_line_version
 
 
 @admin.register(BudgetPost)
@@ -51,7 +61,11 @@ class ExecutionEntryInline(admin.TabularInline):
 
 
 @admin.register(BudgetLine)
-class BudgetLineAdmin(admin.ModelAdmin):
+class BudgetLineAdmin(ExportMixin, admin.ModelAdmin):
+    # Export only: an import through the admin would write lines one by one, without the
+    # budget page's checks of a whole file (envelope per year, contributions adding up,
+    # all or nothing). Imports go through /contracts/<slug>/budget/import/.
+    resource_classes = [BudgetLineResource]
     list_display = [
         "year",
         "post",
@@ -104,6 +118,16 @@ class BudgetLineAdmin(admin.ModelAdmin):
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
 
+    def save_related(self, request, form, formsets, change):
+        # After the contributions are saved, so that the version holds them too.
+        super().save_related(request, form, formsets, change)
+        record_line_version(
+            line=form.instance,
+            kind=VersionKind.CHANGED if change else VersionKind.CREATED,
+            by=request.user,
+            action=_("Modification (administration)") if change else _("Création (administration)"),
+        )
+
 
 @admin.register(Contribution)
 class ContributionAdmin(admin.ModelAdmin):
@@ -126,3 +150,23 @@ class ExecutionEntryAdmin(admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(BudgetLineVersion)
+class BudgetLineVersionAdmin(admin.ModelAdmin):
+    """Versions are the record of who changed what in the budget: readable here, never
+    editable, and kept after their line is deleted."""
+
+    list_display = ["label", "number", "action", "author", "created_at"]
+    list_filter = ["contract", "kind", "created_at"]
+    search_fields = ["label", "action", "author__username"]
+    list_select_related = ["author"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

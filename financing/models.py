@@ -396,3 +396,69 @@ class ExecutionEntry(models.Model):
                     }
                 }
             )
+
+
+class VersionKind(models.TextChoices):
+    CREATED = "created", _("Création")
+    CHANGED = "changed", _("Modification")
+    DELETED = "deleted", _("Suppression")
+
+
+class BudgetLineVersion(models.Model):
+    """*Version d'une ligne budgétaire*: a budget line as it stood after one saved change —
+    year, *poste*, fiche, label, planned amount and each partner's contribution — with who
+    made the change, when, and what kind of change it was (creation, edit, deletion).
+    Versions are never edited.
+
+    They outlive the line: deleting a line must not erase the record of what was planned
+    and by whom. So `line` is SET_NULL rather than CASCADE, `contract` keeps the version in
+    its contract's scope, `line_ref` keeps the line's id (ids are never reused: AUTOINCREMENT
+    on SQLite, sequences on PostgreSQL) so that a deleted line's history stays one
+    sequence, and `label` is the line's name at the time, readable without the line. The
+    snapshot stores ids (to merge concurrent edits) next to the names shown then (to read
+    the history after a fiche or partner has gone)."""
+
+    line = models.ForeignKey(
+        BudgetLine,
+        verbose_name=_("ligne budgétaire"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="versions",
+    )
+    line_ref = models.PositiveBigIntegerField(_("identifiant de la ligne"))
+    contract = models.ForeignKey(
+        "cej.Contract",
+        verbose_name=_("contrat"),
+        on_delete=models.CASCADE,
+        related_name="budget_line_versions",
+    )
+    label = models.CharField(_("ligne"), max_length=400)
+    number = models.PositiveIntegerField(_("version"))
+    snapshot = models.JSONField(_("contenu"))
+    kind = models.CharField(_("type de changement"), max_length=10, choices=VersionKind.choices)
+    action = models.CharField(_("nature du changement"), max_length=120)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("auteur"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("enregistrée le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("version de ligne budgétaire")
+        verbose_name_plural = _("versions de lignes budgétaires")
+        ordering = ["contract", "line_ref", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["line_ref", "number"],
+                name="budget_line_version_number_unique",
+                violation_error_message=_("Cette version de la ligne existe déjà."),
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(line)s — version %(number)s") % {"line": self.label, "number": self.number}

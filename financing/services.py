@@ -1,16 +1,104 @@
 """Writes of the financing domain. Each function is one atomic state change that validates
-every rule of DESIGN.md §4 before anything is stored."""
+every rule of DESIGN.md §4 before anything is stored. Budget lines keep a version per saved
+change (`BudgetLineVersion`) and refuse a save based on an outdated version (no lost update),
+as fiches do."""
 
 from collections.abc import Mapping
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cej.models import Contract
 from cej.money import round_money
-from financing.models import BudgetLine, Contribution, ExecutionEntry
+from financing.models import (
+    BudgetLine,
+    BudgetLineVersion,
+    Contribution,
+    ExecutionEntry,
+    VersionKind,
+)
+from financing.permissions import can_change_budget
 from partners.models import Partner
+
+
+class BudgetLineConflict(Exception):
+    """The line changed since the editor opened it. `base` is the snapshot they started from
+    (None when that version was never recorded), `current` the snapshot now stored, `latest`
+    the version row that recorded it (None for a line saved before versions existed)."""
+
+    def __init__(
+        self,
+        *,
+        line: BudgetLine,
+        base: dict | None,
+        current: dict,
+        latest: BudgetLineVersion | None,
+    ):
+        self.line, self.base, self.current, self.latest = line, base, current, latest
+        super().__init__(f"budget line {line.pk}: stored v{line.version}")
+
+
+def line_label(line: BudgetLine) -> str:
+    """How a line is named in the history, even once it is gone: « 2015 — Coordination —
+    fiche 12 — libellé »."""
+    parts = [str(line.year), str(line.post)]
+    if line.fiche_id:
+        parts.append(_("fiche %(number)s") % {"number": line.fiche.number})
+    if line.label:
+        parts.append(line.label)
+    return " — ".join(parts)[:400]
+
+
+def line_snapshot(line: BudgetLine, contributions: Mapping[Partner, Decimal] | None = None) -> dict:
+    """Everything a version keeps, JSON-ready: ids (to merge edits) and the names shown then
+    (to read the history after a fiche or partner has gone). Amounts are strings of cents.
+    `contributions` describes a split not saved yet; by default the stored one is read."""
+    if contributions is None:
+        contributions = {c.partner: c.amount for c in line.contributions.select_related("partner")}
+    split = sorted(contributions.items(), key=lambda item: item[0].name)
+    return {
+        "year": line.year,
+        "post_id": line.post_id,
+        "post": str(line.post),
+        "annex_convention_id": line.annex_convention_id,
+        "fiche_id": line.fiche_id,
+        "fiche": str(line.fiche) if line.fiche_id else "",
+        "label": line.label,
+        "amount": str(round_money(line.amount)),
+        "contributions": {str(p.pk): str(round_money(amount)) for p, amount in split},
+        "partners": {str(p.pk): p.name for p, _amount in split},
+    }
+
+
+def _content(snapshot: dict) -> dict:
+    """What a change is about: the snapshot without the display names."""
+    return {k: v for k, v in snapshot.items() if k not in ("post", "fiche", "partners")}
+
+
+def record_line_version(
+    *,
+    line: BudgetLine,
+    kind: VersionKind,
+    by,
+    action: str | None = None,
+    number: int | None = None,
+) -> BudgetLineVersion:
+    """`action` describes the change for people (« Import du classeur ») and defaults to
+    the kind's label."""
+    return BudgetLineVersion.objects.create(
+        line=line,
+        line_ref=line.pk,
+        contract_id=line.contract_id,
+        label=line_label(line),
+        number=line.version if number is None else number,
+        snapshot=line_snapshot(line),
+        kind=kind,
+        action=action or str(VersionKind(kind).label),
+        author=by if by is not None and by.is_authenticated else None,
+    )
 
 
 def _lock_contract(contract_id: int) -> None:
@@ -19,25 +107,66 @@ def _lock_contract(contract_id: int) -> None:
     Contract.objects.select_for_update().filter(pk=contract_id).first()
 
 
+def _stored(line: BudgetLine) -> BudgetLine:
+    # Ordered by pk only: the default ordering joins the nullable fiche, which FOR UPDATE refuses.
+    stored = BudgetLine.objects.select_for_update().order_by("pk").filter(pk=line.pk).first()
+    if stored is None:
+        raise ValidationError(_("Cette ligne a été supprimée entre-temps."))
+    return stored
+
+
+def _conflict(stored: BudgetLine, expected_version: int) -> BudgetLineConflict:
+    versions = BudgetLineVersion.objects.filter(line_ref=stored.pk).select_related("author")
+    base = versions.filter(number=expected_version).first()
+    return BudgetLineConflict(
+        line=stored,
+        base=base.snapshot if base else None,
+        current=line_snapshot(stored),
+        latest=versions.order_by("-number").first(),
+    )
+
+
+def _duplicate_error(line: BudgetLine) -> ValidationError:
+    """The model's own message for the uniqueness constraint the line broke."""
+    name = "budgetline_unique_post_year_fiche" if line.fiche_id else "budgetline_unique_post_year"
+    constraint = next(c for c in BudgetLine._meta.constraints if c.name == name)
+    return ValidationError({NON_FIELD_ERRORS: constraint.get_violation_error_message()})
+
+
 @transaction.atomic
 def budget_line_save(
     *,
     line: BudgetLine,
     contributions: Mapping[Partner, Decimal],
     by=None,
+    expected_version: int | None = None,
+    action: str | None = None,
 ) -> BudgetLine:
     """Create or update a budget line together with its partner contributions, which must add
-    up exactly to the planned amount. Partners absent from `contributions` stop contributing."""
+    up exactly to the planned amount. Partners absent from `contributions` stop contributing.
+
+    With `expected_version` (the version the editor started from), a line saved by someone
+    else in between is not written: BudgetLineConflict says what they changed. A save that
+    changes nothing adds no version. Every other save records one."""
     _lock_contract(line.contract_id)
+    stored = _stored(line) if line.pk else None
+    if stored and expected_version is not None and stored.version != expected_version:
+        raise _conflict(stored, expected_version)
     line.amount = round_money(line.amount)
     amounts = {partner: round_money(amount) for partner, amount in contributions.items()}
     line.updated_by = by
     line.full_clean()
     if error := line.contributions_error(amounts.values()):
         raise ValidationError({"amount": error})
-    if line.pk:
-        line.version += 1
-    line.save()
+    if stored:
+        if _content(line_snapshot(line, amounts)) == _content(line_snapshot(stored)):
+            return stored
+        line.version = stored.version + 1
+    try:
+        with transaction.atomic():
+            line.save()
+    except IntegrityError as exc:  # a concurrent twin despite the lock: say so, in French
+        raise _duplicate_error(line) from exc
     line.contributions.exclude(partner__in=list(amounts)).delete()
     for partner, amount in amounts.items():
         contribution = line.contributions.filter(partner=partner).first() or Contribution(
@@ -46,7 +175,47 @@ def budget_line_save(
         contribution.amount = amount
         contribution.full_clean()
         contribution.save()
+    record_line_version(
+        line=line,
+        kind=VersionKind.CHANGED if stored else VersionKind.CREATED,
+        action=action,
+        by=by,
+    )
     return line
+
+
+@transaction.atomic
+def budget_line_delete(
+    *, line: BudgetLine, by, expected_version: int | None = None
+) -> BudgetLineVersion:
+    """Delete a line that nothing was committed or paid against. Its history stays: a last
+    version records the deletion, and every version keeps the line's contract and name."""
+    allowed, reason = can_change_budget(by, line.contract)
+    if not allowed:
+        raise PermissionDenied(reason)
+    _lock_contract(line.contract_id)
+    stored = _stored(line)
+    if expected_version is not None and stored.version != expected_version:
+        raise _conflict(stored, expected_version)
+    if entries := stored.entries.count():
+        raise ValidationError(
+            ngettext(
+                "Cette ligne ne peut pas être supprimée : %(count)s engagement ou paiement y "
+                "est déjà saisi. Une ligne exécutée reste au budget, pour que ses dépenses "
+                "gardent leur ligne.",
+                "Cette ligne ne peut pas être supprimée : %(count)s engagements ou paiements y "
+                "sont déjà saisis. Une ligne exécutée reste au budget, pour que ses dépenses "
+                "gardent leur ligne.",
+                entries,
+            )
+            % {"count": entries}
+        )
+    version = record_line_version(
+        line=stored, kind=VersionKind.DELETED, number=stored.version + 1, by=by
+    )
+    stored.delete()
+    version.line = None  # the database did the same (SET_NULL)
+    return version
 
 
 @transaction.atomic

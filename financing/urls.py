@@ -1,10 +1,12 @@
 """URLs under /contracts/<slug>/budget/. Exports and imports live in urls_exchange.py,
 line editing and execution entries in urls_lines.py."""
 
-from django.urls import path
+from django.urls import include, path
 
 from financing import views
 
 urlpatterns = [
     path("", views.budget_overview, name="budget"),
+    path("", include("financing.urls_lines")),
+    path("", include("financing.urls_exchange")),
 ]

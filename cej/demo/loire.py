@@ -49,6 +49,10 @@ PARTNERS = {
     ),
 }
 
+# Illustrative SIRETs (valid check digits, not the real institutions' numbers): the open-data
+# export identifies each granting partner by its SIRET.
+SIRETS = {"cg": "22429900800017", "caf": "77989900400013", "msa": "77999900200016"}
+
 # Fictitious people in their real functions. The CAF and the MSA are each represented by the
 # chair of their board and by their director, so they sign twice.
 SIGNATORIES = {
@@ -151,7 +155,9 @@ def load_loire_demo(*, with_accounts: bool) -> DemoResult:
     territory = counter.get_or_create(Territory, code="42", defaults={"name": "Loire"})
     partners = {
         key: counter.get_or_create(
-            Partner, slug=slug, defaults={"name": name, "short_name": short, "kind": kind}
+            Partner,
+            slug=slug,
+            defaults={"name": name, "short_name": short, "kind": kind, "siret": SIRETS[key]},
         )
         for key, (name, short, slug, kind) in PARTNERS.items()
     }

@@ -166,3 +166,16 @@ def _form_data(response) -> dict:
                 if value is not None and value is not False:
                     data[sub.add_prefix(name)] = str(value)
     return data
+
+
+def test_a_budget_line_changed_in_the_admin_keeps_a_version(admin_client_demo, demo):
+    from financing.models import BudgetLine, BudgetLineVersion
+
+    line = BudgetLine.objects.get(contract=demo.contract, year=2016, post__code="communication")
+    url = admin_url(BudgetLine, "change", line.pk)
+    data = _form_data(admin_client_demo.get(url))
+    data["label"] = "Campagne d'affichage"
+    assert admin_client_demo.post(url, data).status_code == 302
+    version = BudgetLineVersion.objects.filter(line=line).order_by("-number").first()
+    assert version.action == "Modification (administration)"
+    assert version.author.username == "admin"

@@ -243,7 +243,7 @@ def test_form_errors_are_in_french_next_to_the_field(client, demo, fiche, demo_u
     client.force_login(demo_user("cdaje"))
     response = client.post(fiche_url(fiche, "edit/"), form_data(fiche, title=""))
     assert response.status_code == 200
-    assert 'id="id_title-error"' in response.content.decode()
+    assert 'id="id_title_error"' in response.content.decode()
     assert "Ce champ est obligatoire." in text_of(response)
 
 

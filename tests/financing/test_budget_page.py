@@ -142,3 +142,15 @@ def test_budget_page_queries_do_not_grow_with_lines(
     with django_assert_max_num_queries(baseline_count):
         response = client.get(BUDGET)
     assert len(response.context["report"].lines) == 17
+
+
+def test_controls_follow_the_budget_permissions(client, demo, demo_user):
+    client.force_login(demo_user("finance"))
+    text = text_of(client.get(BUDGET))
+    assert "Nouvelle ligne" in text and "Importer un classeur" in text
+    assert "Engager / payer" in text and "Classeur Excel (XLSX)" in text
+    client.force_login(demo_user("partner-caf"))
+    text = text_of(client.get(BUDGET))
+    assert "Nouvelle ligne" not in text and "Importer" not in text
+    assert "Engager / payer" not in text and "Modifier" not in text
+    assert "Classeur Excel (XLSX)" in text and "Historique" in text

@@ -1,0 +1,252 @@
+"""Budget exports of a contract, in the layout of `financing.resources`:
+
+- XLSX: sheet « Lignes budgétaires » with typed cells (years and fiche numbers as integers,
+  amounts as numbers in a euro format), bold frozen header, widths, autofilter; sheet
+  « Synthèse » with, per year, the envelope, planned, remainder, committed and paid, and a
+  total row. Written by openpyxl in write-only mode: rows stream from one query to the file.
+- CSV: the French spreadsheet convention — `;` separator, decimal comma without grouping,
+  UTF-8 with a byte order mark (so that Excel reads the accents), CRLF line ends.
+- ODS: the same two sheets, written by tablib.
+
+Amounts are rounded by `cej.money.round_money` only; text cells are escaped against formula
+injection by the resource. The open-data export lives in `financing.opendata`."""
+
+import csv
+import io
+from dataclasses import dataclass
+from decimal import Decimal
+
+import tablib
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from cej.money import round_money
+from financing.models import BudgetLine, ExecutionEntry, ExecutionKind
+from financing.querysets import money_sum
+from financing.resources import INT, MONEY, BudgetLineResource
+
+LINES_SHEET = "Lignes budgétaires"
+SUMMARY_SHEET = "Synthèse"
+SUMMARY_HEADERS = [
+    "Année",
+    "Enveloppe (€)",
+    "Prévu (€)",
+    "Reste à allouer (€)",
+    "Engagé (€)",
+    "Payé (€)",
+]
+EURO_FORMAT = '#,##0.00 "€"'
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ODS_TYPE = "application/vnd.oasis.opendocument.spreadsheet"
+CSV_TYPE = "text/csv; charset=utf-8"
+# Column widths (in characters) by header, else by kind: wide enough for the demo's texts.
+WIDTHS = {
+    "Contrat": 24,
+    "Instrument": 18,
+    "Code poste": 26,
+    "Poste": 34,
+    "Fiche": 44,
+    "Libellé": 40,
+}
+KIND_WIDTHS = {INT: 9, MONEY: 17}
+
+
+def export_filename(contract, extension: str) -> str:
+    return f"budget-{contract.slug}.{extension}"
+
+
+@dataclass
+class SummaryRow:
+    """One year (or the total) of the « Synthèse » sheet."""
+
+    label: str | int
+    envelope: Decimal
+    planned: Decimal
+    committed: Decimal
+    paid: Decimal
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.envelope - self.planned
+
+    def values(self) -> list:
+        return [
+            self.label,
+            self.envelope,
+            self.planned,
+            self.remaining,
+            self.committed,
+            self.paid,
+        ]
+
+
+def year_summary(contract) -> list[SummaryRow]:
+    """Per year of the contract, then a total row; sums by the database (two queries)."""
+    planned = dict(
+        BudgetLine.objects.filter(contract=contract)
+        .order_by()
+        .values("year")
+        .annotate(total=money_sum("amount"))
+        .values_list("year", "total")
+    )
+    execution = {
+        row["line__year"]: row
+        for row in ExecutionEntry.objects.filter(line__contract=contract)
+        .order_by()
+        .values("line__year")
+        .annotate(
+            committed=money_sum("amount", kind=ExecutionKind.COMMITMENT),
+            paid=money_sum("amount", kind=ExecutionKind.PAYMENT),
+        )
+    }
+    zero = round_money(0)
+    rows = [
+        SummaryRow(
+            label=year,
+            envelope=contract.annual_envelope,
+            planned=planned.get(year, zero),
+            committed=execution.get(year, {}).get("committed", zero),
+            paid=execution.get(year, {}).get("paid", zero),
+        )
+        for year in contract.years
+    ]
+    rows.append(
+        SummaryRow(
+            label="Total",
+            envelope=sum((r.envelope for r in rows), zero),
+            planned=sum((r.planned for r in rows), zero),
+            committed=sum((r.committed for r in rows), zero),
+            paid=sum((r.paid for r in rows), zero),
+        )
+    )
+    return rows
+
+
+# XLSX ---------------------------------------------------------------------------------
+
+
+class _XlsxStyles:
+    """Cell styles of one write-only sheet, built once: a styled WriteOnlyCell per amount
+    is the export's main cost, so each copies a ready-made style rather than resolving it."""
+
+    def __init__(self, sheet):
+        self.sheet = sheet
+        euro = WriteOnlyCell(sheet, 0)
+        euro.number_format = EURO_FORMAT
+        self._euro = euro._style
+        header = WriteOnlyCell(sheet, "")
+        header.font = Font(bold=True)
+        header.alignment = Alignment(wrap_text=True, vertical="top")
+        self._header = header._style
+        total = WriteOnlyCell(sheet, 0)
+        total.font = Font(bold=True)
+        total.number_format = EURO_FORMAT
+        self._total = total._style
+        bold = WriteOnlyCell(sheet, "")
+        bold.font = Font(bold=True)
+        self._bold = bold._style
+
+    def _cell(self, value, style):
+        cell = WriteOnlyCell(self.sheet, value)
+        cell._style = style  # shared, never mutated: the writer only reads it
+        return cell
+
+    def header(self, text):
+        return self._cell(text, self._header)
+
+    def euro(self, value):
+        return self._cell(round_money(value), self._euro)
+
+    def total(self, value):
+        return self._cell(round_money(value), self._total)
+
+    def bold(self, value):
+        return self._cell(value, self._bold)
+
+
+def _prepare_sheet(sheet, headers, widths, styles):
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    sheet.append([styles.header(text) for text in headers])
+
+
+def build_xlsx(contract, *, resource=None) -> bytes:
+    resource = resource or BudgetLineResource(contract=contract)
+    columns = resource.columns()
+    workbook = Workbook(write_only=True)
+
+    lines = workbook.create_sheet(LINES_SHEET)
+    styles = _XlsxStyles(lines)
+    _prepare_sheet(
+        lines,
+        resource.headers(),
+        [WIDTHS.get(c.column_name, KIND_WIDTHS.get(c.kind, 14)) for c in columns],
+        styles,
+    )
+    money_at = [c.kind == MONEY for c in columns]
+    count = 0
+    for row in resource.rows():
+        lines.append(
+            [
+                styles.euro(value) if is_money else value
+                for value, is_money in zip(row, money_at, strict=True)
+            ]
+        )
+        count += 1
+    lines.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
+
+    summary = workbook.create_sheet(SUMMARY_SHEET)
+    summary_styles = _XlsxStyles(summary)
+    _prepare_sheet(summary, SUMMARY_HEADERS, [10] + [19] * 5, summary_styles)
+    rows = year_summary(contract)
+    for row in rows[:-1]:
+        summary.append([row.label, *(summary_styles.euro(v) for v in row.values()[1:])])
+    total = rows[-1]
+    summary.append(
+        [summary_styles.bold(total.label), *(summary_styles.total(v) for v in total.values()[1:])]
+    )
+
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+# CSV ----------------------------------------------------------------------------------
+
+
+def french_decimal(value) -> str:
+    """`Decimal("45000")` → `45000,00`: the French spreadsheet convention, no grouping."""
+    return str(round_money(value)).replace(".", ",")
+
+
+def build_csv(contract, *, resource=None) -> bytes:
+    resource = resource or BudgetLineResource(contract=contract)
+    money_at = [c.kind == MONEY for c in resource.columns()]
+    output = io.StringIO()
+    output.write("\ufeff")
+    writer = csv.writer(output, delimiter=";", lineterminator="\r\n")
+    writer.writerow(resource.headers())
+    for row in resource.rows():
+        writer.writerow(
+            [
+                french_decimal(value) if is_money else ("" if value is None else value)
+                for value, is_money in zip(row, money_at, strict=True)
+            ]
+        )
+    return output.getvalue().encode("utf-8")
+
+
+# ODS ----------------------------------------------------------------------------------
+
+
+def build_ods(contract, *, resource=None) -> bytes:
+    resource = resource or BudgetLineResource(contract=contract)
+    lines = resource.export()
+    lines.title = LINES_SHEET
+    summary = tablib.Dataset(headers=SUMMARY_HEADERS, title=SUMMARY_SHEET)
+    for row in year_summary(contract):
+        summary.append(row.values())
+    return tablib.Databook([lines, summary]).export("ods")

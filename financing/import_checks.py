@@ -1,0 +1,392 @@
+"""Checks of an imported budget file against the contract's budget, row by row: the header
+(required, informative, unknown and partner columns), each cell, the model's own rules
+(period, annex convention years, fiche), duplicates, contributions adding up, lines not
+planned below their commitments, and each year's envelope once the whole file is read.
+Every problem is an `Issue` naming the row as the sheet shows it (header = row 1) and the
+column. Used by `financing.imports`."""
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db.models import prefetch_related_objects
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from cej.money import format_eur
+from fiches.models import Fiche
+from financing.models import BudgetLine, BudgetPost, Contribution
+from financing.spreadsheets import CellError, clean_int, clean_money, clean_text, is_blank
+
+LABEL_MAX_LENGTH = BudgetLine._meta.get_field("label").max_length
+STATUS_LABELS = {"new": "nouvelle", "changed": "modifiée", "unchanged": "inchangée"}
+# Where the model's own validation messages point, as columns of the sheet.
+MODEL_FIELD_COLUMNS = {
+    "year": "year",
+    "annex_convention": "year",
+    "fiche": "fiche_number",
+    "post": "post_code",
+    "amount": "amount",
+}
+CONTRIBUTION_HEADER = re.compile(r"^contribution (.+) \(€\)$")
+
+
+@dataclass
+class Issue:
+    """Why the import is refused: a French message, where in the file it comes from."""
+
+    message: str
+    rows: tuple[int, ...] = ()
+    columns: tuple[str, ...] = ()
+
+    def __str__(self):
+        where = []
+        if self.rows:
+            where.append(
+                ngettext("Ligne %(rows)s", "Lignes %(rows)s", len(self.rows))
+                % {"rows": _enumerate([str(r) for r in self.rows], limit=10)}
+            )
+        if self.columns:
+            where.append(
+                ngettext("colonne %(names)s", "colonnes %(names)s", len(self.columns))
+                % {"names": ", ".join(f"« {c} »" for c in self.columns)}
+            )
+        if not where:
+            return self.message
+        place = ", ".join(where)
+        return f"{place[0].upper()}{place[1:]} : {self.message}"
+
+
+def _enumerate(items: list[str], *, limit: int) -> str:
+    """`3`, `3 et 4`, `3, 4 et 7`, `3, 4, 5, … (12 en tout)`."""
+    if len(items) > limit:
+        return _("%(first)s, … (%(count)s en tout)") % {
+            "first": ", ".join(items[:limit]),
+            "count": len(items),
+        }
+    if len(items) == 1:
+        return items[0]
+    return _("%(first)s et %(last)s") % {"first": ", ".join(items[:-1]), "last": items[-1]}
+
+
+@dataclass
+class Change:
+    """One column of a line as stored (`old`) and as the file has it (`new`), formatted."""
+
+    column: str
+    old: str
+    new: str
+
+
+@dataclass
+class ImportRow:
+    """A valid row of the file, read into the domain: « nouvelle » (no line of its key yet),
+    « modifiée » or « inchangée » (compared with `line`)."""
+
+    number: int
+    year: int
+    post: BudgetPost
+    fiche: Fiche | None
+    label: str
+    amount: Decimal
+    contributions: dict[int, Decimal]  # partner pk → amount, every party
+    line: BudgetLine | None = None
+    status: str = "new"
+    # Old → new per column for a changed line; for a new line, its contributions (no old).
+    changes: list[Change] = field(default_factory=list)
+
+    @property
+    def key(self) -> tuple:
+        return (self.year, self.post.pk, self.fiche.pk if self.fiche else None)
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+
+class BudgetSnapshot:
+    """A contract's postes, fiches, parties and lines, read once (seven queries)."""
+
+    def __init__(self, contract):
+        prefetch_related_objects([contract], "annex_conventions")
+        self.contract = contract
+        self.posts = {post.code: post for post in BudgetPost.objects.all()}
+        self.fiches = {f.number: f for f in Fiche.objects.filter(contract=contract)}
+        self.partners = [
+            party.partner
+            for party in contract.parties.select_related("partner").order_by("order", "pk")
+        ]
+        lines = (
+            BudgetLine.objects.filter(contract=contract)
+            .select_related("post", "fiche")
+            .with_execution()
+        )
+        self.lines = {(line.year, line.post_id, line.fiche_id): line for line in lines}
+        self.contributions: dict[int, dict[int, Decimal]] = {}
+        for line_id, partner_id, amount in Contribution.objects.filter(
+            line__contract=contract
+        ).values_list("line_id", "partner_id", "amount"):
+            self.contributions.setdefault(line_id, {})[partner_id] = amount
+        for line in self.lines.values():
+            line.contract = contract  # validation reads the contract's prefetched conventions
+
+    def contributions_of(self, line) -> dict[int, Decimal]:
+        current = self.contributions.get(line.pk, {})
+        return {p.pk: current.get(p.pk, Decimal("0.00")) for p in self.partners}
+
+
+def _normalize(text) -> str:
+    return " ".join(str(text).replace("\u00a0", " ").replace("\u202f", " ").split()).casefold()
+
+
+def map_headers(headers, resource, plan) -> dict[str, int]:
+    """Field name → column index. Informative columns may be left out; unknown columns
+    are ignored (and listed), unknown partners refused."""
+    expected = {_normalize(col.column_name): name for name, col in resource.named_columns()}
+    party_labels = ", ".join(p.short_name or p.name for p in resource.partners)
+    found: dict[str, int] = {}
+    for index, header in enumerate(headers):
+        if is_blank(header):
+            continue
+        normalized = _normalize(header)
+        name = expected.get(normalized)
+        if name is None:
+            if CONTRIBUTION_HEADER.match(normalized):
+                plan.errors.append(
+                    Issue(
+                        _(
+                            "« %(partner)s » n'est pas partie au contrat (parties : "
+                            "%(parties)s) : il ne peut pas y contribuer."
+                        )
+                        % {
+                            "partner": str(header).strip()[len("Contribution ") : -len(" (€)")],
+                            "parties": party_labels,
+                        },
+                        rows=(1,),
+                        columns=(str(header).strip(),),
+                    )
+                )
+            else:
+                plan.ignored_columns.append(str(header).strip())
+        elif name in found:
+            plan.errors.append(
+                Issue(
+                    _("cette colonne figure deux fois dans la ligne d'en-tête."),
+                    rows=(1,),
+                    columns=(str(header).strip(),),
+                )
+            )
+        else:
+            found[name] = index
+    for name, column in resource.named_columns():
+        if column.role != "info" and name not in found:
+            plan.errors.append(
+                Issue(
+                    _(
+                        "colonne absente de la ligne d'en-tête : elle est obligatoire (reprenez "
+                        "la présentation de l'export)."
+                    ),
+                    rows=(1,),
+                    columns=(column.column_name,),
+                )
+            )
+    return found
+
+
+class RowReader:
+    def __init__(self, budget, resource, columns, plan, decimal_comma):
+        self.budget = budget
+        self.plan = plan
+        self.columns = columns
+        self.decimal_comma = decimal_comma
+        self.headers = {name: col.column_name for name, col in resource.named_columns()}
+        self.contribution_fields = [
+            (name, col.partner)
+            for name, col in resource.named_columns()
+            if col.role == "contribution"
+        ]
+        self.seen: dict[tuple, int] = {}
+        self.unreadable_years: set = set()
+
+    def _issue(self, number, name, message):
+        self.plan.errors.append(Issue(message, rows=(number,), columns=(self.headers[name],)))
+
+    def _cell(self, cells, name):
+        index = self.columns[name]
+        return cells[index] if index < len(cells) else None
+
+    def _clean(self, number, cells, name, cleaner, **kwargs):
+        try:
+            return cleaner(self._cell(cells, name), **kwargs), True
+        except CellError as exc:
+            self._issue(number, name, str(exc))
+            return None, False
+
+    def read(self, number, cells) -> ImportRow | None:
+        errors_before = len(self.plan.errors)
+        year, year_ok = self._clean(number, cells, "year", clean_int)
+        if year is None and year_ok:
+            self._issue(number, "year", _("l'année est obligatoire."))
+        code = clean_text(self._cell(cells, "post_code"))
+        post = self.budget.posts.get(code)
+        if not code:
+            self._issue(number, "post_code", _("le code poste est obligatoire."))
+        elif post is None:
+            self._issue(
+                number,
+                "post_code",
+                _("poste « %(code)s » inconnu : les codes possibles sont %(codes)s.")
+                % {"code": code, "codes": ", ".join(sorted(self.budget.posts))},
+            )
+        fiche_number, fiche_ok = self._clean(number, cells, "fiche_number", clean_int)
+        fiche = None
+        if fiche_number is not None:
+            fiche = self.budget.fiches.get(fiche_number)
+            if fiche is None:
+                fiche_ok = False
+                self._issue(
+                    number,
+                    "fiche_number",
+                    _("la fiche n° %(number)s n'existe pas dans ce contrat.")
+                    % {"number": fiche_number},
+                )
+        label = clean_text(self._cell(cells, "label"))
+        if len(label) > LABEL_MAX_LENGTH:
+            self._issue(
+                number,
+                "label",
+                _("le libellé compte %(length)s caractères, %(max)s au plus.")
+                % {"length": len(label), "max": LABEL_MAX_LENGTH},
+            )
+        amount, amount_ok = self._clean(
+            number, cells, "amount", clean_money, decimal_comma=self.decimal_comma
+        )
+        if amount is None and amount_ok:
+            amount_ok = False
+            self._issue(number, "amount", _("le montant prévu est obligatoire."))
+        contributions, contributions_ok = {}, True
+        for name, partner in self.contribution_fields:
+            value, ok = self._clean(
+                number, cells, name, clean_money, decimal_comma=self.decimal_comma
+            )
+            contributions[partner.pk] = value or Decimal("0.00")
+            contributions_ok = contributions_ok and ok
+
+        if year is not None and post is not None and fiche_ok:
+            line = BudgetLine(contract=self.budget.contract, year=year, post=post, fiche=fiche)
+            try:
+                line.clean()  # the model's own messages: period, convention years
+            except ValidationError as exc:
+                for model_field, messages in exc.message_dict.items():
+                    for message in messages:
+                        self._issue(number, MODEL_FIELD_COLUMNS.get(model_field, "year"), message)
+            key = (year, post.pk, fiche.pk if fiche else None)
+            if key in self.seen:
+                self.plan.errors.append(
+                    Issue(
+                        _(
+                            "cette ligne budgétaire (%(year)s, poste « %(post)s », %(fiche)s) "
+                            "figure déjà à la ligne %(first)s du fichier."
+                        )
+                        % {
+                            "year": year,
+                            "post": post.code,
+                            "fiche": (
+                                _("fiche n° %(number)s") % {"number": fiche.number}
+                                if fiche
+                                else _("sans fiche")
+                            ),
+                            "first": self.seen[key],
+                        },
+                        rows=(number,),
+                        columns=tuple(
+                            self.headers[n] for n in ("year", "post_code", "fiche_number")
+                        ),
+                    )
+                )
+            else:
+                self.seen[key] = number
+            if amount_ok and contributions_ok:
+                line.amount = amount
+                if error := line.contributions_error(contributions.values()):
+                    self.plan.errors.append(
+                        Issue(
+                            error,
+                            rows=(number,),
+                            columns=tuple(self.headers[n] for n, _p in self.contribution_fields),
+                        )
+                    )
+            existing = self.budget.lines.get(key)
+            if existing is not None and amount_ok and amount < existing.committed:
+                self._issue(
+                    number,
+                    "amount",
+                    _(
+                        "Le prévu (%(amount)s) serait inférieur aux engagements déjà saisis "
+                        "(%(committed)s) : écart de %(gap)s."
+                    )
+                    % {
+                        "amount": format_eur(amount),
+                        "committed": format_eur(existing.committed),
+                        "gap": format_eur(existing.committed - amount),
+                    },
+                )
+        if len(self.plan.errors) > errors_before:
+            # This row's amount cannot be counted in its year's total (nor, if its year is
+            # unknown, in any): the envelope check skips them, the row already blocks.
+            self.unreadable_years.add(year)
+            return None
+        return ImportRow(
+            number=number,
+            year=year,
+            post=post,
+            fiche=fiche,
+            label=label,
+            amount=amount,
+            contributions=contributions,
+        )
+
+
+def check_envelopes(plan, budget, resource, unreadable_years):
+    """Each year's planned total after the import — the file's rows plus the lines it
+    leaves untouched — stays within the annual envelope. Years with an unreadable row are
+    skipped: their total is unknown, and that row already blocks the import."""
+    contract = budget.contract
+    envelope = contract.annual_envelope
+    amount_header = resource.fields["amount"].column_name
+    in_file: dict[int, list[ImportRow]] = {}
+    for row in plan.rows:
+        in_file.setdefault(row.year, []).append(row)
+    keys = {row.key for row in plan.rows}
+    for year, rows in sorted(in_file.items()):
+        if year in unreadable_years or None in unreadable_years:
+            continue
+        kept = sum(
+            (
+                line.amount
+                for key, line in budget.lines.items()
+                if key[0] == year and key not in keys
+            ),
+            Decimal("0.00"),
+        )
+        total = kept + sum((row.amount for row in rows), Decimal("0.00"))
+        if total > envelope:
+            plan.errors.append(
+                Issue(
+                    _(
+                        "l'enveloppe %(year)s serait dépassée de %(excess)s : %(total)s prévus "
+                        "(dont %(kept)s sur des lignes absentes du fichier, qui restent "
+                        "inchangées) pour une enveloppe annuelle de %(envelope)s."
+                    )
+                    % {
+                        "year": year,
+                        "excess": format_eur(total - envelope),
+                        "total": format_eur(total),
+                        "kept": format_eur(kept),
+                        "envelope": format_eur(envelope),
+                    },
+                    rows=tuple(row.number for row in rows),
+                    columns=(amount_header,),
+                )
+            )

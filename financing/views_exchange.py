@@ -1,0 +1,254 @@
+"""Exports (XLSX, CSV, ODS, open data) and the import of a contract's budget. Thin: scope
+through the contract queryset (out of scope is 404), the right to import through
+`can_change_budget` (refused is 403 with the reason), the work in `financing.exports`,
+`financing.opendata` and `financing.imports`.
+
+Between the preview and the confirmation, the uploaded file waits in private storage under
+a random name kept in the session with its SHA-256 and the preview's fingerprint. The
+confirmation reads it again, validates everything again against the budget as it is then,
+and applies only if the result is still what the preview showed."""
+
+import hashlib
+import secrets
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from cej.models import Contract
+from financing.exports import (
+    CSV_TYPE,
+    ODS_TYPE,
+    XLSX_TYPE,
+    build_csv,
+    build_ods,
+    build_xlsx,
+    export_filename,
+)
+from financing.forms_exchange import ImportUploadForm
+from financing.imports import ImportApplyError, apply_import, prepare_import
+from financing.opendata import build_opendata_csv, opendata_filename
+from financing.permissions import can_change_budget
+from financing.resources import BudgetLineResource
+
+SESSION_KEY = "budget_import"
+PENDING_MAX_AGE = 24 * 3600
+
+
+def _contract(request, slug) -> Contract:
+    return get_object_or_404(Contract.objects.for_user(request.user).with_territory(), slug=slug)
+
+
+def _require(decision) -> None:
+    allowed, reason = decision
+    if not allowed:
+        raise PermissionDenied(reason)
+
+
+def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@login_required
+def budget_export_xlsx(request, slug):
+    contract = _contract(request, slug)
+    return _download(build_xlsx(contract), export_filename(contract, "xlsx"), XLSX_TYPE)
+
+
+@require_GET
+@login_required
+def budget_export_csv(request, slug):
+    contract = _contract(request, slug)
+    return _download(build_csv(contract), export_filename(contract, "csv"), CSV_TYPE)
+
+
+@require_GET
+@login_required
+def budget_export_ods(request, slug):
+    contract = _contract(request, slug)
+    return _download(build_ods(contract), export_filename(contract, "ods"), ODS_TYPE)
+
+
+@require_GET
+@login_required
+def budget_opendata_csv(request, slug):
+    contract = _contract(request, slug)
+    return _download(build_opendata_csv(contract), opendata_filename(contract), CSV_TYPE)
+
+
+# Import -------------------------------------------------------------------------------
+
+
+class _Pending:
+    """The uploaded file between preview and confirmation."""
+
+    @staticmethod
+    def directory() -> Path:
+        path = Path(str(settings.PRIVATE_STORAGE_ROOT)) / "imports"
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    @classmethod
+    def store(cls, request, contract, data: bytes, filename: str, fingerprint: str) -> None:
+        cls.discard(request)
+        directory = cls.directory()
+        cutoff = time.time() - PENDING_MAX_AGE
+        for old in directory.glob("*.upload"):  # abandoned previews
+            if old.stat().st_mtime < cutoff:
+                old.unlink(missing_ok=True)
+        token = secrets.token_urlsafe(24)
+        (directory / f"{token}.upload").write_bytes(data)
+        request.session[SESSION_KEY] = {
+            "contract": contract.pk,
+            "token": token,
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "filename": filename,
+            "fingerprint": fingerprint,
+        }
+
+    @classmethod
+    def load(cls, request, contract) -> tuple[dict, bytes] | None:
+        pending = request.session.get(SESSION_KEY)
+        if not pending or pending.get("contract") != contract.pk:
+            return None
+        path = cls.directory() / f"{pending['token']}.upload"
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        if hashlib.sha256(data).hexdigest() != pending["sha256"]:
+            return None
+        return pending, data
+
+    @classmethod
+    def refresh(cls, request, fingerprint: str) -> None:
+        request.session[SESSION_KEY] = {**request.session[SESSION_KEY], "fingerprint": fingerprint}
+
+    @classmethod
+    def discard(cls, request) -> None:
+        pending = request.session.pop(SESSION_KEY, None)
+        if pending:
+            token = Path(pending.get("token", "")).name  # never a path from elsewhere
+            if token:
+                (cls.directory() / f"{token}.upload").unlink(missing_ok=True)
+
+
+def _nav(contract) -> dict:
+    return {"budget_url": reverse("budget", kwargs={"slug": contract.slug})}
+
+
+def _form_page(request, contract, form, issues, *, status=200):
+    resource = BudgetLineResource(contract=contract)
+    return render(
+        request,
+        "financing/import.html",
+        {
+            "contract": contract,
+            "form": form,
+            "issues": issues[:200],
+            "more_issues": max(len(issues) - 200, 0),
+            "required_columns": [c.column_name for c in resource.columns() if c.role != "info"],
+            "informative_columns": [c.column_name for c in resource.columns() if c.role == "info"],
+            **_nav(contract),
+        },
+        status=status,
+    )
+
+
+def _preview_page(request, contract, plan, *, stale=False):
+    return render(
+        request,
+        "financing/import_preview.html",
+        {
+            "contract": contract,
+            "plan": plan,
+            "counts": plan.counts,
+            "fingerprint": plan.fingerprint(),
+            "stale": stale,
+            "partners": plan.partners,
+            **_nav(contract),
+        },
+    )
+
+
+@login_required
+def budget_import(request, slug):
+    contract = _contract(request, slug)
+    _require(can_change_budget(request.user, contract))
+    if request.method != "POST":
+        return _form_page(request, contract, ImportUploadForm(), [])
+    form = ImportUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _form_page(request, contract, form, [])
+    upload = form.cleaned_data["file"]
+    data = upload.read()
+    plan = prepare_import(contract=contract, data=data, filename=upload.name)
+    if plan.errors:
+        _Pending.discard(request)
+        return _form_page(request, contract, ImportUploadForm(), plan.errors)
+    if plan.has_changes:
+        _Pending.store(request, contract, data, upload.name, plan.fingerprint())
+    else:
+        _Pending.discard(request)
+    return _preview_page(request, contract, plan)
+
+
+@require_POST
+@login_required
+def budget_import_confirm(request, slug):
+    contract = _contract(request, slug)
+    _require(can_change_budget(request.user, contract))
+    budget_url = reverse("budget", kwargs={"slug": contract.slug})
+    if "cancel" in request.POST:
+        _Pending.discard(request)
+        messages.info(request, _("Import annulé : le budget n'a pas été modifié."))
+        return redirect(budget_url)
+    loaded = _Pending.load(request, contract)
+    if loaded is None or request.POST.get("fingerprint") != loaded[0]["fingerprint"]:
+        messages.error(
+            request,
+            _(
+                "Cet aperçu n'est plus valable (import déjà appliqué, annulé ou remplacé par "
+                "un autre) : envoyez le fichier à nouveau."
+            ),
+        )
+        return redirect("budget_import", slug=contract.slug)
+    pending, data = loaded
+    plan = prepare_import(contract=contract, data=data, filename=pending["filename"])
+    if plan.errors:
+        _Pending.discard(request)
+        return _form_page(request, contract, ImportUploadForm(), plan.errors)
+    if plan.fingerprint() != pending["fingerprint"]:
+        # The budget moved since the preview: show what the import would do now.
+        if plan.has_changes:
+            _Pending.refresh(request, plan.fingerprint())
+        else:
+            _Pending.discard(request)
+        return _preview_page(request, contract, plan, stale=True)
+    try:
+        counts = apply_import(plan=plan, by=request.user)
+    except ImportApplyError as exc:
+        _Pending.discard(request)
+        return _form_page(request, contract, ImportUploadForm(), exc.issues)
+    _Pending.discard(request)
+    messages.success(
+        request,
+        _(
+            "Import appliqué : %(new)s ligne(s) créée(s), %(changed)s modifiée(s), "
+            "%(unchanged)s inchangée(s)."
+        )
+        % counts,
+    )
+    return redirect(budget_url)

@@ -1,0 +1,355 @@
+"""Pages that change a contract's budget: create, edit and delete a line with its partner
+contributions, read a line's history, record a commitment or payment. Thin: scope through
+the contract queryset (out of scope is 404, a line of another contract too), permissions
+through financing.permissions (refused is 403 with the reason), changes through services."""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from cej.models import Contract
+from cej.money import format_eur
+from fiches.diff import word_diff
+from financing import services
+from financing.forms import BudgetLineForm, ExecutionEntryForm
+from financing.models import BudgetLine, BudgetLineVersion, ExecutionEntry, VersionKind
+from financing.permissions import can_change_budget, can_record_execution
+
+# Model error keys that are not form fields, and the field the user fixes instead.
+ERROR_FIELDS = {"annex_convention": "year", "contract": None}
+
+
+def _contract(request, slug) -> Contract:
+    return get_object_or_404(Contract.objects.for_user(request.user).with_territory(), slug=slug)
+
+
+def _line(contract, pk, queryset=None) -> BudgetLine:
+    queryset = BudgetLine.objects if queryset is None else queryset
+    return get_object_or_404(
+        queryset.filter(contract=contract).select_related(
+            "contract__territory", "post", "fiche", "annex_convention", "updated_by"
+        ),
+        pk=pk,
+    )
+
+
+def _require(decision) -> None:
+    allowed, reason = decision
+    if not allowed:
+        raise PermissionDenied(reason)
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        target = ERROR_FIELDS.get(field, field)
+        form.add_error(target if target in form.fields else None, errors)
+
+
+def _author(user) -> str:
+    return (user.get_full_name() or user.username) if user else _("Quelqu'un")
+
+
+def _budget_url(contract) -> str:
+    return reverse("budget", kwargs={"slug": contract.slug})
+
+
+# --- create, edit ------------------------------------------------------------------------
+
+
+@login_required
+def budget_line_create(request, slug):
+    contract = _contract(request, slug)
+    _require(can_change_budget(request.user, contract))
+    year = request.GET.get("year", "")
+    initial = {"year": int(year)} if year.isdigit() and contract.covers_year(int(year)) else {}
+    form = BudgetLineForm(request.POST or None, contract=contract, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        line = form.apply_to(BudgetLine(contract=contract))
+        try:
+            line = services.budget_line_save(
+                line=line, contributions=form.contributions(), by=request.user
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request, _("Ligne « %(line)s » créée.") % {"line": services.line_label(line)}
+            )
+            return redirect(_budget_url(contract))
+    return render(
+        request,
+        "financing/line_form.html",
+        {"contract": contract, "line": None, "form": form, "conflict": None},
+    )
+
+
+@login_required
+def budget_line_edit(request, slug, pk):
+    contract = _contract(request, slug)
+    line = _line(contract, pk)
+    _require(can_change_budget(request.user, contract))
+    conflict = None
+    form = BudgetLineForm(request.POST or None, contract=contract, line=line)
+    if request.method == "POST" and form.is_valid():
+        # The service gets a copy, so that `line` keeps the stored values for the page.
+        target = form.apply_to(_line(contract, pk))
+        try:
+            services.budget_line_save(
+                line=target,
+                contributions=form.contributions(),
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+            )
+        except services.BudgetLineConflict as error:
+            data, both_changed = _rebase_on_current(form, error)
+            line = _line(contract, pk)
+            conflict = {**_conflict_context(error), "both_changed": both_changed}
+            form = BudgetLineForm(data, contract=contract, line=line)
+            form.is_valid()
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Ligne « %(line)s » enregistrée.") % {"line": services.line_label(target)},
+            )
+            return redirect(_budget_url(contract))
+    return render(
+        request,
+        "financing/line_form.html",
+        {"contract": contract, "line": line, "form": form, "conflict": conflict},
+        status=409 if conflict else 200,
+    )
+
+
+def _conflict_context(error: services.BudgetLineConflict) -> dict:
+    latest = error.latest
+    stored = error.line
+    return {
+        "who": _author(latest.author if latest else stored.updated_by),
+        "when": latest.created_at if latest else stored.updated_at,
+        "number": stored.version,
+        "changes": diff_line_snapshots(error.base or {}, error.current),
+    }
+
+
+def _rebase_on_current(form: BudgetLineForm, error: services.BudgetLineConflict):
+    """The refused form, moved onto the line as now stored: what this editor changed is kept
+    as typed, what they left alone takes the other person's value, and the next save is
+    based on the current version. Returns the new form data and the labels of the fields
+    both people changed (to check by hand)."""
+    base, current = error.base, error.current
+    data = form.data.copy()
+    data["version"] = str(error.line.version)
+    both_changed = []
+    for name in form.mergeable_fields:
+        theirs = form.snapshot_value(name, current)
+        if base is None:  # the starting version is unknown: keep everything as typed
+            if theirs != form.typed_value(name):
+                both_changed.append(str(form.fields[name].label))
+            continue
+        mine, before = form.typed_value(name), form.snapshot_value(name, base)
+        if mine == before and theirs != before:
+            data[name] = form.input_value(name, theirs)
+        elif mine != before and theirs not in (before, mine):
+            both_changed.append(str(form.fields[name].label))
+    return data, both_changed
+
+
+# --- differences between versions ------------------------------------------------------
+
+
+@dataclass
+class FieldChange:
+    """One row of templates/fiches/_diff.html."""
+
+    label: str
+    before: SafeString
+    after: SafeString
+
+
+def diff_line_snapshots(before: dict, after: dict) -> list[FieldChange]:
+    """Field by field, as people read them (names, amounts in euros). The label's changed
+    words are marked; any other value is marked whole (« 30 000,00 € » → « 31 000,00 € »
+    changes an amount, not the digits « 30 »)."""
+
+    def money(snapshot, value):
+        return format_eur(value) if value is not None and snapshot else ""
+
+    rows = [
+        (_("Année"), str(before.get("year", "")), str(after.get("year", ""))),
+        (_("Poste"), before.get("post", ""), after.get("post", "")),
+        (_("Fiche financée"), before.get("fiche", ""), after.get("fiche", "")),
+        (_("Libellé"), before.get("label", ""), after.get("label", "")),
+        (
+            _("Montant prévu"),
+            money(before, before.get("amount")),
+            money(after, after.get("amount")),
+        ),
+    ]
+    names = {**before.get("partners", {}), **after.get("partners", {})}
+    old, new = before.get("contributions", {}), after.get("contributions", {})
+    for partner_id, name in sorted(names.items(), key=lambda item: item[1]):
+        rows.append(
+            (
+                _("Contribution %(partner)s") % {"partner": name},
+                money(before, old.get(partner_id, "0.00")),
+                money(after, new.get(partner_id, "0.00")),
+            )
+        )
+    changes = []
+    for label, a, b in rows:
+        a, b = a or "", b or ""
+        if a == b:
+            continue
+        if label == _("Libellé"):
+            changes.append(FieldChange(str(label), *word_diff(a, b)))
+        else:
+            changes.append(FieldChange(str(label), _whole("del", a), _whole("ins", b)))
+    return changes
+
+
+def _whole(tag: str, text: str) -> SafeString:
+    return format_html("<{}>{}</{}>", tag, text, tag) if text else mark_safe("")
+
+
+# --- delete, history ---------------------------------------------------------------------
+
+
+@login_required
+def budget_line_delete(request, slug, pk):
+    contract = _contract(request, slug)
+    line = _line(contract, pk, BudgetLine.objects.annotate(entry_count=Count("entries")))
+    _require(can_change_budget(request.user, contract))
+    error, status = "", 200
+    if request.method == "POST":
+        version = request.POST.get("version", "")
+        try:
+            services.budget_line_delete(
+                line=line,
+                by=request.user,
+                expected_version=int(version) if version.isdigit() else None,
+            )
+        except services.BudgetLineConflict as conflict:
+            who = _author(conflict.latest.author if conflict.latest else None)
+            error = _(
+                "%(who)s a modifié cette ligne depuis que vous avez ouvert cette page : "
+                "vérifiez-la ci-dessous avant de la supprimer."
+            ) % {"who": who}
+            status = 409
+        except ValidationError as refusal:
+            error, status = " ".join(refusal.messages), 409
+        else:
+            messages.success(
+                request, _("Ligne « %(line)s » supprimée.") % {"line": services.line_label(line)}
+            )
+            return redirect(_budget_url(contract))
+        line = _line(contract, pk, BudgetLine.objects.annotate(entry_count=Count("entries")))
+    return render(
+        request,
+        "financing/line_confirm_delete.html",
+        {
+            "contract": contract,
+            "line": line,
+            "contributions": line.contributions.select_related("partner"),
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@login_required
+def budget_line_history(request, slug, pk):
+    """Every version of a line, newest first, each with what it changed. Readable by all who
+    see the contract, and still after the line is deleted."""
+    contract = _contract(request, slug)
+    versions = list(
+        BudgetLineVersion.objects.filter(contract=contract, line_ref=pk)
+        .select_related("author")
+        .order_by("-number", "-pk")
+    )
+    line = (
+        BudgetLine.objects.filter(contract=contract, pk=pk)
+        .select_related("post", "fiche", "updated_by")
+        .first()
+    )
+    if line is None and not versions:
+        raise Http404(_("Aucune ligne budgétaire n'a cet identifiant dans ce contrat."))
+    rows = []
+    for index, version in enumerate(versions):
+        previous = versions[index + 1].snapshot if index + 1 < len(versions) else {}
+        deleted = version.kind == VersionKind.DELETED
+        rows.append(
+            {
+                "version": version,
+                "changes": [] if deleted else diff_line_snapshots(previous, version.snapshot),
+                "deleted": deleted,
+            }
+        )
+    return render(
+        request,
+        "financing/line_history.html",
+        {
+            "contract": contract,
+            "line": line,
+            "title": services.line_label(line) if line else versions[0].label,
+            "rows": rows,
+            "can_change": line is not None and can_change_budget(request.user, contract)[0],
+        },
+    )
+
+
+# --- execution ---------------------------------------------------------------------------
+
+
+@login_required
+def budget_entry_create(request, slug, pk):
+    contract = _contract(request, slug)
+    line = _line(contract, pk, BudgetLine.objects.with_execution())
+    _require(can_record_execution(request.user, contract))
+    form = ExecutionEntryForm(
+        request.POST or None,
+        instance=ExecutionEntry(line=line),
+        initial={"date": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = services.execution_entry_record(entry=form.instance, by=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(kind)s de %(amount)s enregistré sur la ligne « %(line)s ».")
+                % {
+                    "kind": entry.get_kind_display(),
+                    "amount": format_eur(entry.amount),
+                    "line": services.line_label(line),
+                },
+            )
+            return redirect(_budget_url(contract))
+    return render(
+        request,
+        "financing/entry_form.html",
+        {
+            "contract": contract,
+            "line": line,
+            "form": form,
+            "line_label": services.line_label(line),
+            "to_commit": line.amount - line.committed,
+            "to_pay": line.committed - line.paid,
+        },
+    )

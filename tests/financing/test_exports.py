@@ -1,0 +1,308 @@
+"""Budget exports (XLSX, CSV, ODS) parsed back: layout, types, formats, totals to the cent,
+formula escaping, permissions, query counts; and the admin's export."""
+
+import csv
+import io
+from decimal import Decimal
+
+import openpyxl
+import pytest
+import tablib
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from financing.exports import EURO_FORMAT
+from financing.models import BudgetLine, BudgetPost, Contribution, ExecutionEntry, ExecutionKind
+from financing.resources import BudgetLineResource, escape_formula, unescape_formula
+from financing.services import budget_line_save
+from tests.factories import TerritoryFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+BUDGET = "/contracts/cej-loire-2014-2017/budget/"
+ROLES = ["admin", "cdaje", "finance", "partner-cg", "partner-caf", "partner-msa"]
+EXPORTS = ["export.xlsx", "export.csv", "export.ods", "opendata.csv"]
+HEADERS = [
+    "Année",
+    "Instrument",
+    "Code poste",
+    "Poste",
+    "N° fiche",
+    "Fiche",
+    "Libellé",
+    "Prévu (€)",
+    "Contribution Conseil général (€)",
+    "Contribution CAF (€)",
+    "Contribution MSA (€)",
+    "Engagé (€)",
+    "Payé (€)",
+]
+D = Decimal
+
+
+@pytest.fixture
+def finance_client(client, demo_user):
+    client.force_login(demo_user("finance"))
+    return client
+
+
+def db_totals(contract):
+    lines = BudgetLine.objects.filter(contract=contract)
+    entries = ExecutionEntry.objects.filter(line__contract=contract)
+    per_partner = {
+        short: sum(
+            Contribution.objects.filter(
+                line__contract=contract, partner__short_name=short
+            ).values_list("amount", flat=True),
+            D("0.00"),
+        )
+        for short in ("Conseil général", "CAF", "MSA")
+    }
+    return {
+        "Prévu (€)": lines.total(),
+        "Engagé (€)": entries.filter(kind=ExecutionKind.COMMITMENT).total(),
+        "Payé (€)": entries.filter(kind=ExecutionKind.PAYMENT).total(),
+        **{f"Contribution {short} (€)": total for short, total in per_partner.items()},
+    }
+
+
+def column_sums(headers, rows, parse=D):
+    return {
+        header: sum((parse(row[i]) for row in rows), D("0.00"))
+        for i, header in enumerate(headers)
+        if header.endswith("(€)")
+    }
+
+
+def read_xlsx(content):
+    return openpyxl.load_workbook(io.BytesIO(content))
+
+
+def test_xlsx_lines_sheet_is_typed_formatted_and_adds_up_to_the_cent(finance_client, demo_contract):
+    response = finance_client.get(BUDGET + "export.xlsx")
+    assert response.status_code == 200
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert response["Content-Disposition"] == (
+        'attachment; filename="budget-cej-loire-2014-2017.xlsx"'
+    )
+    workbook = read_xlsx(response.content)
+    assert workbook.sheetnames == ["Lignes budgétaires", "Synthèse"]
+    sheet = workbook["Lignes budgétaires"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert list(rows[0]) == HEADERS
+    assert len(rows) - 1 == BudgetLine.objects.filter(contract=demo_contract).count() == 9
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == "A1:M10"
+    assert all(cell.font.bold for cell in sheet[1])
+    assert sheet.column_dimensions["F"].width >= 30
+    first = sheet[2]
+    assert first[0].value == 2014 and isinstance(first[0].value, int)
+    assert first[4].value == 12 and isinstance(first[4].value, int)
+    for cell in first[7:]:
+        assert cell.data_type == "n"
+        assert cell.number_format == EURO_FORMAT
+    assert first[1].value == "CEJ" and first[2].value == "coordination"
+    # Ordered by year, then CEJ before the annex convention, then poste order.
+    assert [(r[0], r[1], r[2]) for r in rows[1:4]] == [
+        (2014, "CEJ", "coordination"),
+        (2014, "CEJ", "communication"),
+        (2014, "Convention annexe", "accueil-enfants-handicapes"),
+    ]
+    sums = column_sums(HEADERS, rows[1:], parse=lambda v: D(str(v)))
+    assert sums == db_totals(demo_contract)
+    assert sums["Prévu (€)"] == D("672000.00")
+
+
+def test_xlsx_summary_sheet_gives_each_year_and_a_total_equal_to_the_database(
+    finance_client, demo_contract
+):
+    workbook = read_xlsx(finance_client.get(BUDGET + "export.xlsx").content)
+    sheet = workbook["Synthèse"]
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert rows[0] == [
+        "Année",
+        "Enveloppe (€)",
+        "Prévu (€)",
+        "Reste à allouer (€)",
+        "Engagé (€)",
+        "Payé (€)",
+    ]
+    assert sheet.freeze_panes == "A2"
+    assert [r[0] for r in rows[1:]] == [2014, 2015, 2016, 2017, "Total"]
+    as_decimal = [[D(str(v)) for v in r[1:]] for r in rows[1:]]
+    assert as_decimal[0] == [D("198000"), D("198000"), D("0"), D("198000"), D("198000")]
+    assert as_decimal[1] == [D("198000"), D("158000"), D("40000"), D("158000"), D("158000")]
+    total = as_decimal[-1]
+    db = db_totals(demo_contract)
+    assert total == [
+        D("792000"),
+        db["Prévu (€)"],
+        D("120000"),
+        db["Engagé (€)"],
+        db["Payé (€)"],
+    ]
+    assert sheet["C6"].number_format == EURO_FORMAT and sheet["C6"].font.bold
+
+
+def test_csv_follows_the_french_spreadsheet_convention(finance_client, demo_contract):
+    response = finance_client.get(BUDGET + "export.csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].endswith('filename="budget-cej-loire-2014-2017.csv"')
+    raw = response.content
+    assert raw.startswith(b"\xef\xbb\xbf")
+    text = raw.decode("utf-8-sig")
+    assert "\r\n" in text
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+    assert rows[0] == HEADERS
+    assert rows[1][:8] == [
+        "2014",
+        "CEJ",
+        "coordination",
+        "Coordination",
+        "12",
+        rows[1][5],
+        "",
+        "120000,00",
+    ]
+    sums = column_sums(HEADERS, rows[1:], parse=lambda v: D(v.replace(",", ".")))
+    assert sums == db_totals(demo_contract)
+
+
+def test_ods_has_both_sheets_with_numbers_that_add_up(finance_client, demo_contract):
+    response = finance_client.get(BUDGET + "export.ods")
+    assert response["Content-Type"] == "application/vnd.oasis.opendocument.spreadsheet"
+    assert response["Content-Disposition"].endswith('filename="budget-cej-loire-2014-2017.ods"')
+    book = tablib.Databook()
+    book.load(response.content, "ods")
+    lines, summary = book.sheets()
+    assert lines.title == "Lignes budgétaires" and summary.title == "Synthèse"
+    assert lines.headers == HEADERS
+    assert len(lines) == 9
+    assert isinstance(lines[0][7], float)  # a number cell, not text
+    sums = column_sums(HEADERS, list(lines), parse=lambda v: D(str(v)).quantize(D("0.01")))
+    assert sums == db_totals(demo_contract)
+    assert summary[-1][0] == "Total"
+    assert D(str(summary[-1][2])) == D("672000")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['=HYPERLINK("http://example.invalid","clic")', "+33 4 77", "-1", "@SUM(A1)", "\tx", "\rx"],
+)
+def test_formula_triggers_are_escaped_and_come_back_intact(text):
+    assert escape_formula(text) == "'" + text
+    assert unescape_formula(escape_formula(text)) == text
+    assert escape_formula("Coordination") == "Coordination"
+    assert escape_formula(12) == 12
+
+
+def test_a_formula_in_a_label_is_text_in_every_export(finance_client, demo_contract):
+    post = BudgetPost.objects.get(code="communication")
+    formula = '=HYPERLINK("http://example.invalid","clic")'
+    budget_line_save(
+        line=BudgetLine(contract=demo_contract, year=2015, post=post, label=formula, amount=100),
+        contributions={demo_contract.parties.first().partner: D("100")},
+    )
+    escaped = "'" + formula
+
+    sheet = read_xlsx(finance_client.get(BUDGET + "export.xlsx").content)["Lignes budgétaires"]
+    cells = [row[6] for row in sheet.iter_rows(min_row=2)]
+    hit = [c for c in cells if c.value and "HYPERLINK" in c.value]
+    assert len(hit) == 1 and hit[0].value == escaped and hit[0].data_type == "s"
+
+    text = finance_client.get(BUDGET + "export.csv").content.decode("utf-8-sig")
+    labels = [r[6] for r in csv.reader(io.StringIO(text, newline=""), delimiter=";")]
+    assert escaped in labels and formula not in labels
+
+    book = tablib.Databook()
+    book.load(finance_client.get(BUDGET + "export.ods").content, "ods")
+    assert escaped in [row[6] for row in book.sheets()[0]]
+
+
+@pytest.mark.parametrize("export", EXPORTS)
+@pytest.mark.parametrize("username", ROLES)
+def test_every_role_in_scope_may_export(client, demo_user, username, export):
+    client.force_login(demo_user(username))
+    response = client.get(BUDGET + export)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+
+
+@pytest.mark.parametrize("export", EXPORTS)
+def test_out_of_scope_is_404_and_anonymous_goes_to_login(client, demo, export):
+    response = client.get(BUDGET + export)
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    outsider = UserFactory(finance=True, territory=TerritoryFactory(code="69", name="Rhône"))
+    client.force_login(outsider)
+    assert client.get(BUDGET + export).status_code == 404
+
+
+def _add_lines(contract, count):
+    """`count` more lines in 2015–2017 (bulk, bypassing the services: only the query count
+    matters here), each with a contribution and a commitment."""
+    posts = list(BudgetPost.objects.filter(instrument="cej"))
+    fiches = list(contract.fiches.order_by("number"))
+    partner = contract.parties.first().partner
+    existing = set(
+        BudgetLine.objects.filter(contract=contract).values_list("year", "post_id", "fiche_id")
+    )
+    lines = []
+    for year in (2015, 2016, 2017):
+        for post in posts:
+            for fiche in fiches:
+                if len(lines) < count and (year, post.pk, fiche.pk) not in existing:
+                    lines.append(
+                        BudgetLine(contract=contract, year=year, post=post, fiche=fiche, amount=1)
+                    )
+    lines = BudgetLine.objects.bulk_create(lines)
+    Contribution.objects.bulk_create(
+        Contribution(line=line, partner=partner, amount=1) for line in lines
+    )
+    ExecutionEntry.objects.bulk_create(
+        ExecutionEntry(line=line, kind="commitment", date="2015-03-01", amount=1) for line in lines
+    )
+
+
+@pytest.mark.parametrize("export", EXPORTS)
+def test_export_query_count_does_not_grow_with_the_lines(finance_client, demo_contract, export):
+    def count_queries():
+        with CaptureQueriesContext(connection) as queries:
+            assert finance_client.get(BUDGET + export).status_code == 200
+        return len(queries)
+
+    count_queries()  # warm the session and the permission caches
+    before = count_queries()
+    _add_lines(demo_contract, 30)
+    assert BudgetLine.objects.filter(contract=demo_contract).count() == 39
+    assert count_queries() == before
+
+
+def test_the_resource_without_a_contract_names_each_line_s_contract(demo_contract):
+    resource = BudgetLineResource()
+    dataset = resource.export()
+    assert dataset.headers[0] == "Contrat"
+    assert dataset.headers[-2:] == ["Engagé (€)", "Payé (€)"]
+    assert len(dataset) == BudgetLine.objects.count()
+    assert {row[0] for row in dataset} == {"cej-loire-2014-2017"}
+
+
+@pytest.mark.admin_templates
+def test_the_admin_exports_budget_lines_with_the_same_resource(client, demo_user, demo_contract):
+    client.force_login(demo_user("admin"))
+    url = "/admin/financing/budgetline/export/"
+    page = client.get(url)
+    assert page.status_code == 200
+    form = page.context["form"]
+    xlsx = next(value for value, label in form.fields["format"].choices if str(label) == "xlsx")
+    data = {"format": xlsx, "resource": "0"}
+    data.update({name: "on" for name in form.fields if name.startswith("budgetlineresource_")})
+    response = client.post(url, data)
+    assert response.status_code == 200, response.content[:500]
+    sheet = read_xlsx(response.content).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("Contrat", "Année", "Instrument")
+    assert len(rows) - 1 == BudgetLine.objects.count()
+    planned = rows[0].index("Prévu (€)")
+    assert sum(D(str(r[planned])) for r in rows[1:]) == BudgetLine.objects.total()

@@ -1,0 +1,610 @@
+"""Budget import: the round trip, a corrected workbook, every refusal with its row and
+column, all or nothing, the preview-to-confirmation hand-over, permissions."""
+
+import csv
+import io
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from cej.money import format_eur
+from financing import imports
+from financing.imports import ImportApplyError, apply_import, prepare_import
+from financing.models import BudgetLine, BudgetPost, Contribution
+from financing.services import budget_line_save
+from financing.spreadsheets import clean_money
+from tests.factories import TerritoryFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+BUDGET = "/contracts/cej-loire-2014-2017/budget/"
+IMPORT = BUDGET + "import/"
+CONFIRM = IMPORT + "confirm/"
+D = Decimal
+# The demo export, rows as the sheet numbers them (header = 1):
+#  2 2014 coordination (fiche 12)  3 2014 communication (14)  4 2014 annex scheme (4)
+#  5 2015 coordination             6 2015 communication        7–10 2016, 2017 likewise
+# Columns: A Année … E N° fiche, G Libellé, H Prévu, I CG, J CAF, K MSA, L Engagé, M Payé.
+
+
+@pytest.fixture(autouse=True)
+def _private_storage(settings, tmp_path):
+    settings.PRIVATE_STORAGE_ROOT = tmp_path
+
+
+@pytest.fixture
+def finance(client, demo_user):
+    client.force_login(demo_user("finance"))
+    return client
+
+
+def export(client, extension="xlsx") -> bytes:
+    response = client.get(BUDGET + f"export.{extension}")
+    assert response.status_code == 200
+    return response.content
+
+
+def edited(content: bytes, **cells) -> bytes:
+    """The exported workbook with some cells changed: `edited(x, H5=130000)`."""
+    workbook = openpyxl.load_workbook(io.BytesIO(content))
+    sheet = workbook["Lignes budgétaires"]
+    for ref, value in cells.items():
+        sheet[ref] = value
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+def upload(client, content: bytes, name="budget.xlsx"):
+    return client.post(IMPORT, {"file": SimpleUploadedFile(name, content)})
+
+
+def errors(contract, content: bytes, name="budget.xlsx") -> list[str]:
+    plan = prepare_import(contract=contract, data=content, filename=name)
+    return [str(issue) for issue in plan.errors]
+
+
+def state(contract):
+    """Everything an import could change."""
+    lines = sorted(
+        BudgetLine.objects.filter(contract=contract).values_list(
+            "pk", "year", "post_id", "fiche_id", "label", "amount", "version", "updated_at"
+        )
+    )
+    contributions = sorted(
+        Contribution.objects.filter(line__contract=contract).values_list(
+            "line_id", "partner_id", "amount"
+        )
+    )
+    return lines, contributions
+
+
+# Round trip ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("extension", ["xlsx", "csv", "ods"])
+def test_reimporting_an_unchanged_export_shows_every_row_unchanged_and_writes_nothing(
+    finance, demo_contract, extension
+):
+    before = state(demo_contract)
+    response = upload(finance, export(finance, extension), f"budget.{extension}")
+    assert response.status_code == 200
+    assert response.templates[0].name == "financing/import_preview.html"
+    plan = response.context["plan"]
+    assert plan.errors == []
+    assert plan.counts == {"new": 0, "changed": 0, "unchanged": 9}
+    assert {row.status_label for row in plan.rows} == {"inchangée"}
+    html = response.content.decode()
+    assert "il n’y a rien à enregistrer" in html
+    assert CONFIRM not in html  # nothing to confirm
+    assert "budget_import" not in finance.session
+    assert state(demo_contract) == before
+
+
+def test_a_corrected_workbook_is_previewed_with_its_differences_then_applied(
+    finance, demo_contract, demo_user
+):
+    content = edited(
+        export(finance),
+        H5=130000,
+        I5=52000,
+        J5=65000,
+        K5=13000,
+        G6="Plan de communication 2015",
+        A11=2015,
+        C11="communication",
+        G11="Guide des modes d'accueil",
+        H11="20 000,00",
+        I11=8000,
+        J11=10000,
+        K11=2000,
+    )
+    before = state(demo_contract)
+    response = upload(finance, content)
+    plan = response.context["plan"]
+    assert plan.counts == {"new": 1, "changed": 2, "unchanged": 7}
+    by_row = {row.number: row for row in plan.rows}
+    assert by_row[5].status_label == "modifiée"
+    assert [(c.column, c.old, c.new) for c in by_row[5].changes] == [
+        ("Prévu (€)", format_eur(120000), format_eur(130000)),
+        ("Contribution Conseil général (€)", format_eur(48000), format_eur(52000)),
+        ("Contribution CAF (€)", format_eur(60000), format_eur(65000)),
+        ("Contribution MSA (€)", format_eur(12000), format_eur(13000)),
+    ]
+    assert [(c.column, c.old, c.new) for c in by_row[6].changes] == [
+        ("Libellé", "«  »", "« Plan de communication 2015 »")
+    ]
+    assert by_row[11].status_label == "nouvelle"
+    html = response.content.decode()
+    assert f"{format_eur(120000)} → {format_eur(130000)}" in html
+    assert "nouvelle" in html and "modifiée" in html and "inchangée" in html
+    assert state(demo_contract) == before  # a preview writes nothing
+
+    fingerprint = response.context["fingerprint"]
+    response = finance.post(CONFIRM, {"fingerprint": fingerprint})
+    assert response.status_code == 302 and response["Location"] == BUDGET
+    coordination = BudgetLine.objects.get(
+        contract=demo_contract, year=2015, post__code="coordination"
+    )
+    assert coordination.amount == D("130000.00")
+    assert coordination.version == 2
+    assert coordination.updated_by == demo_user("finance")
+    assert sorted(coordination.contributions.values_list("amount", flat=True)) == [
+        D("13000.00"),
+        D("52000.00"),
+        D("65000.00"),
+    ]
+    new = BudgetLine.objects.get(
+        contract=demo_contract, year=2015, post__code="communication", fiche=None
+    )
+    assert (new.label, new.amount) == ("Guide des modes d'accueil", D("20000.00"))
+    assert BudgetLine.objects.filter(contract=demo_contract).total() == D("702000.00")
+    assert "budget_import" not in finance.session
+    follow = finance.get(BUDGET)
+    assert "Import appliqué : 1 ligne(s) créée(s), 2 modifiée(s), 7 inchangée(s)." in [
+        str(m) for m in follow.context["messages"]
+    ]
+
+
+def test_a_french_csv_and_an_international_csv_are_both_understood(finance, demo_contract):
+    text = export(finance, "csv").decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+    rows[4][7:11] = ["130 000,00", "52000,00", "65000", "13000,0"]
+    french = io.StringIO()
+    csv.writer(french, delimiter=";").writerows(rows)
+    plan = prepare_import(
+        contract=demo_contract, data=french.getvalue().encode("cp1252"), filename="b.csv"
+    )
+    assert plan.errors == [] and plan.counts["changed"] == 1
+
+    rows[4][7:11] = ["130,000.00", "52000.00", "65000", "13000.0"]
+    for row in rows[1:]:
+        row[7:13] = [value.replace(",", ".") if "," in value else value for value in row[7:13]]
+    rows[4][7] = "130,000.00"
+    international = io.StringIO()
+    csv.writer(international).writerows(rows)
+    plan = prepare_import(
+        contract=demo_contract, data=international.getvalue().encode(), filename="b.csv"
+    )
+    assert plan.errors == []
+    assert [(r.number, r.amount) for r in plan.rows if r.status == "changed"] == [
+        (5, D("130000.00"))
+    ]
+
+
+def test_an_ods_saved_by_libreoffice_is_read_by_its_values(finance, demo_contract):
+    """LibreOffice writes currency cells whose text is « 120 000,00 € », and repeats empty
+    cells and rows up to the sheet's end."""
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    sheet = openpyxl.load_workbook(io.BytesIO(export(finance)))["Lignes budgétaires"]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    rows[4][7:11] = [130000, 52000, 65000, 13000]
+    document = OpenDocumentSpreadsheet()
+    table = Table(name="Lignes budgétaires")
+    for index, values in enumerate(rows):
+        row = TableRow()
+        for column, value in enumerate(values):
+            if value is None or value == "":
+                cell = TableCell()
+            elif index and column >= 7:
+                cell = TableCell(valuetype="currency", currency="EUR", value=str(value))
+                cell.addElement(P(text=format_eur(value)))
+            elif isinstance(value, int):
+                cell = TableCell(valuetype="float", value=str(value))
+                cell.addElement(P(text=str(value)))
+            else:
+                cell = TableCell(valuetype="string")
+                cell.addElement(P(text=value))
+            row.addElement(cell)
+        row.addElement(TableCell(numbercolumnsrepeated=1011))
+        table.addElement(row)
+    empty = TableRow(numberrowsrepeated=1048566)
+    empty.addElement(TableCell(numbercolumnsrepeated=1024))
+    table.addElement(empty)
+    document.spreadsheet.addElement(table)
+    output = io.BytesIO()
+    document.write(output)
+
+    plan = prepare_import(contract=demo_contract, data=output.getvalue(), filename="b.ods")
+    assert plan.errors == []
+    assert plan.counts == {"new": 0, "changed": 1, "unchanged": 8}
+    assert [(r.number, r.amount) for r in plan.rows if r.status == "changed"] == [
+        (5, D("130000.00"))
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        ("45 000,00 €", D("45000.00")),
+        ("45\u202f000,5", D("45000.50")),
+        ("45000.005", D("45000.01")),
+        ("1.234,56", D("1234.56")),
+        ("1,234.56", D("1234.56")),
+        (0.1 + 0.2, D("0.30")),
+        (45000, D("45000.00")),
+        ("", None),
+    ],
+)
+def test_amounts_are_read_the_french_way_or_not(text, amount):
+    assert clean_money(text) == amount
+
+
+# Refusals -----------------------------------------------------------------------------
+
+POST_LABEL = "Dispositif d'accueil d'enfants handicapés dans les crèches"
+CONTRIBUTIONS = (
+    "colonnes « Contribution Conseil général (€) », « Contribution CAF (€) », "
+    "« Contribution MSA (€) »"
+)
+
+
+@pytest.mark.parametrize(
+    ("cells", "message"),
+    [
+        (
+            {"C5": "inconnu"},
+            "Ligne 5, colonne « Code poste » : poste « inconnu » inconnu : les codes possibles "
+            "sont accueil-enfants-handicapes, communication, coordination.",
+        ),
+        ({"C5": None}, "Ligne 5, colonne « Code poste » : le code poste est obligatoire."),
+        (
+            {"A5": 2019},
+            "Ligne 5, colonne « Année » : L'année 2019 est hors de la période du contrat "
+            "(2014–2017).",
+        ),
+        ({"A5": None}, "Ligne 5, colonne « Année » : l'année est obligatoire."),
+        (
+            {"A5": "2015 bis"},
+            "Ligne 5, colonne « Année » : « 2015 bis » n'est pas un nombre entier.",
+        ),
+        (
+            {"A4": 2016},
+            f"Ligne 4, colonne « Année » : La convention annexe ne couvre pas 2016 : le poste "
+            f"« {POST_LABEL} » ne peut pas y être financé.",
+        ),
+        (
+            {"E5": 99},
+            "Ligne 5, colonne « N° fiche » : la fiche n° 99 n'existe pas dans ce contrat.",
+        ),
+        ({"H5": "abc"}, "Ligne 5, colonne « Prévu (€) » : « abc » n'est pas un montant."),
+        ({"H5": None}, "Ligne 5, colonne « Prévu (€) » : le montant prévu est obligatoire."),
+        (
+            {"H5": -5},
+            "Ligne 5, colonne « Prévu (€) » : le montant « -5 » est négatif : un montant est "
+            "positif ou nul.",
+        ),
+        (
+            {"J5": "-60 000,00"},
+            "Ligne 5, colonne « Contribution CAF (€) » : le montant « -60 000,00 » est négatif : "
+            "un montant est positif ou nul.",
+        ),
+        (
+            {"I5": 40000},
+            f"Ligne 5, {CONTRIBUTIONS} : Les contributions totalisent {format_eur(112000)} pour "
+            f"une ligne de {format_eur(120000)} (manque de {format_eur(8000)}).",
+        ),
+        (
+            {"H5": 100000, "I5": 40000, "J5": 50000, "K5": 10000},
+            f"Ligne 5, colonne « Prévu (€) » : Le prévu ({format_eur(100000)}) serait inférieur "
+            f"aux engagements déjà saisis ({format_eur(120000)}) : écart de "
+            f"{format_eur(20000)}.",
+        ),
+        (
+            {"H5": 170000, "I5": 68000, "J5": 85000, "K5": 17000},
+            f"Lignes 5 et 6, colonne « Prévu (€) » : l'enveloppe 2015 serait dépassée de "
+            f"{format_eur(10000)} : {format_eur(208000)} prévus (dont {format_eur(0)} sur des "
+            f"lignes absentes du fichier, qui restent inchangées) pour une enveloppe annuelle "
+            f"de {format_eur(198000)}.",
+        ),
+        (
+            {"A11": 2015, "C11": "coordination", "E11": 12, "H11": 120000, "J11": 120000},
+            "Ligne 11, colonnes « Année », « Code poste », « N° fiche » : cette ligne budgétaire "
+            "(2015, poste « coordination », fiche n° 12) figure déjà à la ligne 5 du fichier.",
+        ),
+        (
+            {"N1": "Contribution Région (€)"},
+            "Ligne 1, colonne « Contribution Région (€) » : « Région » n'est pas partie au "
+            "contrat (parties : Conseil général, CAF, MSA) : il ne peut pas y contribuer.",
+        ),
+        (
+            {"G1": "Libellé", "N1": "libellé"},
+            "Ligne 1, colonne « libellé » : cette colonne figure deux fois dans la ligne "
+            "d'en-tête.",
+        ),
+    ],
+)
+def test_each_invalid_cell_is_named_by_row_and_column(finance, demo_contract, cells, message):
+    assert errors(demo_contract, edited(export(finance), **cells)) == [message]
+
+
+def test_an_envelope_counts_the_lines_left_out_of_the_file(finance, demo_contract):
+    workbook = openpyxl.load_workbook(io.BytesIO(export(finance)))
+    sheet = workbook["Lignes budgétaires"]
+    sheet.delete_rows(6)  # 2015 communication, 38 000 €, stays as it is
+    sheet["H5"], sheet["I5"], sheet["J5"], sheet["K5"] = 170000, 68000, 85000, 17000
+    output = io.BytesIO()
+    workbook.save(output)
+    assert errors(demo_contract, output.getvalue()) == [
+        f"Ligne 5, colonne « Prévu (€) » : l'enveloppe 2015 serait dépassée de "
+        f"{format_eur(10000)} : {format_eur(208000)} prévus (dont {format_eur(38000)} sur des "
+        f"lignes absentes du fichier, qui restent inchangées) pour une enveloppe annuelle de "
+        f"{format_eur(198000)}."
+    ]
+
+
+def test_a_missing_column_is_named(finance, demo_contract):
+    workbook = openpyxl.load_workbook(io.BytesIO(export(finance)))
+    workbook["Lignes budgétaires"].delete_cols(8)  # Prévu (€)
+    output = io.BytesIO()
+    workbook.save(output)
+    assert errors(demo_contract, output.getvalue()) == [
+        "Ligne 1, colonne « Prévu (€) » : colonne absente de la ligne d'en-tête : elle est "
+        "obligatoire (reprenez la présentation de l'export)."
+    ]
+
+
+def test_informative_columns_may_go_and_unknown_ones_are_ignored(finance, demo_contract):
+    workbook = openpyxl.load_workbook(io.BytesIO(export(finance)))
+    sheet = workbook["Lignes budgétaires"]
+    sheet.delete_cols(12, 2)  # Engagé, Payé
+    sheet.delete_cols(2)  # Instrument
+    sheet["M1"] = "Commentaire"
+    sheet["M2"] = "à revoir"
+    output = io.BytesIO()
+    workbook.save(output)
+    plan = prepare_import(contract=demo_contract, data=output.getvalue(), filename="b.xlsx")
+    assert plan.errors == []
+    assert plan.ignored_columns == ["Commentaire"]
+    assert plan.counts["unchanged"] == 9
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        (
+            b"PK\x03\x04 not really a zip",
+            "budget.xlsx",
+            "Le fichier « budget.xlsx » n'est pas un fichier XLSX valide : son contenu n'est ni "
+            "un classeur ni un fichier texte.",
+        ),
+        (
+            b"%PDF-1.4\n\x00\x01\x02binary",
+            "budget.csv",
+            "Le fichier « budget.csv » n'est pas un fichier CSV valide : son contenu n'est ni "
+            "un classeur ni un fichier texte.",
+        ),
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1old excel",
+            "budget.xls",
+            "Le fichier « budget.xls » n'est pas d'un type accepté : envoyez un classeur XLSX, "
+            "CSV ou ODS.",
+        ),
+        (
+            b"Ann\xc3\xa9e;Code poste\n",
+            "budget.txt",
+            "Le fichier « budget.txt » n'est pas d'un type accepté : envoyez un classeur XLSX, "
+            "CSV ou ODS.",
+        ),
+        (
+            "Année;Instrument;Code poste;Poste;N° fiche;Fiche;Libellé;Prévu (€);"
+            "Contribution Conseil général (€);Contribution CAF (€);Contribution MSA (€)\r\n"
+            ";;;;\r\n".encode(),
+            "budget.csv",
+            "Le fichier ne contient aucune ligne budgétaire sous la ligne d'en-tête.",
+        ),
+        (b"", "budget.csv", "Le fichier est vide."),
+    ],
+)
+def test_unreadable_files_are_refused(demo_contract, content, name, message):
+    assert errors(demo_contract, content, name) == [message]
+
+
+def test_the_content_decides_not_the_extension(finance, demo_contract):
+    xlsx = export(finance)
+    assert errors(demo_contract, xlsx, "budget.csv") == [
+        "Le fichier « budget.csv » n'est pas un fichier CSV valide : son contenu est celui "
+        "d'un fichier XLSX."
+    ]
+    assert errors(demo_contract, export(finance, "ods"), "budget.xlsx") == [
+        "Le fichier « budget.xlsx » n'est pas un fichier XLSX valide : son contenu est celui "
+        "d'un fichier ODS."
+    ]
+    assert errors(demo_contract, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "budget.xlsx") == [
+        "Le fichier « budget.xlsx » est un classeur Excel 97-2003 (.xls) : enregistrez-le au "
+        "format .xlsx."
+    ]
+
+
+def test_an_empty_or_too_large_upload_is_refused_by_the_form(finance, demo_contract):
+    before = state(demo_contract)
+    response = upload(finance, b"", "budget.csv")
+    assert response.context["form"].errors["file"] == ["Le fichier est vide."]
+    response = upload(finance, b"a" * (5 * 1024 * 1024 + 1), "budget.csv")
+    assert response.context["form"].errors["file"] == [
+        "Le fichier pèse 5\u202f242\u202f881 octets : 5 Mo (5\u202f242\u202f880 octets) au plus "
+        "sont acceptés."
+    ]
+    assert state(demo_contract) == before
+
+
+# All or nothing -----------------------------------------------------------------------
+
+
+def test_one_invalid_row_blocks_the_whole_file(finance, demo_contract):
+    content = edited(export(finance), H5=130000, I5=52000, J5=65000, K5=13000, H10="n/a")
+    before = state(demo_contract)
+    count = BudgetLine.objects.count()
+    response = upload(finance, content)
+    assert response.templates[0].name == "financing/import.html"
+    assert [str(i) for i in response.context["issues"]] == [
+        "Ligne 10, colonne « Prévu (€) » : « n/a » n'est pas un montant."
+    ]
+    assert "Le budget n’a pas été modifié" in response.content.decode()
+    assert BudgetLine.objects.count() == count
+    assert state(demo_contract) == before
+    assert "budget_import" not in finance.session
+
+
+def test_a_refusal_while_applying_rolls_back_the_rows_already_written(
+    finance, demo_contract, demo_user, monkeypatch
+):
+    content = edited(
+        export(finance),
+        H5=130000,
+        I5=52000,
+        J5=65000,
+        K5=13000,
+        H7=130000,
+        I7=52000,
+        J7=65000,
+        K7=13000,
+    )
+    plan = prepare_import(contract=demo_contract, data=content, filename="b.xlsx")
+    assert plan.counts["changed"] == 2
+    before = state(demo_contract)
+    calls = []
+
+    def save_then_refuse(**kwargs):
+        calls.append(kwargs["line"].year)
+        if len(calls) == 2:
+            raise ValidationError("Refus simulé.")
+        return budget_line_save(**kwargs)
+
+    monkeypatch.setattr(imports, "budget_line_save", save_then_refuse)
+    with pytest.raises(ImportApplyError) as refused:
+        apply_import(plan=plan, by=demo_user("finance"))
+    assert [str(i) for i in refused.value.issues] == ["Ligne 7 : Refus simulé."]
+    assert calls == [2015, 2016]
+    assert state(demo_contract) == before
+
+
+def test_money_moved_between_lines_of_a_full_year_is_applied(finance, demo_contract, demo_user):
+    """2014 is fully allocated: the decrease must be written before the increase."""
+    post = BudgetPost.objects.get(code="communication")
+    line = BudgetLine.objects.get(contract=demo_contract, year=2014, post=post)
+    line.entries.all().delete()  # nothing committed, so that it may decrease
+    content = edited(
+        export(finance),
+        H2=130000,
+        I2=52000,
+        J2=65000,
+        K2=13000,
+        H3=28000,
+        I3=11200,
+        J3=14000,
+        K3=2800,
+    )
+    plan = prepare_import(contract=demo_contract, data=content, filename="b.xlsx")
+    assert plan.errors == []
+    assert apply_import(plan=plan, by=demo_user("finance"))["changed"] == 2
+    assert BudgetLine.objects.filter(contract=demo_contract, year=2014).total() == D("198000")
+
+
+# From preview to confirmation ---------------------------------------------------------
+
+
+def test_a_budget_changed_since_the_preview_is_previewed_again_not_applied(finance, demo_contract):
+    content = edited(export(finance), H5=130000, I5=52000, J5=65000, K5=13000)
+    preview = upload(finance, content)
+    line = BudgetLine.objects.get(contract=demo_contract, year=2016, post__code="communication")
+    line.label = "Modifié par un collègue"
+    budget_line_save(
+        line=line, contributions={c.partner: c.amount for c in line.contributions.all()}
+    )
+    before = state(demo_contract)
+    response = finance.post(CONFIRM, {"fingerprint": preview.context["fingerprint"]})
+    assert response.status_code == 200
+    assert response.context["stale"] is True
+    assert "Le budget a changé depuis l’aperçu précédent." in response.content.decode()
+    assert response.context["plan"].counts == {"new": 0, "changed": 2, "unchanged": 7}
+    assert state(demo_contract) == before
+
+    response = finance.post(CONFIRM, {"fingerprint": response.context["fingerprint"]})
+    assert response.status_code == 302
+    assert BudgetLine.objects.get(pk=line.pk).label == ""  # the file's version wins, as shown
+    assert BudgetLine.objects.get(
+        contract=demo_contract, year=2015, post__code="coordination"
+    ).amount == D("130000")
+
+
+def test_a_confirmation_without_a_matching_preview_applies_nothing(finance, demo_contract):
+    before = state(demo_contract)
+    response = finance.post(CONFIRM, {"fingerprint": "0" * 64})
+    assert response.status_code == 302 and response["Location"] == IMPORT
+    preview = upload(finance, edited(export(finance), H5=130000, I5=52000, J5=65000, K5=13000))
+    assert preview.context["plan"].has_changes
+    response = finance.post(CONFIRM, {"fingerprint": "forged"})
+    assert response.status_code == 302 and response["Location"] == IMPORT
+    assert state(demo_contract) == before
+
+
+def test_cancelling_forgets_the_upload(finance, demo_contract, tmp_path):
+    preview = upload(finance, edited(export(finance), H5=130000, I5=52000, J5=65000, K5=13000))
+    pending = finance.session["budget_import"]
+    stored = tmp_path / "imports" / f"{pending['token']}.upload"
+    assert stored.exists()
+    response = finance.post(CONFIRM, {"fingerprint": preview.context["fingerprint"], "cancel": "1"})
+    assert response.status_code == 302 and response["Location"] == BUDGET
+    assert not stored.exists()
+    assert "budget_import" not in finance.session
+    assert BudgetLine.objects.get(
+        contract=demo_contract, year=2015, post__code="coordination"
+    ).amount == D("120000")
+
+
+# Permissions --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("username", ["finance", "admin"])
+def test_finance_officers_and_administrators_may_import(client, demo_user, username):
+    client.force_login(demo_user(username))
+    response = client.get(IMPORT)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'type="file"' in html and 'enctype="multipart/form-data"' in html
+    assert '<label for="id_file">' in html
+
+
+@pytest.mark.parametrize("username", ["cdaje", "partner-cg", "partner-caf", "partner-msa"])
+def test_others_in_scope_are_refused_with_the_reason(client, demo_user, username):
+    client.force_login(demo_user(username))
+    for response in (client.get(IMPORT), client.post(CONFIRM, {"fingerprint": "x"})):
+        assert response.status_code == 403
+        assert "Seuls les agents financiers modifient le budget." in response.content.decode()
+
+
+def test_out_of_scope_is_404_and_anonymous_goes_to_login(client, demo):
+    response = client.get(IMPORT)
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    client.force_login(
+        UserFactory(finance=True, territory=TerritoryFactory(code="69", name="Rhône"))
+    )
+    assert client.get(IMPORT).status_code == 404
+    assert client.post(CONFIRM).status_code == 404
