@@ -25,7 +25,12 @@ PAGES = {
     "fiche": fiche_url(3),
     "edit": fiche_url(3, "edit/"),
     "history": fiche_url(3, "history/"),
+    "budget": f"{CONTRACT_URL}budget/",
+    "budget-line": f"{CONTRACT_URL}budget/lines/new/?year=2015",
+    "budget-import": f"{CONTRACT_URL}budget/import/",
 }
+# The budget pages are seen as a finance officer, the rest as CDAJE staff.
+FINANCE_PAGES = {"budget", "budget-line", "budget-import"}
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -41,7 +46,7 @@ def test_no_serious_accessibility_violation(page, loire, name):
         by=demo_user("cdaje"),
     )
     if name != "login":
-        login(page, "cdaje")
+        login(page, "finance" if name in FINANCE_PAGES else "cdaje")
 
     response = page.goto(PAGES[name])
     assert response is not None and response.status == 200, response and response.status
