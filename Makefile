@@ -44,6 +44,7 @@ format: install
 bench: install
 	$(TEST_ENV) $(BIN)/python -m benchmarks
 	$(TEST_ENV) $(BIN)/python -m benchmarks.exchange
+	$(TEST_ENV) $(BIN)/python -m benchmarks.documents
 
 # Re-pin every dependency after editing pyproject.toml.
 lock:

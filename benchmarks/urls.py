@@ -1,8 +1,10 @@
 """The application's URLs plus the floor view the benchmarks compare against."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
 from django.shortcuts import render
 from django.urls import path
+from django.views.static import serve
 
 from cej.models import Contract
 from cej.urls import urlpatterns as app_urlpatterns
@@ -15,4 +17,15 @@ def floor(request):
     return render(request, "benchmarks/floor.html", {"titles": titles})
 
 
-urlpatterns = [path("__floor__/", floor, name="bench_floor"), *app_urlpatterns]
+@login_required
+def static_file_floor(request, path):
+    """Serving a stored file as a static file: no scope, no hash check, no record. The
+    document download is compared against it."""
+    return serve(request, path, document_root=default_storage.location)
+
+
+urlpatterns = [
+    path("__floor__/", floor, name="bench_floor"),
+    path("__static__/<path:path>", static_file_floor, name="bench_static_file"),
+    *app_urlpatterns,
+]

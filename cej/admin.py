@@ -8,6 +8,7 @@ from cej.models import (
     Contract,
     ContractParty,
     Document,
+    DocumentDownload,
     Signature,
     Territory,
 )
@@ -97,6 +98,9 @@ class ContractPartyAdmin(admin.ModelAdmin):
 
 @admin.register(Signature)
 class SignatureAdmin(admin.ModelAdmin):
+    """Read-only here: signatures are recorded on the contract's « Documents et signature »
+    page, where the last one signs the contract and seals its PDF (cej.signing)."""
+
     list_display = ["signatory", "partner", "contract", "signed_on", "place", "recorded_by"]
     list_filter = ["signed_on", "signatory__partner"]
     search_fields = ["signatory__last_name", "contract__title", "place"]
@@ -108,10 +112,14 @@ class SignatureAdmin(admin.ModelAdmin):
     def partner(self, obj):
         return obj.signatory.partner
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.recorded_by = request.user
-        super().save_model(request, obj, form, change)
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(AnnexConvention)
@@ -137,15 +145,51 @@ class DocumentAdmin(admin.ModelAdmin):
     """Documents are recorded with their hash by the application; the admin lists them and
     never lets their bytes or hash be edited."""
 
-    list_display = ["title", "kind", "contract", "created_at", "size", "short_hash"]
-    list_filter = ["kind", "contract__territory"]
+    list_display = ["title", "kind", "contract", "dated", "sealed", "size", "short_hash"]
+    list_filter = ["kind", "sealed", "contract__territory"]
     search_fields = ["title", "sha256", "contract__title"]
     list_select_related = ["contract"]
-    readonly_fields = ["file", "sha256", "size", "created_at", "created_by"]
+    readonly_fields = [
+        "contract",
+        "kind",
+        "file",
+        "original_filename",
+        "sha256",
+        "size",
+        "sealed",
+        "dated",
+        "amendment",
+        "annex_convention",
+        "created_at",
+        "created_by",
+    ]
 
     @admin.display(description=_("SHA-256"))
     def short_hash(self, obj):
         return f"{obj.sha256[:12]}…"
 
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DocumentDownload)
+class DocumentDownloadAdmin(admin.ModelAdmin):
+    """The download log: who got which document, when, and refusals. Read-only."""
+
+    list_display = ["downloaded_at", "username", "document", "outcome"]
+    list_filter = ["outcome", "document__kind"]
+    search_fields = ["username", "document__title"]
+    list_select_related = ["document"]
+    date_hierarchy = "downloaded_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -27,7 +27,15 @@ _READ_CONTRACT = [
 ]
 
 GROUP_PERMISSIONS: dict[str, list[str]] = {
-    CDAJE_STAFF: [*_READ_CONTRACT, "fiches.add_fiche", "fiches.change_fiche"],
+    CDAJE_STAFF: [
+        *_READ_CONTRACT,
+        "fiches.add_fiche",
+        "fiches.change_fiche",
+        # Preparing the contract for signature: recording signatures, depositing scans.
+        "cej.add_signature",
+        "cej.delete_signature",
+        "cej.add_document",
+    ],
     CDAJE_COORDINATOR: ["fiches.validate_fiche"],
     FINANCE_OFFICER: [
         *_READ_CONTRACT,
@@ -44,7 +52,10 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
 }
 
 GROUP_DESCRIPTIONS = {
-    CDAJE_STAFF: _("Rédige et révise les fiches actions des contrats de son territoire."),
+    CDAJE_STAFF: _(
+        "Rédige et révise les fiches actions des contrats de son territoire, prépare la "
+        "signature et dépose les documents signés."
+    ),
     CDAJE_COORDINATOR: _("Valide les fiches en plénière et les rouvre pour révision."),
     FINANCE_OFFICER: _("Prévoit et suit le budget, saisit engagements et paiements."),
     PARTNER_USER: _("Consulte les contrats de son organisme et télécharge les documents signés."),

@@ -132,10 +132,17 @@ STORAGES = {
     },
 }
 
-# Electronic seal of signed contracts (PAdES): certificate and key paths.
-SEAL_CERTIFICATE_PATH = env.str("SEAL_CERTIFICATE_PATH", default="")
-SEAL_KEY_PATH = env.str("SEAL_KEY_PATH", default="")
+# Electronic seal of signed contracts (PAdES): PEM certificate and key, and the key's
+# passphrase. `manage.py create_seal_certificate` writes a self-signed development pair at the
+# default paths; production points these at the organisation's own seal.
+SEAL_CERTIFICATE_PATH = env.str(
+    "SEAL_CERTIFICATE_PATH", default=str(BASE_DIR / "var" / "seal" / "certificate.pem")
+)
+SEAL_KEY_PATH = env.str("SEAL_KEY_PATH", default=str(BASE_DIR / "var" / "seal" / "key.pem"))
 SEAL_KEY_PASSPHRASE = env.str("SEAL_KEY_PASSPHRASE", default="")
+
+# Uploaded scans of signed originals: PDF only, at most this many bytes.
+DOCUMENT_UPLOAD_MAX_BYTES = 20 * 1024 * 1024
 
 # Demo accounts (password "demo") are created by `load_demo` only in development or when
 # explicitly asked for: they must never appear silently on a production instance.
@@ -148,5 +155,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # WeasyPrint narrates every layout step at INFO, fontTools every subset: noise.
+        "weasyprint": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -3,7 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
-from cej import views
+from cej import views, views_documents
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="contract_list", permanent=False)),
@@ -11,6 +11,8 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("contracts/", views.contract_list, name="contract_list"),
     path("contracts/<slug:slug>/", views.contract_dashboard, name="contract_dashboard"),
+    path("contracts/<slug:slug>/contract.pdf", views_documents.contract_pdf, name="contract_pdf"),
+    path("contracts/<slug:slug>/documents/", include("cej.urls_documents")),
     path("contracts/<slug:slug>/fiches/", include("fiches.urls")),
     path("contracts/<slug:slug>/budget/", include("financing.urls")),
     path("admin/", admin.site.urls),

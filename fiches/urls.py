@@ -7,6 +7,7 @@ urlpatterns = [
     path("new/", views.fiche_create, name="fiche_create"),
     path("<int:number>/", views.fiche_detail, name="fiche_detail"),
     path("<int:number>/edit/", views.fiche_edit, name="fiche_edit"),
+    path("<int:number>/fiche.pdf", views.fiche_pdf, name="fiche_pdf"),
     path("<int:number>/history/", views.fiche_history, name="fiche_history"),
     path(
         "<int:number>/history/<int:version>/restore/",

@@ -8,15 +8,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cej.html import sanitize_rich_text
 from cej.models import Contract
+from cej.pdf import pdf_response, render_pdf
 from fiches import services
 from fiches.diff import Names, diff_snapshots
 from fiches.forms import FicheFilterForm, FicheForm, TransitionForm
-from fiches.models import Fiche, FicheVersion, Objective
+from fiches.models import Fiche, FicheStatus, FicheVersion, Objective
 from fiches.permissions import can_create_fiche, can_edit_fiche, can_restore_version
 from fiches.workflow import TRANSITIONS
 from financing.models import BudgetLine
@@ -77,7 +79,42 @@ def fiche_list(request, slug):
 @login_required
 def fiche_detail(request, slug, number):
     contract = _contract(request, slug)
-    fiche = get_object_or_404(
+    fiche = _fiche_with_lines(contract, number)
+    versions = fiche.versions.select_related("author").order_by("-number")[:RECENT_VERSIONS]
+    return render(
+        request,
+        "fiches/fiche_detail.html",
+        {
+            "contract": contract,
+            "fiche": fiche,
+            "versions": versions,
+            "transition_form": TransitionForm(),
+        },
+    )
+
+
+@login_required
+def fiche_pdf(request, slug, number):
+    """One fiche as a PDF for the CDAJE plenary; a fiche that is not validated carries the
+    « projet » watermark."""
+    contract = _contract(request, slug)
+    fiche = _fiche_with_lines(contract, number)
+    pdf = render_pdf(
+        "fiches/pdf/fiche.html",
+        {
+            "contract": contract,
+            "fiche": fiche,
+            "lines": fiche.budget_lines.all(),
+            "is_draft": fiche.status != FicheStatus.VALIDATED,
+            "generated_at": timezone.localtime(),
+            "generated_by": request.user,
+        },
+    )
+    return pdf_response(pdf, f"{contract.slug}-fiche-{fiche.number}.pdf")
+
+
+def _fiche_with_lines(contract, number) -> Fiche:
+    return get_object_or_404(
         Fiche.objects.filter(contract=contract)
         .select_related("objective", "lead_partner", "updated_by", "contract__territory")
         .prefetch_related(
@@ -89,17 +126,6 @@ def fiche_detail(request, slug, number):
             ),
         ),
         number=number,
-    )
-    versions = fiche.versions.select_related("author").order_by("-number")[:RECENT_VERSIONS]
-    return render(
-        request,
-        "fiches/fiche_detail.html",
-        {
-            "contract": contract,
-            "fiche": fiche,
-            "versions": versions,
-            "transition_form": TransitionForm(),
-        },
     )
 
 

@@ -10,7 +10,10 @@ from django.utils.translation import gettext as _
 
 from cej.money import format_eur, format_number, format_percent
 
-FONT = 'font-family="system-ui, -apple-system, Segoe UI, Roboto, DejaVu Sans, sans-serif"'
+# Noto Sans first: the PDFs embed it (static/fonts); browsers without it use the system's.
+FONT = (
+    'font-family="Noto Sans, system-ui, -apple-system, Segoe UI, Roboto, DejaVu Sans, sans-serif"'
+)
 SERIES = [
     # attribute of Figures, label, colour (≥ 3:1 against white, distinguishable in grey)
     ("planned", _("Prévu"), "#1f4e79"),

@@ -7,6 +7,7 @@ from financing import views
 
 urlpatterns = [
     path("", views.budget_overview, name="budget"),
+    path("report.pdf", views.budget_report_pdf, name="budget_report_pdf"),
     path("", include("financing.urls_lines")),
     path("", include("financing.urls_exchange")),
 ]

@@ -64,3 +64,44 @@ def demo_user(demo, django_user_model):
         return django_user_model.objects.get(username=username)
 
     return get
+
+
+@pytest.fixture(autouse=True)
+def _private_storage(settings, tmp_path):
+    """Stored documents go to a per-test folder, never to the developer's var/private."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "private", "base_url": None},
+        },
+    }
+
+
+@pytest.fixture(scope="session")
+def seal_certificate(tmp_path_factory):
+    """One self-signed development seal for the run (a 3072-bit key takes a moment)."""
+    from cej.sealing import create_development_certificate
+
+    folder = tmp_path_factory.mktemp("seal")
+    cert, key = folder / "certificate.pem", folder / "key.pem"
+    create_development_certificate(cert, key, passphrase="tests", common_name="Sceau de test")
+    return cert, key, "tests"
+
+
+@pytest.fixture
+def seal(settings, seal_certificate):
+    cert, key, passphrase = seal_certificate
+    settings.SEAL_CERTIFICATE_PATH = str(cert)
+    settings.SEAL_KEY_PATH = str(key)
+    settings.SEAL_KEY_PASSPHRASE = passphrase
+    return seal_certificate
+
+
+@pytest.fixture
+def sealed_demo(demo, seal):
+    """The Loire demo with its sealed documents, as `load_demo` leaves it."""
+    from cej.demo.loire import seal_demo_documents
+
+    seal_demo_documents(demo.contract)
+    return demo

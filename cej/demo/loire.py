@@ -384,3 +384,19 @@ class _Counter:
         obj, created = model.objects.get_or_create(defaults=defaults, **lookup)
         self.created += int(created)
         return obj
+
+
+def seal_demo_documents(contract: Contract) -> list:
+    """The signed contract's sealed PDF and its annex convention's, produced once (a second
+    call finds them and writes nothing)."""
+    from cej.models import Document
+    from cej.signing import annex_convention_seal, contract_seal
+
+    before = set(Document.objects.filter(contract=contract).values_list("pk", flat=True))
+    with transaction.atomic():
+        documents = [contract_seal(contract)]
+        documents += [
+            annex_convention_seal(annex)
+            for annex in contract.annex_conventions.exclude(signed_on=None)
+        ]
+    return [d for d in documents if d.pk not in before]

@@ -28,6 +28,7 @@ PAGES = {
     "budget": f"{CONTRACT_URL}budget/",
     "budget-line": f"{CONTRACT_URL}budget/lines/new/?year=2015",
     "budget-import": f"{CONTRACT_URL}budget/import/",
+    "documents": f"{CONTRACT_URL}documents/",
 }
 # The budget pages are seen as a finance officer, the rest as CDAJE staff.
 FINANCE_PAGES = {"budget", "budget-line", "budget-import"}

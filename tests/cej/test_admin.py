@@ -25,13 +25,14 @@ def admin_client_demo(client, demo, demo_user, settings, tmp_path):
 
 
 def _add_what_the_demo_lacks(contract):
-    """The seed mentions no amendment and the demo stores no document yet: add one of each so
-    that their admin forms are exercised too."""
+    """The seed mentions no amendment, and the `demo` fixture stores no document (sealing is
+    load_demo's last step): add one of each, and a download, so that their admin pages are
+    exercised too."""
     import hashlib
 
     from django.core.files.base import ContentFile
 
-    from cej.models import Amendment, Document, DocumentKind
+    from cej.models import Amendment, Document, DocumentDownload, DocumentKind
 
     amendment = Amendment.objects.create(
         contract=contract,
@@ -50,6 +51,7 @@ def _add_what_the_demo_lacks(contract):
         size=len(content),
     )
     document.file.save("avenant-1.pdf", ContentFile(content))
+    DocumentDownload.objects.create(document=document, user=None, username="partner-caf")
 
 
 def admin_url(model, action, *args):

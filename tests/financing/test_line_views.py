@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils import timezone
 
 from cej.demo.loire import DEMO_SLUG
 from cej.models import Contract
@@ -415,7 +416,8 @@ def test_history_shows_who_when_and_what_changed(finance, spare_line, demo_user)
     assert "par Marc Bernard, le" in text
     assert eur("30 000,00 €") in text and eur("36 000,00 €") in text
     version = rows[0]["version"]
-    assert version.created_at.strftime("%d/%m/%Y") in text
+    # In the site's time zone (Paris): between 23:00 and midnight UTC it is already tomorrow.
+    assert timezone.localtime(version.created_at).strftime("%d/%m/%Y") in text
 
 
 def test_history_is_readable_by_everyone_in_scope(client, spare_line, demo_user):

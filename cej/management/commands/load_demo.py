@@ -1,7 +1,10 @@
+from pathlib import Path
+
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from cej.demo.loire import ACCOUNT_ROLES, DEMO_PASSWORD, load_loire_demo
+from cej.demo.loire import ACCOUNT_ROLES, DEMO_PASSWORD, load_loire_demo, seal_demo_documents
+from cej.sealing import SealUnavailable, create_development_certificate, seal_configured
 
 
 class Command(BaseCommand):
@@ -20,10 +23,17 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-accounts", action="store_true", help="Ne pas créer les comptes de démonstration."
         )
+        parser.add_argument(
+            "--no-seal",
+            action="store_true",
+            help="Ne pas produire le PDF scellé du contrat signé (et de sa convention annexe).",
+        )
 
-    def handle(self, *args, accounts=False, no_accounts=False, **options):
+    def handle(self, *args, accounts=False, no_accounts=False, no_seal=False, **options):
         with_accounts = not no_accounts and (accounts or settings.DEMO_ACCOUNTS)
         result = load_loire_demo(with_accounts=with_accounts)
+        if not no_seal:
+            self._seal(result.contract)
         if result.created:
             self.stdout.write(
                 self.style.SUCCESS(
@@ -45,3 +55,33 @@ class Command(BaseCommand):
                 "Comptes de démonstration non créés (DEBUG désactivé) : "
                 "relancez avec --accounts pour les créer."
             )
+
+    def _seal(self, contract):
+        """The demo contract is signed: it gets its sealed PDF once. In development, a missing
+        seal certificate is created on the spot; elsewhere the operator must provide one."""
+        if not seal_configured():
+            if not settings.DEBUG:
+                self.stdout.write(
+                    self.style.WARNING(
+                        "PDF scellé non produit : le certificat du sceau est introuvable "
+                        f"({settings.SEAL_CERTIFICATE_PATH}). Configurez-le, ou lancez "
+                        "« python manage.py create_seal_certificate », puis relancez load_demo."
+                    )
+                )
+                return
+            create_development_certificate(
+                Path(settings.SEAL_CERTIFICATE_PATH),
+                Path(settings.SEAL_KEY_PATH),
+                passphrase=settings.SEAL_KEY_PASSPHRASE,
+                common_name="Sceau CEJ Loire (développement)",
+            )
+            self.stdout.write(
+                f"Certificat de sceau de développement créé : {settings.SEAL_CERTIFICATE_PATH}"
+            )
+        try:
+            created = seal_demo_documents(contract)
+        except SealUnavailable as error:
+            self.stdout.write(self.style.WARNING(f"PDF scellé non produit : {error}"))
+            return
+        for document in created:
+            self.stdout.write(f"Document scellé : {document.title} (sha256 {document.sha256})")

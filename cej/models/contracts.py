@@ -1,5 +1,5 @@
-"""The contract domain: territories, contracts, parties, signatures, annex conventions,
-amendments and stored documents."""
+"""The contract domain: territories, contracts, parties, signatures, annex conventions and
+amendments."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -356,59 +356,3 @@ class Amendment(models.Model):
                         % {"end": self.contract.end_year}
                     }
                 )
-
-
-class DocumentKind(models.TextChoices):
-    SIGNED_CONTRACT = "signed_contract", _("Contrat signé")
-    ANNEX_CONVENTION = "annex_convention", _("Convention annexe")
-    AMENDMENT = "amendment", _("Avenant")
-    SCANNED_ORIGINAL = "scanned_original", _("Original signé numérisé")
-
-
-class Document(models.Model):
-    """*Document*: a stored file of a contract (signed contract, annex convention, amendment,
-    scanned original). Its bytes never change once stored: the SHA-256 recorded here is
-    checked on every download. Files live outside any public URL."""
-
-    contract = models.ForeignKey(
-        Contract, verbose_name=_("contrat"), on_delete=models.PROTECT, related_name="documents"
-    )
-    kind = models.CharField(_("nature"), max_length=30, choices=DocumentKind.choices)
-    title = models.CharField(_("titre"), max_length=250)
-    amendment = models.ForeignKey(
-        Amendment,
-        verbose_name=_("avenant"),
-        on_delete=models.PROTECT,
-        related_name="documents",
-        null=True,
-        blank=True,
-    )
-    file = models.FileField(_("fichier"), upload_to="documents/%Y/")
-    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
-    size = models.PositiveBigIntegerField(_("taille (octets)"))
-    created_at = models.DateTimeField(_("déposé le"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("déposé par"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-
-    objects = ScopedByContractQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("document")
-        verbose_name_plural = _("documents")
-        ordering = ["contract", "-created_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(sha256__regex=r"^[0-9a-f]{64}$"),
-                name="document_sha256_hex",
-                violation_error_message=_("L'empreinte SHA-256 compte 64 caractères hexadécimaux."),
-            ),
-        ]
-
-    def __str__(self):
-        return self.title

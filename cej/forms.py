@@ -1,0 +1,98 @@
+"""Forms of the contract's signature and document space. Domain rules (who may sign, when,
+what a PDF is) stay in `cej.signing` and `cej.documents`; the views attach their messages."""
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cej.documents import human_size
+from cej.models import DocumentKind
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class SignatureForm(forms.Form):
+    signatory = forms.ModelChoiceField(
+        label=_("Représentant"),
+        queryset=None,
+        empty_label=None,
+        error_messages={"invalid_choice": _("Ce représentant a déjà signé ou n'existe pas.")},
+    )
+    signed_on = forms.DateField(
+        label=_("Signé le"),
+        widget=DateInput(),
+        error_messages={"invalid": _("Saisissez une date valide (jj/mm/aaaa).")},
+    )
+    place = forms.CharField(label=_("Lieu"), max_length=120)
+
+    def __init__(self, *args, signatories, default_place="", **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["signatory"]
+        field.queryset = signatories
+        field.label_from_instance = lambda s: (
+            f"{s.full_name} — {s.function} ({s.partner.short_name})"
+        )
+        self.fields["place"].initial = default_place
+        self.fields["signed_on"].initial = timezone.localdate()
+
+
+# Only deposits a person makes by hand: the signed contract itself is produced by the seal.
+DEPOSIT_KINDS = [
+    (DocumentKind.SCANNED_ORIGINAL, DocumentKind.SCANNED_ORIGINAL.label),
+    (DocumentKind.ANNEX_CONVENTION, DocumentKind.ANNEX_CONVENTION.label),
+    (DocumentKind.AMENDMENT, DocumentKind.AMENDMENT.label),
+]
+
+
+class DepositForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Nature"), choices=DEPOSIT_KINDS)
+    title = forms.CharField(
+        label=_("Titre"),
+        max_length=250,
+        help_text=_("Par exemple : « Contrat signé — exemplaire original de la CAF »."),
+    )
+    dated = forms.DateField(
+        label=_("Date de signature de l'original"),
+        required=False,
+        widget=DateInput(),
+        error_messages={"invalid": _("Saisissez une date valide (jj/mm/aaaa).")},
+    )
+    amendment = forms.ModelChoiceField(
+        label=_("Avenant concerné"),
+        queryset=None,
+        required=False,
+        empty_label=_("(aucun)"),
+    )
+    file = forms.FileField(
+        label=_("Fichier PDF"),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+        error_messages={
+            "required": _("Choisissez le fichier PDF à déposer."),
+            "empty": _("Le fichier est vide."),
+        },
+    )
+
+    def __init__(self, *args, amendments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["amendment"].queryset = amendments
+        self.fields["file"].help_text = _("PDF uniquement, %(limit)s au plus.") % {
+            "limit": human_size(settings.DOCUMENT_UPLOAD_MAX_BYTES)
+        }
+
+    def clean_dated(self):
+        dated = self.cleaned_data["dated"]
+        if dated and dated > timezone.localdate():
+            raise forms.ValidationError(_("La date de signature ne peut pas être future."))
+        return dated
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == DocumentKind.AMENDMENT and not cleaned.get("amendment"):
+            self.add_error("amendment", _("Indiquez l'avenant dont c'est l'original."))
+        return cleaned

@@ -1,0 +1,265 @@
+"""The contract PDF, the signature and the document space of a contract.
+
+Thin: scope through `Contract.objects.for_user` (out of scope is 404, for the page and for
+every download), permissions through `cej.permissions` (403 with the reason), writes through
+`cej.signing`, guarded reads through `cej.documents`.
+"""
+
+import logging
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Case, Count, Q, When
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cej.contract_document import contract_document_context, signing_parties
+from cej.documents import DocumentUnavailable, document_download, human_size
+from cej.forms import DepositForm, SignatureForm
+from cej.models import (
+    Contract,
+    ContractStatus,
+    Document,
+    DocumentKind,
+    DownloadOutcome,
+    Signature,
+)
+from cej.pdf import pdf_response, render_pdf
+from cej.permissions import (
+    can_cancel_signature,
+    can_deposit_document,
+    can_record_signature,
+)
+from cej.sealing import SealUnavailable
+from cej.signing import (
+    amendment_seal,
+    missing_signatories,
+    scanned_original_deposit,
+    signature_cancel,
+    signature_record,
+)
+from partners.models import Signatory
+
+logger = logging.getLogger(__name__)
+
+
+def _contract(request, slug) -> Contract:
+    return get_object_or_404(Contract.objects.for_user(request.user).with_territory(), slug=slug)
+
+
+def _require(decision) -> None:
+    allowed, reason = decision
+    if not allowed:
+        raise PermissionDenied(reason)
+
+
+def _serve(request, document: Document, *, download: bool):
+    try:
+        content = document_download(document, request.user)
+    except DocumentUnavailable as refusal:
+        return render(
+            request,
+            "cej/document_refused.html",
+            {"contract": document.contract, "document": document, "message": str(refusal)},
+            status=409,
+        )
+    return pdf_response(content, document.filename, download=download)
+
+
+@login_required
+def contract_pdf(request, slug):
+    """The signed contract as stored and sealed once; before signature, a draft rendered on
+    the fly with the « projet » watermark (never stored)."""
+    contract = _contract(request, slug)
+    signed = Document.objects.filter(contract=contract, kind=DocumentKind.SIGNED_CONTRACT).first()
+    if signed is not None:
+        return _serve(request, signed, download=False)
+    context = contract_document_context(contract, generated_by=request.user)
+    pdf = render_pdf("cej/pdf/contract.html", context)
+    suffix = "-projet" if contract.status != ContractStatus.SIGNED else ""
+    return pdf_response(pdf, f"{contract.slug}{suffix}.pdf")
+
+
+@login_required
+def document_space(request, slug):
+    contract = _contract(request, slug)
+    return render(request, "cej/documents.html", _space_context(request, contract))
+
+
+def _space_context(request, contract, *, signature_form=None, deposit_form=None) -> dict:
+    documents = list(
+        Document.objects.filter(contract=contract)
+        .select_related("created_by", "amendment", "annex_convention")
+        .annotate(
+            download_count=Count("downloads", filter=Q(downloads__outcome=DownloadOutcome.SERVED))
+        )
+        .order_by("kind", "-dated", "-created_at")
+    )
+    for document in documents:
+        document.size_label = human_size(document.size)
+    parties = signing_parties(contract)
+    sealed_amendment_ids = {
+        d.amendment_id for d in documents if d.kind == DocumentKind.AMENDMENT and d.sealed
+    }
+    amendments = list(contract.amendments.select_related("annex_convention"))
+    can_deposit = can_deposit_document(request.user, contract)[0]
+    signing_allowed, signing_refusal = can_record_signature(request.user, contract)
+    context = {
+        "contract": contract,
+        "documents": documents,
+        "parties": parties,
+        "amendments_to_seal": [
+            a for a in amendments if a.signed_on and a.pk not in sealed_amendment_ids
+        ]
+        if can_deposit
+        else [],
+        "can_deposit": can_deposit,
+        "can_sign": signing_allowed,
+        "signing_refusal": signing_refusal,
+        "can_cancel": can_cancel_signature(request.user, contract)[0],
+        "has_signed_document": any(d.kind == DocumentKind.SIGNED_CONTRACT for d in documents),
+        "signature_form": None,
+        "deposit_form": None,
+    }
+    if signing_allowed:
+        context["signature_form"] = signature_form or _signature_form(contract)
+    if can_deposit:
+        context["deposit_form"] = deposit_form or DepositForm(amendments=contract.amendments.all())
+    return context
+
+
+def _signature_form(contract, data=None):
+    pending = [s.pk for s in missing_signatories(contract)]
+    # In signing order (party, then representative), as on the page.
+    order = Case(*[When(pk=pk, then=position) for position, pk in enumerate(pending)])
+    return SignatureForm(
+        data,
+        signatories=Signatory.objects.filter(pk__in=pending)
+        .select_related("partner")
+        .order_by(order if pending else "pk"),
+        default_place=contract.signing_place or "",
+    )
+
+
+@login_required
+def document_download_view(request, slug, pk):
+    contract = _contract(request, slug)
+    document = get_object_or_404(Document.objects.filter(contract=contract), pk=pk)
+    return _serve(request, document, download=True)
+
+
+@login_required
+@require_POST
+def signature_record_view(request, slug):
+    contract = _contract(request, slug)
+    _require(can_record_signature(request.user, contract))
+    form = _signature_form(contract, request.POST)
+    if form.is_valid():
+        try:
+            signature = signature_record(
+                contract=contract,
+                signatory=form.cleaned_data["signatory"],
+                signed_on=form.cleaned_data["signed_on"],
+                place=form.cleaned_data["place"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            _attach(form, error)
+        except SealUnavailable as error:
+            logger.error("Sceau indisponible : %s", error)
+            form.add_error(None, str(error))
+        else:
+            contract.refresh_from_db()
+            if contract.status == ContractStatus.SIGNED:
+                messages.success(
+                    request,
+                    _(
+                        "Signature de %(person)s enregistrée. Tous les représentants ont signé : "
+                        "le contrat est signé et son PDF scellé est disponible ci-dessous."
+                    )
+                    % {"person": signature.signatory.full_name},
+                )
+            else:
+                messages.success(
+                    request,
+                    _("Signature de %(person)s enregistrée.")
+                    % {"person": signature.signatory.full_name},
+                )
+            return redirect("contract_documents", slug=contract.slug)
+    return _redisplay(request, contract, signature_form=form)
+
+
+@login_required
+@require_POST
+def signature_cancel_view(request, slug, pk):
+    contract = _contract(request, slug)
+    _require(can_cancel_signature(request.user, contract))
+    signature = get_object_or_404(Signature.objects.filter(contract=contract), pk=pk)
+    try:
+        signature_cancel(signature=signature, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Signature de %(person)s annulée.") % {"person": signature.signatory.full_name},
+        )
+    return redirect("contract_documents", slug=contract.slug)
+
+
+@login_required
+@require_POST
+def document_deposit_view(request, slug):
+    contract = _contract(request, slug)
+    _require(can_deposit_document(request.user, contract))
+    form = DepositForm(request.POST, request.FILES, amendments=contract.amendments.all())
+    if form.is_valid():
+        try:
+            document = scanned_original_deposit(
+                contract=contract,
+                uploaded=form.cleaned_data["file"],
+                title=form.cleaned_data["title"],
+                kind=form.cleaned_data["kind"],
+                dated=form.cleaned_data["dated"],
+                amendment=form.cleaned_data["amendment"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            _attach(form, error, default_field="file")
+        else:
+            messages.success(request, _("« %(title)s » est déposé.") % {"title": document.title})
+            return redirect("contract_documents", slug=contract.slug)
+    return _redisplay(request, contract, deposit_form=form)
+
+
+@login_required
+@require_POST
+def amendment_seal_view(request, slug, number):
+    contract = _contract(request, slug)
+    _require(can_deposit_document(request.user, contract))
+    amendment = get_object_or_404(contract.amendments.all(), number=number)
+    try:
+        document = amendment_seal(amendment, by=request.user)
+    except (ValidationError, SealUnavailable) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(
+            request, _("Le document scellé « %(title)s » est établi.") % {"title": document.title}
+        )
+    return redirect("contract_documents", slug=contract.slug)
+
+
+def _attach(form, error: ValidationError, default_field=None) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(default_field, error)
+
+
+def _redisplay(request, contract, **forms):
+    """The document space again, with the submitted form and its errors (HTTP 400)."""
+    context = _space_context(request, contract, **forms)
+    return render(request, "cej/documents.html", context, status=400)
