@@ -71,17 +71,26 @@ def bench_seal(pdf_bytes):
     return seconds, len(sealed)
 
 
+def body(response) -> bytes:
+    if response.streaming:
+        content = b"".join(response.streaming_content)
+        response.close()
+        return content
+    return response.content
+
+
 def measure(client, url, rounds=DOWNLOAD_ROUNDS):
+    """Median time to get the whole body; the bytes must be the same on every route."""
     response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
-    b"".join(getattr(response, "streaming_content", [response.content]))
+    expected = body(response)
     timings = []
     for _ in range(rounds):
         start = time.perf_counter()
-        response = client.get(url)
-        b"".join(getattr(response, "streaming_content", [response.content]))
+        content = body(client.get(url))
         timings.append(time.perf_counter() - start)
-    return statistics.median(timings)
+    assert content == expected
+    return statistics.median(timings), expected
 
 
 def main():
@@ -117,13 +126,16 @@ def main():
             document = Document.objects.get(kind=DocumentKind.SIGNED_CONTRACT)
             client = Client()
             assert client.login(username="partner-caf", password="demo")
-            downloads = {
-                "static file (floor)": measure(client, f"/__static__/{document.file.name}"),
-                "document download": measure(
-                    client, f"/contracts/{DEMO_SLUG}/documents/{document.pk}/download/"
-                ),
-                "contract.pdf (signed)": measure(client, f"/contracts/{DEMO_SLUG}/contract.pdf"),
+            routes = {
+                "static file (floor)": f"/__static__/{document.file.name}",
+                "document download": f"/contracts/{DEMO_SLUG}/documents/{document.pk}/download/",
+                "contract.pdf (signed)": f"/contracts/{DEMO_SLUG}/contract.pdf",
             }
+            downloads, served = {}, set()
+            for name, url in routes.items():
+                downloads[name], content = measure(client, url)
+                served.add(content)
+            assert len(served) == 1, "every route must serve the same stored bytes"
             recorded = DocumentDownload.objects.count()
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CejConfig(AppConfig):
     name = "cej"
     verbose_name = _("Contrats")
+
+    def ready(self):
+        from cej import checks  # noqa: F401 (registers the system checks)

@@ -12,6 +12,7 @@ from pathlib import Path
 from django.conf import settings
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.http import content_disposition_header
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse, path2url
@@ -63,7 +64,10 @@ class StaticOnlyFetcher(URLFetcher):
 
 
 def render_html(template: str, context: dict) -> str:
-    return render_to_string(template, context)
+    """The print HTML, always in French: the contract and its annexes are French acts (their
+    templates say lang="fr"), whatever language the person who triggers them reads."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_to_string(template, context)
 
 
 def html_to_pdf(html: str, *, archival: bool = False) -> bytes:

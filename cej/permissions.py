@@ -53,7 +53,7 @@ def can_record_signature(user, contract, *, unvalidated_fiches=None) -> Decision
     if unvalidated_fiches:
         return False, _(
             "Toutes les fiches doivent être validées avant la signature (à valider : %(list)s)."
-        ) % {"list": ", ".join(f"n° {n}" for n in unvalidated_fiches)}
+        ) % {"list": ", ".join(_("n° %(number)s") % {"number": n} for n in unvalidated_fiches)}
     return True, ""
 
 

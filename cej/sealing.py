@@ -7,7 +7,9 @@ organisation's qualified seal, in development a self-signed certificate made by
 `python manage.py create_seal_certificate`.
 """
 
+import asyncio
 import datetime
+from concurrent.futures import ThreadPoolExecutor
 from io import BytesIO
 from pathlib import Path
 
@@ -58,7 +60,7 @@ def _signer() -> signers.SimpleSigner:
 def seal_pdf(pdf: bytes, *, reason: str, location: str) -> bytes:
     """Apply the PAdES seal as an incremental update (the sealed bytes start with the
     original ones, so a PDF/A document stays PDF/A)."""
-    writer = IncrementalPdfFileWriter(BytesIO(pdf))
+    signer = _signer()
     metadata = signers.PdfSignatureMetadata(
         field_name=SEAL_FIELD_NAME,
         md_algorithm="sha256",
@@ -66,8 +68,20 @@ def seal_pdf(pdf: bytes, *, reason: str, location: str) -> bytes:
         reason=reason,
         location=location,
     )
-    output = signers.sign_pdf(writer, metadata, signer=_signer())
-    return output.getvalue()
+
+    def sign() -> bytes:
+        writer = IncrementalPdfFileWriter(BytesIO(pdf))
+        output = asyncio.run(signers.async_sign_pdf(writer, metadata, signer=signer))
+        return output.getvalue()
+
+    # pyHanko signs through asyncio.run(), which refuses to start inside a running event
+    # loop (an async caller, a notebook, a browser-test thread): sign in a worker thread then.
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return sign()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(sign).result()
 
 
 def create_development_certificate(

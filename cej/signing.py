@@ -42,8 +42,10 @@ def _locked(contract: Contract) -> Contract:
 @transaction.atomic
 def signature_record(*, contract, signatory, signed_on, place: str, by) -> Signature:
     contract = _locked(contract)
-    if contract.status in (ContractStatus.SIGNED, ContractStatus.EXPIRED):
+    if contract.status == ContractStatus.SIGNED:
         raise ValidationError(_("Le contrat est signé : ses signatures ne changent plus."))
+    if contract.status == ContractStatus.EXPIRED:
+        raise ValidationError(_("Le contrat est arrivé à échéance."))
     if signed_on > timezone.localdate():
         raise ValidationError({"signed_on": _("La date de signature ne peut pas être future.")})
     if signed_on.year > contract.end_year:
@@ -121,6 +123,25 @@ def contract_finalise(contract, *, by=None) -> Document:
     return document
 
 
+def _render_seal_store(*, template: str, context: dict, reason: str, contract, **document):
+    """Render the act as PDF/A-3b, seal it and store it: the one path of every sealed
+    document. `document` carries the Document fields (kind, title, filename, dated, …)."""
+    pdf = render_pdf(template, context, archival=True)
+    sealed = seal_pdf(pdf, reason=reason, location=contract.signing_place)
+    return document_store(contract=contract, content=sealed, sealed=True, **document)
+
+
+def _act_context(contract, by, **extra) -> dict:
+    return {
+        "contract": contract,
+        "parties": signing_parties(contract),
+        "is_draft": False,
+        "generated_at": timezone.localtime(),
+        "generated_by": by,
+        **extra,
+    }
+
+
 def contract_seal(contract, *, by=None) -> Document:
     """The contract's sealed PDF: rendered and stored the first time, returned as stored ever
     after (the database also refuses a second signed-contract document)."""
@@ -129,23 +150,17 @@ def contract_seal(contract, *, by=None) -> Document:
         return existing
     if contract.status != ContractStatus.SIGNED or contract.signed_on is None:
         raise ValidationError(_("Seul un contrat signé reçoit son document scellé."))
-    context = contract_document_context(contract, generated_by=by)
-    pdf = render_pdf("cej/pdf/contract.html", context, archival=True)
-    sealed = seal_pdf(
-        pdf,
+    return _render_seal_store(
+        template="cej/pdf/contract.html",
+        context=contract_document_context(contract, generated_by=by),
         reason=_("Contrat signé le %(date)s par l'ensemble des représentants des partenaires")
         % {"date": format_date_long(contract.signed_on)},
-        location=contract.signing_place,
-    )
-    return document_store(
         contract=contract,
         kind=DocumentKind.SIGNED_CONTRACT,
         title=_("%(title)s — contrat signé") % {"title": contract.title},
-        content=sealed,
         filename=f"{contract.slug}-signe.pdf",
         by=by,
         dated=contract.signed_on,
-        sealed=True,
     )
 
 
@@ -156,35 +171,20 @@ def annex_convention_seal(annex: AnnexConvention, *, by=None) -> Document:
     if existing is not None:
         return existing
     contract = annex.contract
-    context = {
-        "contract": contract,
-        "annex": annex,
-        "parties": signing_parties(contract),
-        "lines": list(
-            annex.budget_lines.select_related("post", "fiche").prefetch_related(
-                "contributions__partner"
-            )
-        ),
-        "is_draft": False,
-        "generated_at": timezone.localtime(),
-        "generated_by": by,
-    }
-    pdf = render_pdf("cej/pdf/annex_convention.html", context, archival=True)
-    sealed = seal_pdf(
-        pdf,
+    lines = annex.budget_lines.select_related("post", "fiche").prefetch_related(
+        "contributions__partner"
+    )
+    return _render_seal_store(
+        template="cej/pdf/annex_convention.html",
+        context=_act_context(contract, by, annex=annex, lines=list(lines)),
         reason=_("Convention annexe signée le %(date)s")
         % {"date": format_date_long(annex.signed_on)},
-        location=contract.signing_place,
-    )
-    return document_store(
         contract=contract,
         kind=DocumentKind.ANNEX_CONVENTION,
         title=_("Convention annexe %(period)s — signée") % {"period": annex.period_label},
-        content=sealed,
         filename=f"{contract.slug}-convention-annexe-{annex.period_label}.pdf",
         by=by,
         dated=annex.signed_on,
-        sealed=True,
         annex_convention=annex,
     )
 
@@ -201,34 +201,18 @@ def amendment_seal(amendment: Amendment, *, by=None) -> Document:
             _("Indiquez la date de signature de l'avenant avant d'en établir le document scellé.")
         )
     contract = amendment.contract
-    context = {
-        "contract": contract,
-        "amendment": amendment,
-        "parties": signing_parties(contract),
-        "is_draft": False,
-        "generated_at": timezone.localtime(),
-        "generated_by": by,
-    }
-    pdf = render_pdf("cej/pdf/amendment.html", context, archival=True)
-    sealed = seal_pdf(
-        pdf,
+    return _render_seal_store(
+        template="cej/pdf/amendment.html",
+        context=_act_context(contract, by, amendment=amendment),
         reason=_("Avenant n° %(number)s signé le %(date)s")
         % {"number": amendment.number, "date": format_date_long(amendment.signed_on)},
-        location=contract.signing_place,
-    )
-    return document_store(
         contract=contract,
         kind=DocumentKind.AMENDMENT,
         title=_("Avenant n° %(number)s — %(title)s")
-        % {
-            "number": amendment.number,
-            "title": amendment.title,
-        },
-        content=sealed,
+        % {"number": amendment.number, "title": amendment.title},
         filename=f"{contract.slug}-avenant-{amendment.number}.pdf",
         by=by,
         dated=amendment.signed_on,
-        sealed=True,
         amendment=amendment,
     )
 

@@ -44,6 +44,21 @@ from partners.models import Signatory
 
 logger = logging.getLogger(__name__)
 
+# The signed contract first, then what completes it, then the scans.
+KIND_ORDER = Case(
+    *[
+        When(kind=kind, then=position)
+        for position, kind in enumerate(
+            [
+                DocumentKind.SIGNED_CONTRACT,
+                DocumentKind.ANNEX_CONVENTION,
+                DocumentKind.AMENDMENT,
+                DocumentKind.SCANNED_ORIGINAL,
+            ]
+        )
+    ]
+)
+
 
 def _contract(request, slug) -> Contract:
     return get_object_or_404(Contract.objects.for_user(request.user).with_territory(), slug=slug)
@@ -72,10 +87,16 @@ def _serve(request, document: Document, *, download: bool):
 def contract_pdf(request, slug):
     """The signed contract as stored and sealed once; before signature, a draft rendered on
     the fly with the « projet » watermark (never stored)."""
-    contract = _contract(request, slug)
-    signed = Document.objects.filter(contract=contract, kind=DocumentKind.SIGNED_CONTRACT).first()
+    # One scoped query finds the stored document: serving it costs about a static file.
+    signed = (
+        Document.objects.for_user(request.user)
+        .filter(contract__slug=slug, kind=DocumentKind.SIGNED_CONTRACT)
+        .select_related("contract__territory")
+        .first()
+    )
     if signed is not None:
         return _serve(request, signed, download=False)
+    contract = _contract(request, slug)
     context = contract_document_context(contract, generated_by=request.user)
     pdf = render_pdf("cej/pdf/contract.html", context)
     suffix = "-projet" if contract.status != ContractStatus.SIGNED else ""
@@ -95,7 +116,7 @@ def _space_context(request, contract, *, signature_form=None, deposit_form=None)
         .annotate(
             download_count=Count("downloads", filter=Q(downloads__outcome=DownloadOutcome.SERVED))
         )
-        .order_by("kind", "-dated", "-created_at")
+        .order_by(KIND_ORDER, "-dated", "-created_at")
     )
     for document in documents:
         document.size_label = human_size(document.size)
@@ -145,8 +166,13 @@ def _signature_form(contract, data=None):
 
 @login_required
 def document_download_view(request, slug, pk):
-    contract = _contract(request, slug)
-    document = get_object_or_404(Document.objects.filter(contract=contract), pk=pk)
+    # Scope and document in one query: a document of another contract, or of a contract out
+    # of the user's scope, is simply not found.
+    document = get_object_or_404(
+        Document.objects.for_user(request.user).select_related("contract__territory"),
+        pk=pk,
+        contract__slug=slug,
+    )
     return _serve(request, document, download=True)
 
 

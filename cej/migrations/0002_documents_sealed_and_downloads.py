@@ -49,7 +49,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='document',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'signed_contract')), fields=('contract',), name='document_one_signed_contract', violation_error_message='Le contrat signé de ce contrat est déjà enregistré.'),
+            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'signed_contract')), fields=('contract',), name='document_one_signed_contract', violation_error_message='Le document signé de ce contrat est déjà enregistré.'),
         ),
         migrations.AddField(
             model_name='documentdownload',

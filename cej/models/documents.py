@@ -85,7 +85,7 @@ class Document(models.Model):
                 fields=["contract"],
                 condition=Q(kind="signed_contract"),
                 name="document_one_signed_contract",
-                violation_error_message=_("Le contrat signé de ce contrat est déjà enregistré."),
+                violation_error_message=_("Le document signé de ce contrat est déjà enregistré."),
             ),
         ]
 

@@ -53,3 +53,21 @@ def test_postgresql_is_chosen_by_database_url():
     result = load_settings(DEBUG="true", DATABASE_URL="postgres://postgres@127.0.0.1:5432/x")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-1] == "django.db.backends.postgresql"
+
+
+def test_a_missing_seal_certificate_is_reported_at_start_up(settings, tmp_path):
+    from cej.checks import seal_certificate_check
+
+    settings.DEBUG = False
+    settings.SEAL_CERTIFICATE_PATH = str(tmp_path / "absent.pem")
+    settings.SEAL_KEY_PATH = str(tmp_path / "absent-key.pem")
+    warnings = seal_certificate_check(None)
+    assert [w.id for w in warnings] == ["cej.W001"]
+    assert "aucun contrat ne pourra être signé" in warnings[0].msg
+
+
+def test_a_configured_seal_certificate_passes_the_check(settings, seal):
+    from cej.checks import seal_certificate_check
+
+    settings.DEBUG = False
+    assert seal_certificate_check(None) == []

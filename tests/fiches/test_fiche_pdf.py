@@ -58,3 +58,12 @@ def test_script_in_a_fiche_never_reaches_the_pdf(client, demo, demo_user):
 def test_an_unknown_fiche_is_404(client, demo, demo_user):
     client.force_login(demo_user("cdaje"))
     assert client.get(fiche_pdf_url(demo.contract, 99)).status_code == 404
+
+
+def test_a_fiche_pdf_stays_french_for_an_english_reader(client, demo, demo_user, settings):
+    client.force_login(demo_user("cdaje"))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("fiche_detail", kwargs={"slug": demo.contract.slug, "number": 12}))
+    assert 'lang="en"' in page.content.decode()  # the page follows the reader…
+    text = pdf_text(client.get(fiche_pdf_url(demo.contract, 12)).content)
+    assert "Constat" in text and "Indicateurs d’évaluation".upper() in text.upper()  # …not the act
