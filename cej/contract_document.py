@@ -51,9 +51,13 @@ def signing_parties(contract: Contract) -> list[PartyBlock]:
     ]
 
 
-def contract_document_context(contract: Contract, *, generated_by=None) -> dict:
+def contract_document_context(
+    contract: Contract, *, generated_by=None, unsealed_copy: bool = False
+) -> dict:
     """Context of `cej/pdf/contract.html`. A contract that is not signed yet is a draft: the
-    template shows the « projet » watermark."""
+    template shows the « projet » watermark. `unsealed_copy` marks a rendering of a signed
+    (or expired) contract that has no stored sealed document — e.g. one signed before the
+    application existed: a reconstitution, said so on every page, never the original."""
     parties = signing_parties(contract)
     years = contract.years
     contributions = defaultdict(lambda: ZERO)
@@ -85,7 +89,8 @@ def contract_document_context(contract: Contract, *, generated_by=None) -> dict:
     return {
         "contract": contract,
         "territory": contract.territory,
-        "is_draft": contract.status != ContractStatus.SIGNED,
+        "is_draft": contract.status in (ContractStatus.DRAFT, ContractStatus.IN_SIGNATURE),
+        "unsealed_copy": unsealed_copy,
         "parties": parties,
         "signatory_count": sum(len(p.signatories) for p in parties),
         "objectives": objectives,

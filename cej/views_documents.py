@@ -86,7 +86,8 @@ def _serve(request, document: Document, *, download: bool):
 @login_required
 def contract_pdf(request, slug):
     """The signed contract as stored and sealed once; before signature, a draft rendered on
-    the fly with the « projet » watermark (never stored)."""
+    the fly with the « projet » watermark (never stored); a signed contract without a stored
+    document (signed before the application) as a copy marked « reconstituée »."""
     # One scoped query finds the stored document: serving it costs about a static file.
     signed = (
         Document.objects.for_user(request.user)
@@ -97,9 +98,12 @@ def contract_pdf(request, slug):
     if signed is not None:
         return _serve(request, signed, download=False)
     contract = _contract(request, slug)
-    context = contract_document_context(contract, generated_by=request.user)
+    in_preparation = contract.status in (ContractStatus.DRAFT, ContractStatus.IN_SIGNATURE)
+    context = contract_document_context(
+        contract, generated_by=request.user, unsealed_copy=not in_preparation
+    )
     pdf = render_pdf("cej/pdf/contract.html", context)
-    suffix = "-projet" if contract.status != ContractStatus.SIGNED else ""
+    suffix = "-projet" if in_preparation else "-copie"
     return pdf_response(pdf, f"{contract.slug}{suffix}.pdf")
 
 

@@ -196,3 +196,19 @@ def test_a_hostile_html_cannot_pull_files_into_a_pdf():
     text = pdf_text(html_to_pdf(html))
     assert "visible" in text
     assert "root:" not in text
+
+
+def test_a_signed_contract_without_stored_document_prints_as_a_marked_copy(client, demo, demo_user):
+    """The predecessor (2010–2013, expired) was signed before the application: its PDF is a
+    reconstitution, marked on every page, never passed off as the original."""
+    predecessor = demo.contract.predecessor
+    client.force_login(demo_user("partner-caf"))
+    response = client.get(reverse("contract_pdf", kwargs={"slug": predecessor.slug}))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'inline; filename="{predecessor.slug}-copie.pdf"'
+    text = pdf_text(response.content)
+    pages = int(pdf_info(response.content)["Pages"])
+    assert text.count("COPIE RECONSTITUÉE LE") == pages
+    assert DRAFT_MARK not in text
+    assert "scellé électroniquement" not in flat(text)
+    assert not Document.objects.exists()
