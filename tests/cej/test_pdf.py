@@ -212,3 +212,15 @@ def test_a_signed_contract_without_stored_document_prints_as_a_marked_copy(clien
     assert DRAFT_MARK not in text
     assert "scellé électroniquement" not in flat(text)
     assert not Document.objects.exists()
+
+
+def test_counts_agree_in_number(demo):
+    """« 1 objectif », « 3 objectifs »; « en 3 exemplaires originaux »."""
+    contract = demo.contract
+    context = contract_document_context(contract)
+    text = flat(re.sub(r"<[^>]+>", " ", render_html("cej/pdf/contract.html", context)))
+    assert "déclinées en 3 objectifs et 14 fiches actions" in text
+    context["objectives"] = context["objectives"][:1]
+    context["fiche_count"] = 1
+    text = flat(re.sub(r"<[^>]+>", " ", render_html("cej/pdf/contract.html", context)))
+    assert "déclinées en 1 objectif et 1 fiche action," in text
