@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from cej.admin_utils import eur_column
+from cej.admin_utils import ReadOnlyAdmin, eur_column
 from cej.models import (
     Amendment,
     AnnexConvention,
@@ -97,7 +97,7 @@ class ContractPartyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Signature)
-class SignatureAdmin(admin.ModelAdmin):
+class SignatureAdmin(ReadOnlyAdmin):
     """Read-only here: signatures are recorded on the contract's « Documents et signature »
     page, where the last one signs the contract and seals its PDF (cej.signing)."""
 
@@ -111,15 +111,6 @@ class SignatureAdmin(admin.ModelAdmin):
     @admin.display(description=_("partenaire"), ordering="signatory__partner__name")
     def partner(self, obj):
         return obj.signatory.partner
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(AnnexConvention)
@@ -176,7 +167,7 @@ class DocumentAdmin(admin.ModelAdmin):
 
 
 @admin.register(DocumentDownload)
-class DocumentDownloadAdmin(admin.ModelAdmin):
+class DocumentDownloadAdmin(ReadOnlyAdmin):
     """The download log: who got which document, when, and refusals. Read-only."""
 
     list_display = ["downloaded_at", "username", "document", "outcome"]
@@ -184,12 +175,3 @@ class DocumentDownloadAdmin(admin.ModelAdmin):
     search_fields = ["username", "document__title"]
     list_select_related = ["document"]
     date_hierarchy = "downloaded_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -14,3 +14,17 @@ def eur_column(field: str, description: str):
 
     column.__name__ = f"{field}_eur"
     return column
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For records written only by the application's services (versions, signatures, the
+    download log): the admin lists and shows them, and never adds, changes or deletes one."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

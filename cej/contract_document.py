@@ -29,9 +29,7 @@ class PartyBlock:
 def signing_parties(contract: Contract) -> list[PartyBlock]:
     """Each party, its active representatives in signing order, and their signature if
     recorded. Two queries (+1 for signatures)."""
-    signatures = {
-        s.signatory_id: s for s in Signature.objects.filter(contract=contract).select_related()
-    }
+    signatures = {s.signatory_id: s for s in Signature.objects.filter(contract=contract)}
     parties = (
         contract.parties.select_related("partner")
         .prefetch_related(

@@ -9,6 +9,7 @@ partner must never receive a document that is not the one that was signed.
 import hashlib
 import logging
 from decimal import Decimal
+from io import BytesIO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,6 +19,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from pyhanko.pdf_utils.misc import PdfReadError
+from pyhanko.pdf_utils.reader import PdfFileReader
 
 from cej.models import Document, DocumentDownload, DownloadOutcome
 from cej.money import format_number
@@ -188,11 +191,6 @@ def validate_pdf_upload(uploaded) -> bytes:
 
 def _parses_as_pdf(content: bytes) -> bool:
     """pyHanko's reader (already needed for the seal) must find pages in it."""
-    from io import BytesIO
-
-    from pyhanko.pdf_utils.misc import PdfReadError
-    from pyhanko.pdf_utils.reader import PdfFileReader
-
     try:
         reader = PdfFileReader(BytesIO(content), strict=False)
         return int(reader.root["/Pages"]["/Count"]) > 0

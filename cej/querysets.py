@@ -47,3 +47,28 @@ class ScopedByContractQuerySet(models.QuerySet):
             return self
         contracts = Contract.objects.for_user(user).values("pk")
         return self.filter(**{f"{self.contract_path}in": contracts})
+
+
+class DocumentQuerySet(ScopedByContractQuerySet):
+    def with_download_count(self):
+        """`download_count`: downloads actually served (refusals are not counted)."""
+        from cej.models import DownloadOutcome
+
+        return self.annotate(
+            download_count=models.Count(
+                "downloads", filter=Q(downloads__outcome=DownloadOutcome.SERVED)
+            )
+        )
+
+    def in_display_order(self):
+        """The signed contract first, then what completes it, then the scans; newest first."""
+        from cej.models import DocumentKind
+
+        kinds = [
+            DocumentKind.SIGNED_CONTRACT,
+            DocumentKind.ANNEX_CONVENTION,
+            DocumentKind.AMENDMENT,
+            DocumentKind.SCANNED_ORIGINAL,
+        ]
+        rank = models.Case(*[models.When(kind=k, then=i) for i, k in enumerate(kinds)])
+        return self.order_by(rank, "-dated", "-created_at")

@@ -91,11 +91,12 @@ def signature_cancel(*, signature: Signature, by) -> None:
         contract.save(update_fields=["status", "updated_at"])
 
 
-def missing_signatories(contract) -> list:
-    """Active representatives of the parties who have not signed yet."""
+def missing_signatories(contract, *, parties=None) -> list:
+    """Active representatives of the parties who have not signed yet (`parties`: the
+    contract's `signing_parties`, when the caller already has them)."""
     return [
         signatory
-        for party in signing_parties(contract)
+        for party in (parties if parties is not None else signing_parties(contract))
         for signatory, signature in party.signatories
         if signature is None
     ]
@@ -225,14 +226,13 @@ def scanned_original_deposit(
     content = validate_pdf_upload(uploaded)
     if amendment is not None and amendment.contract_id != contract.pk:
         raise ValidationError({"amendment": _("Cet avenant relève d'un autre contrat.")})
-    with transaction.atomic():
-        return document_store(
-            contract=contract,
-            kind=kind,
-            title=title.strip(),
-            content=content,
-            filename=uploaded.name or "original.pdf",
-            by=by,
-            dated=dated,
-            amendment=amendment,
-        )
+    return document_store(
+        contract=contract,
+        kind=kind,
+        title=title.strip(),
+        content=content,
+        filename=uploaded.name or "original.pdf",
+        by=by,
+        dated=dated,
+        amendment=amendment,
+    )

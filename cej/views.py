@@ -3,9 +3,10 @@ dashboard. Thin: every read goes through a scoped queryset."""
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch, Q
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
 from cej.models import Contract, ContractParty, Signature
+from cej.view_helpers import scoped_contract
 from fiches.models import Fiche, FicheStatus
 from financing.summary import contract_budget_table
 from partners.models import Signatory
@@ -32,9 +33,7 @@ def contract_list(request):
 
 @login_required
 def contract_dashboard(request, slug):
-    contract = get_object_or_404(
-        Contract.objects.for_user(request.user).with_territory(), slug=slug
-    )
+    contract = scoped_contract(request, slug)
     signatures = {
         s.signatory_id: s
         for s in Signature.objects.filter(contract=contract).select_related("signatory")

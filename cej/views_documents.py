@@ -9,21 +9,19 @@ import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, Count, Q, When
+from django.core.exceptions import ValidationError
+from django.db.models import Case, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cej.contract_document import contract_document_context, signing_parties
-from cej.documents import DocumentUnavailable, document_download, human_size
+from cej.documents import DocumentUnavailable, document_download
 from cej.forms import DepositForm, SignatureForm
 from cej.models import (
-    Contract,
     ContractStatus,
     Document,
     DocumentKind,
-    DownloadOutcome,
     Signature,
 )
 from cej.pdf import pdf_response, render_pdf
@@ -40,34 +38,10 @@ from cej.signing import (
     signature_cancel,
     signature_record,
 )
+from cej.view_helpers import add_errors, require, scoped_contract
 from partners.models import Signatory
 
 logger = logging.getLogger(__name__)
-
-# The signed contract first, then what completes it, then the scans.
-KIND_ORDER = Case(
-    *[
-        When(kind=kind, then=position)
-        for position, kind in enumerate(
-            [
-                DocumentKind.SIGNED_CONTRACT,
-                DocumentKind.ANNEX_CONVENTION,
-                DocumentKind.AMENDMENT,
-                DocumentKind.SCANNED_ORIGINAL,
-            ]
-        )
-    ]
-)
-
-
-def _contract(request, slug) -> Contract:
-    return get_object_or_404(Contract.objects.for_user(request.user).with_territory(), slug=slug)
-
-
-def _require(decision) -> None:
-    allowed, reason = decision
-    if not allowed:
-        raise PermissionDenied(reason)
 
 
 def _serve(request, document: Document, *, download: bool):
@@ -97,7 +71,7 @@ def contract_pdf(request, slug):
     )
     if signed is not None:
         return _serve(request, signed, download=False)
-    contract = _contract(request, slug)
+    contract = scoped_contract(request, slug)
     in_preparation = contract.status in (ContractStatus.DRAFT, ContractStatus.IN_SIGNATURE)
     context = contract_document_context(
         contract, generated_by=request.user, unsealed_copy=not in_preparation
@@ -109,7 +83,7 @@ def contract_pdf(request, slug):
 
 @login_required
 def document_space(request, slug):
-    contract = _contract(request, slug)
+    contract = scoped_contract(request, slug)
     return render(request, "cej/documents.html", _space_context(request, contract))
 
 
@@ -117,13 +91,9 @@ def _space_context(request, contract, *, signature_form=None, deposit_form=None)
     documents = list(
         Document.objects.filter(contract=contract)
         .select_related("created_by", "amendment", "annex_convention")
-        .annotate(
-            download_count=Count("downloads", filter=Q(downloads__outcome=DownloadOutcome.SERVED))
-        )
-        .order_by(KIND_ORDER, "-dated", "-created_at")
+        .with_download_count()
+        .in_display_order()
     )
-    for document in documents:
-        document.size_label = human_size(document.size)
     parties = signing_parties(contract)
     sealed_amendment_ids = {
         d.amendment_id for d in documents if d.kind == DocumentKind.AMENDMENT and d.sealed
@@ -149,14 +119,19 @@ def _space_context(request, contract, *, signature_form=None, deposit_form=None)
         "deposit_form": None,
     }
     if signing_allowed:
-        context["signature_form"] = signature_form or _signature_form(contract)
+        context["signature_form"] = signature_form or _signature_form(
+            contract, pending=missing_signatories(contract, parties=parties)
+        )
     if can_deposit:
         context["deposit_form"] = deposit_form or DepositForm(amendments=contract.amendments.all())
     return context
 
 
-def _signature_form(contract, data=None):
-    pending = [s.pk for s in missing_signatories(contract)]
+def _signature_form(contract, data=None, *, pending=None):
+    """The form offers the representatives who have not signed, in signing order."""
+    if pending is None:
+        pending = missing_signatories(contract)
+    pending = [s.pk for s in pending]
     # In signing order (party, then representative), as on the page.
     order = Case(*[When(pk=pk, then=position) for position, pk in enumerate(pending)])
     return SignatureForm(
@@ -183,8 +158,8 @@ def document_download_view(request, slug, pk):
 @login_required
 @require_POST
 def signature_record_view(request, slug):
-    contract = _contract(request, slug)
-    _require(can_record_signature(request.user, contract))
+    contract = scoped_contract(request, slug)
+    require(can_record_signature(request.user, contract))
     form = _signature_form(contract, request.POST)
     if form.is_valid():
         try:
@@ -196,7 +171,7 @@ def signature_record_view(request, slug):
                 by=request.user,
             )
         except ValidationError as error:
-            _attach(form, error)
+            add_errors(form, error)
         except SealUnavailable as error:
             logger.error("Sceau indisponible : %s", error)
             form.add_error(None, str(error))
@@ -224,8 +199,8 @@ def signature_record_view(request, slug):
 @login_required
 @require_POST
 def signature_cancel_view(request, slug, pk):
-    contract = _contract(request, slug)
-    _require(can_cancel_signature(request.user, contract))
+    contract = scoped_contract(request, slug)
+    require(can_cancel_signature(request.user, contract))
     signature = get_object_or_404(Signature.objects.filter(contract=contract), pk=pk)
     try:
         signature_cancel(signature=signature, by=request.user)
@@ -242,8 +217,8 @@ def signature_cancel_view(request, slug, pk):
 @login_required
 @require_POST
 def document_deposit_view(request, slug):
-    contract = _contract(request, slug)
-    _require(can_deposit_document(request.user, contract))
+    contract = scoped_contract(request, slug)
+    require(can_deposit_document(request.user, contract))
     form = DepositForm(request.POST, request.FILES, amendments=contract.amendments.all())
     if form.is_valid():
         try:
@@ -257,7 +232,7 @@ def document_deposit_view(request, slug):
                 by=request.user,
             )
         except ValidationError as error:
-            _attach(form, error, default_field="file")
+            add_errors(form, error, default_field="file")
         else:
             messages.success(request, _("« %(title)s » est déposé.") % {"title": document.title})
             return redirect("contract_documents", slug=contract.slug)
@@ -267,8 +242,8 @@ def document_deposit_view(request, slug):
 @login_required
 @require_POST
 def amendment_seal_view(request, slug, number):
-    contract = _contract(request, slug)
-    _require(can_deposit_document(request.user, contract))
+    contract = scoped_contract(request, slug)
+    require(can_deposit_document(request.user, contract))
     amendment = get_object_or_404(contract.amendments.all(), number=number)
     try:
         document = amendment_seal(amendment, by=request.user)
@@ -279,14 +254,6 @@ def amendment_seal_view(request, slug, number):
             request, _("Le document scellé « %(title)s » est établi.") % {"title": document.title}
         )
     return redirect("contract_documents", slug=contract.slug)
-
-
-def _attach(form, error: ValidationError, default_field=None) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(default_field, error)
 
 
 def _redisplay(request, contract, **forms):

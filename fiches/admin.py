@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from cej.admin_utils import ReadOnlyAdmin
 from fiches.models import Aim, Fiche, FicheVersion, Objective
 from fiches.services import record_version
 
@@ -105,19 +106,10 @@ class FicheAdmin(admin.ModelAdmin):
 
 
 @admin.register(FicheVersion)
-class FicheVersionAdmin(admin.ModelAdmin):
+class FicheVersionAdmin(ReadOnlyAdmin):
     """Versions are the record of who changed what: readable here, never editable."""
 
     list_display = ["fiche", "number", "action", "author", "created_at"]
     list_filter = ["fiche__contract", "created_at"]
     search_fields = ["fiche__title", "action", "author__username"]
     list_select_related = ["fiche", "author"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

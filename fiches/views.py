@@ -4,7 +4,7 @@ reason), changes through services."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cej.html import sanitize_rich_text
-from cej.models import Contract
 from cej.pdf import pdf_response, render_pdf
+from cej.view_helpers import add_errors, require, scoped_contract
 from fiches import services
 from fiches.diff import Names, diff_snapshots
 from fiches.forms import FicheFilterForm, FicheForm, TransitionForm
@@ -26,10 +26,6 @@ from financing.models import BudgetLine
 RECENT_VERSIONS = 5
 
 
-def _contract(request, slug) -> Contract:
-    return get_object_or_404(Contract.objects.for_user(request.user).with_territory(), slug=slug)
-
-
 def _fiche(contract, number) -> Fiche:
     return get_object_or_404(
         Fiche.objects.filter(contract=contract).select_related(
@@ -39,15 +35,9 @@ def _fiche(contract, number) -> Fiche:
     )
 
 
-def _require(decision) -> None:
-    allowed, reason = decision
-    if not allowed:
-        raise PermissionDenied(reason)
-
-
 @login_required
 def fiche_list(request, slug):
-    contract = _contract(request, slug)
+    contract = scoped_contract(request, slug)
     form = FicheFilterForm(request.GET or None, contract=contract)
     fiches = form.filter(
         Fiche.objects.filter(contract=contract)
@@ -78,7 +68,7 @@ def fiche_list(request, slug):
 
 @login_required
 def fiche_detail(request, slug, number):
-    contract = _contract(request, slug)
+    contract = scoped_contract(request, slug)
     fiche = _fiche_with_lines(contract, number)
     versions = fiche.versions.select_related("author").order_by("-number")[:RECENT_VERSIONS]
     return render(
@@ -97,7 +87,7 @@ def fiche_detail(request, slug, number):
 def fiche_pdf(request, slug, number):
     """One fiche as a PDF for the CDAJE plenary; a fiche that is not validated carries the
     « projet » watermark."""
-    contract = _contract(request, slug)
+    contract = scoped_contract(request, slug)
     fiche = _fiche_with_lines(contract, number)
     pdf = render_pdf(
         "fiches/pdf/fiche.html",
@@ -131,8 +121,8 @@ def _fiche_with_lines(contract, number) -> Fiche:
 
 @login_required
 def fiche_create(request, slug):
-    contract = _contract(request, slug)
-    _require(can_create_fiche(request.user, contract))
+    contract = scoped_contract(request, slug)
+    require(can_create_fiche(request.user, contract))
     form = FicheForm(request.POST or None, contract=contract, initial={"version": 1})
     if request.method == "POST" and form.is_valid():
         try:
@@ -144,7 +134,7 @@ def fiche_create(request, slug):
                 by=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(
                 request, _("Fiche n° %(number)s créée en brouillon.") % {"number": fiche.number}
@@ -157,9 +147,9 @@ def fiche_create(request, slug):
 
 @login_required
 def fiche_edit(request, slug, number):
-    contract = _contract(request, slug)
+    contract = scoped_contract(request, slug)
     fiche = _fiche(contract, number)
-    _require(can_edit_fiche(request.user, fiche))
+    require(can_edit_fiche(request.user, fiche))
     conflict = None
     # The form edits a copy, so that `fiche` keeps the stored values for the page.
     form = FicheForm(request.POST or None, instance=_fiche(contract, number), contract=contract)
@@ -179,7 +169,7 @@ def fiche_edit(request, slug, number):
             form = FicheForm(data, instance=_fiche(contract, number), contract=contract)
             form.is_valid()
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Fiche enregistrée."))
             return redirect("fiche_detail", slug=slug, number=number)
@@ -247,20 +237,12 @@ def _rebase_on_current(form, error: services.EditConflict):
     return data, both_changed
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 @login_required
 @require_POST
 def fiche_transition(request, slug, number, name):
     if name not in TRANSITIONS:
         raise Http404(_("Action inconnue."))
-    contract = _contract(request, slug)
+    contract = scoped_contract(request, slug)
     fiche = _fiche(contract, number)
     form = TransitionForm(request.POST)
     form.is_valid()
@@ -284,7 +266,7 @@ def fiche_transition(request, slug, number, name):
 
 @login_required
 def fiche_history(request, slug, number):
-    contract = _contract(request, slug)
+    contract = scoped_contract(request, slug)
     fiche = _fiche(contract, number)
     versions = list(fiche.versions.select_related("author").order_by("-number"))
     by_number = {v.number: v for v in versions}
@@ -332,9 +314,9 @@ def fiche_history(request, slug, number):
 @login_required
 @require_POST
 def fiche_restore(request, slug, number, version):
-    contract = _contract(request, slug)
+    contract = scoped_contract(request, slug)
     fiche = _fiche(contract, number)
-    _require(can_restore_version(request.user, fiche))
+    require(can_restore_version(request.user, fiche))
     old = get_object_or_404(FicheVersion, fiche=fiche, number=version)
     try:
         restored = services.fiche_restore(fiche=fiche, version=old, by=request.user)

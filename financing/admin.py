@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 
-from cej.admin_utils import eur_column
+from cej.admin_utils import ReadOnlyAdmin, eur_column
 from cej.money import format_eur
 from financing.models import (
     BudgetLine,
@@ -153,7 +153,7 @@ class ExecutionEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(BudgetLineVersion)
-class BudgetLineVersionAdmin(admin.ModelAdmin):
+class BudgetLineVersionAdmin(ReadOnlyAdmin):
     """Versions are the record of who changed what in the budget: readable here, never
     editable, and kept after their line is deleted."""
 
@@ -161,12 +161,3 @@ class BudgetLineVersionAdmin(admin.ModelAdmin):
     list_filter = ["contract", "kind", "created_at"]
     search_fields = ["label", "action", "author__username"]
     list_select_related = ["author"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -3,11 +3,11 @@ queryset, figures from financing.report, charts from financing.charts, permissio
 financing.permissions."""
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
 
-from cej.models import Contract
 from cej.pdf import pdf_response, render_pdf
+from cej.view_helpers import scoped_contract
 from financing.charts import execution_chart, split_chart
 from financing.permissions import can_change_budget, can_record_execution
 from financing.report import budget_report
@@ -15,9 +15,7 @@ from financing.report import budget_report
 
 @login_required
 def budget_overview(request, slug):
-    contract = get_object_or_404(
-        Contract.objects.for_user(request.user).with_territory(), slug=slug
-    )
+    contract = scoped_contract(request, slug)
     report = budget_report(contract, year=request.GET.get("year"))
     return render(request, "financing/budget.html", _budget_context(request, contract, report))
 
@@ -37,9 +35,7 @@ def _budget_context(request, contract, report) -> dict:
 def budget_report_pdf(request, slug):
     """The budget report for a year (`?year=2015`) or the whole period: the budget page's
     figures and charts, dated and signed by who generated it."""
-    contract = get_object_or_404(
-        Contract.objects.for_user(request.user).with_territory(), slug=slug
-    )
+    contract = scoped_contract(request, slug)
     report = budget_report(contract, year=request.GET.get("year"))
     if report.error:
         return render(

@@ -16,14 +16,13 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from cej.models import Contract
+from cej.view_helpers import require, scoped_contract
 from financing.exports import (
     CSV_TYPE,
     ODS_TYPE,
@@ -43,16 +42,6 @@ SESSION_KEY = "budget_import"
 PENDING_MAX_AGE = 24 * 3600
 
 
-def _contract(request, slug) -> Contract:
-    return get_object_or_404(Contract.objects.for_user(request.user).with_territory(), slug=slug)
-
-
-def _require(decision) -> None:
-    allowed, reason = decision
-    if not allowed:
-        raise PermissionDenied(reason)
-
-
 def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -63,28 +52,28 @@ def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
 @require_GET
 @login_required
 def budget_export_xlsx(request, slug):
-    contract = _contract(request, slug)
+    contract = scoped_contract(request, slug)
     return _download(build_xlsx(contract), export_filename(contract, "xlsx"), XLSX_TYPE)
 
 
 @require_GET
 @login_required
 def budget_export_csv(request, slug):
-    contract = _contract(request, slug)
+    contract = scoped_contract(request, slug)
     return _download(build_csv(contract), export_filename(contract, "csv"), CSV_TYPE)
 
 
 @require_GET
 @login_required
 def budget_export_ods(request, slug):
-    contract = _contract(request, slug)
+    contract = scoped_contract(request, slug)
     return _download(build_ods(contract), export_filename(contract, "ods"), ODS_TYPE)
 
 
 @require_GET
 @login_required
 def budget_opendata_csv(request, slug):
-    contract = _contract(request, slug)
+    contract = scoped_contract(request, slug)
     return _download(build_opendata_csv(contract), opendata_filename(contract), CSV_TYPE)
 
 
@@ -185,8 +174,8 @@ def _preview_page(request, contract, plan, *, stale=False):
 
 @login_required
 def budget_import(request, slug):
-    contract = _contract(request, slug)
-    _require(can_change_budget(request.user, contract))
+    contract = scoped_contract(request, slug)
+    require(can_change_budget(request.user, contract))
     if request.method != "POST":
         return _form_page(request, contract, ImportUploadForm(), [])
     form = ImportUploadForm(request.POST, request.FILES)
@@ -208,8 +197,8 @@ def budget_import(request, slug):
 @require_POST
 @login_required
 def budget_import_confirm(request, slug):
-    contract = _contract(request, slug)
-    _require(can_change_budget(request.user, contract))
+    contract = scoped_contract(request, slug)
+    require(can_change_budget(request.user, contract))
     budget_url = reverse("budget", kwargs={"slug": contract.slug})
     if "cancel" in request.POST:
         _Pending.discard(request)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,8 +17,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from cej.models import Contract
 from cej.money import format_eur
+from cej.view_helpers import add_errors, require, scoped_contract
 from fiches.diff import word_diff
 from financing import services
 from financing.forms import BudgetLineForm, ExecutionEntryForm
@@ -29,10 +29,6 @@ from financing.permissions import can_change_budget, can_record_execution
 ERROR_FIELDS = {"annex_convention": "year", "contract": None}
 
 
-def _contract(request, slug) -> Contract:
-    return get_object_or_404(Contract.objects.for_user(request.user).with_territory(), slug=slug)
-
-
 def _line(contract, pk, queryset=None) -> BudgetLine:
     queryset = BudgetLine.objects if queryset is None else queryset
     return get_object_or_404(
@@ -41,21 +37,6 @@ def _line(contract, pk, queryset=None) -> BudgetLine:
         ),
         pk=pk,
     )
-
-
-def _require(decision) -> None:
-    allowed, reason = decision
-    if not allowed:
-        raise PermissionDenied(reason)
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        target = ERROR_FIELDS.get(field, field)
-        form.add_error(target if target in form.fields else None, errors)
 
 
 def _author(user) -> str:
@@ -71,8 +52,8 @@ def _budget_url(contract) -> str:
 
 @login_required
 def budget_line_create(request, slug):
-    contract = _contract(request, slug)
-    _require(can_change_budget(request.user, contract))
+    contract = scoped_contract(request, slug)
+    require(can_change_budget(request.user, contract))
     year = request.GET.get("year", "")
     initial = {"year": int(year)} if year.isdigit() and contract.covers_year(int(year)) else {}
     form = BudgetLineForm(request.POST or None, contract=contract, initial=initial)
@@ -83,7 +64,7 @@ def budget_line_create(request, slug):
                 line=line, contributions=form.contributions(), by=request.user
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error, field_map=ERROR_FIELDS)
         else:
             messages.success(
                 request, _("Ligne « %(line)s » créée.") % {"line": services.line_label(line)}
@@ -98,9 +79,9 @@ def budget_line_create(request, slug):
 
 @login_required
 def budget_line_edit(request, slug, pk):
-    contract = _contract(request, slug)
+    contract = scoped_contract(request, slug)
     line = _line(contract, pk)
-    _require(can_change_budget(request.user, contract))
+    require(can_change_budget(request.user, contract))
     conflict = None
     form = BudgetLineForm(request.POST or None, contract=contract, line=line)
     if request.method == "POST" and form.is_valid():
@@ -120,7 +101,7 @@ def budget_line_edit(request, slug, pk):
             form = BudgetLineForm(data, contract=contract, line=line)
             form.is_valid()
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error, field_map=ERROR_FIELDS)
         else:
             messages.success(
                 request,
@@ -231,9 +212,9 @@ def _whole(tag: str, text: str) -> SafeString:
 
 @login_required
 def budget_line_delete(request, slug, pk):
-    contract = _contract(request, slug)
+    contract = scoped_contract(request, slug)
     line = _line(contract, pk, BudgetLine.objects.annotate(entry_count=Count("entries")))
-    _require(can_change_budget(request.user, contract))
+    require(can_change_budget(request.user, contract))
     error, status = "", 200
     if request.method == "POST":
         version = request.POST.get("version", "")
@@ -275,7 +256,7 @@ def budget_line_delete(request, slug, pk):
 def budget_line_history(request, slug, pk):
     """Every version of a line, newest first, each with what it changed. Readable by all who
     see the contract, and still after the line is deleted."""
-    contract = _contract(request, slug)
+    contract = scoped_contract(request, slug)
     versions = list(
         BudgetLineVersion.objects.filter(contract=contract, line_ref=pk)
         .select_related("author")
@@ -317,9 +298,9 @@ def budget_line_history(request, slug, pk):
 
 @login_required
 def budget_entry_create(request, slug, pk):
-    contract = _contract(request, slug)
+    contract = scoped_contract(request, slug)
     line = _line(contract, pk, BudgetLine.objects.with_execution())
-    _require(can_record_execution(request.user, contract))
+    require(can_record_execution(request.user, contract))
     form = ExecutionEntryForm(
         request.POST or None,
         instance=ExecutionEntry(line=line),
@@ -329,7 +310,7 @@ def budget_entry_create(request, slug, pk):
         try:
             entry = services.execution_entry_record(entry=form.instance, by=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error, field_map=ERROR_FIELDS)
         else:
             messages.success(
                 request,

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cej.models.contracts import Amendment, AnnexConvention, Contract
-from cej.querysets import ScopedByContractQuerySet
+from cej.querysets import DocumentQuerySet
 
 
 class DocumentKind(models.TextChoices):
@@ -68,7 +68,7 @@ class Document(models.Model):
         related_name="+",
     )
 
-    objects = ScopedByContractQuerySet.as_manager()
+    objects = DocumentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("document")

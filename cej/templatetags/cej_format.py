@@ -1,4 +1,5 @@
-"""Template filters that format money the French way, through `cej.money` only."""
+"""Template filters that format money, dates and sizes the French way, each through its one
+helper (`cej.money`, `cej.dates`, `cej.documents.human_size`)."""
 
 from django import template
 from django.utils.safestring import mark_safe
@@ -20,6 +21,14 @@ def eur(value):
 def percent_of(part, whole):
     """`{{ paid|percent_of:planned }}` → `81,3 %`."""
     return format_percent(part, whole)
+
+
+@register.filter
+def file_size(value):
+    """`{{ document.size|file_size }}` → `166 Ko`."""
+    from cej.documents import human_size
+
+    return human_size(value)
 
 
 @register.filter

@@ -1,0 +1,32 @@
+"""What every page of a contract does first, written once: find the contract in the user's
+scope (404 otherwise), refuse with the predicate's reason (403), and put a service's
+ValidationError on the form fields it names."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404
+
+from cej.models import Contract
+
+
+def scoped_contract(request, slug) -> Contract:
+    return get_object_or_404(Contract.objects.for_user(request.user).with_territory(), slug=slug)
+
+
+def require(decision) -> None:
+    """`decision` is a predicate's (allowed, reason)."""
+    allowed, reason = decision
+    if not allowed:
+        raise PermissionDenied(reason)
+
+
+def add_errors(form, error: ValidationError, *, field_map=None, default_field=None) -> None:
+    """Each message on its field; `field_map` sends a model field the form does not have to
+    the one the user fixes instead (None: the form's general errors); messages without a field
+    go to `default_field`."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(default_field, error)
+        return
+    field_map = field_map or {}
+    for field, errors in error.error_dict.items():
+        target = field_map.get(field, field)
+        form.add_error(target if target in form.fields else None, errors)
