@@ -98,3 +98,18 @@ def test_cdaje_collects_the_signatures_and_the_contract_gets_sealed(page, loire,
     with open(download_info.value.path(), "rb") as handle:
         content = handle.read()
     assert "Signature is Valid" in pdf_signatures(content).stdout
+
+
+def test_an_altered_file_shows_the_refusal_instead_of_downloading(page, sealed):
+    document = Document.objects.get(kind=DocumentKind.SIGNED_CONTRACT)
+    altered = bytearray(sealed)
+    altered[len(altered) // 2] ^= 0x01
+    with open(default_storage.path(document.file.name), "wb") as handle:
+        handle.write(altered)
+    login(page, "partner-cg")
+    page.goto(f"/contracts/{DEMO_SLUG}/documents/")
+    row = page.get_by_role("row").filter(has_text="contrat signé")
+    with page.expect_navigation():
+        row.get_by_role("link", name="Télécharger").click()
+    expect(page.get_by_role("heading", name="Téléchargement refusé")).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text("ne correspond plus à l'empreinte")
