@@ -7,4 +7,9 @@ class CejConfig(AppConfig):
     verbose_name = _("Contrats")
 
     def ready(self):
-        from cej import checks  # noqa: F401 (registers the system checks)
+        from cej import (
+            checks,  # noqa: F401 (registers the system checks)
+            page_cache,
+        )
+
+        page_cache.connect_signals()

@@ -3,21 +3,41 @@ documents. Predicates answer (allowed, reason)."""
 
 from django.utils.translation import gettext as _
 
+from cej.auth_backends import load_viewer
 from cej.models import ContractStatus
 
 
 def works_on_contract(user, contract) -> bool:
-    """Staff of the contract's territory (or an administrator). Cached on the user object
-    for the request, so templates can ask repeatedly at no cost."""
+    """Staff of the contract's territory (or an administrator). Read once per request with
+    the user's permissions (`load_viewer`), so templates can ask repeatedly at no cost."""
     if not user.is_authenticated or not user.is_active:
         return False
     if user.is_superuser:
         return True
-    territory_ids = getattr(user, "_cej_territory_ids", None)
-    if territory_ids is None:
-        territory_ids = set(user.territories.values_list("pk", flat=True))
-        user._cej_territory_ids = territory_ids
-    return contract.territory_id in territory_ids
+    return contract.territory_id in _territory_ids(user)
+
+
+def can_see_contract(user, contract) -> bool:
+    """The rule of `Contract.objects.for_user` for one contract already loaded: staff of its
+    territory, members of a partner party to it, administrators. What the user belongs to is
+    read once per request with their permissions; a partner's member asks one more small
+    query. Cheaper than the queryset's joins on every page."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser or contract.territory_id in _territory_ids(user):
+        return True
+    partner_ids = _partner_ids(user)
+    return bool(partner_ids) and contract.parties.filter(partner_id__in=partner_ids).exists()
+
+
+def _territory_ids(user) -> set:
+    load_viewer(user)
+    return user._cej_territory_ids
+
+
+def _partner_ids(user) -> set:
+    load_viewer(user)
+    return user._cej_partner_ids
 
 
 Decision = tuple[bool, str]

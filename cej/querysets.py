@@ -4,13 +4,19 @@ from django.db import models
 from django.db.models import Q
 
 
-def contract_scope_q(user, prefix: str = "") -> Q:
+def contract_scope_q(user) -> Q:
     """Contracts a user may see: those of the territories they work for (CDAJE and finance
-    staff) and those their partner is party to (partner users). `prefix` is the lookup path
-    from the queried model to its contract, e.g. `"objective__contract__"`."""
-    return Q(**{f"{prefix}territory__staff": user}) | Q(
-        **{f"{prefix}parties__partner__members": user}
-    )
+    staff) and those their partner is party to (partner users). What the user belongs to is
+    read once per request (`load_viewer`), so the condition joins no table of users."""
+    from cej.auth_backends import load_viewer
+    from cej.models import ContractParty
+
+    load_viewer(user)
+    scope = Q(territory_id__in=sorted(user._cej_territory_ids))
+    if user._cej_partner_ids:
+        parties = ContractParty.objects.filter(partner_id__in=sorted(user._cej_partner_ids))
+        scope |= Q(pk__in=parties.values("contract_id"))
+    return scope
 
 
 def user_sees_everything(user) -> bool:
@@ -24,10 +30,7 @@ class ContractQuerySet(models.QuerySet):
             return self.none()
         if user_sees_everything(user):
             return self
-        # A subquery on ids rather than .distinct(): the two joins would duplicate rows,
-        # and DISTINCT would then forbid ordering or annotating on other tables.
-        visible = self.model.objects.filter(contract_scope_q(user)).values("pk")
-        return self.filter(pk__in=visible)
+        return self.filter(contract_scope_q(user))
 
     def with_territory(self):
         return self.select_related("territory", "predecessor")

@@ -97,6 +97,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Django's rules; permissions, territories and partners in one query (cej/auth_backends.py).
+AUTHENTICATION_BACKENDS = ["cej.auth_backends.ViewerBackend"]
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "contract_list"
 LOGOUT_REDIRECT_URL = "login"
@@ -140,6 +143,14 @@ SEAL_CERTIFICATE_PATH = env.str(
 )
 SEAL_KEY_PATH = env.str("SEAL_KEY_PATH", default=str(BASE_DIR / "var" / "seal" / "key.pem"))
 SEAL_KEY_PASSPHRASE = env.str("SEAL_KEY_PASSPHRASE", default="")
+
+# Rendered contract pages (cej.page_cache). Their keys change with the contract's data, so a
+# per-process memory cache is correct; CACHE_URL (e.g. redis://127.0.0.1:6379/1) shares one
+# between the instances.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://cej-pages")}
+CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 1000)
+PAGE_CACHE_ALIAS = "default"
+PAGE_CACHE_TIMEOUT = env.int("PAGE_CACHE_TIMEOUT", default=6 * 3600)
 
 # Uploaded scans of signed originals: PDF only, at most this many bytes.
 DOCUMENT_UPLOAD_MAX_BYTES = 20 * 1024 * 1024

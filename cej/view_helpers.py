@@ -3,13 +3,20 @@ scope (404 otherwise), refuse with the predicate's reason (403), and put a servi
 ValidationError on the form fields it names."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404
+from django.http import Http404
+from django.utils.translation import gettext as _
 
 from cej.models import Contract
+from cej.permissions import can_see_contract
 
 
 def scoped_contract(request, slug) -> Contract:
-    return get_object_or_404(Contract.objects.for_user(request.user).with_territory(), slug=slug)
+    """The contract if the user may see it; 404 otherwise, as for a contract that does not
+    exist (same rule as `Contract.objects.for_user`)."""
+    contract = Contract.objects.filter(slug=slug).first()
+    if contract is None or not can_see_contract(request.user, contract):
+        raise Http404(_("Aucun contrat à cette adresse."))
+    return contract
 
 
 def require(decision) -> None:

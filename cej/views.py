@@ -1,21 +1,67 @@
 """Pages of the contract domain: the contracts in the user's scope and a contract's
 dashboard. Thin: every read goes through a scoped queryset."""
 
+import hashlib
+
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from cej.models import Contract, ContractParty, Signature
+from cej.page_cache import cached_fragment
 from cej.view_helpers import scoped_contract
 from fiches.models import Fiche, FicheStatus
 from financing.summary import contract_budget_table
 from partners.models import Signatory
 
+CONTRACTS_PER_PAGE = 50
+
 
 @login_required
 def contract_list(request):
-    contracts = (
+    visible = list(
         Contract.objects.for_user(request.user)
+        .order_by("territory__code", "-start_year", "pk")
+        .values_list("pk", "content_token")
+    )
+    paginator = Paginator(visible, CONTRACTS_PER_PAGE)
+    page, page_error = _page(paginator, request.GET.get("page"))
+    on_page = page.object_list
+    body = cached_fragment(
+        request,
+        None,
+        "cej/_contract_list_body.html",
+        lambda: _contract_list_context([pk for pk, _token in on_page]),
+        # The page shows these contracts in these states: nothing else makes it differ.
+        state=hashlib.sha256(repr(on_page).encode()).hexdigest(),
+        viewer={"page_number": page.number, "page_count": paginator.num_pages},
+        derived={"page": page, "total": paginator.count},
+    )
+    return render(request, "cej/contract_list.html", {"body": body, "page_error": page_error})
+
+
+def _page(paginator, raw):
+    """The page asked for, or the first one with a French message saying why."""
+    if raw in (None, ""):
+        return paginator.page(1), ""
+    try:
+        return paginator.page(raw), ""
+    except PageNotAnInteger:
+        message = _("« %(value)s » n'est pas un numéro de page : la première page est affichée.")
+    except EmptyPage:
+        message = _(
+            "La page « %(value)s » n'existe pas (%(count)s page(s)) : la première page est "
+            "affichée."
+        )
+    return paginator.page(1), message % {"value": raw[:20], "count": paginator.num_pages}
+
+
+def _contract_list_context(pks) -> dict:
+    contracts = {
+        contract.pk: contract
+        for contract in Contract.objects.filter(pk__in=pks)
         .with_territory()
         .annotate(
             fiche_count=Count("fiches", filter=~Q(fiches__status=FicheStatus.WITHDRAWN)),
@@ -26,14 +72,22 @@ def contract_list(request):
                 queryset=ContractParty.objects.select_related("partner").order_by("order"),
             )
         )
-        .order_by("territory__code", "-start_year")
-    )
-    return render(request, "cej/contract_list.html", {"contracts": contracts})
+    }
+    return {"contracts": [contracts[pk] for pk in pks if pk in contracts]}
 
 
 @login_required
 def contract_dashboard(request, slug):
     contract = scoped_contract(request, slug)
+    body = cached_fragment(
+        request, contract, "cej/_dashboard_body.html", lambda: _dashboard_context(contract)
+    )
+    return render(request, "cej/contract_dashboard.html", {"contract": contract, "body": body})
+
+
+def _dashboard_context(contract) -> dict:
+    # The page names the territory and the predecessor: one join rather than two queries.
+    contract = Contract.objects.with_territory().get(pk=contract.pk)
     signatures = {
         s.signatory_id: s
         for s in Signature.objects.filter(contract=contract).select_related("signatory")
@@ -60,7 +114,7 @@ def contract_dashboard(request, slug):
         )
     )
     annex_conventions = list(contract.annex_conventions.order_by("start_year"))
-    context = {
+    return {
         "contract": contract,
         "parties": parties,
         "objectives": objectives,
@@ -68,4 +122,3 @@ def contract_dashboard(request, slug):
         "amendments": contract.amendments.order_by("number"),
         "budget": contract_budget_table(contract, annex_conventions=annex_conventions),
     }
-    return render(request, "cej/contract_dashboard.html", context)

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Case, When
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,6 +25,7 @@ from cej.models import (
     DocumentKind,
     Signature,
 )
+from cej.page_cache import cached_fragment
 from cej.pdf import pdf_response, render_pdf
 from cej.permissions import (
     can_cancel_signature,
@@ -84,10 +86,28 @@ def contract_pdf(request, slug):
 @login_required
 def document_space(request, slug):
     contract = scoped_contract(request, slug)
-    return render(request, "cej/documents.html", _space_context(request, contract))
+    permissions = _space_permissions(request.user, contract)
+    body = cached_fragment(
+        request,
+        contract,
+        "cej/_documents_body.html",
+        lambda: _space_context(contract, permissions),
+        viewer=permissions,
+    )
+    return render(request, "cej/documents.html", {"contract": contract, "body": body})
 
 
-def _space_context(request, contract, *, signature_form=None, deposit_form=None) -> dict:
+def _space_permissions(user, contract) -> dict:
+    signing_allowed, signing_refusal = can_record_signature(user, contract)
+    return {
+        "can_deposit": can_deposit_document(user, contract)[0],
+        "can_sign": signing_allowed,
+        "signing_refusal": signing_refusal,
+        "can_cancel": can_cancel_signature(user, contract)[0],
+    }
+
+
+def _space_context(contract, permissions, *, signature_form=None, deposit_form=None) -> dict:
     documents = list(
         Document.objects.filter(contract=contract)
         .select_related("created_by", "amendment", "annex_convention")
@@ -99,8 +119,7 @@ def _space_context(request, contract, *, signature_form=None, deposit_form=None)
         d.amendment_id for d in documents if d.kind == DocumentKind.AMENDMENT and d.sealed
     }
     amendments = list(contract.amendments.select_related("annex_convention"))
-    can_deposit = can_deposit_document(request.user, contract)[0]
-    signing_allowed, signing_refusal = can_record_signature(request.user, contract)
+    can_deposit = permissions["can_deposit"]
     context = {
         "contract": contract,
         "documents": documents,
@@ -110,15 +129,11 @@ def _space_context(request, contract, *, signature_form=None, deposit_form=None)
         ]
         if can_deposit
         else [],
-        "can_deposit": can_deposit,
-        "can_sign": signing_allowed,
-        "signing_refusal": signing_refusal,
-        "can_cancel": can_cancel_signature(request.user, contract)[0],
         "has_signed_document": any(d.kind == DocumentKind.SIGNED_CONTRACT for d in documents),
         "signature_form": None,
         "deposit_form": None,
     }
-    if signing_allowed:
+    if permissions["can_sign"]:
         context["signature_form"] = signature_form or _signature_form(
             contract, pending=missing_signatories(contract, parties=parties)
         )
@@ -257,6 +272,9 @@ def amendment_seal_view(request, slug, number):
 
 
 def _redisplay(request, contract, **forms):
-    """The document space again, with the submitted form and its errors (HTTP 400)."""
-    context = _space_context(request, contract, **forms)
-    return render(request, "cej/documents.html", context, status=400)
+    """The document space again, with the submitted form and its errors (HTTP 400); never
+    cached: it shows what this user typed."""
+    permissions = _space_permissions(request.user, contract)
+    context = {**_space_context(contract, permissions, **forms), **permissions}
+    body = render_to_string("cej/_documents_body.html", context, request)
+    return render(request, "cej/documents.html", {"contract": contract, "body": body}, status=400)

@@ -61,4 +61,9 @@ def can_transition(user, fiche, name: str) -> Decision:
 
 
 def allowed_transitions(user, fiche) -> list:
-    return [t for name, t in TRANSITIONS.items() if can_transition(user, fiche, name)[0]]
+    # The status test first: it rules most transitions out without composing their refusal.
+    return [
+        t
+        for name, t in TRANSITIONS.items()
+        if fiche.status in t.sources and can_transition(user, fiche, name)[0]
+    ]

@@ -13,17 +13,30 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cej.html import sanitize_rich_text
+from cej.page_cache import cached_fragment
 from cej.pdf import pdf_response, render_pdf
 from cej.view_helpers import add_errors, require, scoped_contract
 from fiches import services
 from fiches.diff import Names, diff_snapshots
 from fiches.forms import FicheFilterForm, FicheForm, TransitionForm
 from fiches.models import Fiche, FicheStatus, FicheVersion, Objective
-from fiches.permissions import can_create_fiche, can_edit_fiche, can_restore_version
+from fiches.permissions import (
+    allowed_transitions,
+    can_create_fiche,
+    can_edit_fiche,
+    can_restore_version,
+)
 from fiches.workflow import TRANSITIONS
 from financing.models import BudgetLine
 
 RECENT_VERSIONS = 5
+
+
+def _lean_fiche(contract, number) -> Fiche:
+    """The fiche's own row, enough for the title and the permissions of a cached page."""
+    fiche = get_object_or_404(Fiche.objects.filter(contract=contract), number=number)
+    fiche.contract = contract
+    return fiche
 
 
 def _fiche(contract, number) -> Fiche:
@@ -38,7 +51,23 @@ def _fiche(contract, number) -> Fiche:
 @login_required
 def fiche_list(request, slug):
     contract = scoped_contract(request, slug)
-    form = FicheFilterForm(request.GET or None, contract=contract)
+    # Only the filters' own parameters, each cut to a sane length, make a distinct page.
+    filters = {name: request.GET.get(name, "")[:200] for name in FicheFilterForm.base_fields}
+    body = cached_fragment(
+        request,
+        contract,
+        "fiches/_fiche_list_body.html",
+        lambda: _fiche_list_context(contract, {k: v for k, v in filters.items() if v} or None),
+        viewer={
+            "filters": filters,
+            "can_create": can_create_fiche(request.user, contract)[0],
+        },
+    )
+    return render(request, "fiches/fiche_list.html", {"contract": contract, "body": body})
+
+
+def _fiche_list_context(contract, data) -> dict:
+    form = FicheFilterForm(data, contract=contract)
     fiches = form.filter(
         Fiche.objects.filter(contract=contract)
         .select_related("lead_partner", "updated_by")
@@ -52,35 +81,45 @@ def fiche_list(request, slug):
         (objective, by_objective.get(objective.pk, []))
         for objective in Objective.objects.filter(contract=contract).order_by("number")
     ]
-    return render(
-        request,
-        "fiches/fiche_list.html",
-        {
-            "contract": contract,
-            "form": form,
-            "objectives": objectives,
-            "count": sum(len(f) for f in by_objective.values()),
-            "filtered": form.is_bound and form.is_valid() and any(form.cleaned_data.values()),
-            "can_create": can_create_fiche(request.user, contract)[0],
-        },
-    )
+    return {
+        "contract": contract,
+        "form": form,
+        "objectives": objectives,
+        "count": sum(len(f) for f in by_objective.values()),
+        "filtered": form.is_bound and form.is_valid() and any(form.cleaned_data.values()),
+    }
 
 
 @login_required
 def fiche_detail(request, slug, number):
     contract = scoped_contract(request, slug)
-    fiche = _fiche_with_lines(contract, number)
-    versions = fiche.versions.select_related("author").order_by("-number")[:RECENT_VERSIONS]
-    return render(
+    fiche = _lean_fiche(contract, number)
+    transitions = allowed_transitions(request.user, fiche)
+    body = cached_fragment(
         request,
-        "fiches/fiche_detail.html",
-        {
-            "contract": contract,
-            "fiche": fiche,
-            "versions": versions,
-            "transition_form": TransitionForm(),
+        contract,
+        "fiches/_fiche_detail_body.html",
+        lambda: _fiche_detail_context(contract, number),
+        viewer={
+            "number": fiche.number,
+            "can_edit": can_edit_fiche(request.user, fiche)[0],
+            "transition_names": [t.name for t in transitions],
         },
+        derived={"transitions": transitions},
     )
+    return render(
+        request, "fiches/fiche_detail.html", {"contract": contract, "fiche": fiche, "body": body}
+    )
+
+
+def _fiche_detail_context(contract, number) -> dict:
+    fiche = _fiche_with_lines(contract, number)
+    return {
+        "contract": contract,
+        "fiche": fiche,
+        "versions": fiche.versions.select_related("author").order_by("-number")[:RECENT_VERSIONS],
+        "transition_form": TransitionForm(),
+    }
 
 
 @login_required
@@ -267,13 +306,32 @@ def fiche_transition(request, slug, number, name):
 @login_required
 def fiche_history(request, slug, number):
     contract = scoped_contract(request, slug)
-    fiche = _fiche(contract, number)
+    fiche = _lean_fiche(contract, number)
+    compared = {param: request.GET.get(param) for param in ("from", "to")}
+    compared = {param: value[:20] for param, value in compared.items() if value is not None}
+    body = cached_fragment(
+        request,
+        contract,
+        "fiches/_fiche_history_body.html",
+        lambda: _fiche_history_context(contract, fiche, compared),
+        viewer={
+            "number": fiche.number,
+            "compared": compared,
+            "can_restore": can_restore_version(request.user, fiche)[0],
+        },
+    )
+    return render(
+        request, "fiches/fiche_history.html", {"contract": contract, "fiche": fiche, "body": body}
+    )
+
+
+def _fiche_history_context(contract, fiche, compared: dict) -> dict:
     versions = list(fiche.versions.select_related("author").order_by("-number"))
     by_number = {v.number: v for v in versions}
     errors = []
 
     def pick(param, default):
-        raw = request.GET.get(param)
+        raw = compared.get(param)
         if raw is None:
             return default
         try:
@@ -281,7 +339,7 @@ def fiche_history(request, slug, number):
         except (ValueError, KeyError):
             errors.append(
                 _("La version « %(value)s » n'existe pas pour cette fiche (versions 1 à %(last)s).")
-                % {"value": raw[:20], "last": versions[0].number if versions else 0}
+                % {"value": raw, "last": versions[0].number if versions else 0}
             )
             return default
 
@@ -295,20 +353,15 @@ def fiche_history(request, slug, number):
         if before and after
         else []
     )
-    return render(
-        request,
-        "fiches/fiche_history.html",
-        {
-            "contract": contract,
-            "fiche": fiche,
-            "versions": versions,
-            "before": before,
-            "after": after,
-            "changes": changes,
-            "errors": errors,
-            "can_restore": can_restore_version(request.user, fiche)[0],
-        },
-    )
+    return {
+        "contract": contract,
+        "fiche": fiche,
+        "versions": versions,
+        "before": before,
+        "after": after,
+        "changes": changes,
+        "errors": errors,
+    }
 
 
 @login_required

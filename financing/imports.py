@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cej.money import format_eur
+from cej.page_cache import one_touch_per_contract
 from financing.import_checks import (
     STATUS_LABELS,
     BudgetSnapshot,
@@ -184,35 +185,41 @@ def apply_import(*, plan: ImportPlan, by) -> dict[str, int]:
     # Decreases first: money moved between lines of one year never transits through a
     # total above the envelope, which budget_line_save checks line by line.
     changes.sort(key=lambda r: (r.amount - (r.line.amount if r.line else 0), r.number))
-    for row in changes:
-        line = row.line or BudgetLine(year=row.year, post=row.post, fiche=row.fiche)
-        line.contract = contract
-        line.label = row.label
-        line.amount = row.amount
-        try:
-            budget_line_save(
-                line=line,
-                contributions={
-                    partners[pk]: amount for pk, amount in row.contributions.items() if amount
-                },
-                by=by,
-                expected_version=row.line.version if row.line else None,
-                action=_("Import d'un classeur budgétaire"),
-            )
-        except BudgetLineConflict as exc:
-            raise ImportApplyError(
-                [
-                    Issue(
-                        _(
-                            "cette ligne budgétaire a été modifiée par quelqu'un d'autre depuis "
-                            "l'aperçu : importez le fichier à nouveau pour voir l'état actuel."
-                        ),
-                        rows=(row.number,),
-                    )
-                ]
-            ) from exc
-        except ValidationError as exc:
-            raise ImportApplyError(
-                [Issue(message, rows=(row.number,)) for message in exc.messages]
-            ) from exc
+    # One new page-cache token for the contract at the end, not one per row written.
+    with one_touch_per_contract():
+        for row in changes:
+            _apply_row(row, contract, partners, by)
     return plan.counts
+
+
+def _apply_row(row, contract, partners, by) -> None:
+    line = row.line or BudgetLine(year=row.year, post=row.post, fiche=row.fiche)
+    line.contract = contract
+    line.label = row.label
+    line.amount = row.amount
+    try:
+        budget_line_save(
+            line=line,
+            contributions={
+                partners[pk]: amount for pk, amount in row.contributions.items() if amount
+            },
+            by=by,
+            expected_version=row.line.version if row.line else None,
+            action=_("Import d'un classeur budgétaire"),
+        )
+    except BudgetLineConflict as exc:
+        raise ImportApplyError(
+            [
+                Issue(
+                    _(
+                        "cette ligne budgétaire a été modifiée par quelqu'un d'autre depuis "
+                        "l'aperçu : importez le fichier à nouveau pour voir l'état actuel."
+                    ),
+                    rows=(row.number,),
+                )
+            ]
+        ) from exc
+    except ValidationError as exc:
+        raise ImportApplyError(
+            [Issue(message, rows=(row.number,)) for message in exc.messages]
+        ) from exc

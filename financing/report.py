@@ -71,12 +71,14 @@ class BudgetReport:
 
     @property
     def scope_label(self) -> str:
-        if self.year:
-            return str(self.year)
-        return _("%(start)s–%(end)s") % {
-            "start": self.contract.start_year,
-            "end": self.contract.end_year,
-        }
+        return scope_label(self.contract, self.year)
+
+
+def scope_label(contract, year: int | None) -> str:
+    """« 2015 », or the whole period « 2014–2017 »."""
+    if year:
+        return str(year)
+    return _("%(start)s–%(end)s") % {"start": contract.start_year, "end": contract.end_year}
 
 
 def parse_year(contract, raw) -> tuple[int | None, str]:

@@ -4,28 +4,54 @@ financing.permissions."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 
+from cej.page_cache import cached_fragment
 from cej.pdf import pdf_response, render_pdf
 from cej.view_helpers import scoped_contract
 from financing.charts import execution_chart, split_chart
 from financing.permissions import can_change_budget, can_record_execution
-from financing.report import budget_report
+from financing.report import budget_report, parse_year, scope_label
 
 
 @login_required
 def budget_overview(request, slug):
     contract = scoped_contract(request, slug)
-    report = budget_report(contract, year=request.GET.get("year"))
-    return render(request, "financing/budget.html", _budget_context(request, contract, report))
+    raw_year = request.GET.get("year")
+    year, _error = parse_year(contract, raw_year)
+    body = cached_fragment(
+        request,
+        contract,
+        "financing/_budget_body.html",
+        lambda: _figures_context(contract, budget_report(contract, year=raw_year)),
+        viewer={
+            "year_param": None if raw_year is None else raw_year[:40],
+            **_permissions(request, contract),
+        },
+    )
+    return render(
+        request,
+        "financing/budget.html",
+        {"contract": contract, "scope_label": scope_label(contract, year), "body": body},
+    )
 
 
 def _budget_context(request, contract, report) -> dict:
+    return {**_figures_context(contract, report), **_permissions(request, contract)}
+
+
+def _figures_context(contract, report) -> dict:
     return {
         "contract": contract,
         "report": report,
         "execution_chart": execution_chart(report.per_year, envelope=contract.annual_envelope),
         "split_chart": split_chart(report.by_post),
+    }
+
+
+def _permissions(request, contract) -> dict:
+    return {
         "can_change": can_change_budget(request.user, contract)[0],
         "can_record": can_record_execution(request.user, contract)[0],
     }
@@ -38,12 +64,11 @@ def budget_report_pdf(request, slug):
     contract = scoped_contract(request, slug)
     report = budget_report(contract, year=request.GET.get("year"))
     if report.error:
-        return render(
-            request,
-            "financing/budget.html",
-            _budget_context(request, contract, report),
-            status=400,
+        body = render_to_string(
+            "financing/_budget_body.html", _budget_context(request, contract, report), request
         )
+        context = {"contract": contract, "scope_label": report.scope_label, "body": body}
+        return render(request, "financing/budget.html", context, status=400)
     pdf = render_pdf(
         "financing/pdf/budget_report.html",
         {

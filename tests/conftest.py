@@ -47,6 +47,16 @@ def _test_settings(settings, request):
         ]
 
 
+@pytest.fixture(autouse=True)
+def _empty_page_cache():
+    """Each test starts with no cached page (cej.page_cache), as a fresh process would."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def demo(db):
     """The Loire demo, with its accounts."""

@@ -1,6 +1,8 @@
 """The contract domain: territories, contracts, parties, signatures, annex conventions and
 amendments."""
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -82,6 +84,9 @@ class Contract(models.Model):
     )
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+    # Replaced by every write to anything the contract's pages show: the key of their
+    # cached rendering (cej.page_cache).
+    content_token = models.UUIDField(default=uuid.uuid4, editable=False)
 
     objects = ContractQuerySet.as_manager()
 

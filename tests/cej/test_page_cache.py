@@ -1,0 +1,230 @@
+"""The cached contract pages (cej.page_cache) are never out of date: every way of changing
+what a page shows gives its contract a new token, and the next view shows the change."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cej import page_cache
+from cej.demo.loire import DEMO_SLUG
+from cej.models import Contract, Document, Territory
+from fiches.models import Aim, Fiche, FicheStatus, Objective
+from fiches.services import fiche_update
+from financing.models import BudgetLine, ExecutionEntry, ExecutionKind
+from financing.services import budget_line_save
+from partners.models import Partner
+
+BASE = f"/contracts/{DEMO_SLUG}"
+
+
+def html(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return response.content.decode()
+
+
+def cached_html(client, url):
+    """The page, requested twice so that the second answer comes from the cache."""
+    html(client, url)
+    return html(client, url)
+
+
+def test_every_model_of_the_contract_apps_invalidates_its_pages():
+    """A model added later without a rule would leave pages stale: this test names it."""
+    covered = set(page_cache.CONTRACT_OF) | set(page_cache.SHARED)
+    for app_label in ("cej", "partners", "fiches", "financing"):
+        for model in apps.get_app_config(app_label).get_models():
+            assert model._meta.label in covered, model._meta.label
+
+
+def test_a_second_view_comes_from_the_cache_with_fewer_queries(client, demo, demo_user):
+    client.force_login(demo_user("cdaje"))
+    with CaptureQueriesContext(connection) as cold:
+        first = html(client, f"{BASE}/")
+    cold_count = len(cold.captured_queries)
+    with CaptureQueriesContext(connection) as warm:
+        second = html(client, f"{BASE}/")
+    warm_count = len(warm.captured_queries)
+    assert warm_count < cold_count
+    assert warm_count <= 4  # session, user, contract, what the user belongs to
+    strip = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+    assert strip.sub("", first) == strip.sub("", second)
+
+
+def _rename_fiche_in_admin(contract):
+    fiche = Fiche.objects.get(contract=contract, number=5)
+    fiche.title = "Titre renommé dans l'administration"
+    fiche.save()
+    return "Titre renommé dans l&#x27;administration"
+
+
+def _edit_fiche_through_the_service(contract):
+    fiche = Fiche.objects.get(contract=contract, number=5)
+    Fiche.objects.filter(pk=fiche.pk).update(status=FicheStatus.REOPENED)
+    fiche.refresh_from_db()
+    fiche_update(
+        fiche=fiche,
+        changes={"title": "Titre revu par l'équipe CDAJE"},
+        associated_partners=list(fiche.associated_partners.all()),
+        aims=list(fiche.aims.all()),
+        expected_version=fiche.version,
+        by=User.objects.get(username="cdaje"),
+    )
+    return "Titre revu par l&#x27;équipe CDAJE"
+
+
+def _rename_objective(contract):
+    objective = Objective.objects.get(contract=contract, number=2)
+    objective.title = "Objectif reformulé en plénière"
+    objective.save()
+    return "Objectif reformulé en plénière"
+
+
+def _rename_partner(contract):
+    partner = Partner.objects.get(slug="caf42")
+    partner.name = "Caisse d'allocations familiales de la Loire (nouveau nom)"
+    partner.save()
+    return "(nouveau nom)"
+
+
+def _rename_territory(contract):
+    territory = Territory.objects.get(code="42")
+    territory.name = "Loire (département)"
+    territory.save()
+    return "Loire (département)"
+
+
+def _change_aims(contract):
+    fiche = Fiche.objects.get(contract=contract, number=5)
+    fiche.aims.set(Aim.objects.order_by("number")[:1])
+    return None  # the page changes; which words depend on the aims' labels
+
+
+def _change_a_budget_line(contract):
+    line = BudgetLine.objects.filter(contract=contract, year=2016).order_by("pk").first()
+    contributions = {c.partner: c.amount for c in line.contributions.all()}
+    first = next(iter(contributions))
+    contributions[first] += Decimal("1234.00")
+    line.amount += Decimal("1234.00")
+    budget_line_save(
+        line=line, contributions=contributions, by=User.objects.get(username="finance")
+    )
+    return None
+
+
+def _delete_a_payment_in_the_admin(contract):
+    ExecutionEntry.objects.filter(
+        line__contract=contract, kind=ExecutionKind.PAYMENT, line__year=2015
+    ).order_by("-date").first().delete()
+    return None
+
+
+def _rename_an_author(contract):
+    _edit_fiche_through_the_service(contract)
+    user = User.objects.get(username="cdaje")
+    user.first_name, user.last_name = "Sophie", "Durand-Martin"
+    user.save()
+    return "Durand-Martin"
+
+
+@pytest.mark.parametrize(
+    ("url", "change"),
+    [
+        ("/fiches/", _rename_fiche_in_admin),
+        ("/", _rename_fiche_in_admin),
+        ("/fiches/5/", _edit_fiche_through_the_service),
+        ("/fiches/5/history/", _edit_fiche_through_the_service),
+        ("/", _rename_objective),
+        ("/", _rename_partner),
+        ("/fiches/5/", _change_aims),
+        ("/budget/", _change_a_budget_line),
+        ("/budget/?year=2016", _change_a_budget_line),
+        ("/", _change_a_budget_line),
+        ("/budget/?year=2015", _delete_a_payment_in_the_admin),
+        ("/fiches/5/history/", _rename_an_author),
+    ],
+    ids=lambda value: value if isinstance(value, str) else value.__name__,
+)
+def test_a_change_shows_on_the_next_view(client, demo, demo_user, url, change):
+    client.force_login(demo_user("cdaje"))
+    before = cached_html(client, BASE + url)
+    expected = change(Contract.objects.get(slug=DEMO_SLUG))
+    after = html(client, BASE + url)
+    assert after != before
+    if expected:
+        assert expected not in before
+        assert expected in after
+
+
+def test_the_contract_list_follows_the_contracts_it_shows(client, demo, demo_user):
+    client.force_login(demo_user("partner-caf"))
+    before = cached_html(client, "/contracts/")
+    expected = _rename_territory(None)
+    assert expected in html(client, "/contracts/")
+    assert expected not in before
+    predecessor = Contract.objects.get(slug="cej-loire-2010-2013")
+    predecessor.title = "Premier contrat enfance jeunesse de la Loire"
+    predecessor.save()
+    assert "Premier contrat enfance jeunesse de la Loire" in html(client, "/contracts/")
+
+
+def test_a_download_updates_the_counter_of_the_documents_page(client, sealed_demo, demo_user):
+    client.force_login(demo_user("partner-caf"))
+    url = f"{BASE}/documents/"
+    assert "0 téléchargement" in cached_html(client, url)
+    document = Document.objects.get(contract__slug=DEMO_SLUG, kind="signed_contract")
+    assert client.get(f"{url}{document.pk}/download/").status_code == 200
+    assert "1 téléchargement" in html(client, url)
+
+
+def test_an_import_touches_its_contract_once(demo):
+    contract = Contract.objects.get(slug=DEMO_SLUG)
+    with CaptureQueriesContext(connection) as queries, page_cache.one_touch_per_contract():
+        for _ in range(5):
+            page_cache.touch_contract(contract.pk)
+    touches = [q for q in queries.captured_queries if "content_token" in q["sql"]]
+    assert len(touches) == 1
+    assert Contract.objects.get(pk=contract.pk).content_token != contract.content_token
+
+
+def test_each_user_sees_the_controls_of_their_role(client, demo, demo_user):
+    """Finance and CDAJE share the cached budget figures, not each other's controls."""
+    client.force_login(demo_user("finance"))
+    finance_page = cached_html(client, f"{BASE}/budget/")
+    client.force_login(demo_user("cdaje"))
+    cdaje_page = cached_html(client, f"{BASE}/budget/")
+    assert "lines/new/" in finance_page
+    assert "lines/new/" not in cdaje_page
+
+
+def test_forms_in_a_cached_page_carry_the_viewers_own_csrf_token(demo, demo_user):
+    from django.test import Client
+
+    url = f"{BASE}/documents/"
+    tokens = []
+    for _ in range(2):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(demo_user("cdaje"))
+        page = cached_html(client, url)
+        assert page_cache.CSRF_PLACEHOLDER not in page
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        # The token works: a deposit without a file is refused by the form (400), not by
+        # the CSRF check (403).
+        response = client.post(f"{url}deposit/", {"csrfmiddlewaretoken": token})
+        assert response.status_code == 400
+        tokens.append(client.cookies["csrftoken"].value)
+    assert tokens[0] != tokens[1]
+
+
+def test_the_language_is_part_of_the_key(client, demo, demo_user):
+    client.force_login(demo_user("cdaje"))
+    french = cached_html(client, f"{BASE}/fiches/")
+    client.cookies["django_language"] = "en"
+    english = cached_html(client, f"{BASE}/fiches/")
+    assert "Fiches actions" in french and "Action sheets" not in french
+    assert "Action sheets" in english
