@@ -148,8 +148,8 @@ SEAL_KEY_PATH = env.str("SEAL_KEY_PATH", default=str(BASE_DIR / "var" / "seal" /
 SEAL_KEY_PASSPHRASE = env.str("SEAL_KEY_PASSPHRASE", default="")
 
 # Rendered contract pages (cej.page_cache). Their keys change with the contract's data, so a
-# per-process memory cache is correct; CACHE_URL (e.g. redis://127.0.0.1:6379/1) shares one
-# between the instances.
+# memory cache per process stays correct with several processes or instances; CACHE_URL may
+# name a shared one instead (django-environ syntax; redis:// needs the `redis` package).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://cej-pages")}
 CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 1000)
 PAGE_CACHE_ALIAS = "default"
