@@ -1,0 +1,60 @@
+"""Query counts of every main page: at most 15, and the same whether the database holds the
+Loire demo alone or a national deployment around it (`generate_scale_data`). Counted on a
+cold cache (the page is rendered) and on a warm one (served from cej.page_cache)."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cej.demo.loire import DEMO_SLUG
+from cej.scale import generate_scale_data
+
+MAX_QUERIES = 15
+BASE = f"/contracts/{DEMO_SLUG}"
+PAGES = {
+    # name: (user, url)
+    "contracts list": ("cdaje", "/contracts/"),
+    "contracts list, administrator": ("admin", "/contracts/"),
+    "contracts list, partner": ("partner-msa", "/contracts/"),
+    "dashboard": ("cdaje", f"{BASE}/"),
+    "fiche list": ("cdaje", f"{BASE}/fiches/"),
+    "fiche list, filtered": ("cdaje", f"{BASE}/fiches/?status=validated&q=accueil"),
+    "fiche page": ("cdaje", f"{BASE}/fiches/3/"),
+    "fiche history": ("cdaje", f"{BASE}/fiches/3/history/"),
+    "budget page": ("finance", f"{BASE}/budget/"),
+    "budget page, one year": ("finance", f"{BASE}/budget/?year=2015"),
+    "documents page": ("cdaje", f"{BASE}/documents/"),
+    "documents page, partner": ("partner-caf", f"{BASE}/documents/"),
+}
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    count = len(queries.captured_queries)  # now: the next request clears the log
+    assert response.status_code == 200, (url, response.status_code)
+    return count
+
+
+def measure(client, demo_user):
+    counts = {}
+    for name, (username, url) in PAGES.items():
+        client.force_login(demo_user(username))
+        cache.clear()
+        cold = count_queries(client, url)
+        warm = count_queries(client, url)
+        counts[name] = (cold, warm)
+    return counts
+
+
+@pytest.mark.django_db
+def test_query_counts_are_bounded_and_do_not_grow_with_the_data(client, sealed_demo, demo_user):
+    alone = measure(client, demo_user)
+    generate_scale_data(territories=3, contracts_per_territory=2)
+    at_scale = measure(client, demo_user)
+    for name, (cold, warm) in alone.items():
+        assert cold <= MAX_QUERIES, (name, cold)
+        assert warm <= 5, (name, warm)
+        assert warm < cold, name
+    assert at_scale == alone
