@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cej.documents import human_size
-from cej.models import DocumentKind
+from cej.models import ContractStatus, DocumentKind
 
 
 class DateInput(forms.DateInput):
@@ -96,3 +96,37 @@ class DepositForm(forms.Form):
         if cleaned.get("kind") == DocumentKind.AMENDMENT and not cleaned.get("amendment"):
             self.add_error("amendment", _("Indiquez l'avenant dont c'est l'original."))
         return cleaned
+
+
+class ContractFilterForm(forms.Form):
+    """Filters of the contracts list, for those who see many (a region, the whole country).
+    Applied to the rows already in the user's scope; an invalid value is reported in French
+    and ignored, never a server error."""
+
+    q = forms.CharField(label=_("Rechercher"), required=False, max_length=100)
+    territory = forms.TypedChoiceField(
+        label=_("Territoire"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": _("Ce territoire n'est pas parmi les vôtres.")},
+    )
+    status = forms.ChoiceField(label=_("Statut"), required=False)
+
+    def __init__(self, *args, territories, **kwargs):
+        """`territories`: (pk, name) of the territories whose contracts the user sees."""
+        super().__init__(*args, **kwargs)
+        self.fields["territory"].choices = [("", _("Tous")), *territories]
+        self.fields["status"].choices = [("", _("Tous")), *ContractStatus.choices]
+
+    def keep(self, row) -> bool:
+        """Whether a visible contract (a dict of its pk, title, territory_id, status) passes."""
+        if not self.is_bound:
+            return True
+        self.is_valid()  # the valid filters apply; the others are reported, not applied
+        data = self.cleaned_data
+        return (
+            (not data.get("q") or data["q"].casefold() in row["title"].casefold())
+            and (data.get("territory") is None or row["territory_id"] == data["territory"])
+            and (not data.get("status") or row["status"] == data["status"])
+        )

@@ -2,6 +2,7 @@
 dashboard. Thin: every read goes through a scoped queryset."""
 
 import hashlib
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
@@ -9,6 +10,7 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from cej.forms import ContractFilterForm
 from cej.models import Contract, ContractParty, Signature
 from cej.page_cache import cached_fragment
 from cej.view_helpers import scoped_contract
@@ -21,12 +23,19 @@ CONTRACTS_PER_PAGE = 50
 
 @login_required
 def contract_list(request):
+    # Every contract in scope, small rows: a national administrator's 300 contracts cost one
+    # query, and the filters below run on them without another.
     visible = list(
         Contract.objects.for_user(request.user)
         .order_by("territory__code", "-start_year", "pk")
-        .values_list("pk", "content_token")
+        .values("pk", "content_token", "title", "status", "territory_id", "territory__name")
     )
-    paginator = Paginator(visible, CONTRACTS_PER_PAGE)
+    territories = {row["territory_id"]: row["territory__name"] for row in visible}
+    filters = {name: request.GET.get(name, "")[:200] for name in ContractFilterForm.base_fields}
+    data = {name: value for name, value in filters.items() if value} or None
+    form = ContractFilterForm(data, territories=sorted(territories.items(), key=lambda t: t[1]))
+    kept = [(row["pk"], row["content_token"]) for row in visible if form.keep(row)]
+    paginator = Paginator(kept, CONTRACTS_PER_PAGE)
     page, page_error = _page(paginator, request.GET.get("page"))
     on_page = page.object_list
     body = cached_fragment(
@@ -34,10 +43,24 @@ def contract_list(request):
         None,
         "cej/_contract_list_body.html",
         lambda: _contract_list_context([pk for pk, _token in on_page]),
-        # The page shows these contracts in these states: nothing else makes it differ.
-        state=hashlib.sha256(repr(on_page).encode()).hexdigest(),
-        viewer={"page_number": page.number, "page_count": paginator.num_pages},
-        derived={"page": page, "total": paginator.count},
+        # The page shows these contracts in these states, among these: nothing else makes
+        # it differ.
+        state=hashlib.sha256(repr((on_page, sorted(territories.items()))).encode()).hexdigest(),
+        viewer={
+            "filters": filters,
+            "page_number": page.number,
+            "page_count": paginator.num_pages,
+            "total": paginator.count,
+            "visible_count": len(visible),
+            "show_filters": len(territories) > 1 or len(visible) > CONTRACTS_PER_PAGE,
+        },
+        derived={
+            "page": page,
+            "form": form,
+            # The filters again in each page link.
+            "page_query": urlencode({k: v for k, v in filters.items() if v}, safe="")
+            + ("&" if data else ""),
+        },
     )
     return render(request, "cej/contract_list.html", {"body": body, "page_error": page_error})
 

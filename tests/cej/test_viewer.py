@@ -78,3 +78,33 @@ def test_the_contracts_list_has_pages(client, demo, demo_user):
     assert "« zéro » n&#x27;est pas un numéro de page : la première page est affichée." in wrong
     assert "La page « 9 » n&#x27;existe pas (3 page(s))" in beyond
     assert "page 1 sur 3" in wrong and "page 1 sur 3" in beyond
+
+
+def test_the_contracts_list_filters_by_territory_status_and_title(client, demo, demo_user):
+    haute_loire = Territory.objects.create(code="43", name="Haute-Loire")
+    ContractFactory(territory=haute_loire, title="Contrat de la Haute-Loire 2014–2017")
+    ContractFactory(territory=haute_loire, title="Contrat de la Haute-Loire 2018–2021", signed=True)
+    client.force_login(demo_user("admin"))
+    everything = client.get("/contracts/").content.decode()
+    assert "4 contrats" in everything and 'name="territory"' in everything
+    only = client.get(f"/contracts/?territory={haute_loire.pk}").content.decode()
+    assert "2 contrats correspondent aux filtres" in only
+    assert "de la Loire 2014–2017" not in only
+    signed = client.get(f"/contracts/?territory={haute_loire.pk}&status=signed").content
+    assert "1 contrat correspond aux filtres" in signed.decode()
+    assert "2018–2021" in signed.decode() and "Haute-Loire 2014–2017" not in signed.decode()
+    found = client.get("/contracts/?q=haute-loire 2018").content.decode()
+    assert "1 contrat correspond aux filtres" in found
+    nothing = client.get("/contracts/?q=Creuse").content.decode()
+    assert "Aucun contrat ne correspond à ces filtres." in nothing
+    wrong = client.get("/contracts/?territory=99999&status=perdu").content.decode()
+    assert "Territoire : Ce territoire n&#x27;est pas parmi les vôtres." in wrong
+    assert "Statut : Sélectionnez un choix valide." in wrong
+    assert "4 contrats" in wrong  # invalid filters are not applied
+    partly = client.get("/contracts/?territory=abc&q=2018").content.decode()
+    assert "1 contrat correspond aux filtres" in partly  # the valid one is
+
+
+def test_staff_of_one_territory_get_no_filters(client, demo, demo_user):
+    client.force_login(demo_user("cdaje"))
+    assert 'name="territory"' not in client.get("/contracts/").content.decode()
