@@ -1,113 +1,310 @@
-"""`make bench`: server time of the main pages against a floor view, in the same run.
+"""`python -m benchmarks` (`make bench` runs it on SQLite, then on PostgreSQL): every
+benchmark, in one process, on one throw-away test database of the configured database.
 
-Each page is requested through Django's test client (all middleware, no network) on a
-throw-away test database holding the Loire demo. We report the median over repeated
-requests, the ratio to the floor view's median and the query count. Ratios, not absolute
-times, are what compare across machines. Results also go to benchmarks/results/ as JSON.
-"""
+1. The Loire demo with its accounts, its signed documents sealed.
+2. The main pages of the Loire contract as `cdaje`, and the contracts list as `admin` (who
+   sees every contract), next to the floor view (`benchmarks/urls.py`): queries on a cold
+   and a warm cache, median time warm and cold (see `benchmarks/pages.py`).
+3. The scale data (`cej.scale.generate_scale_data`) added to the same database, and the
+   same pages measured again; then, for information, the same pages of the largest
+   generated contract as its territory's CDAJE user.
+4. At scale: the contract PDF against WeasyPrint alone and the signed PDF's download
+   (`benchmarks/documents.py`), the XLSX export of 50 000 lines against tablib, its peak
+   memory and the 10 000-row import (`benchmarks/exchange.py`).
 
-import json
+Prints the tables and a verdict naming every target missed, writes everything to
+benchmarks/results/bench-<database>-<date>.json, and exits 1 if a target was missed.
+
+Environment: BENCH_ROUNDS (requests per page and per loop, default 50), BENCH_PDF_ROUNDS
+(default 7), BENCH_TERRITORIES and BENCH_CONTRACTS (shrink the scale data for a quick
+trial; a shrunk run says so and still judges the targets)."""
+
+import dataclasses
 import os
-import platform
-import statistics
 import sys
 import time
-import warnings
-from datetime import UTC, datetime
-from pathlib import Path
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cej.settings")
-os.environ.setdefault("SECRET_KEY", "benchmarks-only")
-# STATIC_ROOT is only filled by collectstatic; whitenoise's warning about it is noise here.
-warnings.filterwarnings("ignore", message="No directory at")
+from django.db import connection
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import (  # noqa: E402
-    CaptureQueriesContext,
-    override_settings,
-    setup_test_environment,
+from benchmarks.documents import TARGETS as DOCUMENT_TARGETS
+from benchmarks.documents import bench_contract_pdf, bench_downloads, print_documents
+from benchmarks.environment import (
+    PeakMemory,
+    bench_database,
+    machine,
+    stamp,
+    timed,
+    write_results,
 )
+from benchmarks.exchange import bench_exchange, exchange_rows, print_rows
+from benchmarks.pages import FLOOR, Page, contract_pages, logged_in, measure_pages
 
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "60"))
-RESULTS = Path(__file__).resolve().parent / "results"
-
-
-def measure(client, url, rounds=ROUNDS):
-    client.get(url)  # warm caches and imports
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    # Counted now: the log is cleared by the next request.
-    query_count = len(queries.captured_queries)
-    timings = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        client.get(url)
-        timings.append(time.perf_counter() - start)
-    return statistics.median(timings), query_count
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "50"))
+PAGE_TARGETS = {"ratio": 3.0, "queries": 15}
+FICHE_NUMBER = 3
+ADMIN_LIST = "contracts list (admin)"
+STARTED = time.perf_counter()
 
 
-def main():
-    from cej.demo.loire import DEMO_SLUG, load_loire_demo
+def say(message: str) -> None:
+    print(f"[{time.perf_counter() - STARTED:7.1f} s] {message}", flush=True)
 
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
-        with override_settings(
-            ROOT_URLCONF="benchmarks.urls",
-            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-            STORAGES={
-                **settings.STORAGES,
-                "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-            },
-        ):
-            load_loire_demo(with_accounts=True)
-            client = Client()
-            assert client.login(username="cdaje", password="demo")
-            pages = {
-                "floor": "/__floor__/",
-                "contracts list": "/contracts/",
-                "dashboard": f"/contracts/{DEMO_SLUG}/",
-                "fiche list": f"/contracts/{DEMO_SLUG}/fiches/",
-                "fiche page": f"/contracts/{DEMO_SLUG}/fiches/3/",
-                "fiche history": f"/contracts/{DEMO_SLUG}/fiches/3/history/",
-                "budget page": f"/contracts/{DEMO_SLUG}/budget/",
-            }
-            results = {name: measure(client, url) for name, url in pages.items()}
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
-    floor_median = results["floor"][0]
-    print(f"\n{'page':<18}{'median ms':>11}{'× floor':>9}{'queries':>9}")
-    for name, (median, queries) in results.items():
-        print(f"{name:<18}{median * 1000:>11.2f}{median / floor_median:>9.2f}{queries:>9}")
-    vendor = connection.vendor
-    print(f"\n{ROUNDS} requests per page, database: {vendor}, Python {platform.python_version()}")
+def step(message: str, key: str) -> None:
+    """Print progress; the peak memory of each step is noted under its key."""
+    PeakMemory.begin(key)
+    say(message)
 
-    RESULTS.mkdir(exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    payload = {
-        "date": stamp,
-        "database": vendor,
-        "rounds": ROUNDS,
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
-        "pages": {
-            name: {
-                "median_ms": round(median * 1000, 3),
-                "ratio_to_floor": round(median / floor_median, 2),
-                "queries": queries,
-            }
-            for name, (median, queries) in results.items()
-        },
+
+def scale_arguments() -> dict:
+    arguments = {}
+    if os.environ.get("BENCH_TERRITORIES"):
+        arguments["territories"] = int(os.environ["BENCH_TERRITORIES"])
+    if os.environ.get("BENCH_CONTRACTS"):
+        arguments["contracts_per_territory"] = int(os.environ["BENCH_CONTRACTS"])
+    return arguments
+
+
+def loire_pages(cdaje, admin) -> list[Page]:
+    from cej.demo.loire import DEMO_SLUG
+
+    client = logged_in(cdaje)
+    return [
+        Page(FLOOR, "/__floor__/", client),
+        *contract_pages(DEMO_SLUG, FICHE_NUMBER, client),
+        Page(ADMIN_LIST, "/contracts/", logged_in(admin)),
+    ]
+
+
+def generated_pages() -> tuple[dict, list[Page]]:
+    """The generated contract with the most budget lines, as a CDAJE user of its
+    territory."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count
+
+    from cej import roles
+    from cej.models import Contract
+    from fiches.models import Fiche
+
+    contract = (
+        Contract.objects.filter(slug__startswith="scale-")
+        .annotate(lines=Count("budget_lines"))
+        .select_related("territory")
+        .order_by("-lines", "slug")
+        .first()
+    )
+    user = (
+        get_user_model()
+        .objects.filter(territories=contract.territory, groups__name=roles.CDAJE_STAFF)
+        .order_by("username")
+        .first()
+    )
+    numbers = list(
+        Fiche.objects.filter(contract=contract).order_by("number").values_list("number", flat=True)
+    )
+    number = FICHE_NUMBER if FICHE_NUMBER in numbers else numbers[0]
+    client = logged_in(user)
+    about = {
+        "slug": contract.slug,
+        "user": user.username,
+        "budget_lines": contract.lines,
+        "fiches": len(numbers),
+        "fiche": number,
     }
-    (RESULTS / f"pages-{vendor}-{stamp}.json").write_text(json.dumps(payload, indent=2))
-    return 0
+    return about, [
+        Page(FLOOR, "/__floor__/", client),
+        *contract_pages(contract.slug, number, client),
+    ]
+
+
+def page_checks(demo: dict, scale: dict) -> dict[str, list[str]]:
+    """For every measured page, the targets it misses (an empty list: all met)."""
+    checks = {}
+    for name in demo:
+        if name == FLOOR:
+            continue
+        d, s = demo[name], scale[name]
+        missed = []
+        for label, figures in (("demo", d), ("scale", s)):
+            if figures["ratio"] > PAGE_TARGETS["ratio"]:
+                missed.append(f"{figures['ratio']:.2f}× the floor with the {label} data")
+            if figures["queries_cold"] > PAGE_TARGETS["queries"]:
+                missed.append(f"{figures['queries_cold']} queries with the {label} data")
+        if (d["queries_cold"], d["queries_warm"]) != (s["queries_cold"], s["queries_warm"]):
+            missed.append(
+                f"queries (cold/warm) {d['queries_cold']}/{d['queries_warm']} with the demo "
+                f"but {s['queries_cold']}/{s['queries_warm']} with the scale data"
+            )
+        checks[name] = missed
+    return checks
+
+
+def print_pages(demo: dict, scale: dict, checks: dict) -> None:
+    print(
+        f"\nMain pages, Loire contract as cdaje (admin: every contract) — median of {ROUNDS} "
+        "requests; × = page median ÷ floor median of the same interleaved loop"
+    )
+    header = (
+        f"{'page':<24}{'demo ms':>9}{'scale ms':>9}{'× demo':>8}{'× scale':>8}"
+        f"{'× cold d/s':>12}{'queries demo':>14}{'queries scale':>15}  target"
+    )
+    print(header)
+    print(f"{'':<70}{'cold/warm':>14}{'cold/warm':>15}")
+    print("-" * len(header))
+    for name, d in demo.items():
+        s = scale[name]
+        cold = f"{d['cold_ratio']:.2f}/{s['cold_ratio']:.2f}"
+        verdict = "" if name == FLOOR else ("OK" if not checks[name] else "KO")
+        print(
+            f"{name:<24}{d['warm_median_ms']:>9.2f}{s['warm_median_ms']:>9.2f}"
+            f"{d['ratio']:>8.2f}{s['ratio']:>8.2f}{cold:>12}"
+            f"{d['queries_cold']:>9}/{d['queries_warm']:<4}{s['queries_cold']:>10}/"
+            f"{s['queries_warm']:<4}  {verdict}"
+        )
+    print(
+        f"targets: warm median ≤ {PAGE_TARGETS['ratio']:g}× the floor (demo and scale), "
+        f"≤ {PAGE_TARGETS['queries']} queries on a cold cache, the same query counts with "
+        "and without the scale data; the cold ratio is for information"
+    )
+
+
+def print_generated(about: dict, figures: dict, loire: dict) -> None:
+    print(
+        f"\nFor information: {about['slug']} as {about['user']} ({about['fiches']} fiches, "
+        f"{about['budget_lines']:,} budget lines; fiche {about['fiche']})"
+    )
+    print(
+        f"{'page':<24}{'warm ms':>9}{'×':>7}{'× cold':>8}{'queries':>10}"
+        f"{'Loire contract, scale':>24}"
+    )
+    for name, g in figures.items():
+        same = loire[name]
+        print(
+            f"{name:<24}{g['warm_median_ms']:>9.2f}{g['ratio']:>7.2f}{g['cold_ratio']:>8.2f}"
+            f"{g['queries_cold']:>6}/{g['queries_warm']:<3}"
+            f"{same['queries_cold']:>17}/{same['queries_warm']:<3}"
+        )
+
+
+def other_rows(pdf: dict, downloads: dict, exchange: dict) -> list:
+    ratio = downloads["ratio_to_static"]["document download"]
+    return [
+        ("contract PDF, application (s)", pdf["application_median_s"], "", None),
+        ("contract PDF, WeasyPrint alone (s)", pdf["weasyprint_alone_median_s"], "", None),
+        (
+            "contract PDF ÷ WeasyPrint alone",
+            pdf["ratio"],
+            f"≤ {DOCUMENT_TARGETS['pdf_ratio']}",
+            pdf["ratio"] <= DOCUMENT_TARGETS["pdf_ratio"],
+        ),
+        ("signed PDF download ÷ static file", ratio, "", None),
+        *exchange_rows(exchange),
+        ("process peak RSS, whole run (MB)", PeakMemory.peak_mb, "", None),
+    ]
+
+
+def main() -> int:
+    from django.contrib.auth import get_user_model
+
+    from cej.demo.loire import load_loire_demo, seal_demo_documents
+    from cej.scale import generate_scale_data
+
+    date = stamp()
+    vendor = connection.vendor
+    arguments = scale_arguments()
+    say(f"database: {vendor}; {ROUNDS} rounds per page; scale data {arguments or 'full'}")
+    with bench_database():
+        step(f"test database {connection.settings_dict['NAME']}: Loire demo", "demo")
+        contract = load_loire_demo(with_accounts=True).contract
+        sealing = timed(lambda: seal_demo_documents(contract))[0]
+        users = get_user_model().objects
+        cdaje, admin = users.get(username="cdaje"), users.get(username="admin")
+
+        step("main pages, demo data", "pages demo")
+        demo = measure_pages(loire_pages(cdaje, admin), ROUNDS)
+
+        step("generating the scale data", "generation")
+        generation, result = timed(lambda: generate_scale_data(**arguments))
+        counts = {
+            key: value
+            for key, value in dataclasses.asdict(result).items()
+            if isinstance(value, int) or (isinstance(value, list) and value)
+        }
+        say(
+            f"scale data in {generation:.1f} s: "
+            + ", ".join(
+                f"{key.replace('_', ' ')} {value:,}"
+                if isinstance(value, int)
+                else f"{key.replace('_', ' ')}: {', '.join(value)}"
+                for key, value in counts.items()
+            )
+        )
+
+        step("main pages, scale data", "pages scale")
+        scale = measure_pages(loire_pages(cdaje, admin), ROUNDS)
+        about, pages = generated_pages()
+        generated = measure_pages(pages, ROUNDS)
+
+        step("contract PDF and download", "documents")
+        pdf = bench_contract_pdf(contract)
+        downloads = bench_downloads(contract, ROUNDS)
+
+        say("budget exchange: 65 000 more lines, export and import")  # steps of its own
+        exchange = bench_exchange()
+    step("done", "done")
+
+    checks = page_checks(demo, scale)
+    print_pages(demo, scale, checks)
+    print_generated(about, generated, scale)
+    print_documents(pdf, downloads)
+    rows = other_rows(pdf, downloads, exchange)
+    print_rows("documents, budget exchange and memory (at scale)", rows)
+
+    print(
+        "peak RSS by step (MB): "
+        + "; ".join(f"{name} {mb:g}" for name, mb in PeakMemory.by_step.items() if name != "start")
+    )
+
+    missed = [f"{page}: {problem}" for page, problems in checks.items() for problem in problems]
+    missed += [
+        f"{label}: {value} (target {target})" for label, value, target, met in rows if met is False
+    ]
+    print(
+        f"\ndatabase {vendor}, {ROUNDS} rounds, Python {machine()['python']}, "
+        f"scale data generated in {generation:.1f} s, demo sealed in {sealing:.1f} s, "
+        f"whole run {time.perf_counter() - STARTED:.0f} s"
+    )
+    if arguments:
+        print(f"NOTE: scale data shrunk to {arguments}, not the full scale of the targets")
+    if missed:
+        print(f"VERDICT ({vendor}): {len(missed)} target(s) missed")
+        for problem in missed:
+            print(f"  KO {problem}")
+    else:
+        print(f"VERDICT ({vendor}): every target met")
+
+    path = write_results(
+        "bench",
+        {
+            "date": date,
+            "database": vendor,
+            "machine": machine(),
+            "rounds": ROUNDS,
+            "scale": {"arguments": arguments, "generation_s": round(generation, 1), **counts},
+            "pages": {"demo": demo, "scale": scale},
+            "generated_contract": {**about, "pages": generated},
+            "contract_pdf": pdf,
+            "downloads": downloads,
+            "exchange": exchange,
+            "process_peak_rss_mb": PeakMemory.peak_mb,
+            "peak_rss_mb_by_step": PeakMemory.by_step,
+            "targets": {"pages": PAGE_TARGETS, "documents": DOCUMENT_TARGETS},
+            "missed": missed,
+            "whole_run_s": round(time.perf_counter() - STARTED, 1),
+        },
+    )
+    print(f"results: {path.relative_to(path.parents[2])}")
+    return 1 if missed else 0
 
 
 if __name__ == "__main__":

@@ -5,49 +5,45 @@
   writing the same rows to XLSX, in the same run: target ratio ≤ 1,5 ×;
 - the export's peak memory: the process's peak resident memory during the export (Linux
   /proc, its high-water mark reset just before; it includes the data set up before), target
-  < 300 Mo; and, for information, the peak of Python allocations traced by tracemalloc;
+  < 300 Mo; and, for information with BENCH_TRACEMALLOC=1, the peak of Python allocations
+  traced by tracemalloc;
 - the import of 10 000 rows (XLSX and CSV): upload through the real view, parse, full
   validation, comparison with the stored lines and the rendered preview page: target < 30 s.
 
-`main()` prints a table and stores the figures in benchmarks/results/ as JSON. It creates
-and destroys its own test database, so it can run alone (`python -m benchmarks.exchange`)
-or after the pages benchmark in the same process."""
+`make bench` runs `bench_exchange()` on top of the scale data (`benchmarks/__main__.py`);
+`python -m benchmarks.exchange` runs it alone on an otherwise empty test database, prints a
+table and stores the figures in benchmarks/results/ as JSON."""
 
 import csv
 import gc
 import io
-import json
 import os
-import platform
 import sys
-import tempfile
 import time
 import tracemalloc
-import warnings
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cej.settings")
-os.environ.setdefault("SECRET_KEY", "benchmarks-only")
-warnings.filterwarnings("ignore", message="No directory at")
+from django.db import connection
+from django.test import Client
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import override_settings  # noqa: E402
+from benchmarks.environment import (
+    PeakMemory,
+    bench_database,
+    machine,
+    rss_mb,
+    stamp,
+    timed,
+    write_results,
+)
 
 EXPORT_LINES = 50_000
 OTHER_LINES = 5_000  # in each of two other contracts
 IMPORT_ROWS = 10_000
 YEARS = (2014, 2015, 2016, 2017)
 POSTS = 50
-RESULTS = Path(__file__).resolve().parent / "results"
 TARGETS = {"ratio": 1.5, "peak_mb": 300, "import_s": 30}
+TRACEMALLOC = os.environ.get("BENCH_TRACEMALLOC") == "1"
 
 
 def _contract(index: int, lines: int, territory, partners, posts):
@@ -122,7 +118,9 @@ def _populate():
     from financing.models import BudgetPost, Instrument
     from partners.models import Partner, PartnerKind
 
-    territory = Territory.objects.create(name="Territoire de mesure", code="99")
+    # Codes and slugs of their own: the scale data uses the départements' codes and
+    # `scale-…` slugs, the demo `42`, `cg42`… and the posts `coordination`, `communication`.
+    territory = Territory.objects.create(name="Territoire de mesure", code="BENCH")
     partners = [
         Partner.objects.create(
             name=f"{name} de mesure",
@@ -138,34 +136,15 @@ def _populate():
         ]
     ]
     posts = BudgetPost.objects.bulk_create(
-        BudgetPost(code=f"poste-{n:02d}", label=f"Poste {n}", instrument=Instrument.CEJ, order=n)
+        BudgetPost(
+            code=f"bench-poste-{n:02d}", label=f"Poste {n}", instrument=Instrument.CEJ, order=n
+        )
         for n in range(1, POSTS + 1)
     )
     exported = _contract(1, EXPORT_LINES, territory, partners, posts)
     imported = _contract(2, IMPORT_ROWS, territory, partners, posts)
     _contract(3, OTHER_LINES, territory, partners, posts)
     return territory, exported, imported
-
-
-def _rss_mb(field: str) -> float | None:
-    """`VmRSS` (now) or `VmHWM` (peak) of this process, from Linux's /proc."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith(field + ":"):
-                return round(int(line.split()[1]) / 1024, 1)
-    except OSError:
-        pass
-    return None
-
-
-def _reset_peak_rss() -> bool:
-    """Make VmHWM start again from the current RSS (Linux ≥ 4.0), so that the peak read
-    after the export is the export's, not the data set-up's."""
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        return False
-    return True
 
 
 def _measure_export(contract) -> dict:
@@ -175,12 +154,12 @@ def _measure_export(contract) -> dict:
     from financing.resources import BudgetLineResource
 
     gc.collect()
-    baseline = _rss_mb("VmRSS")
-    peak_known = _reset_peak_rss()
+    baseline = rss_mb("VmRSS")
+    peak_known = PeakMemory.reset()
     start = time.perf_counter()
     content = build_xlsx(contract)
     ours = time.perf_counter() - start
-    peak_rss = _rss_mb("VmHWM") if peak_known else None
+    peak_rss = rss_mb("VmHWM") if peak_known else None
 
     layout = BudgetLineResource(contract=contract)
     rows = list(layout.rows())
@@ -192,16 +171,18 @@ def _measure_export(contract) -> dict:
     del rows
     gc.collect()
 
-    tracemalloc.start()
-    build_xlsx(contract)
-    _current, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
+    peak = None
+    if TRACEMALLOC:  # tracing every allocation makes the export about five times slower
+        tracemalloc.start()
+        build_xlsx(contract)
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
     return {
         "lines": EXPORT_LINES,
         "xlsx_s": round(ours, 2),
         "tablib_s": round(alone, 2),
         "ratio": round(ours / alone, 2),
-        "traced_peak_mb": round(peak / 1024 / 1024, 1),
+        "traced_peak_mb": None if peak is None else round(peak / 1024 / 1024, 1),
         "rss_before_mb": baseline,
         "rss_peak_mb": peak_rss,
         "size_kb": len(content) // 1024,
@@ -246,12 +227,15 @@ def _measure_import(contract, territory) -> dict:
     client = Client()
     client.force_login(user)
     url = f"/contracts/{contract.slug}/budget/import/"
-    results = {"rows": IMPORT_ROWS}
+    results = {"rows": IMPORT_ROWS, "rss_before_mb": rss_mb("VmRSS")}
     for extension in ("xlsx", "csv"):
         content = _corrected(contract, extension)
+        gc.collect()
+        peak_known = PeakMemory.reset()
         start = time.perf_counter()
         response = client.post(url, {"file": SimpleUploadedFile(f"b.{extension}", content)})
         elapsed = time.perf_counter() - start
+        results[f"{extension}_rss_peak_mb"] = rss_mb("VmHWM") if peak_known else None
         html = response.content.decode()
         assert response.status_code == 200, response.status_code
         assert "Confirmer et enregistrer 1" in html, html[:2000]  # 1 000 rows changed
@@ -260,96 +244,91 @@ def _measure_import(contract, territory) -> dict:
     return results
 
 
-def main():
-    from django.test.utils import setup_test_environment, teardown_test_environment
+def bench_exchange() -> dict:
+    """Builds the three contracts, then measures the export and the import; call inside
+    `bench_database()`."""
+    PeakMemory.begin("exchange: set-up")
+    populated, (territory, exported, imported) = timed(_populate)
+    PeakMemory.begin("exchange: export and tablib")
+    exporting, export = timed(lambda: _measure_export(exported))
+    PeakMemory.begin("exchange: import")
+    importing, imports = timed(lambda: _measure_import(imported, territory))
+    return {
+        "setup_s": round(populated, 1),
+        "export": export,
+        "import": imports,
+        "steps_s": {"export": round(exporting, 1), "import": round(importing, 1)},
+    }
 
-    RESULTS.mkdir(exist_ok=True)
-    own_environment = False
-    try:
-        setup_test_environment()
-        own_environment = True
-    except RuntimeError:  # already set up by the pages benchmark in this process
-        pass
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    started = time.perf_counter()
-    try:
-        with (
-            tempfile.TemporaryDirectory() as private,
-            override_settings(
-                PRIVATE_STORAGE_ROOT=private,
-                PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-                STORAGES={
-                    **settings.STORAGES,
-                    "staticfiles": {
-                        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-                    },
-                },
-            ),
-        ):
-            territory, exported, imported = _populate()
-            populated = time.perf_counter() - started
-            export = _measure_export(exported)
-            imports = _measure_import(imported, territory)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        if own_environment:
-            teardown_test_environment()
-    total = time.perf_counter() - started
 
-    def verdict(ok):
-        return "ok" if ok else "MISSED"
-
-    print(f"\n{'budget exchange':<44}{'measured':>12}{'target':>12}")
-    rows = [
-        (f"XLSX export, {EXPORT_LINES:,} lines (s)", export["xlsx_s"], "", ""),
-        ("tablib alone, same rows (s)", export["tablib_s"], "", ""),
-        ("export ÷ tablib", export["ratio"], "≤ 1.5", export["ratio"] <= TARGETS["ratio"]),
-        (
-            "export: Python allocations, peak (MB)",
-            export["traced_peak_mb"],
-            "",
-            "",
+def exchange_rows(results: dict) -> list[tuple[str, object, str, bool | None]]:
+    """(label, measured, target, met — None when there is no target) for the tables."""
+    export, imports = results["export"], results["import"]
+    return [
+        (f"XLSX export, {export['lines']:,} lines (s)", export["xlsx_s"], "", None),
+        ("tablib alone, same rows (s)", export["tablib_s"], "", None),
+        ("XLSX export ÷ tablib", export["ratio"], "≤ 1.5", export["ratio"] <= TARGETS["ratio"]),
+        *(
+            [("export: Python allocations, peak (MB)", export["traced_peak_mb"], "", None)]
+            if export["traced_peak_mb"] is not None
+            else []
         ),
         (
             "export: process RSS before → peak (MB)",
             f"{export['rss_before_mb']} → {export['rss_peak_mb']}",
-            "< 300",
+            f"< {TARGETS['peak_mb']}",
             export["rss_peak_mb"] is None or export["rss_peak_mb"] < TARGETS["peak_mb"],
         ),
         (
-            f"import {IMPORT_ROWS:,} rows, XLSX → preview (s)",
+            f"import {imports['rows']:,} rows, XLSX → preview (s)",
             imports["xlsx_s"],
-            "< 30",
+            f"< {TARGETS['import_s']}",
             imports["xlsx_s"] < TARGETS["import_s"],
         ),
         (
-            f"import {IMPORT_ROWS:,} rows, CSV → preview (s)",
+            f"import {imports['rows']:,} rows, CSV → preview (s)",
             imports["csv_s"],
-            "< 30",
+            f"< {TARGETS['import_s']}",
             imports["csv_s"] < TARGETS["import_s"],
         ),
+        (
+            "import: process RSS peak, XLSX / CSV (MB)",
+            f"{imports['xlsx_rss_peak_mb']} / {imports['csv_rss_peak_mb']}",
+            "",
+            None,
+        ),
     ]
-    for label, value, target, ok in rows:
-        mark = "" if ok == "" else verdict(ok)
-        print(f"{label:<44}{value:>12}{target:>12}  {mark}")
-    print(
-        f"\ndatabase: {connection.vendor}, Python {platform.python_version()}, "
-        f"data set-up {populated:.1f} s, whole run {total:.1f} s"
-    )
 
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    payload = {
-        "date": stamp,
-        "database": connection.vendor,
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
-        "export": export,
-        "import": imports,
-        "targets": TARGETS,
-    }
-    (RESULTS / f"exchange-{connection.vendor}-{stamp}.json").write_text(
-        json.dumps(payload, indent=2)
+
+def print_rows(title: str, rows) -> None:
+    print(f"\n{title:<46}{'measured':>14}{'target':>9}")
+    for label, value, target, met in rows:
+        mark = "" if met is None else ("OK" if met else "KO")
+        print(f"{label:<46}{value!s:>14}{target:>9}  {mark}")
+
+
+def main() -> int:
+    started = time.perf_counter()
+    with bench_database():
+        results = bench_exchange()
+    rows = exchange_rows(results)
+    print_rows("budget exchange", rows)
+    print(
+        f"\ndatabase: {connection.vendor}, data set-up {results['setup_s']} s, export "
+        f"{results['steps_s']['export']} s, import {results['steps_s']['import']} s, "
+        f"whole run {time.perf_counter() - started:.1f} s"
     )
-    return 0
+    write_results(
+        "exchange",
+        {
+            "date": stamp(),
+            "database": connection.vendor,
+            "machine": machine(),
+            **results,
+            "targets": TARGETS,
+        },
+    )
+    return 0 if all(met is not False for *_, met in rows) else 1
 
 
 if __name__ == "__main__":

@@ -1,0 +1,125 @@
+"""Server time and query count of the main pages, next to the floor view.
+
+Every request goes through Django's test client: the whole middleware stack and URL
+resolution, no network and no server. For each page:
+
+- its queries on a cold cache (the cache cleared just before) and on a warm one (the same
+  request again, nothing cleared);
+- the median time over `rounds` requests with the cache warm, the pages and the floor
+  interleaved round by round so that every page and the floor see the same machine state;
+- the median over `rounds` requests with the cache cleared before each (the clearing not
+  timed), the floor interleaved again.
+
+Ratios (page median ÷ floor median of the same loop), not milliseconds, compare across
+machines."""
+
+import gc
+import statistics
+import time
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from benchmarks import environment  # noqa: F401  (sets Django up)
+
+FLOOR = "floor"
+
+
+@dataclass
+class Page:
+    name: str
+    url: str
+    client: Client
+    warm: list[float] = field(default_factory=list)
+    cold: list[float] = field(default_factory=list)
+    queries_cold: int = 0
+    queries_warm: int = 0
+    size: int = 0
+
+    def request(self):
+        response = self.client.get(self.url)
+        if response.status_code != 200:
+            raise AssertionError(f"{self.name}: GET {self.url} → {response.status_code}")
+        return response
+
+    def timed_request(self) -> float:
+        start = time.perf_counter()
+        self.request()
+        return time.perf_counter() - start
+
+    @property
+    def warm_median(self) -> float:
+        return statistics.median(self.warm)
+
+    @property
+    def cold_median(self) -> float:
+        return statistics.median(self.cold)
+
+
+def _count_queries(page: Page) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        page.size = len(page.request().content)
+    return len(queries.captured_queries)
+
+
+def measure_pages(pages: list[Page], rounds: int) -> dict:
+    """Fills in every page's figures; `pages[0]` is the floor. Returns them as a dict of
+    plain values keyed by page name."""
+    assert pages[0].name == FLOOR
+    for page in pages:
+        cache.clear()
+        page.queries_cold = _count_queries(page)
+        page.queries_warm = _count_queries(page)
+        page.request()  # a second warm request: lazy imports and per-process caches settle
+    gc.collect()
+    for round_ in range(rounds):
+        # The order turns every round, so that no page always follows the same one.
+        shift = round_ % len(pages)
+        for page in pages[shift:] + pages[:shift]:
+            page.warm.append(page.timed_request())
+    gc.collect()
+    for round_ in range(rounds):
+        shift = round_ % len(pages)
+        for page in pages[shift:] + pages[:shift]:
+            cache.clear()
+            page.cold.append(page.timed_request())
+    floor = pages[0]
+    return {
+        page.name: {
+            "url": page.url,
+            "warm_median_ms": round(page.warm_median * 1000, 3),
+            "cold_median_ms": round(page.cold_median * 1000, 3),
+            "warm_min_ms": round(min(page.warm) * 1000, 3),
+            "cold_min_ms": round(min(page.cold) * 1000, 3),
+            "ratio": round(page.warm_median / floor.warm_median, 2),
+            "cold_ratio": round(page.cold_median / floor.cold_median, 2),
+            "queries_cold": page.queries_cold,
+            "queries_warm": page.queries_warm,
+            "bytes": page.size,
+            "rounds": rounds,
+        }
+        for page in pages
+    }
+
+
+def contract_pages(slug: str, fiche_number: int, client: Client) -> list[Page]:
+    """The main pages of one contract, as `client`'s user sees them."""
+    base = f"/contracts/{slug}"
+    return [
+        Page("contracts list", "/contracts/", client),
+        Page("dashboard", f"{base}/", client),
+        Page("fiche list", f"{base}/fiches/", client),
+        Page("fiche page", f"{base}/fiches/{fiche_number}/", client),
+        Page("fiche history", f"{base}/fiches/{fiche_number}/history/", client),
+        Page("budget page", f"{base}/budget/", client),
+        Page("documents page", f"{base}/documents/", client),
+    ]
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
