@@ -115,6 +115,7 @@ def one_touch_per_contract():
         _batch.contracts = None
     if everything:
         touch_all_contracts()
+        return
     for contract_id in contracts:
         touch_contract(contract_id)
 
@@ -130,36 +131,38 @@ CONTRACT_OF = {
     "cej.Amendment": lambda row: row.contract_id,
     "cej.Document": lambda row: row.contract_id,
     # The documents page counts the downloads.
-    "cej.DocumentDownload": lambda row: _document_contract(row.document_id),
+    "cej.DocumentDownload": lambda row: _contract_through(row, "document"),
     "fiches.Objective": lambda row: row.contract_id,
     "fiches.Fiche": lambda row: row.contract_id,
-    "fiches.FicheVersion": lambda row: _fiche_contract(row.fiche_id),
+    "fiches.FicheVersion": lambda row: _contract_through(row, "fiche"),
     "financing.BudgetLine": lambda row: row.contract_id,
     "financing.BudgetLineVersion": lambda row: row.contract_id,
-    "financing.Contribution": lambda row: _line_contract(row.line_id),
-    "financing.ExecutionEntry": lambda row: _line_contract(row.line_id),
+    "financing.Contribution": lambda row: _contract_through(row, "line"),
+    "financing.ExecutionEntry": lambda row: _contract_through(row, "line"),
 }
 # Shown on the pages of every contract that uses them.
-SHARED = ["cej.Territory", "partners.Partner", "partners.Signatory", "fiches.Aim"]
-SHARED += ["financing.BudgetPost"]
+SHARED = [
+    "cej.Territory",
+    "partners.Partner",
+    "partners.Signatory",
+    "fiches.Aim",
+    "financing.BudgetPost",
+]
 
 
-def _document_contract(document_id):
-    from cej.models import Document
-
-    return Document.objects.filter(pk=document_id).values_list("contract_id", flat=True).first()
-
-
-def _fiche_contract(fiche_id):
-    from fiches.models import Fiche
-
-    return Fiche.objects.filter(pk=fiche_id).values_list("contract_id", flat=True).first()
-
-
-def _line_contract(line_id):
-    from financing.models import BudgetLine
-
-    return BudgetLine.objects.filter(pk=line_id).values_list("contract_id", flat=True).first()
+def _contract_through(row, field: str):
+    """The contract id of the row's parent (its fiche, line or document): from the parent
+    object when the row was saved with it (no query), else read; None when the parent is
+    gone (a cascade: its own deletion touched the contract)."""
+    relation = row._meta.get_field(field)
+    if relation.is_cached(row):
+        return getattr(row, field).contract_id
+    parent_id = getattr(row, relation.attname)
+    return (
+        relation.related_model.objects.filter(pk=parent_id)
+        .values_list("contract_id", flat=True)
+        .first()
+    )
 
 
 def _touch_row(sender, instance, **kwargs):

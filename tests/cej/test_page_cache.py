@@ -28,6 +28,10 @@ def html(client, url):
     return response.content.decode()
 
 
+def is_touch(sql):
+    return sql.startswith("UPDATE") and "content_token" in sql
+
+
 def cached_html(client, url):
     """The page, requested twice so that the second answer comes from the cache."""
     html(client, url)
@@ -187,7 +191,7 @@ def test_an_import_touches_its_contract_once(demo):
     with CaptureQueriesContext(connection) as queries, page_cache.one_touch_per_contract():
         for _ in range(5):
             page_cache.touch_contract(contract.pk)
-    touches = [q for q in queries.captured_queries if "content_token" in q["sql"]]
+    touches = [q for q in queries.captured_queries if is_touch(q["sql"])]
     assert len(touches) == 1
     assert Contract.objects.get(pk=contract.pk).content_token != contract.content_token
 
@@ -228,3 +232,29 @@ def test_the_language_is_part_of_the_key(client, demo, demo_user):
     english = cached_html(client, f"{BASE}/fiches/")
     assert "Fiches actions" in french and "Action sheets" not in french
     assert "Action sheets" in english
+
+
+def test_a_confirmed_import_shows_on_the_budget_page(client, demo, demo_user):
+    """Many lines written at once under one_touch_per_contract: one new token, at the end."""
+    import io
+
+    import openpyxl
+
+    from financing.imports import apply_import, prepare_import
+
+    client.force_login(demo_user("finance"))
+    before = cached_html(client, f"{BASE}/budget/?year=2015")
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get(f"{BASE}/budget/export.xlsx").content))
+    sheet = workbook["Lignes budgétaires"]
+    sheet["G6"] = "Plan de communication revu à l'import"
+    output = io.BytesIO()
+    workbook.save(output)
+    contract = Contract.objects.get(slug=DEMO_SLUG)
+    plan = prepare_import(contract=contract, data=output.getvalue(), filename="budget.xlsx")
+    assert not plan.errors
+    with CaptureQueriesContext(connection) as queries:
+        apply_import(plan=plan, by=demo_user("finance"))
+    touches = [q for q in queries.captured_queries if is_touch(q["sql"])]
+    assert len(touches) == 1
+    after = html(client, f"{BASE}/budget/?year=2015")
+    assert "revu à l&#x27;import" in after and "revu à l&#x27;import" not in before
