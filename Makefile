@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 DEV_ENV := DEBUG=$${DEBUG:-true}
 TEST_ENV := SECRET_KEY=$${SECRET_KEY:-tests-only-not-a-secret}
 
-.PHONY: install run test lint format bench lock clean
+.PHONY: install run test lint format bench loadtest lock clean
 
 install: $(STAMP)
 
@@ -41,10 +41,24 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Every benchmark on SQLite, then on PostgreSQL (BENCH_DATABASE_URL; empty: SQLite only),
+# each on a throw-away test database with the demo and the scale data. Both always run;
+# the target fails if either missed a target. BENCH_ROUNDS, BENCH_TERRITORIES: see
+# benchmarks/__main__.py.
 bench: install
-	$(TEST_ENV) $(BIN)/python -m benchmarks
-	$(TEST_ENV) $(BIN)/python -m benchmarks.exchange
-	$(TEST_ENV) $(BIN)/python -m benchmarks.documents
+	@status=0; \
+	echo "== make bench: SQLite =="; \
+	$(TEST_ENV) DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 $(BIN)/python -m benchmarks || status=1; \
+	url="$${BENCH_DATABASE_URL-postgres://postgres@127.0.0.1:5432/cej_bench}"; \
+	if [ -n "$$url" ]; then \
+	  echo "== make bench: PostgreSQL ($$url) =="; \
+	  $(TEST_ENV) DATABASE_URL="$$url" $(BIN)/python -m benchmarks || status=1; \
+	fi; \
+	exit $$status
+
+# gunicorn + locust on the local PostgreSQL (database cej_loadtest), see benchmarks/loadtest.py.
+loadtest: install
+	$(BIN)/python -m benchmarks.loadtest
 
 # Re-pin every dependency after editing pyproject.toml.
 lock:
