@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from cej.demo.loire import DEMO_SLUG
+from cej.models import Contract
 from tests.factories import ContractFactory, FicheFactory, ObjectiveFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -149,3 +150,17 @@ def test_english_is_available_from_the_language_selector(client, demo, demo_user
     assert response.headers["Content-Language"] == "en"
     assert '<html lang="en">' in response.content.decode()
     assert "1 October 2014" in text_of(response)
+
+
+def test_the_pdf_button_says_what_it_opens(client, demo, demo_user):
+    """A contract signed before the application has no stored original: its PDF is a
+    reconstituted copy, and the documents page says so; a draft's is a « projet »."""
+    client.force_login(demo_user("cdaje"))
+    predecessor = "/contracts/cej-loire-2010-2013/"
+    assert "Contrat signé (PDF)" in client.get(predecessor).content.decode()
+    documents = client.get(predecessor + "documents/").content.decode()
+    assert "Copie reconstituée du contrat (PDF)" in documents
+    contract = Contract.objects.get(slug="cej-loire-2010-2013")
+    contract.status, contract.signed_on = "draft", None
+    contract.save()  # as in the admin
+    assert "Projet de contrat (PDF)" in client.get(predecessor).content.decode()
