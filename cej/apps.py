@@ -10,6 +10,7 @@ class CejConfig(AppConfig):
         from cej import (
             checks,  # noqa: F401 (registers the system checks)
             page_cache,
+            security_log,  # noqa: F401 (connects the security log's receivers)
         )
 
         page_cache.connect_signals()

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "import_export",
+    "axes",
+    "csp",
     "cej",
     "partners",
     "fiches",
@@ -52,6 +54,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cej.middleware.ChosenLanguageMiddleware",
@@ -60,6 +63,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "cej.security_log.PermissionDeniedLogMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the French lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cej.urls"
@@ -100,8 +106,46 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Django's rules; permissions, territories and partners in one query (cej/auth_backends.py).
-AUTHENTICATION_BACKENDS = ["cej.auth_backends.ViewerBackend"]
+# django-axes first: it refuses a locked-out username + address before any password is
+# checked. Then Django's rules, with permissions, territories and partners read in one query
+# (cej/auth_backends.py).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "cej.auth_backends.ViewerBackend",
+]
+
+# --- Login hardening (django-axes) -------------------------------------------------------
+# Five wrong passwords for one username from one address lock that pair: the same person
+# elsewhere, and other accounts from the same office, can still log in. An administrator
+# unlocks it in /admin/ (Axes › Access attempts: delete the line) or with
+# `python manage.py axes_reset_username <username>`; otherwise it unlocks by itself after
+# AXES_COOLOFF_HOURS.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+# Passwords never reach the access log; usernames do (they are what an unlock needs).
+AXES_SENSITIVE_PARAMETERS = ["password"]
+# The client's address: REMOTE_ADDR, unless a reverse proxy that sets X-Forwarded-For sits
+# in front (BEHIND_HTTPS_PROXY): trusting that header without one would let anyone choose
+# their address and escape the lockout.
+BEHIND_HTTPS_PROXY = env.bool("BEHIND_HTTPS_PROXY", default=False)
+if BEHIND_HTTPS_PROXY:
+    AXES_IPWARE_PROXY_COUNT = 1
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+
+# --- Sessions --------------------------------------------------------------------------
+# A session lasts one working day at most and ends with the browser. Changing a password
+# ends every other session of that user (Django's session hash, see
+# tests/cej/test_login_security.py).
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "contract_list"
@@ -113,6 +157,49 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
+
+# --- HTTPS and browser protections ------------------------------------------------------
+# On unless DEBUG: a production instance that forgets a variable stays safe. Behind a
+# reverse proxy that terminates TLS, set BEHIND_HTTPS_PROXY=true so that Django trusts its
+# X-Forwarded-Proto header (and does not redirect https requests forever).
+if BEHIND_HTTPS_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SILENCED_SYSTEM_CHECKS = []
+if not SECURE_HSTS_PRELOAD:
+    # Asking browsers to preload HSTS binds the whole parent domain (the département's
+    # other sites) for months: the domain owner's decision, taken with SECURE_HSTS_PRELOAD,
+    # not a default an application may take for them.
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
+
+# Content-Security-Policy (django-csp) on every response: scripts, styles, fonts and
+# images only from this site, no inline script or style, no eval, no framing, forms post
+# only here. The templates hold no inline script or handler (tests/cej/test_security.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
@@ -167,9 +254,21 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json_line": {"()": "cej.log_format.JsonLineFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        # The security log (cej/security_log.py): JSON lines on standard output.
+        "security": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json_line",
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        "cej.security": {"handlers": ["security"], "level": "INFO", "propagate": False},
+        # django-axes narrates each attempt; the security log already records them.
+        "axes": {"level": "WARNING"},
         "django.db.backends": {"level": "INFO"},
         # WeasyPrint narrates every layout step at INFO, fontTools every subset: noise.
         "weasyprint": {"level": "WARNING"},

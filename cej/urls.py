@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
@@ -7,7 +8,20 @@ from cej import views, views_documents
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="contract_list", permanent=False)),
-    path("accounts/", include("django.contrib.auth.urls")),
+    # Log-in, log-out and password change only: there is no e-mail to reset a password by;
+    # an administrator sets a new one in /admin/.
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password_change/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password_change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
     path("i18n/setlang/", set_language, name="set_language"),
     path("contracts/", views.contract_list, name="contract_list"),
     path("contracts/<slug:slug>/", views.contract_dashboard, name="contract_dashboard"),

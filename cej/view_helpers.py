@@ -8,13 +8,17 @@ from django.utils.translation import gettext as _
 
 from cej.models import Contract
 from cej.permissions import can_see_contract
+from cej.security_log import log_security_event
 
 
 def scoped_contract(request, slug) -> Contract:
     """The contract if the user may see it; 404 otherwise, as for a contract that does not
     exist (same rule as `Contract.objects.for_user`)."""
     contract = Contract.objects.filter(slug=slug).first()
-    if contract is None or not can_see_contract(request.user, contract):
+    if contract is not None and not can_see_contract(request.user, contract):
+        log_security_event("out_of_scope", request, contract=contract.slug)
+        contract = None
+    if contract is None:
         raise Http404(_("Aucun contrat à cette adresse."))
     return contract
 

@@ -33,6 +33,7 @@ from cej.permissions import (
     can_record_signature,
 )
 from cej.sealing import SealUnavailable
+from cej.security_log import log_security_event
 from cej.signing import (
     amendment_seal,
     missing_signatories,
@@ -50,12 +51,29 @@ def _serve(request, document: Document, *, download: bool):
     try:
         content = document_download(document, request.user)
     except DocumentUnavailable as refusal:
+        log_security_event(
+            "document_download",
+            request,
+            contract=document.contract.slug,
+            document=document.pk,
+            filename=document.filename,
+            outcome=refusal.outcome,
+        )
         return render(
             request,
             "cej/document_refused.html",
             {"contract": document.contract, "document": document, "message": str(refusal)},
             status=409,
         )
+    log_security_event(
+        "document_download",
+        request,
+        contract=document.contract.slug,
+        document=document.pk,
+        filename=document.filename,
+        sha256=document.sha256,
+        outcome="served",
+    )
     return pdf_response(content, document.filename, download=download)
 
 

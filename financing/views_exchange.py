@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from cej.security_log import log_security_event
 from cej.view_helpers import require, scoped_contract
 from financing.exports import (
     CSV_TYPE,
@@ -78,6 +79,19 @@ def budget_opendata_csv(request, slug):
 
 
 # Import -------------------------------------------------------------------------------
+
+
+def _log_import(event, request, contract, filename, data: bytes, issues, **counts) -> None:
+    log_security_event(
+        event,
+        request,
+        contract=contract.slug,
+        filename=filename,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        issues=len(issues),
+        **counts,
+    )
 
 
 class _Pending:
@@ -186,6 +200,7 @@ def budget_import(request, slug):
     plan = prepare_import(contract=contract, data=data, filename=upload.name)
     if plan.errors:
         _Pending.discard(request)
+        _log_import("import_rejected", request, contract, upload.name, data, plan.errors)
         return _form_page(request, contract, ImportUploadForm(), plan.errors)
     if plan.has_changes:
         _Pending.store(request, contract, data, upload.name, plan.fingerprint())
@@ -230,8 +245,10 @@ def budget_import_confirm(request, slug):
         counts = apply_import(plan=plan, by=request.user)
     except ImportApplyError as exc:
         _Pending.discard(request)
+        _log_import("import_rejected", request, contract, pending["filename"], data, exc.issues)
         return _form_page(request, contract, ImportUploadForm(), exc.issues)
     _Pending.discard(request)
+    _log_import("import_applied", request, contract, pending["filename"], data, [], **counts)
     messages.success(
         request,
         _(

@@ -41,3 +41,18 @@ def date_long(value):
 def rich_text(value):
     """User-written formatted text, sanitized again at display (whatever path stored it)."""
     return mark_safe(sanitize_rich_text(value))
+
+
+@register.filter
+def duration(value):
+    """`{{ timedelta|duration }}` → `1 heure`, `30 minutes`, `1 heure et 30 minutes`."""
+    from django.utils.translation import gettext, ngettext
+
+    minutes = round(value.total_seconds() / 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = []
+    if hours:
+        parts.append(ngettext("%(n)d heure", "%(n)d heures", hours) % {"n": hours})
+    if minutes or not hours:
+        parts.append(ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes})
+    return gettext(" et ").join(parts)
