@@ -205,16 +205,66 @@ STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
-# Uploaded and generated documents (signed contracts, scans) are never served from a public
-# URL: they live under PRIVATE_STORAGE_ROOT and go out only through scoped views.
+# Stored documents (signed contracts, scans, budget imports awaiting confirmation) are never
+# served from a public URL: they go out only through scoped views, read with Django's storage
+# API. On local disk under PRIVATE_STORAGE_ROOT by default; with DOCUMENTS_STORAGE=s3, in a
+# bucket of any S3-compatible service (AWS, OVHcloud, Scaleway, Outscale, MinIO, Garage…),
+# which lets several instances on different machines share them.
 PRIVATE_STORAGE_ROOT = env.path("PRIVATE_STORAGE_ROOT", default=BASE_DIR / "var" / "private")
 MEDIA_ROOT = PRIVATE_STORAGE_ROOT
+DOCUMENTS_STORAGE = env.str("DOCUMENTS_STORAGE", default="local").strip().lower()
+if DOCUMENTS_STORAGE == "local":
+    DOCUMENTS_STORAGE_BACKEND = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": PRIVATE_STORAGE_ROOT,
+            "base_url": None,
+            # Readable by the application's user and group only, not by every local account.
+            "file_permissions_mode": 0o640,
+            "directory_permissions_mode": 0o750,
+        },
+    }
+elif DOCUMENTS_STORAGE == "s3":
+    if not env.str("S3_BUCKET", default=""):
+        raise ImproperlyConfigured(
+            "DOCUMENTS_STORAGE=s3 demande S3_BUCKET (le nom du bucket des documents)."
+        )
+    DOCUMENTS_STORAGE_BACKEND = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("S3_BUCKET"),
+            # Empty for AWS itself; the service's address otherwise (https://s3.gra.io.cloud.ovh.net).
+            "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("S3_REGION", default="") or None,
+            # Empty: boto3 looks for credentials itself (instance role, ~/.aws, AWS_* variables).
+            "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("S3_SECRET_ACCESS_KEY", default="") or None,
+            # A folder inside the bucket, if the bucket is shared (« cej-loire/production »).
+            "location": env.str("S3_PREFIX", default="").strip("/"),
+            # "path" for services without a DNS name per bucket (MinIO, Garage); empty: boto3's.
+            "addressing_style": env.str("S3_ADDRESSING_STYLE", default="") or None,
+            "signature_version": "s3v4",
+            # Every object private. A bucket with ACLs disabled (AWS's default since 2023)
+            # refuses any ACL header but « bucket-owner-full-control »: set S3_DEFAULT_ACL to
+            # an empty value there — the bucket's own policy then keeps objects private.
+            "default_acl": env.str("S3_DEFAULT_ACL", default="private") or None,
+            # A stored name never silently replaces another document.
+            "file_overwrite": False,
+            # No public URL: files go out only through the scoped views. Should a URL ever be
+            # asked for, it is signed and short-lived.
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            "custom_domain": None,
+        },
+    }
+else:
+    raise ImproperlyConfigured(
+        f"DOCUMENTS_STORAGE={DOCUMENTS_STORAGE!r} : valeurs possibles « local » (disque, "
+        "PRIVATE_STORAGE_ROOT) ou « s3 » (service compatible S3, variables S3_*)."
+    )
 
 STORAGES = {
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_STORAGE_ROOT, "base_url": None},
-    },
+    "default": DOCUMENTS_STORAGE_BACKEND,
     "staticfiles": {
         "BACKEND": env.str(
             "STATICFILES_BACKEND",
@@ -267,8 +317,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "cej.security": {"handlers": ["security"], "level": "INFO", "propagate": False},
-        # django-axes narrates each attempt; the security log already records them.
-        "axes": {"level": "WARNING"},
+        # django-axes narrates each attempt (at WARNING); the security log records them.
+        "axes": {"level": "ERROR"},
         "django.db.backends": {"level": "INFO"},
         # WeasyPrint narrates every layout step at INFO, fontTools every subset: noise.
         "weasyprint": {"level": "WARNING"},

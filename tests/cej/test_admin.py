@@ -26,8 +26,8 @@ def admin_client_demo(client, demo, demo_user, settings, tmp_path):
 
 def _add_what_the_demo_lacks(contract):
     """The seed mentions no amendment, and the `demo` fixture stores no document (sealing is
-    load_demo's last step): add one of each, and a download, so that their admin pages are
-    exercised too."""
+    load_demo's last step) and no log-in record: add one of each, and a download, so that
+    their admin pages are exercised too."""
     import hashlib
 
     from django.core.files.base import ContentFile
@@ -52,6 +52,22 @@ def _add_what_the_demo_lacks(contract):
     )
     document.file.save("avenant-1.pdf", ContentFile(content))
     DocumentDownload.objects.create(document=document, user=None, username="partner-caf")
+    # django-axes' records: a lockout, a log-in and a failure, as the administrator sees them.
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    where = {"user_agent": "Firefox", "ip_address": "10.0.0.8", "username": "cdaje"}
+    AccessAttempt.objects.create(
+        **where,
+        http_accept="*/*",
+        path_info="/accounts/login/",
+        get_data="",
+        post_data="",
+        failures_since_start=5,
+    )
+    AccessLog.objects.create(**where, http_accept="*/*", path_info="/accounts/login/")
+    AccessFailureLog.objects.create(
+        **where, http_accept="*/*", path_info="/accounts/login/", locked_out=True
+    )
 
 
 def admin_url(model, action, *args):
