@@ -12,10 +12,11 @@ method and the path.
 
 import logging
 
-from axes.helpers import get_client_ip_address
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
+
+from cej.client_address import client_address
 
 logger = logging.getLogger("cej.security")
 
@@ -26,18 +27,11 @@ def log_security_event(event: str, request=None, **fields) -> None:
     if request is not None:
         user = getattr(request, "user", None)
         record["user"] = user.get_username() if user is not None and user.is_authenticated else None
-        record["ip"] = _client_address(request)
+        record["ip"] = client_address(request)
         record["method"] = request.method
         record["path"] = request.path
     record.update(fields)
     logger.info(event, extra={"security": record})
-
-
-def _client_address(request) -> str | None:
-    try:
-        return get_client_ip_address(request)
-    except Exception:  # a malformed forwarded header must not hide the event itself
-        return request.META.get("REMOTE_ADDR")
 
 
 class PermissionDeniedLogMiddleware:

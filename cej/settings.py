@@ -128,15 +128,12 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 # Passwords never reach the access log; usernames do (they are what an unlock needs).
 AXES_SENSITIVE_PARAMETERS = ["password"]
-# The client's address: REMOTE_ADDR, unless a reverse proxy that sets X-Forwarded-For sits
-# in front (BEHIND_HTTPS_PROXY): trusting that header without one would let anyone choose
-# their address and escape the lockout.
+# The client's address (lockouts, security log): REMOTE_ADDR, or behind the reverse proxy
+# (BEHIND_HTTPS_PROXY) the address the proxy appended to X-Forwarded-For — never one the
+# client wrote itself, which would let anyone pick a fresh address per attempt
+# (cej/client_address.py).
 BEHIND_HTTPS_PROXY = env.bool("BEHIND_HTTPS_PROXY", default=False)
-if BEHIND_HTTPS_PROXY:
-    AXES_IPWARE_PROXY_COUNT = 1
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-else:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "cej.client_address.client_address"
 
 # --- Sessions --------------------------------------------------------------------------
 # A session lasts one working day at most and ends with the browser. Changing a password

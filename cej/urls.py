@@ -32,6 +32,15 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+
+def _administrators_only(request) -> bool:
+    """The admin is not scoped to a territory: it is for administrators only. Django's own
+    gate is the staff flag; an agent given it would read, and with their role's permissions
+    change, the contracts, fiches and budgets of every territory there."""
+    return request.user.is_active and request.user.is_superuser
+
+
+admin.site.has_permission = _administrators_only
 admin.site.site_header = "CEJ Loire — administration"
 admin.site.site_title = "CEJ Loire"
 admin.site.index_title = "Contrats enfance jeunesse"

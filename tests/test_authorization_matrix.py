@@ -1,0 +1,364 @@
+"""Who may read and write what, URL by URL: every pattern of the resolver, by GET and by POST,
+for seven viewers. A URL added without a row here fails, naming its pattern.
+
+The viewers (columns): nobody logged in; the Loire's CDAJE agent (`cdaje`, writer and
+coordinator); its finance officer (`finance`); a partner party to the contract
+(`partner-caf`); a member of a partner party to no Loire contract (`outsider`, CAF du Rhône);
+staff of another territory holding every staff role (`elsewhere`, Rhône); the administrator.
+
+What a cell says:
+- 200; 403: the viewer sees the contract, not the action; 404: out of scope, the contract
+  does not exist for them (the page is byte for byte the one of a slug that never existed,
+  and no page shows them the contract's title); 405: not by this method;
+- LOGIN: to /accounts/login/?next=<the page>; →/path: a redirect there;
+- DONE (HELD for the import preview, which keeps the upload in the session): the write
+  happened, its effect read before and after. Any other outcome must leave that effect
+  unchanged: a refused write writes nothing, and neither does a GET.
+
+A row is a URL pattern, or a pattern in a given state: `[signing]` the contract before its
+last signatures, `[signed]` after; `[Rhône]` a Loire object's id at the address of the
+Rhône contract, where `elsewhere` holds every right. Each cell is its own test in its own
+savepoint, on a world built once for the module (tests/authz/: the world, each row's URL,
+payload and effect, the admin's rules).
+"""
+
+import pytest
+from django.db import transaction
+from django.test import Client, override_settings
+
+from tests.authz.admin import admin_models, admin_page, admin_url, database_counts
+from tests.authz.cells import (
+    ADMIN_LOGIN,
+    DONE,
+    GET,
+    HELD,
+    LOGIN,
+    POST,
+    as_expect,
+    check_cell,
+    to,
+    url_patterns,
+)
+from tests.authz.scenarios import SCENARIOS
+from tests.authz.world import FLAGGED, VIEWERS, build_world, log_in
+
+pytestmark = pytest.mark.django_db
+
+HOME = to("/contracts/")
+ROOT = to("/")
+BYE = to("/accounts/login/")
+AGAIN = to("/contracts/cej-rhone-2015-2018/budget/import/")
+
+# fmt: off
+MATRIX = {
+    # row                            method  anon.   cdaje   finance partner outsid. elsew.  admin
+    ("/",                            GET):  (HOME,   HOME,   HOME,   HOME,   HOME,   HOME,   HOME),
+    ("/",                            POST): (HOME,   HOME,   HOME,   HOME,   HOME,   HOME,   HOME),
+    ("login",                        GET):  (200,    200,    200,    200,    200,    200,    200),
+    # Logging in as partner-caf: already so, the partner keeps their session.
+    ("login",                        POST): (DONE,   DONE,   DONE,   HOME,   DONE,   DONE,   DONE),
+    ("logout",                       GET):  (405,    405,    405,    405,    405,    405,    405),
+    ("logout",                       POST): (BYE,    DONE,   DONE,   DONE,   DONE,   DONE,   DONE),
+    ("password_change",              GET):  (LOGIN,  200,    200,    200,    200,    200,    200),
+    ("password_change",              POST): (LOGIN,  DONE,   DONE,   DONE,   DONE,   DONE,   DONE),
+    ("password_change_done",         GET):  (LOGIN,  200,    200,    200,    200,    200,    200),
+    ("password_change_done",         POST): (LOGIN,  405,    405,    405,    405,    405,    405),
+    ("set_language",                 GET):  (ROOT,   ROOT,   ROOT,   ROOT,   ROOT,   ROOT,   ROOT),
+    ("set_language",                 POST): (DONE,   DONE,   DONE,   DONE,   DONE,   DONE,   DONE),
+    ("contract_list",                GET):  (LOGIN,  200,    200,    200,    200,    200,    200),
+    ("contract_list",                POST): (LOGIN,  200,    200,    200,    200,    200,    200),
+    ("contract_dashboard",           GET):  (LOGIN,  200,    200,    200,    404,    404,    200),
+    ("contract_dashboard",           POST): (LOGIN,  200,    200,    200,    404,    404,    200),
+    ("contract_pdf",                 GET):  (LOGIN,  200,    200,    200,    404,    404,    200),
+    ("contract_pdf",                 POST): (LOGIN,  200,    200,    200,    404,    404,    200),
+    # Documents and signatures
+    ("contract_documents",           GET):  (LOGIN,  200,    200,    200,    404,    404,    200),
+    ("contract_documents",           POST): (LOGIN,  200,    200,    200,    404,    404,    200),
+    ("document_download",            GET):  (LOGIN,  200,    200,    200,    404,    404,    200),
+    ("document_download",            POST): (LOGIN,  200,    200,    200,    404,    404,    200),
+    ("document_download[Rhône]",     GET):  (LOGIN,  404,    404,    404,    404,    404,    404),
+    ("signature_record[signing]",    GET):  (LOGIN,  405,    405,    405,    405,    405,    405),
+    ("signature_record[signing]",    POST): (LOGIN,  DONE,   403,    403,    404,    404,    DONE),
+    ("signature_record[signed]",     POST): (LOGIN,  403,    403,    403,    404,    404,    403),
+    ("signature_cancel[signing]",    GET):  (LOGIN,  405,    405,    405,    405,    405,    405),
+    ("signature_cancel[signing]",    POST): (LOGIN,  DONE,   403,    403,    404,    404,    DONE),
+    ("signature_cancel[signed]",     POST): (LOGIN,  403,    403,    403,    404,    404,    403),
+    ("signature_cancel[Rhône]",      POST): (LOGIN,  404,    404,    404,    403,    404,    404),
+    ("document_deposit",             GET):  (LOGIN,  405,    405,    405,    405,    405,    405),
+    ("document_deposit",             POST): (LOGIN,  DONE,   403,    403,    404,    404,    DONE),
+    ("amendment_seal",               GET):  (LOGIN,  405,    405,    405,    405,    405,    405),
+    ("amendment_seal",               POST): (LOGIN,  DONE,   403,    403,    404,    404,    DONE),
+    # Fiches
+    ("fiche_list",                   GET):  (LOGIN,  200,    200,    200,    404,    404,    200),
+    ("fiche_list",                   POST): (LOGIN,  200,    200,    200,    404,    404,    200),
+    ("fiche_create",                 GET):  (LOGIN,  200,    403,    403,    404,    404,    200),
+    ("fiche_create",                 POST): (LOGIN,  DONE,   403,    403,    404,    404,    DONE),
+    ("fiche_detail",                 GET):  (LOGIN,  200,    200,    200,    404,    404,    200),
+    ("fiche_detail",                 POST): (LOGIN,  200,    200,    200,    404,    404,    200),
+    ("fiche_edit",                   GET):  (LOGIN,  200,    403,    403,    404,    404,    200),
+    ("fiche_edit",                   POST): (LOGIN,  DONE,   403,    403,    404,    404,    DONE),
+    ("fiche_pdf",                    GET):  (LOGIN,  200,    200,    200,    404,    404,    200),
+    ("fiche_pdf",                    POST): (LOGIN,  200,    200,    200,    404,    404,    200),
+    ("fiche_history",                GET):  (LOGIN,  200,    200,    200,    404,    404,    200),
+    ("fiche_history",                POST): (LOGIN,  200,    200,    200,    404,    404,    200),
+    ("fiche_restore",                GET):  (LOGIN,  405,    405,    405,    405,    405,    405),
+    ("fiche_restore",                POST): (LOGIN,  DONE,   403,    403,    404,    404,    DONE),
+    ("fiche_transition[submit]",     GET):  (LOGIN,  405,    405,    405,    405,    405,    405),
+    ("fiche_transition[submit]",     POST): (LOGIN,  DONE,   403,    403,    404,    404,    DONE),
+    ("fiche_transition[to_draft]",   POST): (LOGIN,  DONE,   403,    403,    404,    404,    DONE),
+    ("fiche_transition[validate]",   POST): (LOGIN,  DONE,   403,    403,    404,    404,    DONE),
+    ("fiche_transition[reopen]",     POST): (LOGIN,  DONE,   403,    403,    404,    404,    DONE),
+    ("fiche_transition[withdraw]",   POST): (LOGIN,  DONE,   403,    403,    404,    404,    DONE),
+    ("fiche_transition[reinstate]",  POST): (LOGIN,  DONE,   403,    403,    404,    404,    DONE),
+    ("fiche_transition[unknown]",    POST): (LOGIN,  404,    404,    404,    404,    404,    404),
+    # Budget
+    ("budget",                       GET):  (LOGIN,  200,    200,    200,    404,    404,    200),
+    ("budget",                       POST): (LOGIN,  200,    200,    200,    404,    404,    200),
+    ("budget_report_pdf",            GET):  (LOGIN,  200,    200,    200,    404,    404,    200),
+    ("budget_report_pdf",            POST): (LOGIN,  200,    200,    200,    404,    404,    200),
+    ("budget_line_create",           GET):  (LOGIN,  403,    200,    403,    404,    404,    200),
+    ("budget_line_create",           POST): (LOGIN,  403,    DONE,   403,    404,    404,    DONE),
+    ("budget_line_edit",             GET):  (LOGIN,  403,    200,    403,    404,    404,    200),
+    ("budget_line_edit",             POST): (LOGIN,  403,    DONE,   403,    404,    404,    DONE),
+    ("budget_line_edit[Rhône]",      GET):  (LOGIN,  404,    404,    404,    404,    404,    404),
+    ("budget_line_edit[Rhône]",      POST): (LOGIN,  404,    404,    404,    404,    404,    404),
+    ("budget_line_delete",           GET):  (LOGIN,  403,    200,    403,    404,    404,    200),
+    ("budget_line_delete",           POST): (LOGIN,  403,    DONE,   403,    404,    404,    DONE),
+    ("budget_line_delete[Rhône]",    POST): (LOGIN,  404,    404,    404,    404,    404,    404),
+    ("budget_line_history",          GET):  (LOGIN,  200,    200,    200,    404,    404,    200),
+    ("budget_line_history",          POST): (LOGIN,  200,    200,    200,    404,    404,    200),
+    ("budget_line_history[Rhône]",   GET):  (LOGIN,  404,    404,    404,    404,    404,    404),
+    ("budget_entry_create",          GET):  (LOGIN,  403,    200,    403,    404,    404,    200),
+    ("budget_entry_create",          POST): (LOGIN,  403,    DONE,   403,    404,    404,    DONE),
+    ("budget_entry_create[Rhône]",   POST): (LOGIN,  404,    404,    404,    404,    404,    404),
+    ("budget_export_xlsx",           GET):  (LOGIN,  200,    200,    200,    404,    404,    200),
+    ("budget_export_xlsx",           POST): (405,    405,    405,    405,    405,    405,    405),
+    ("budget_export_csv",            GET):  (LOGIN,  200,    200,    200,    404,    404,    200),
+    ("budget_export_csv",            POST): (405,    405,    405,    405,    405,    405,    405),
+    ("budget_export_ods",            GET):  (LOGIN,  200,    200,    200,    404,    404,    200),
+    ("budget_export_ods",            POST): (405,    405,    405,    405,    405,    405,    405),
+    ("budget_opendata_csv",          GET):  (LOGIN,  200,    200,    200,    404,    404,    200),
+    ("budget_opendata_csv",          POST): (405,    405,    405,    405,    405,    405,    405),
+    ("budget_import",                GET):  (LOGIN,  403,    200,    403,    404,    404,    200),
+    ("budget_import",                POST): (LOGIN,  403,    HELD,   403,    404,    404,    HELD),
+    ("budget_import_confirm",        GET):  (405,    405,    405,    405,    405,    405,    405),
+    ("budget_import_confirm",        POST): (LOGIN,  403,    DONE,   403,    404,    404,    DONE),
+    # The Loire preview, confirmed at the Rhône's address: the upload is bound to its contract.
+    ("budget_import_confirm[Rhône]", POST): (LOGIN,  404,    404,    404,    403,    AGAIN,  AGAIN),
+}
+
+# The admin is for the administrator. Every model it shows has a row: what the administrator
+# gets on its pages (change, delete and history on a real object). What only the application
+# writes (signatures, versions, stored documents, the download log) is read-only there.
+ADMIN_MODELS = {
+    # model                        changelist add   change delete history
+    "auth.group":                  (200,      200,  200,   200,   200),
+    "auth.user":                   (200,      200,  200,   200,   200),
+    "axes.accessattempt":          (200,      403,  200,   200,   200),
+    "axes.accessfailurelog":       (200,      403,  200,   200,   200),
+    "axes.accesslog":              (200,      403,  200,   200,   200),
+    "cej.territory":               (200,      200,  200,   200,   200),
+    "cej.contract":                (200,      200,  200,   200,   200),
+    "cej.contractparty":           (200,      200,  200,   200,   200),
+    "cej.signature":               (200,      403,  200,   403,   200),
+    "cej.annexconvention":         (200,      200,  200,   200,   200),
+    "cej.amendment":               (200,      200,  200,   200,   200),
+    "cej.document":                (200,      403,  200,   403,   200),
+    "cej.documentdownload":        (200,      403,  200,   403,   200),
+    "partners.partner":            (200,      200,  200,   200,   200),
+    "partners.signatory":          (200,      200,  200,   200,   200),
+    "fiches.aim":                  (200,      200,  200,   200,   200),
+    "fiches.objective":            (200,      200,  200,   200,   200),
+    "fiches.fiche":                (200,      200,  200,   200,   200),
+    "fiches.ficheversion":         (200,      403,  200,   403,   200),
+    "financing.budgetpost":        (200,      200,  200,   200,   200),
+    "financing.budgetline":        (200,      200,  200,   200,   200),
+    "financing.contribution":      (200,      200,  200,   200,   200),
+    "financing.executionentry":    (200,      200,  200,   200,   200),
+    "financing.budgetlineversion": (200,      403,  200,   403,   200),
+}
+CHANGE_PAGE = "→ the object's change page"
+# The other admin pages, for the administrator.
+ADMIN_SITE = {
+    "index":                       200,
+    "app_list":                    200,
+    "login":                       to("/admin/"),
+    "logout":                      405,  # POST only
+    "password_change":             200,
+    "password_change_done":        200,
+    "jsi18n":                      200,
+    "autocomplete":                200,
+    "view_on_site":                to("/contracts/cej-loire-2014-2017/"),
+    "catch_all":                   404,
+    "object":                      CHANGE_PAGE,  # /admin/<app>/<model>/<pk>/
+    "auth_user_password_change":   200,
+    "financing_budgetline_export": 200,
+}
+# Everyone else, by GET and by POST, on every admin page: the admin's login page, except the
+# login page itself and the logout (back to the index, hence to log in). Everyone else
+# includes a Loire agent with every staff role *and* the staff flag (`flagged`): the admin is
+# not scoped to a territory, so their group permissions would open every territory's rows.
+ADMIN_OTHERS = {"login": 200, "logout": to("/admin/")}
+# fmt: on
+
+PATTERNS = url_patterns()
+SITE = [p for p in PATTERNS if not p.is_admin]
+ADMIN = [p for p in PATTERNS if p.is_admin]
+
+
+def pattern_of(label: str) -> str:
+    return label.split("[")[0]
+
+
+def site_cells():
+    """(row, method, viewer, expected) for every pattern of the site; a pattern with no row
+    for a method gives one cell that fails, named after it."""
+    for pattern in SITE:
+        for method in (GET, POST):
+            labels = [row for row, m in MATRIX if m == method and pattern_of(row) == pattern.key]
+            if not labels:
+                yield pytest.param(pattern.key, method, None, None, id=f"{pattern.key}-{method}")
+            for label in labels:
+                for viewer, expected in zip(VIEWERS, MATRIX[label, method], strict=True):
+                    yield pytest.param(
+                        label, method, viewer, expected, id=f"{label}-{method}-{viewer}"
+                    )
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, seal_certificate, tmp_path_factory):
+    """The Loire demo with its sealed documents, and what the rows need, built once: each
+    test runs in a savepoint of this transaction, rolled back after it."""
+    cert, key, passphrase = seal_certificate
+    private = tmp_path_factory.mktemp("matrix-private")
+    storage = {"location": private, "base_url": None}
+    with (
+        override_settings(
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+            SEAL_CERTIFICATE_PATH=str(cert),
+            SEAL_KEY_PATH=str(key),
+            SEAL_KEY_PASSPHRASE=passphrase,
+            PRIVATE_STORAGE_ROOT=private,
+            STORAGES={
+                "default": {
+                    "BACKEND": "django.core.files.storage.FileSystemStorage",
+                    "OPTIONS": storage,
+                },
+                "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+            },
+        ),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        yield build_world()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def _private_storage():
+    """Replaces conftest's per-test folder: the world's documents live in the module's."""
+
+
+# --- the site ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("label, method, viewer, expected", list(site_cells()))
+def test_site(world, client, label, method, viewer, expected):
+    if viewer is None:
+        pytest.fail(
+            f"The URL pattern {label!r} has no expectation for {method}: add its row to "
+            "MATRIX in tests/test_authorization_matrix.py and its scenario to "
+            "tests/authz/scenarios.py."
+        )
+    if label not in SCENARIOS:
+        pytest.fail(f"Row {label!r} has no scenario in tests/authz/scenarios.py.")
+    problems = check_cell(client, world, SCENARIOS[label], method, viewer, expected)
+    assert not problems, "\n".join(problems)
+
+
+def test_every_row_names_a_pattern_and_every_viewer():
+    keys = {p.key for p in SITE}
+    for label, method in MATRIX:
+        assert pattern_of(label) in keys, f"MATRIX row {label!r}: no such URL pattern"
+        assert method in (GET, POST)
+        assert len(MATRIX[label, method]) == len(VIEWERS), f"MATRIX row {label!r}, {method}"
+    assert set(SCENARIOS) == {label for label, _method in MATRIX}
+
+
+def test_the_matrix_checks_every_kind_of_write():
+    """Each write the issue names succeeds for someone, and has an effect to check: what
+    it changes for them, and leaves unchanged for every viewer it refuses."""
+    for label in [
+        "fiche_create",
+        "fiche_edit",
+        "fiche_transition[submit]",
+        "fiche_restore",
+        "budget_line_create",
+        "budget_line_edit",
+        "budget_line_delete",
+        "budget_entry_create",
+        "budget_import",
+        "budget_import_confirm",
+        "signature_record[signing]",
+        "signature_cancel[signing]",
+        "document_deposit",
+        "amendment_seal",
+        "set_language",
+        "logout",
+        "password_change",
+    ]:
+        row = [as_expect(e) for e in MATRIX[label, POST]]
+        assert any(e.done for e in row), label
+        assert SCENARIOS[label].effect is not None, label
+
+
+# --- the admin -----------------------------------------------------------------------------
+
+
+def admin_expectation(kind: str, label: str | None, viewer: str, world):
+    if viewer != "admin":
+        return ADMIN_OTHERS.get(kind, ADMIN_LOGIN)
+    if kind in ADMIN_SITE:
+        expected = ADMIN_SITE[kind]
+        return to(admin_url("change", label, world)) if expected == CHANGE_PAGE else expected
+    columns = ("changelist", "add", "change", "delete", "history")
+    return ADMIN_MODELS[label][columns.index(kind)]
+
+
+@pytest.mark.admin_templates
+@pytest.mark.parametrize("pattern", ADMIN, ids=[p.key for p in ADMIN])
+def test_admin(world, pattern):
+    """Every admin page: the administrator gets it; everyone else gets the admin's login
+    page, by GET and by POST, and their POST changes nothing."""
+    page = admin_page(pattern)
+    if page is None:
+        pytest.fail(f"No rule for the admin pattern {pattern.key!r} ({pattern.route}).")
+    kind, label = page
+    if label is not None and label not in ADMIN_MODELS:
+        pytest.fail(f"The admin pattern {pattern.key!r} shows {label}: add it to ADMIN_MODELS.")
+    url = admin_url(kind, label, world)
+    problems = []
+    counts = database_counts()
+    for viewer in (*VIEWERS, FLAGGED):
+        client = Client()
+        log_in(client, world, viewer)
+        expected = as_expect(admin_expectation(kind, label, viewer, world))
+        methods = (GET,) if viewer == "admin" else (GET, POST)
+        for method in methods:
+            response = client.get(url) if method == GET else client.post(url, {})
+            found = expected.mismatches(response, url)
+            problems += [f"{method} {url} as {viewer}: {problem}" for problem in found]
+    if database_counts() != counts:
+        problems.append(f"POST {url} by someone other than the administrator changed the database")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_admin_model_has_a_row():
+    assert set(admin_models()) == set(ADMIN_MODELS)
+
+
+def test_only_the_administrator_and_the_flagged_agent_are_staff(world):
+    for viewer, user in world.users.items():
+        if user is not None:
+            assert user.is_staff == (viewer in ("admin", FLAGGED)), viewer
+            assert user.is_superuser == (viewer == "admin"), viewer
