@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 DEV_ENV := DEBUG=$${DEBUG:-true}
 TEST_ENV := SECRET_KEY=$${SECRET_KEY:-tests-only-not-a-secret}
 
-.PHONY: install run test lint format bench loadtest lock clean
+.PHONY: install run test lint format bench loadtest two-instances lock clean
 
 install: $(STAMP)
 
@@ -59,6 +59,12 @@ bench: install
 # gunicorn + locust on the local PostgreSQL (database cej_loadtest), see benchmarks/loadtest.py.
 loadtest: install
 	$(BIN)/python -m benchmarks.loadtest
+
+# Two gunicorn instances with production settings on a throw-away PostgreSQL database
+# (cej_twoinst_<pid>, dropped after): sessions, writes, page caches, static files, proxy
+# headers and lockouts checked across them. See deploy/two_instances.py.
+two-instances: install
+	$(BIN)/python -m deploy.two_instances
 
 # Re-pin every dependency after editing pyproject.toml.
 lock:
