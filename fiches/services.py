@@ -71,6 +71,15 @@ def _clean_content(changes: dict) -> dict:
     return cleaned
 
 
+def _lock_contract(contract_id: int) -> None:
+    """Lock the fiche's contract until the end of the transaction. Every write service takes
+    this lock first, before any row of the contract (financing.services and cej.signing do
+    the same): rows locked in one order cannot deadlock. Writes of one contract were already
+    serialised by the new page-cache token each one gives the contract (cej.page_cache);
+    taking the lock first only makes that order the same everywhere."""
+    Contract.objects.select_for_update().filter(pk=contract_id).first()
+
+
 def _check(decision) -> None:
     allowed, reason = decision
     if not allowed:
@@ -81,8 +90,8 @@ def _check(decision) -> None:
 def fiche_create(*, contract: Contract, changes: dict, associated_partners, aims, by) -> Fiche:
     """A new draft fiche, numbered after the contract's last one."""
     _check(can_create_fiche(by, contract))
-    # Lock the contract so that two fiches created at once never take the same number.
-    Contract.objects.select_for_update().filter(pk=contract.pk).first()
+    # Also makes two fiches created at once never take the same number.
+    _lock_contract(contract.pk)
     last = Fiche.objects.filter(contract=contract).aggregate(last=Max("number"))["last"] or 0
     fiche = Fiche(
         number=last + 1, status=FicheStatus.DRAFT, updated_by=by, **_clean_content(changes)
@@ -111,6 +120,7 @@ def fiche_update(
     """Save an edit made from `expected_version`. If anybody saved in between, nothing is
     written and EditConflict says what they changed; nothing is lost either way."""
     _check(can_edit_fiche(by, fiche))
+    _lock_contract(fiche.contract_id)
     changes = _clean_content(changes)
     candidate = Fiche.objects.get(pk=fiche.pk)
     for field, value in changes.items():
@@ -161,7 +171,10 @@ def fiche_transition(
     *, fiche: Fiche, name: str, by, plenary_date: datetime.date | None = None
 ) -> Fiche:
     """Move a fiche along the workflow table (fiches.workflow.TRANSITIONS)."""
-    fiche = Fiche.objects.select_for_update().select_related("contract").get(pk=fiche.pk)
+    _lock_contract(fiche.contract_id)
+    fiche = (
+        Fiche.objects.select_for_update(of=("self",)).select_related("contract").get(pk=fiche.pk)
+    )
     _check(can_transition(by, fiche, name))
     transition = TRANSITIONS[name]
     if transition.needs_plenary_date:

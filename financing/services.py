@@ -221,8 +221,10 @@ def budget_line_delete(
 @transaction.atomic
 def execution_entry_record(*, entry: ExecutionEntry, by=None) -> ExecutionEntry:
     """Record a commitment or a payment; refused if paid would exceed committed, or committed
-    planned."""
+    planned. Checked against the line as stored once the contract is locked, not as the
+    caller read it: its planned amount may have been lowered, or the line deleted, since."""
     _lock_contract(entry.line.contract_id)
+    entry.line = _stored(entry.line)
     entry.created_by = entry.created_by or by
     entry.full_clean()
     entry.save()
