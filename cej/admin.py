@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from cej.admin_utils import ReadOnlyAdmin, eur_column
@@ -134,16 +136,19 @@ class AmendmentAdmin(admin.ModelAdmin):
 @admin.register(Document)
 class DocumentAdmin(admin.ModelAdmin):
     """Documents are recorded with their hash by the application; the admin lists them and
-    never lets their bytes or hash be edited."""
+    never lets their bytes or hash be edited. The file is linked through the scoped download
+    (hash checked, download recorded), never through the storage's own URL: on S3 that would
+    be a signed link handing out the bytes unchecked and unrecorded."""
 
     list_display = ["title", "kind", "contract", "dated", "sealed", "size", "short_hash"]
     list_filter = ["kind", "sealed", "contract__territory"]
     search_fields = ["title", "sha256", "contract__title"]
     list_select_related = ["contract"]
+    exclude = ["file"]
     readonly_fields = [
         "contract",
         "kind",
-        "file",
+        "stored_file",
         "original_filename",
         "sha256",
         "size",
@@ -158,6 +163,11 @@ class DocumentAdmin(admin.ModelAdmin):
     @admin.display(description=_("SHA-256"))
     def short_hash(self, obj):
         return f"{obj.sha256[:12]}…"
+
+    @admin.display(description=_("fichier"))
+    def stored_file(self, obj):
+        url = reverse("document_download", kwargs={"slug": obj.contract.slug, "pk": obj.pk})
+        return format_html('<a href="{}">{}</a>', url, obj.file.name)
 
     def has_add_permission(self, request):
         return False

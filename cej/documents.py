@@ -8,6 +8,7 @@ partner must never receive a document that is not the one that was signed.
 
 import hashlib
 import logging
+import re
 from decimal import Decimal
 from io import BytesIO
 
@@ -24,6 +25,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 
 from cej.models import Document, DocumentDownload, DownloadOutcome
 from cej.money import format_number
+from cej.pdf_safety import active_content
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +42,16 @@ class DocumentUnavailable(Exception):
 
 def sha256_of(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
+
+
+def stored_sha256(name: str) -> str:
+    """The SHA-256 of a stored file, read in chunks through the storage API (local disk or an
+    S3 bucket alike). FileNotFoundError if there is no such file."""
+    digest = hashlib.sha256()
+    with default_storage.open(name, "rb") as handle:
+        for chunk in handle.chunks():
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def human_size(size: int) -> str:
@@ -67,10 +79,19 @@ def document_store(
     """Store bytes as a new document of the contract. The file goes to private storage under a
     name that cannot collide (it carries the start of the hash); the row records the hash."""
     digest = sha256_of(content)
-    stem = slugify(filename.rsplit(".", 1)[0])[:80] or "document"
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "pdf"
-    path = f"documents/{contract.slug}/{timezone.now():%Y}/{stem}-{digest[:12]}.{extension}"
-    stored_name = default_storage.save(path, ContentFile(content))
+    if not re.fullmatch(r"[a-z0-9]{1,8}", extension):
+        extension = "pdf"  # what every stored document is; a forged name cannot stretch it
+    folder = f"documents/{contract.slug}/{timezone.now():%Y}/"
+    suffix = f"-{digest[:12]}.{extension}"
+    # The whole name fits the file column (a 300-character upload name, or a long slug,
+    # made PostgreSQL refuse the row).
+    max_length = Document._meta.get_field("file").max_length
+    room = max(1, min(80, max_length - len(folder) - len(suffix)))
+    stem = slugify(filename.rsplit(".", 1)[0])[:room].strip("-_") or "document"[:room]
+    stored_name = default_storage.save(
+        folder + stem + suffix, ContentFile(content), max_length=max_length
+    )
     try:
         with transaction.atomic():
             document = Document(
@@ -175,16 +196,40 @@ def validate_pdf_upload(uploaded) -> bytes:
     content = b"".join(uploaded.chunks())
     if not content[:1024].lstrip().startswith(PDF_MAGIC):
         raise ValidationError(
+            # A python-format message: `% {}` turns its « %%PDF- » into « %PDF- » (a
+            # ValidationError without params shows the message as it is).
             _(
                 "Ce fichier n'est pas un PDF (son contenu ne commence pas par « %%PDF- »). "
                 "Numérisez l'original signé au format PDF."
-            ),
+            )
+            % {},
             code="not_pdf",
         )
     if not _parses_as_pdf(content):
         raise ValidationError(
             _("Ce PDF est illisible ou endommagé : il ne peut pas être déposé."),
             code="broken_pdf",
+        )
+    try:
+        found = active_content(content)
+    except Exception:  # past MAX_OBJECTS, or a parser failure deeper in the file
+        logger.warning("PDF déposé impossible à inspecter", exc_info=True)
+        raise ValidationError(
+            _(
+                "Ce PDF est illisible ou trop complexe pour être vérifié : il ne peut pas être "
+                "déposé."
+            ),
+            code="broken_pdf",
+        ) from None
+    if found:
+        raise ValidationError(
+            _(
+                "Ce PDF contient %(what)s : il ne peut pas être déposé, car chaque partenaire "
+                "l'ouvrira. Déposez la numérisation de l'original papier, ou un PDF enregistré "
+                "sans scripts ni pièces jointes (« Imprimer » vers PDF)."
+            ),
+            params={"what": ", ".join(found)},
+            code="active_content",
         )
     return content
 

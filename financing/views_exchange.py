@@ -3,19 +3,20 @@ through the contract queryset (out of scope is 404), the right to import through
 `can_change_budget` (refused is 403 with the reason), the work in `financing.exports`,
 `financing.opendata` and `financing.imports`.
 
-Between the preview and the confirmation, the uploaded file waits in private storage under
-a random name kept in the session with its SHA-256 and the preview's fingerprint. The
-confirmation reads it again, validates everything again against the budget as it is then,
-and applies only if the result is still what the preview showed."""
+Between the preview and the confirmation, the uploaded file waits in the documents' storage
+(never under a public URL) under a random name kept in the session with its SHA-256 and the
+preview's fingerprint. The confirmation reads it again, validates everything again against
+the budget as it is then, and applies only if the result is still what the preview showed."""
 
 import hashlib
+import re
 import secrets
 import time
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -95,24 +96,24 @@ def _log_import(event, request, contract, filename, data: bytes, issues, **count
 
 
 class _Pending:
-    """The uploaded file between preview and confirmation."""
+    """The uploaded file between preview and confirmation, in the documents' storage (local
+    disk or S3 bucket) under `imports/`: whichever instance answers the confirmation finds
+    it. Its name carries the time it was stored, so that sweeping abandoned previews takes
+    one listing, not one request per file."""
 
-    @staticmethod
-    def directory() -> Path:
-        path = Path(str(settings.PRIVATE_STORAGE_ROOT)) / "imports"
-        path.mkdir(parents=True, exist_ok=True)
-        return path
+    PREFIX = "imports"
+    _TOKEN = re.compile(r"(\d{10})-[A-Za-z0-9_-]{32}")
+
+    @classmethod
+    def name(cls, token: str) -> str:
+        return f"{cls.PREFIX}/{token}.upload"
 
     @classmethod
     def store(cls, request, contract, data: bytes, filename: str, fingerprint: str) -> None:
         cls.discard(request)
-        directory = cls.directory()
-        cutoff = time.time() - PENDING_MAX_AGE
-        for old in directory.glob("*.upload"):  # abandoned previews
-            if old.stat().st_mtime < cutoff:
-                old.unlink(missing_ok=True)
-        token = secrets.token_urlsafe(24)
-        (directory / f"{token}.upload").write_bytes(data)
+        cls.sweep()
+        token = f"{int(time.time()):010d}-{secrets.token_urlsafe(24)}"
+        default_storage.save(cls.name(token), ContentFile(data))
         request.session[SESSION_KEY] = {
             "contract": contract.pk,
             "token": token,
@@ -122,14 +123,39 @@ class _Pending:
         }
 
     @classmethod
+    def sweep(cls) -> None:
+        """Delete the previews abandoned for more than PENDING_MAX_AGE."""
+        try:
+            _folders, names = default_storage.listdir(cls.PREFIX)
+        except FileNotFoundError:
+            return
+        cutoff = time.time() - PENDING_MAX_AGE
+        for name in names:
+            if not name.endswith(".upload"):
+                continue
+            path = f"{cls.PREFIX}/{name}"
+            match = cls._TOKEN.fullmatch(name.removesuffix(".upload"))
+            if match:
+                stored_at = int(match.group(1))
+            else:  # named before the time was part of the name: ask the storage
+                try:
+                    stored_at = default_storage.get_modified_time(path).timestamp()
+                except OSError:
+                    continue
+            if stored_at < cutoff:
+                default_storage.delete(path)
+
+    @classmethod
     def load(cls, request, contract) -> tuple[dict, bytes] | None:
         pending = request.session.get(SESSION_KEY)
         if not pending or pending.get("contract") != contract.pk:
             return None
-        path = cls.directory() / f"{pending['token']}.upload"
+        if not cls._TOKEN.fullmatch(pending.get("token", "")):
+            return None
         try:
-            data = path.read_bytes()
-        except OSError:
+            with default_storage.open(cls.name(pending["token"]), "rb") as handle:
+                data = handle.read()
+        except OSError:  # FileNotFoundError included: swept, or confirmed in another tab
             return None
         if hashlib.sha256(data).hexdigest() != pending["sha256"]:
             return None
@@ -142,10 +168,9 @@ class _Pending:
     @classmethod
     def discard(cls, request) -> None:
         pending = request.session.pop(SESSION_KEY, None)
-        if pending:
-            token = Path(pending.get("token", "")).name  # never a path from elsewhere
-            if token:
-                (cls.directory() / f"{token}.upload").unlink(missing_ok=True)
+        # Only a name this class made: never a path from elsewhere.
+        if pending and cls._TOKEN.fullmatch(pending.get("token", "")):
+            default_storage.delete(cls.name(pending["token"]))
 
 
 def _nav(contract) -> dict:

@@ -8,6 +8,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cej.money import format_eur
@@ -28,11 +29,6 @@ D = Decimal
 #  2 2014 coordination (fiche 12)  3 2014 communication (14)  4 2014 annex scheme (4)
 #  5 2015 coordination             6 2015 communication        7–10 2016, 2017 likewise
 # Columns: A Année … E N° fiche, G Libellé, H Prévu, I CG, J CAF, K MSA, L Engagé, M Payé.
-
-
-@pytest.fixture(autouse=True)
-def _private_storage(settings, tmp_path):
-    settings.PRIVATE_STORAGE_ROOT = tmp_path
 
 
 @pytest.fixture
@@ -565,14 +561,14 @@ def test_a_confirmation_without_a_matching_preview_applies_nothing(finance, demo
     assert state(demo_contract) == before
 
 
-def test_cancelling_forgets_the_upload(finance, demo_contract, tmp_path):
+def test_cancelling_forgets_the_upload(finance, demo_contract):
     preview = upload(finance, edited(export(finance), H5=130000, I5=52000, J5=65000, K5=13000))
     pending = finance.session["budget_import"]
-    stored = tmp_path / "imports" / f"{pending['token']}.upload"
-    assert stored.exists()
+    stored = f"imports/{pending['token']}.upload"
+    assert default_storage.exists(stored)
     response = finance.post(CONFIRM, {"fingerprint": preview.context["fingerprint"], "cancel": "1"})
     assert response.status_code == 302 and response["Location"] == BUDGET
-    assert not stored.exists()
+    assert not default_storage.exists(stored)
     assert "budget_import" not in finance.session
     assert BudgetLine.objects.get(
         contract=demo_contract, year=2015, post__code="coordination"
