@@ -51,20 +51,18 @@ def _serve(request, document: Document, *, download: bool):
     try:
         content = document_download(document, request.user)
     except DocumentUnavailable as refusal:
-        log_security_event(
-            "document_download",
-            request,
-            contract=document.contract.slug,
-            document=document.pk,
-            filename=document.filename,
-            outcome=refusal.outcome,
-        )
+        _log_download(request, document, refusal.outcome)
         return render(
             request,
             "cej/document_refused.html",
             {"contract": document.contract, "document": document, "message": str(refusal)},
             status=409,
         )
+    _log_download(request, document, "served")
+    return pdf_response(content, document.filename, download=download)
+
+
+def _log_download(request, document: Document, outcome: str) -> None:
     log_security_event(
         "document_download",
         request,
@@ -72,9 +70,8 @@ def _serve(request, document: Document, *, download: bool):
         document=document.pk,
         filename=document.filename,
         sha256=document.sha256,
-        outcome="served",
+        outcome=outcome,
     )
-    return pdf_response(content, document.filename, download=download)
 
 
 @login_required
