@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from tests.authz.cells import Scenario
 from tests.authz.world import PASSWORD, RHONE_SLUG, log_in, session_data
+from tests.pdftools import minimal_pdf
 
 
 def page(url_name: str, **params):
@@ -232,28 +233,6 @@ def _deposit(world, viewer):
         "dated": "2014-10-01",
         "file": SimpleUploadedFile("original.pdf", minimal_pdf(), "application/pdf"),
     }
-
-
-def minimal_pdf() -> bytes:
-    """One empty A4 page with its xref table: the smallest PDF a reader opens."""
-    objects = [
-        b"<</Type/Catalog/Pages 2 0 R>>",
-        b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
-        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
-
-
-# --- accounts --------------------------------------------------------------------------
 
 
 def _session_user(world, client, viewer):

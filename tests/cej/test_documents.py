@@ -13,31 +13,9 @@ from django.urls import reverse
 from cej.documents import validate_pdf_upload
 from cej.models import Amendment, Document, DocumentDownload, DocumentKind, DownloadOutcome
 from tests.factories import ContractFactory, PartnerFactory, UserFactory
-from tests.pdftools import pdf_signatures
+from tests.pdftools import minimal_pdf, pdf_signatures
 
 pytestmark = pytest.mark.django_db
-
-
-def minimal_pdf() -> bytes:
-    """The smallest well-formed PDF a reader opens: one empty A4 page, with its xref table."""
-    objects = [
-        b"<</Type/Catalog/Pages 2 0 R>>",
-        b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
-        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
 
 
 MINIMAL_PDF = minimal_pdf()

@@ -24,35 +24,12 @@ from cej.checks import private_storage_check
 from cej.documents import validate_pdf_upload
 from cej.models import Document, DocumentKind
 from cej.pdf_safety import active_content
+from tests.pdftools import build_pdf as pdf
 
 pytestmark = pytest.mark.django_db
 
 
 # --- PDFs written by hand ----------------------------------------------------------------------
-
-
-def pdf(*, catalog: bytes = b"", page: bytes = b"", extra: tuple[bytes, ...] = ()) -> bytes:
-    """A one-page PDF with a classic cross-reference table. Objects 1–3 are the catalog, the
-    page tree and the page; `extra` are objects 4, 5, …; `catalog` and `page` add entries."""
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R " + catalog + b">>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] " + page + b">>",
-        *extra,
-    ]
-    out = bytearray(b"%PDF-1.7\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
 
 
 def pdf_with_hidden_object(hidden: bytes, *, catalog: bytes) -> bytes:
