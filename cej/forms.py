@@ -3,11 +3,36 @@ what a PDF is) stay in `cej.signing` and `cej.documents`; the views attach their
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cej.documents import human_size
+from cej.html import refuse_unprintable
 from cej.models import ContractStatus, DocumentKind
+
+# What an id column holds (a 64-bit integer); a forged id beyond it cannot be compared.
+ID_RANGE = range(-(2**63), 2**63)
+
+
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """Checkboxes of objects. A forged value too big for an id column (10^30) is an invalid
+    choice before it reaches the database: `pk__in` does not guard it as `pk=` does, and
+    SQLite overflows on it while PostgreSQL refuses it."""
+
+    def _check_values(self, value):
+        for pk in value if isinstance(value, list | tuple) else []:
+            try:
+                number = int(str(pk))
+            except ValueError:
+                continue  # not a number at all: Django says so
+            if number not in ID_RANGE:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": str(pk) if len(str(pk)) <= 20 else f"{str(pk)[:20]}…"},
+                )
+        return super()._check_values(value)
 
 
 class DateInput(forms.DateInput):
@@ -29,7 +54,7 @@ class SignatureForm(forms.Form):
         widget=DateInput(),
         error_messages={"invalid": _("Saisissez une date valide (jj/mm/aaaa).")},
     )
-    place = forms.CharField(label=_("Lieu"), max_length=120)
+    place = forms.CharField(label=_("Lieu"), max_length=120, validators=[refuse_unprintable])
 
     def __init__(self, *args, signatories, default_place="", **kwargs):
         super().__init__(*args, **kwargs)
@@ -55,6 +80,7 @@ class DepositForm(forms.Form):
     title = forms.CharField(
         label=_("Titre"),
         max_length=250,
+        validators=[refuse_unprintable],
         help_text=_("Par exemple : « Contrat signé — exemplaire original de la CAF »."),
     )
     dated = forms.DateField(

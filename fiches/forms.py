@@ -1,10 +1,16 @@
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
+from cej.forms import IdsChoiceField
+from cej.html import refuse_unprintable
 from fiches.models import Aim, Fiche, FicheStatus, Objective
 from fiches.services import RICH_TEXT_FIELDS
 from partners.models import Partner
 
+# A fiche's section is a few paragraphs; the demo's longest is under 400 characters.
+# The cap keeps a pasted book (or a forged megabyte) out of the page and the PDF.
+RICH_TEXT_MAX_LENGTH = 20_000
 RICH_TEXT_HELP = _(
     "Paragraphes, listes, gras, italique et liens. Toute autre mise en forme est retirée."
 )
@@ -46,6 +52,7 @@ class FicheForm(forms.ModelForm):
             "associated_partners": forms.CheckboxSelectMultiple,
             "aims": forms.CheckboxSelectMultiple,
         }
+        field_classes = {"associated_partners": IdsChoiceField, "aims": IdsChoiceField}
         help_texts = {
             **dict.fromkeys(RICH_TEXT_FIELDS, RICH_TEXT_HELP),
             "title": _("Un intitulé court, tel qu'il figurera au contrat."),
@@ -74,6 +81,12 @@ class FicheForm(forms.ModelForm):
         self.fields["associated_partners"].label_from_instance = lambda p: p.name
         self.fields["aims"].queryset = Aim.objects.all()
         self.fields["aims"].label_from_instance = lambda a: a.description
+        # Plain text goes to exports and PDFs as it is: no invisible control character.
+        # Rich text is cleaned of them by the sanitizer.
+        for name in ("title", "budget_note"):
+            self.fields[name].validators.append(refuse_unprintable)
+        for name in RICH_TEXT_FIELDS:
+            self.fields[name].validators.append(MaxLengthValidator(RICH_TEXT_MAX_LENGTH))
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cej.html import refuse_unprintable
 from cej.money import format_number, round_money
 from fiches.models import Fiche
 from financing.models import BudgetLine, BudgetPost, ExecutionEntry, ExecutionKind, Instrument
@@ -109,6 +110,7 @@ class BudgetLineForm(forms.Form):
         label=_("Libellé"),
         max_length=250,
         required=False,
+        validators=[refuse_unprintable],
         help_text=_("Facultatif : précise la ligne dans les tableaux et les exports."),
     )
     amount = MoneyField(
@@ -254,3 +256,8 @@ class ExecutionEntryForm(forms.ModelForm):
         labels = {"reference": _("Référence"), "note": _("Note")}
         help_texts = {"reference": _("N° de bon de commande, de mandat…")}
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("reference", "note"):
+            self.fields[name].validators.append(refuse_unprintable)

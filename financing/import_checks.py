@@ -17,7 +17,14 @@ from django.utils.translation import ngettext
 from cej.money import format_eur
 from fiches.models import Fiche
 from financing.models import BudgetLine, BudgetPost, Contribution
-from financing.spreadsheets import CellError, clean_int, clean_money, clean_text, is_blank
+from financing.spreadsheets import (
+    CellError,
+    clean_int,
+    clean_money,
+    clean_text,
+    is_blank,
+    shown,
+)
 
 LABEL_MAX_LENGTH = BudgetLine._meta.get_field("label").max_length
 STATUS_LABELS = {"new": "nouvelle", "changed": "modifiée", "unchanged": "inchangée"}
@@ -160,21 +167,23 @@ def map_headers(headers, resource, plan) -> dict[str, int]:
                             "%(parties)s) : il ne peut pas y contribuer."
                         )
                         % {
-                            "partner": str(header).strip()[len("Contribution ") : -len(" (€)")],
+                            "partner": shown(
+                                str(header).strip()[len("Contribution ") : -len(" (€)")]
+                            ),
                             "parties": party_labels,
                         },
                         rows=(1,),
-                        columns=(str(header).strip(),),
+                        columns=(shown(header),),
                     )
                 )
             else:
-                plan.ignored_columns.append(str(header).strip())
+                plan.ignored_columns.append(shown(header))
         elif name in found:
             plan.errors.append(
                 Issue(
                     _("cette colonne figure deux fois dans la ligne d'en-tête."),
                     rows=(1,),
-                    columns=(str(header).strip(),),
+                    columns=(shown(header),),
                 )
             )
         else:
@@ -228,16 +237,16 @@ class RowReader:
         year, year_ok = self._clean(number, cells, "year", clean_int)
         if year is None and year_ok:
             self._issue(number, "year", _("l'année est obligatoire."))
-        code = clean_text(self._cell(cells, "post_code"))
+        code, code_ok = self._clean(number, cells, "post_code", clean_text)
         post = self.budget.posts.get(code)
-        if not code:
+        if not code and code_ok:
             self._issue(number, "post_code", _("le code poste est obligatoire."))
-        elif post is None:
+        elif post is None and code_ok:
             self._issue(
                 number,
                 "post_code",
                 _("poste « %(code)s » inconnu : les codes possibles sont %(codes)s.")
-                % {"code": code, "codes": ", ".join(sorted(self.budget.posts))},
+                % {"code": shown(code), "codes": ", ".join(sorted(self.budget.posts))},
             )
         fiche_number, fiche_ok = self._clean(number, cells, "fiche_number", clean_int)
         fiche = None
@@ -251,7 +260,8 @@ class RowReader:
                     _("la fiche n° %(number)s n'existe pas dans ce contrat.")
                     % {"number": fiche_number},
                 )
-        label = clean_text(self._cell(cells, "label"))
+        label, _label_ok = self._clean(number, cells, "label", clean_text)
+        label = label or ""
         if len(label) > LABEL_MAX_LENGTH:
             self._issue(
                 number,

@@ -132,7 +132,8 @@ class BudgetLine(models.Model):
     def clean(self):
         if self.amount is not None:
             self.amount = round_money(self.amount)
-        if not (self.contract_id and self.year and self.post_id):
+        # `year is None`, not falsy: an imported row may say year 0, which is out of period.
+        if self.contract_id is None or self.year is None or self.post_id is None:
             return
         contract = self.contract
         if not contract.covers_year(self.year):

@@ -87,6 +87,8 @@ def parse_year(contract, raw) -> tuple[int | None, str]:
     if raw in (None, "", "all"):
         return None, ""
     try:
+        if len(str(raw)) > 9:  # no year, and int() of 5 000 digits is refused or slow
+            raise ValueError(raw)
         year = int(raw)
     except (TypeError, ValueError):
         return None, _("« %(value)s » n'est pas une année : la période entière est affichée.") % {

@@ -15,7 +15,8 @@ leading « Contrat » column names each line's contract and every partner gets a
 
 Values are native (int, Decimal, str): each writer types or formats them. Text that a
 spreadsheet would run as a formula (leading =, +, -, @, tab or carriage return) is prefixed
-with an apostrophe here, so every export is escaped; the import removes that apostrophe."""
+with an apostrophe here, so every export is escaped; the import removes that apostrophe.
+Control characters, which no workbook can hold, are dropped here too."""
 
 from decimal import Decimal
 
@@ -23,6 +24,7 @@ from django.db.models import Case, DecimalField, F, OuterRef, Subquery, Value, W
 from django.db.models.functions import Coalesce
 from import_export import fields, resources, widgets
 
+from cej.html import strip_unprintable
 from financing.models import BudgetLine, Contribution
 from partners.models import Partner
 
@@ -35,8 +37,13 @@ ZERO = Decimal("0.00")
 
 
 def escape_formula(value):
-    """`=HYPERLINK(…)` → `'=HYPERLINK(…)`: shown as text, never run, by any spreadsheet."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+    """`=HYPERLINK(…)` → `'=HYPERLINK(…)`: shown as text, never run, by any spreadsheet.
+    Characters no workbook can hold (a control character pasted into a title) are dropped:
+    the export must be written whatever the text."""
+    if not isinstance(value, str):
+        return value
+    value = strip_unprintable(value)
+    if value.startswith(FORMULA_TRIGGERS):
         return "'" + value
     return value
 
@@ -49,7 +56,7 @@ def unescape_formula(text: str) -> str:
 
 
 def contribution_header(label: str) -> str:
-    return f"Contribution {label} (€)"
+    return f"Contribution {strip_unprintable(label)} (€)"
 
 
 def partner_labels(partners) -> dict[int, str]:

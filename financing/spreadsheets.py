@@ -11,17 +11,24 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
 
 from django.utils.translation import gettext as _
 
-from cej.money import format_eur, round_money
+from cej.html import UNPRINTABLE, first_unprintable
+from cej.money import ZERO, format_eur, round_money
 from financing.resources import unescape_formula
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 100_000
 MAX_COLUMNS = 200
+# The last row a spreadsheet can have (Excel, LibreOffice): a workbook that places a cell
+# below it is damaged or forged, and reading every empty row up to it would take hours.
+MAX_SHEET_ROWS = 1_048_576
+# Longest text shown back in a message: the cell may hold a whole book.
+SHOWN_LENGTH = 60
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 EXTENSIONS = ("xlsx", "csv", "ods")
 PREFERRED_SHEET = "Lignes budgétaires"
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
@@ -44,13 +51,14 @@ class Table:
 
 def too_big_message(size: int) -> str:
     return _("Le fichier pèse %(size)s octets : 5 Mo (%(max)s octets) au plus sont acceptés.") % {
-        "size": f"{size:,}".replace(",", "\u202f"),
-        "max": f"{MAX_BYTES:,}".replace(",", "\u202f"),
+        "size": grouped(size),
+        "max": grouped(MAX_BYTES),
     }
 
 
 def sniff(data: bytes) -> str:
-    """What the bytes are: "xlsx", "ods", "csv" (text), "xls" (old Excel) or "other"."""
+    """What the bytes are: "xlsx", "ods", "csv" (text), "xls" (old Excel), "utf16" (a text
+    in UTF-16 without its byte order mark) or "other"."""
     if data.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -59,13 +67,23 @@ def sniff(data: bytes) -> str:
                     return "xlsx"
                 if "mimetype" in names and archive.read("mimetype").strip() == ODS_MIMETYPE:
                     return "ods"
-        except (zipfile.BadZipFile, OSError, KeyError):
+        except Exception:  # BadZipFile, EOFError, zlib.error… on a damaged archive
             pass
         return "other"
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         return "xls"
-    if b"\x00" in data[:8192]:
-        return "other"
+    if data.startswith(UTF16_BOMS):
+        try:
+            _decode(data[:65536], strict_tail=False)
+        except UnicodeDecodeError:
+            return "other"
+        return "csv"
+    head = data[:8192]
+    if b"\x00" in head:
+        # No text has a NUL (further down, one is refused with its cell); UTF-16 without its
+        # byte order mark has one in every other byte.
+        halves = (head[0::2].count(0), head[1::2].count(0))
+        return "utf16" if max(halves) * 10 >= (len(head) // 2) * 9 else "other"
     try:
         _decode(data[:65536], strict_tail=False)
     except UnicodeDecodeError:
@@ -75,7 +93,15 @@ def sniff(data: bytes) -> str:
 
 def _decode(data: bytes, *, strict_tail: bool = True) -> str:
     """UTF-8 (with or without BOM), else Windows-1252 — what Excel in French saves as
-    « CSV (séparateur : point-virgule) »."""
+    « CSV (séparateur : point-virgule) » —, or UTF-16 when a byte order mark says so (Excel's
+    « Texte Unicode »)."""
+    if data.startswith(UTF16_BOMS):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            if not strict_tail and exc.start > len(data) - 4:
+                return data[: exc.start].decode("utf-16")  # a character cut by the sample
+            raise
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -109,6 +135,11 @@ def read_table(data: bytes, filename: str) -> Table:
                 "Le fichier « %(name)s » est un classeur Excel 97-2003 (.xls) : enregistrez-le "
                 "au format .xlsx."
             )
+        elif kind == "utf16":
+            message = _(
+                "Le fichier « %(name)s » est un texte en UTF-16 sans marque d'ordre des "
+                "octets : enregistrez-le en CSV UTF-8, ou au format .xlsx."
+            )
         elif kind in TYPE_LABELS:
             names["found"] = TYPE_LABELS[kind]
             message = _(
@@ -131,32 +162,62 @@ def read_table(data: bytes, filename: str) -> Table:
     return Table(kind, headers, numbered)
 
 
+class BlankRows(int):
+    """So many empty rows in a row (an ODS repeats them by the million): skipped at once."""
+
+
 def _split(rows: Iterator[list]) -> tuple[list, list[tuple[int, list]]]:
     """Header row and non-blank data rows with their sheet row numbers."""
     headers = None
     numbered = []
-    for number, cells in enumerate(rows, start=1):
-        if len(cells) > MAX_COLUMNS:
-            cells = cells[:MAX_COLUMNS]
+    number = 0
+    for cells in rows:
+        if isinstance(cells, BlankRows):
+            number += cells
+            continue
+        number += 1
+        if number > MAX_SHEET_ROWS:
+            raise SpreadsheetError(
+                _(
+                    "Le classeur a une ligne n° %(number)s, au-delà de la dernière ligne "
+                    "possible d'une feuille (%(max)s) : il est endommagé. Enregistrez-le à "
+                    "nouveau depuis le tableur."
+                )
+                % {"number": grouped(number), "max": grouped(MAX_SHEET_ROWS)}
+            )
         if headers is None:
             if number == 1:
-                headers = _trim(cells)
+                headers = _trim(cells[:MAX_COLUMNS])
                 if not headers:
                     raise SpreadsheetError(
                         _("La première ligne du fichier doit porter les en-têtes de colonnes.")
                     )
             continue
+        # Cells beyond the last header belong to no column.
+        cells = cells[: len(headers)]
         if all(is_blank(c) for c in cells):
             continue
         if len(numbered) >= MAX_ROWS:
             raise SpreadsheetError(
                 _("Le fichier compte plus de %(max)s lignes : découpez-le.")
-                % {"max": f"{MAX_ROWS:,}".replace(",", "\u202f")}
+                % {"max": grouped(MAX_ROWS)}
             )
         numbered.append((number, cells))
     if headers is None:
         raise SpreadsheetError(_("Le fichier est vide."))
     return headers, numbered
+
+
+def grouped(number: int) -> str:
+    """`1048576` → `1 048 576` (narrow no-break spaces)."""
+    return f"{number:,}".replace(",", "\u202f")
+
+
+def shown(value) -> str:
+    """A cell's text as a message quotes it: at most SHOWN_LENGTH characters, an invisible
+    control character as « � »."""
+    text = UNPRINTABLE.sub("\ufffd", str(value)).strip()
+    return text if len(text) <= SHOWN_LENGTH else text[: SHOWN_LENGTH - 1] + "…"
 
 
 def is_blank(value) -> bool:
@@ -184,8 +245,15 @@ def _read_xlsx(data: bytes) -> Iterator[list]:
         sheet = workbook[PREFERRED_SHEET if PREFERRED_SHEET in names else names[0]]
         # Some tools write a wrong <dimension>: read every row that is there, not its claim.
         sheet.reset_dimensions()
-        for row in sheet.iter_rows(values_only=True):
-            yield list(row)
+        # openpyxl parses the sheet while we iterate: a damaged one fails here, not above.
+        # max_col: one cell in column XFD would make every row 16 384 cells wide.
+        try:
+            for row in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS):
+                yield list(row)
+        except Exception as exc:  # ValueError, KeyError, XML errors… on a forged sheet
+            raise SpreadsheetError(
+                _("Le classeur XLSX est illisible (fichier endommagé ?).")
+            ) from exc
     finally:
         workbook.close()
 
@@ -204,27 +272,55 @@ def _csv_delimiter(text: str) -> str:
 
 
 def _read_csv(text: str, delimiter: str) -> Iterator[list]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        yield from reader
     except csv.Error as exc:
+        if "field larger" in str(exc):
+            reason = _("une cellule dépasse %(max)s caractères") % {
+                "max": grouped(csv.field_size_limit())
+            }
+        else:
+            reason = _("guillemets ou fins de ligne mal placés")
         raise SpreadsheetError(
-            _("Le fichier CSV est mal formé : %(error)s.") % {"error": exc}
+            _("Le fichier CSV est mal formé à la ligne %(line)s : %(reason)s.")
+            % {"line": reader.line_num, "reason": reason}
         ) from exc
 
 
 def _read_ods(data: bytes) -> Iterator[list]:
-    from odf.namespaces import TABLENS
+    damaged = SpreadsheetError(_("Le classeur ODS est illisible (fichier endommagé ?)."))
+    try:
+        sheet = _ods_sheet(data)
+    except SpreadsheetError:
+        raise
+    except Exception as exc:  # odfpy raises many kinds on a damaged archive
+        raise damaged from exc
+    # odfpy has read the whole document, but a forged one can still fail cell by cell.
+    try:
+        yield from _ods_rows(sheet)
+    except SpreadsheetError:
+        raise
+    except Exception as exc:
+        raise damaged from exc
+
+
+def _ods_sheet(data: bytes):
     from odf.opendocument import load
     from odf.table import Table as OdsTable
 
-    try:
-        document = load(io.BytesIO(data))
-    except Exception as exc:  # odfpy raises many kinds on a damaged archive
-        raise SpreadsheetError(_("Le classeur ODS est illisible (fichier endommagé ?).")) from exc
+    document = load(io.BytesIO(data))
+    if document.spreadsheet is None:
+        raise SpreadsheetError(_("Ce fichier ODS ne contient aucune feuille de calcul."))
     sheets = document.spreadsheet.getElementsByType(OdsTable)
     if not sheets:
         raise SpreadsheetError(_("Le fichier est vide."))
-    sheet = next((s for s in sheets if s.getAttribute("name") == PREFERRED_SHEET), sheets[0])
+    return next((s for s in sheets if s.getAttribute("name") == PREFERRED_SHEET), sheets[0])
+
+
+def _ods_rows(sheet) -> Iterator[list]:
+    from odf.namespaces import TABLENS
+
     row_tags = {(TABLENS, "table-row")}
     cell_tags = {(TABLENS, "table-cell"), (TABLENS, "covered-table-cell")}
 
@@ -237,28 +333,49 @@ def _read_ods(data: bytes) -> Iterator[list]:
 
     for row in rows(sheet):
         cells = []
+        width = 0
         for cell in row.childNodes:
-            if cell.qname in cell_tags:
-                repeat = int(cell.getAttribute("numbercolumnsrepeated") or 1)
+            if cell.qname in cell_tags and width < MAX_COLUMNS:
+                repeat = min(_ods_count(cell, "numbercolumnsrepeated"), MAX_COLUMNS)
                 cells.append((_ods_value(cell), repeat))
+                width += repeat
         while cells and is_blank(cells[-1][0]):
             cells.pop()  # LibreOffice repeats the empty cells up to its last column
-        values = [value for value, repeat in cells for _copy in range(min(repeat, MAX_COLUMNS))]
-        repeat_rows = int(row.getAttribute("numberrowsrepeated") or 1)
+        values = [value for value, repeat in cells for _copy in range(repeat)]
+        repeat_rows = _ods_count(row, "numberrowsrepeated")
         if not values:
-            # LibreOffice closes a sheet with a million repeated empty rows: cap them.
-            for _copy in range(min(repeat_rows, MAX_ROWS)):
-                yield []
+            # LibreOffice closes a sheet with a million repeated empty rows: skip them at once.
+            yield BlankRows(repeat_rows)
             continue
-        for _copy in range(min(repeat_rows, MAX_ROWS)):
+        for _copy in range(min(repeat_rows, MAX_ROWS + 1)):
             yield list(values)
+
+
+def _ods_count(element, attribute) -> int:
+    """A repetition count: a whole number from 1 up."""
+    raw = element.getAttribute(attribute)
+    if raw is None or raw == "":
+        return 1
+    if not re.fullmatch(r"[0-9]{1,9}", str(raw)) or int(raw) < 1:
+        raise SpreadsheetError(
+            _(
+                "Le classeur ODS est endommagé : « %(value)s » n'est pas un nombre de "
+                "répétitions de lignes ou de cellules."
+            )
+            % {"value": shown(raw)}
+        )
+    return int(raw)
 
 
 def _ods_value(cell):
     value_type = cell.getAttribute("valuetype")
     if value_type in ("float", "currency", "percentage"):
         # office:value holds the exact number; the displayed text may be « 45 000,00 € ».
-        return Decimal(cell.getAttribute("value"))
+        raw = cell.getAttribute("value")
+        try:
+            return Decimal(raw)
+        except (InvalidOperation, TypeError, ValueError):
+            return raw  # the cell's checks say it is no number, with its row and column
     if value_type == "date":
         return cell.getAttribute("datevalue")
     if value_type == "boolean":
@@ -275,6 +392,7 @@ def _ods_value(cell):
 # Cells ---------------------------------------------------------------------------------
 
 MAX_AMOUNT = Decimal("9999999999.99")  # DecimalField(max_digits=12, decimal_places=2)
+HALF_CENT = Decimal("0.005")
 
 
 class CellError(ValueError):
@@ -286,67 +404,88 @@ def clean_text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return unescape_formula(str(value).strip())
+    text = str(value)
+    # PostgreSQL refuses NUL outright, and no export could write the others back.
+    if (char := first_unprintable(text)) is not None:
+        raise CellError(
+            _(
+                "le texte contient un caractère invisible interdit (U+%(code)04X), "
+                "qu'aucun classeur ne peut porter : retirez-le."
+            )
+            % {"code": ord(char)}
+        )
+    return unescape_formula(text.strip())
+
+
+def _not_an_integer(value) -> CellError:
+    return CellError(_("« %(value)s » n'est pas un nombre entier.") % {"value": shown(value)})
 
 
 def clean_int(value) -> int | None:
     if is_blank(value):
         return None
     if isinstance(value, bool):
-        raise CellError(_("« %(value)s » n'est pas un nombre entier.") % {"value": value})
+        raise _not_an_integer(value)
     if isinstance(value, int):
         return value
     if isinstance(value, float | Decimal):
-        if isinstance(value, float) and not math.isfinite(value):
-            raise CellError(_("« %(value)s » n'est pas un nombre entier.") % {"value": value})
-        if value == int(value):
+        finite = math.isfinite(value) if isinstance(value, float) else value.is_finite()
+        if finite and value == int(value):
             return int(value)
-        raise CellError(_("« %(value)s » n'est pas un nombre entier.") % {"value": value})
+        raise _not_an_integer(value)
     text = re.sub(r"\s", "", str(value))
-    if re.fullmatch(r"\d{1,9}([.,]0+)?", text):
+    if re.fullmatch(r"[0-9]{1,9}([.,]0+)?", text):
         return int(re.split(r"[.,]", text)[0])
-    raise CellError(_("« %(value)s » n'est pas un nombre entier.") % {"value": str(value).strip()})
+    raise _not_an_integer(value)
 
 
 def clean_money(value, *, decimal_comma: bool | None = None) -> Decimal | None:
     """A cell's amount, rounded to the cent. Text may be French (`45 000,00 €`) or not
-    (`45000.00`); `decimal_comma=False` (a comma-separated CSV) makes commas group digits."""
+    (`45000.00`); `decimal_comma=False` (a comma-separated CSV) makes commas group digits.
+    What rounds to zero is zero (`-0`, `-0,00`, `-0,001`), never « -0,00 »."""
     if is_blank(value):
         return None
-    shown = str(value).strip()
+    quoted = shown(value)
+    not_an_amount = CellError(_("« %(value)s » n'est pas un montant.") % {"value": quoted})
     if isinstance(value, bool):
-        raise CellError(_("« %(value)s » n'est pas un montant.") % {"value": shown})
+        raise not_an_amount
+    negative = False
     if isinstance(value, int | float | Decimal):
-        if isinstance(value, float) and not math.isfinite(value):
-            raise CellError(_("« %(value)s » n'est pas un montant.") % {"value": shown})
-        if isinstance(value, Decimal) and not value.is_finite():
-            raise CellError(_("« %(value)s » n'est pas un montant.") % {"value": shown})
-        amount = round_money(value)
+        # A float has already lost the cent: read its shortest repr, as round_money does.
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        if not number.is_finite():
+            raise not_an_amount
     else:
-        text = re.sub(r"[\s\u00a0\u202f€]", "", shown).replace("\u2212", "-")
-        if text.startswith("-") or (text.startswith("(") and text.endswith(")")):
-            amount = None
-        else:
-            if "," in text and "." in text:
-                if text.rfind(",") > text.rfind("."):
-                    text = text.replace(".", "").replace(",", ".")
-                else:
-                    text = text.replace(",", "")
-            elif decimal_comma is False:
-                text = text.replace(",", "")
+        text = re.sub(r"[\s\u00a0\u202f€]", "", str(value)).replace("\u2212", "-")
+        if text.startswith("-"):
+            negative, text = True, text[1:]
+        elif text.startswith("(") and text.endswith(")"):
+            negative, text = True, text[1:-1]
+        if "," in text and "." in text:
+            if text.rfind(",") > text.rfind("."):
+                text = text.replace(".", "").replace(",", ".")
             else:
-                text = text.replace(",", ".")
-            if not re.fullmatch(r"\d+(\.\d+)?", text):
-                raise CellError(_("« %(value)s » n'est pas un montant.") % {"value": shown})
-            amount = round_money(text)
-    if amount is None or amount < 0:
+                text = text.replace(",", "")
+        elif decimal_comma is False:
+            text = text.replace(",", "")
+        else:
+            text = text.replace(",", ".")
+        # ASCII digits only: Decimal would also read « ١٢٣ » or « 1_000 ».
+        if not re.fullmatch(r"[0-9]+(\.[0-9]+)?", text):
+            raise not_an_amount
+        number = Decimal(text)
+    # Compared before rounding: 10^30 cannot be rounded to the cent (too many digits).
+    magnitude = abs(number)
+    if magnitude < HALF_CENT:
+        return ZERO
+    if negative or number < 0:
         raise CellError(
             _("le montant « %(value)s » est négatif : un montant est positif ou nul.")
-            % {"value": shown}
+            % {"value": quoted}
         )
-    if amount > MAX_AMOUNT:
+    if magnitude >= MAX_AMOUNT + HALF_CENT:
         raise CellError(
             _("le montant « %(value)s » dépasse le maximum de %(max)s.")
-            % {"value": shown, "max": format_eur(MAX_AMOUNT)}
+            % {"value": quoted, "max": format_eur(MAX_AMOUNT)}
         )
-    return amount
+    return round_money(magnitude)

@@ -3,6 +3,7 @@ contributions, read a line's history, record a commitment or payment. Thin: scop
 the contract queryset (out of scope is 404, a line of another contract too), permissions
 through financing.permissions (refused is 403 with the reason), changes through services."""
 
+import re
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -24,6 +25,7 @@ from financing import services
 from financing.forms import BudgetLineForm, ExecutionEntryForm
 from financing.models import BudgetLine, BudgetLineVersion, ExecutionEntry, VersionKind
 from financing.permissions import can_change_budget, can_record_execution
+from financing.report import parse_year
 
 # Model error keys that are not form fields, and the field the user fixes instead.
 ERROR_FIELDS = {"annex_convention": "year", "contract": None}
@@ -54,8 +56,9 @@ def _budget_url(contract) -> str:
 def budget_line_create(request, slug):
     contract = scoped_contract(request, slug)
     require(can_change_budget(request.user, contract))
-    year = request.GET.get("year", "")
-    initial = {"year": int(year)} if year.isdigit() and contract.covers_year(int(year)) else {}
+    # « Ajouter une ligne » from a year of the budget page: that year, if it is one.
+    year, _error = parse_year(contract, request.GET.get("year"))
+    initial = {"year": year} if year else {}
     form = BudgetLineForm(request.POST or None, contract=contract, initial=initial)
     if request.method == "POST" and form.is_valid():
         line = form.apply_to(BudgetLine(contract=contract))
@@ -222,7 +225,8 @@ def budget_line_delete(request, slug, pk):
             services.budget_line_delete(
                 line=line,
                 by=request.user,
-                expected_version=int(version) if version.isdigit() else None,
+                # ASCII digits: "²".isdigit() is true, and int() refuses it.
+                expected_version=int(version) if re.fullmatch(r"[0-9]{1,9}", version) else None,
             )
         except services.BudgetLineConflict as conflict:
             who = _author(conflict.latest.author if conflict.latest else None)
