@@ -222,12 +222,16 @@ def budget_line_delete(request, slug, pk):
     if request.method == "POST":
         version = request.POST.get("version", "")
         try:
-            services.budget_line_delete(
-                line=line,
-                by=request.user,
-                # ASCII digits: "²".isdigit() is true, and int() refuses it.
-                expected_version=int(version) if re.fullmatch(r"[0-9]{1,9}", version) else None,
-            )
+            # ASCII digits: "²".isdigit() is true, and int() refuses it. Without the version
+            # the page showed, nothing says the line deleted is the line the user saw.
+            if not re.fullmatch(r"[0-9]{1,9}", version):
+                raise ValidationError(
+                    _(
+                        "Cette demande ne dit pas quelle version de la ligne vous avez vue : "
+                        "rien n'a été supprimé. Vérifiez la ligne ci-dessous et confirmez."
+                    )
+                )
+            services.budget_line_delete(line=line, by=request.user, expected_version=int(version))
         except services.BudgetLineConflict as conflict:
             who = _author(conflict.latest.author if conflict.latest else None)
             error = _(

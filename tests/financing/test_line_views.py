@@ -654,3 +654,12 @@ def test_a_line_of_another_contract_is_not_found(finance, demo, demo_contract):
         ).status_code
         == 404
     )
+
+
+@pytest.mark.parametrize("version", [None, "", "²", "abc", "9" * 20])
+def test_a_deletion_without_the_version_seen_deletes_nothing(finance, spare_line, version):
+    data = {} if version is None else {"version": version}
+    response = finance.post(url("budget_line_delete", spare_line), data)
+    assert response.status_code == 409
+    assert "rien n'a été supprimé" in text_of(response)
+    assert BudgetLine.objects.filter(pk=spare_line.pk).exists()
