@@ -54,7 +54,8 @@ class Document(models.Model):
         default=False,
         help_text=_("Rendu par l'application et revêtu de son sceau électronique (PAdES)."),
     )
-    file = models.FileField(_("fichier"), upload_to="documents/%Y/")
+    # Room for documents/<slug, up to 80>/<year>/<name>-<hash>.pdf.
+    file = models.FileField(_("fichier"), upload_to="documents/%Y/", max_length=255)
     original_filename = models.CharField(_("nom du fichier"), max_length=255, blank=True)
     sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
     size = models.PositiveBigIntegerField(_("taille (octets)"))

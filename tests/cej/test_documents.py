@@ -299,3 +299,21 @@ def test_load_demo_produces_the_sealed_documents_once(db, seal, settings):
     assert [kind for kind, _ in documents] == ["annex_convention", "signed_contract"]
     call_command("load_demo", "--no-accounts")
     assert list(Document.objects.order_by("kind").values_list("kind", "sha256")) == documents
+
+
+def test_a_contract_with_the_longest_slug_stores_its_documents():
+    """documents/<80-character slug>/<year>/<name>-<hash>.pdf fits the file column (at 100
+    characters it did not: the last signature of such a contract could not be sealed)."""
+    from cej.documents import document_store
+
+    contract = ContractFactory(slug="s" * 80)
+    document = document_store(
+        contract=contract,
+        kind=DocumentKind.SCANNED_ORIGINAL,
+        title="Original signé",
+        content=MINIMAL_PDF,
+        filename="original-signe-par-les-trois-partenaires.pdf",
+    )
+    assert document.file.name.startswith(f"documents/{'s' * 80}/")
+    assert document.file.name.endswith(".pdf")
+    assert document.file.read() == MINIMAL_PDF

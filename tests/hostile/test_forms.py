@@ -608,7 +608,7 @@ def test_an_invisible_character_in_a_fiche_is_refused_in_french(
 
 @pytest.mark.parametrize("name", ["a" * 300 + ".pdf", "x." + "p" * 250, "scan.<script>"])
 def test_a_long_or_odd_upload_name_is_stored_within_the_file_column(cdaje, demo_contract, name):
-    """Was a server error on PostgreSQL (the stored name overflowed its 100 characters) or on
+    """Was a server error on PostgreSQL (the stored name overflowed its column) or on
     any disk (an extension of 250 characters makes a file name too long)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -624,7 +624,7 @@ def test_a_long_or_odd_upload_name_is_stored_within_the_file_column(cdaje, demo_
     )
     assert response.status_code == 302
     document = Document.objects.get(contract=demo_contract, title="Original")
-    assert len(document.file.name) <= 100
+    assert len(document.file.name) <= Document._meta.get_field("file").max_length
     assert document.file.name.endswith(".pdf")
 
 
