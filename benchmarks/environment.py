@@ -37,7 +37,8 @@ def bench_database():
     """A fresh test database (never kept) and the settings every benchmark runs under;
     yields the temporary working directory (private storage, seal certificate).
 
-    Settings changed, and why: DEBUG off, as in production, whatever a local `.env` says;
+    Settings changed, and why: DEBUG off, as in production, whatever a local `.env` says,
+    except the https redirect (the test client speaks http, as gunicorn behind the proxy);
     the default local-memory cache, since the benchmarks clear it;
     'testserver' is the test client's host (the test framework would add it, together with
     its template instrumentation, which production lacks); the benchmarks' URLs add the
@@ -69,37 +70,63 @@ def bench_database():
             "`make bench`; empty for SQLite only) at one."
         ) from error
     try:
-        with override_settings(
-            DEBUG=False,
-            # The benchmarks clear the cache: never a shared one that CACHE_URL might name.
-            CACHES={
-                "default": {
-                    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                    "LOCATION": "cej-bench",
-                    "OPTIONS": settings.CACHES["default"].get("OPTIONS", {}),
-                }
-            },
-            ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"],
-            ROOT_URLCONF="benchmarks.urls",
-            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-            SEAL_CERTIFICATE_PATH=str(workdir / "cert.pem"),
-            SEAL_KEY_PATH=str(workdir / "key.pem"),
-            SEAL_KEY_PASSPHRASE="",
-            PRIVATE_STORAGE_ROOT=private,
-            MEDIA_ROOT=private,
-            STORAGES={
-                "default": {
-                    "BACKEND": "django.core.files.storage.FileSystemStorage",
-                    "OPTIONS": {"location": private, "base_url": None},
+        with (
+            override_settings(
+                DEBUG=False,
+                # The test client speaks plain http, as gunicorn does behind the TLS proxy; the
+                # redirect to https would answer every page with a 301.
+                SECURE_SSL_REDIRECT=False,
+                # The benchmarks clear the cache: never a shared one that CACHE_URL might name.
+                CACHES={
+                    "default": {
+                        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                        "LOCATION": "cej-bench",
+                        "OPTIONS": settings.CACHES["default"].get("OPTIONS", {}),
+                    }
                 },
-                "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-            },
+                ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"],
+                ROOT_URLCONF="benchmarks.urls",
+                PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+                SEAL_CERTIFICATE_PATH=str(workdir / "cert.pem"),
+                SEAL_KEY_PATH=str(workdir / "key.pem"),
+                SEAL_KEY_PASSPHRASE="",
+                PRIVATE_STORAGE_ROOT=private,
+                MEDIA_ROOT=private,
+                STORAGES={
+                    "default": {
+                        "BACKEND": "django.core.files.storage.FileSystemStorage",
+                        "OPTIONS": {"location": private, "base_url": None},
+                    },
+                    "staticfiles": {
+                        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+                    },
+                },
+            ),
+            _security_log_discarded(),
         ):
             yield workdir
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
         test_settings["NAME"] = old_test_name
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+@contextmanager
+def _security_log_discarded():
+    """Every log-in and download writes a security event: still formatted, as in production
+    (its cost is measured), but to nowhere instead of the benchmark's report."""
+    import logging
+
+    logger = logging.getLogger("cej.security")
+    handlers = logger.handlers[:]
+    with open(os.devnull, "w") as nowhere:
+        discard = logging.StreamHandler(nowhere)
+        discard.setFormatter(handlers[0].formatter if handlers else None)
+        logger.handlers = [discard]
+        try:
+            yield
+        finally:
+            logger.handlers = handlers
 
 
 def timed(function):

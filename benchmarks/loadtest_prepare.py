@@ -34,6 +34,11 @@ def server_env(database_url: str) -> dict[str, str]:
         "SEAL_KEY_PASSPHRASE": "",
         "STATIC_ROOT": str(WORK / "static"),
         "LOG_LEVEL": "WARNING",
+        # Locust speaks plain http to gunicorn on the loopback, as nginx does in production
+        # (deploy/nginx.conf): TLS is the proxy's cost, not the application's. Secure-only
+        # cookies would not be sent back over http.
+        "SECURE_SSL_REDIRECT": "false",
+        "SECURE_COOKIES": "false",
     }
 
 
