@@ -99,9 +99,45 @@ def check_nginx_serves_the_static_files(site: Site) -> str:
     return f"nginx : /static/{hashed} compressé, en cache un an"
 
 
+def check_nginx_limits_log_in_posts_per_address(site: Site) -> str:
+    """One address posting to the log-in form again and again (password spraying: few
+    passwords on many usernames, which django-axes's per-username lock does not see) gets
+    nginx's French 429 after the burst, while reading the page and posting elsewhere stay
+    open. Posts without a CSRF token: Django refuses them at once, nginx counts them all.
+    Last of the checks: the address stays limited for a while after."""
+    browser, port = Browser(), site.proxy.https_port
+    refused_at = None
+    for attempt in range(1, 61):
+        answer = browser.request(
+            port, "POST", "/accounts/login/", fields={}, proxied=False, tls=True
+        )
+        if answer.status == 429:
+            refused_at = attempt
+            break
+        expect(answer.status == 403, f"nginx, tentative {attempt} : {shown(answer)}")
+    expect(refused_at is not None, "nginx : 60 envois du formulaire de connexion, aucun refusé.")
+    # The burst (30) less what the checks before this one posted: an office logging in at once
+    # passes.
+    expect(refused_at > 20, f"nginx : envoi refusé dès la tentative {refused_at}.")
+    expect(
+        "Trop de tentatives de connexion" in answer.text
+        and answer.header("Retry-After") == "60"
+        and answer.header("Content-Type").startswith("text/html; charset=utf-8"),
+        f"nginx, page 429 : {shown(answer)}",
+    )
+    page = browser.get(port, "/accounts/login/", proxied=False, tls=True)
+    expect(page.status == 200, f"nginx, page de connexion après la limite : {shown(page)}")
+    elsewhere = browser.request(
+        port, "POST", "/accounts/logout/", fields={}, proxied=False, tls=True
+    )
+    expect(elsewhere.status != 429, "nginx : la limite touche d'autres adresses que la connexion.")
+    return f"nginx : 429 en français à la tentative de connexion {refused_at}, page lisible"
+
+
 NGINX_CHECKS: list[Callable[[Site], str]] = [
     check_nginx_sends_http_to_https,
     check_nginx_overwrites_the_forwarded_headers,
     check_nginx_lets_a_20_mb_upload_through,
     check_nginx_serves_the_static_files,
+    check_nginx_limits_log_in_posts_per_address,
 ]

@@ -47,6 +47,6 @@ def test_two_instances(site, check):
 
 @pytest.mark.parametrize("check", behind_nginx.NGINX_CHECKS, ids=_ids(behind_nginx.NGINX_CHECKS))
 def test_behind_nginx(site_behind_nginx, check):
-    """http to https, forwarded headers overwritten, the 20 MB upload limit, static files:
-    see deploy/behind_nginx.py."""
+    """http to https, forwarded headers overwritten, the 20 MB upload limit, static files,
+    the log-in rate limit: see deploy/behind_nginx.py."""
     check(site_behind_nginx)
