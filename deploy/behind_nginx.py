@@ -108,9 +108,7 @@ def check_nginx_limits_log_in_posts_per_address(site: Site) -> str:
     browser, port = Browser(), site.proxy.https_port
     refused_at = None
     for attempt in range(1, 61):
-        answer = browser.request(
-            port, "POST", "/accounts/login/", fields={}, proxied=False, tls=True
-        )
+        answer = browser.post(port, "/accounts/login/", {}, proxied=False, tls=True)
         if answer.status == 429:
             refused_at = attempt
             break
@@ -127,9 +125,7 @@ def check_nginx_limits_log_in_posts_per_address(site: Site) -> str:
     )
     page = browser.get(port, "/accounts/login/", proxied=False, tls=True)
     expect(page.status == 200, f"nginx, page de connexion après la limite : {shown(page)}")
-    elsewhere = browser.request(
-        port, "POST", "/accounts/logout/", fields={}, proxied=False, tls=True
-    )
+    elsewhere = browser.post(port, "/accounts/logout/", {}, proxied=False, tls=True)
     expect(elsewhere.status != 429, "nginx : la limite touche d'autres adresses que la connexion.")
     return f"nginx : 429 en français à la tentative de connexion {refused_at}, page lisible"
 
