@@ -19,14 +19,17 @@ if (BASE_DIR / ".env").is_file():
 
 DEBUG = env.bool("DEBUG", default=False)
 
+# Serving needs a secret (sessions, CSRF, signed cookies): cej/wsgi.py refuses to start
+# without one, with this message. Commands that sign nothing (makemigrations, collectstatic,
+# check --deploy, which reports the missing key) run without it, as Django intends since it
+# validates SECRET_KEY on first use only.
+MISSING_SECRET_KEY = (
+    "SECRET_KEY n'est pas définie : donnez-lui une longue valeur aléatoire "
+    "(python -c 'import secrets; print(secrets.token_urlsafe(50))'), "
+    "ou mettez DEBUG=true pour un usage en développement uniquement."
+)
 SECRET_KEY = env.str("SECRET_KEY", default="")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "SECRET_KEY n'est pas définie : donnez-lui une longue valeur aléatoire "
-            "(python -c 'import secrets; print(secrets.token_urlsafe(50))'), "
-            "ou mettez DEBUG=true pour un usage en développement uniquement."
-        )
+if not SECRET_KEY and DEBUG:
     SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
 
 ALLOWED_HOSTS = env.list(

@@ -10,31 +10,47 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def load_settings(**env):
+def run_python(*args, **env):
+    """A fresh interpreter without SECRET_KEY or DEBUG, unless given."""
     clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
-    clean.update(env)
+    clean.update(env, DJANGO_SETTINGS_MODULE="cej.settings")
     return subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import cej.settings as s; print(s.DEBUG, s.LANGUAGE_CODE, s.TIME_ZONE, "
-            "s.DATABASES['default']['ENGINE'])",
-        ],
-        cwd=ROOT,
-        env=clean,
-        capture_output=True,
-        text=True,
+        [sys.executable, *args], cwd=ROOT, env=clean, capture_output=True, text=True
     )
 
 
-@pytest.mark.skipif(
+def load_settings(**env):
+    return run_python(
+        "-c",
+        "import cej.settings as s; print(s.DEBUG, s.LANGUAGE_CODE, s.TIME_ZONE, "
+        "s.DATABASES['default']['ENGINE'])",
+        **env,
+    )
+
+
+WITHOUT_LOCAL_ENV = pytest.mark.skipif(
     (ROOT / ".env").exists() and not os.environ.get("CI"),
     reason="SKIPPED: a local .env sets SECRET_KEY for every process; remove it to run this test",
 )
-def test_without_debug_a_missing_secret_key_stops_start_up_clearly():
-    result = load_settings()
+
+
+@WITHOUT_LOCAL_ENV
+def test_without_debug_a_missing_secret_key_stops_the_server_start_up_clearly():
+    result = run_python("-c", "import cej.wsgi")
     assert result.returncode != 0
     assert "SECRET_KEY n'est pas définie" in result.stderr
+
+
+@WITHOUT_LOCAL_ENV
+def test_commands_that_sign_nothing_run_without_a_secret_key():
+    """Django validates SECRET_KEY on first use: the migrations check of a bare checkout
+    runs, and the deployment check names the missing key instead of crashing."""
+    migrations = run_python("manage.py", "makemigrations", "--check", "--dry-run")
+    assert migrations.returncode == 0, migrations.stderr
+    assert "No changes detected" in migrations.stdout
+    deploy = run_python("manage.py", "check", "--deploy", "--fail-level", "WARNING")
+    assert deploy.returncode != 0
+    assert "security.W009" in deploy.stderr
 
 
 def test_debug_is_off_unless_set_and_the_defaults_are_french():
