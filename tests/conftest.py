@@ -1,10 +1,25 @@
-"""Project-wide fixtures and guards."""
+"""Project-wide fixtures and guards.
+
+The Loire demo is built once per test session (per xdist worker) and committed: every test
+sees it and runs in a transaction rolled back after it (see tests/world.py). Tests that
+commit (browser, live server, concurrency) are followed by a restore of the same world;
+tests that need a freshly migrated database ask for `empty_database`."""
+
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
+from django.db import connection, transaction
 from django.template import TemplateSyntaxError
+from django.test import override_settings
 from django.utils import translation
+from pytest_django.fixtures import validate_django_db
+from pytest_django.plugin import blocking_manager_key
 
-from cej.demo.loire import load_loire_demo
+from cej.demo.loire import DemoResult, load_loire_demo, seal_demo_documents
+from tests.world import RowChanges, Snapshot, copy_folder
+
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 class FailOnUnknownTemplateVariable(str):
@@ -27,8 +42,8 @@ def _french(settings):
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, request):
-    # Hashing "demo" six times per test with PBKDF2 would dominate the run.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Hashing passwords with PBKDF2 would dominate the run.
+    settings.PASSWORD_HASHERS = FAST_HASHERS
     # Static files are not collected in tests: plain storage, no manifest.
     settings.STORAGES = {
         **settings.STORAGES,
@@ -57,10 +72,105 @@ def _empty_page_cache():
     cache.clear()
 
 
+@dataclass
+class DemoWorld:
+    """The state every test starts from: a freshly migrated database (`fresh`) plus the Loire
+    demo and its accounts (`snapshot`), committed once for the session."""
+
+    fresh: Snapshot
+    snapshot: Snapshot
+    contract_pk: int
+    created: int
+    accounts: list[str]
+
+    def result(self) -> DemoResult:
+        """A new DemoResult per test: a test may change its contract object freely."""
+        from cej.models import Contract
+
+        return DemoResult(
+            contract=Contract.objects.get(pk=self.contract_pk),
+            created=self.created,
+            accounts=list(self.accounts),
+        )
+
+    def restore(self) -> None:
+        from django.contrib.contenttypes.models import ContentType
+
+        self.snapshot.restore()
+        # A flush re-creates content types under new ids: forget those.
+        ContentType.objects.clear_cache()
+
+
+_WORLD: DemoWorld | None = None
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, with the Loire demo committed in it once."""
+    global _WORLD
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        fresh = Snapshot.take()
+        result = load_loire_demo(with_accounts=True)
+        _WORLD = DemoWorld(
+            fresh=fresh,
+            snapshot=Snapshot.take(),
+            contract_pk=result.contract.pk,
+            created=result.created,
+            accounts=result.accounts,
+        )
+    yield _WORLD
+    _WORLD = None
+
+
 @pytest.fixture
-def demo(db):
-    """The Loire demo, with its accounts."""
-    return load_loire_demo(with_accounts=True)
+def demo_world(django_db_setup) -> DemoWorld:
+    return django_db_setup
+
+
+@pytest.fixture
+def demo(db, demo_world):
+    """The Loire demo, with its accounts (built once; this test's changes are rolled back)."""
+    return demo_world.result()
+
+
+@pytest.fixture
+def empty_database(db, demo_world):
+    """A database as `migrate` leaves it, without the demo (for this test only)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    demo_world.fresh.restore()
+    ContentType.objects.clear_cache()
+
+
+def _is_transactional(item) -> bool:
+    if {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())):
+        return True
+    marker = item.get_closest_marker("django_db")
+    if marker is None:
+        return False
+    transactional, reset_sequences, *_ = validate_django_db(marker)
+    return transactional or reset_sequences
+
+
+def _no_flush(style, tables, *, reset_sequences=False, allow_cascade=False):
+    return []
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a test that committed, the world comes back: every table emptied and refilled
+    with the world's rows, one INSERT per table, instead of Django's flush (TRUNCATE of ~45
+    tables on PostgreSQL, about a second) followed by a new demo."""
+    if _WORLD is None or not _is_transactional(item):
+        return (yield)
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(connection.ops, "sql_flush", _no_flush)
+            return (yield)
+    finally:
+        if _WORLD is not None:
+            with item.config.stash[blocking_manager_key].unblock():
+                _WORLD.restore()
 
 
 @pytest.fixture
@@ -108,10 +218,56 @@ def seal(settings, seal_certificate):
     return seal_certificate
 
 
-@pytest.fixture
-def sealed_demo(demo, seal):
-    """The Loire demo with its sealed documents, as `load_demo` leaves it."""
-    from cej.demo.loire import seal_demo_documents
+@dataclass
+class SealedWorld:
+    """What sealing the demo's signed contract and annex convention writes: its rows and its
+    files (the PDFs and their seals), made once for the session."""
 
-    seal_demo_documents(demo.contract)
-    return demo
+    changes: RowChanges
+    folder: Path
+
+    def apply(self, storage_folder: Path) -> None:
+        self.changes.apply()
+        copy_folder(self.folder, storage_folder)
+
+
+@pytest.fixture(scope="session")
+def sealed_world(django_db_setup, django_db_blocker, seal_certificate, tmp_path_factory):
+    """Renders and seals the demo documents once, in a rolled-back transaction, and keeps
+    what that wrote (session-scoped fixtures come before any test's own transaction)."""
+    cert, key, passphrase = seal_certificate
+    folder = tmp_path_factory.mktemp("sealed-demo")
+    storages = {
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": folder, "base_url": None},
+        },
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    with (
+        django_db_blocker.unblock(),
+        override_settings(
+            SEAL_CERTIFICATE_PATH=str(cert),
+            SEAL_KEY_PATH=str(key),
+            SEAL_KEY_PASSPHRASE=passphrase,
+            STORAGES=storages,
+        ),
+        transaction.atomic(),
+    ):
+        before = Snapshot.take()
+        seal_demo_documents(django_db_setup.result().contract)
+        changes = RowChanges.between(before, Snapshot.take())
+        transaction.set_rollback(True)
+    return SealedWorld(changes=changes, folder=folder)
+
+
+@pytest.fixture
+def sealed_demo(sealed_world, demo, seal, settings):
+    """The Loire demo with its sealed documents, as `load_demo` leaves it: the session's
+    rows, and the same PDF bytes copied into this test's own private folder."""
+    sealed_world.apply(Path(settings.STORAGES["default"]["OPTIONS"]["location"]))
+    return DemoResult(
+        contract=type(demo.contract).objects.get(pk=demo.contract.pk),
+        created=demo.created,
+        accounts=demo.accounts,
+    )

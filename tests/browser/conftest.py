@@ -5,8 +5,8 @@ Needs /usr/bin/chromium (`apt-get install chromium`) and node_modules/axe-core (
 with the reason on a developer's machine, and fail in CI (CI=true), where a silently skipped
 browser suite would pass for a green one.
 
-Every test gets a fresh database (live_server implies transactional_db) holding the Loire
-demo and its accounts (password "demo").
+Every test starts from the session's Loire demo and its accounts (password "demo"), committed
+where the live server reads it (live_server implies transactional_db), and put back after it.
 """
 
 import json
@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 
-from cej.demo.loire import DEMO_PASSWORD, DEMO_SLUG, load_loire_demo
+from cej.demo.loire import DEMO_PASSWORD, DEMO_SLUG
 from fiches import services
 from fiches.models import Fiche
 
@@ -87,9 +87,10 @@ def browser():
 
 
 @pytest.fixture
-def loire(browser, live_server, transactional_db):
-    """The Loire demo with its accounts, in the database the live server reads."""
-    return load_loire_demo(with_accounts=True)
+def loire(browser, live_server, transactional_db, demo_world):
+    """The Loire demo with its accounts, in the database the live server reads: the
+    session's committed world (put back after each test, see tests/conftest.py)."""
+    return demo_world.result()
 
 
 @pytest.fixture

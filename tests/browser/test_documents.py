@@ -1,11 +1,13 @@
 """A partner downloads the signed contract, as a new user would: log in, open the contract,
 go to its documents, download; the file is the sealed one, byte for byte, and stays so."""
 
+from pathlib import Path
+
 import pytest
 from django.core.files.storage import default_storage
 from playwright.sync_api import expect
 
-from cej.demo.loire import DEMO_SLUG, seal_demo_documents
+from cej.demo.loire import DEMO_SLUG
 from cej.models import (
     AnnexConvention,
     Contract,
@@ -20,8 +22,10 @@ from tests.pdftools import pdf_signatures, pdf_text
 
 
 @pytest.fixture
-def sealed(loire, seal):
-    seal_demo_documents(loire.contract)
+def sealed(loire, sealed_world, seal, settings):
+    """The session's sealed documents, committed for the live server (the world is put back
+    after the test)."""
+    sealed_world.apply(Path(settings.STORAGES["default"]["OPTIONS"]["location"]))
     document = Document.objects.get(kind=DocumentKind.SIGNED_CONTRACT)
     with default_storage.open(document.file.name, "rb") as handle:
         return handle.read()

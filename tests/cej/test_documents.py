@@ -292,7 +292,7 @@ def test_create_seal_certificate_writes_a_usable_pair(settings, tmp_path):
     )
 
 
-def test_load_demo_produces_the_sealed_documents_once(db, seal, settings):
+def test_load_demo_produces_the_sealed_documents_once(empty_database, seal, settings):
     settings.DEBUG = False
     call_command("load_demo", "--no-accounts")
     documents = list(Document.objects.order_by("kind").values_list("kind", "sha256"))

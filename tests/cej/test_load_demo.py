@@ -112,7 +112,7 @@ def test_a_second_run_changes_nothing(demo, capsys):
     assert snapshot() == before
 
 
-def test_demo_accounts_need_debug_or_an_explicit_request(db, settings, capsys):
+def test_demo_accounts_need_debug_or_an_explicit_request(empty_database, settings, capsys):
     settings.DEMO_ACCOUNTS = False
     call_command("load_demo")
     assert not get_user_model().objects.exists()

@@ -53,7 +53,7 @@ ZERO = Decimal("0.00")
 
 
 @pytest.fixture
-def scale(db):
+def scale(empty_database):
     return generate_scale_data(**SMALL)
 
 
@@ -338,7 +338,7 @@ def test_the_loire_demo_and_its_accounts_are_left_untouched(demo):
     }
 
 
-def test_the_loire_stays_free_for_the_demo_loaded_afterwards(db):
+def test_the_loire_stays_free_for_the_demo_loaded_afterwards(empty_database):
     result = generate_scale_data(territories=43, contracts_per_territory=1)
     assert result.skipped_reserved == ["42 Loire"]
     assert result.territories == 42
@@ -355,7 +355,7 @@ def test_the_loire_stays_free_for_the_demo_loaded_afterwards(db):
     assert again.territories == 0 and again.skipped_existing == ["42 Loire"]
 
 
-def test_an_existing_territory_is_skipped(db):
+def test_an_existing_territory_is_skipped(empty_database):
     Territory.objects.create(code="02", name="Aisne (saisie locale)")
     result = generate_scale_data(**SMALL)
     assert result.skipped_existing == ["02 Aisne"]
@@ -396,7 +396,7 @@ def fingerprint() -> str:
     return hashlib.sha256(repr(rows).encode()).hexdigest()
 
 
-def test_the_same_seed_gives_the_same_data(db):
+def test_the_same_seed_gives_the_same_data(empty_database):
     with transaction.atomic():
         generate_scale_data(territories=2, contracts_per_territory=2, seed=7)
         first = fingerprint()
@@ -418,13 +418,13 @@ def test_the_same_seed_gives_the_same_data(db):
         ({"contracts_per_territory": 7}, "entre 1 et 6 (reçu : 7)"),
     ],
 )
-def test_arguments_are_checked_in_french(db, options, message):
+def test_arguments_are_checked_in_french(empty_database, options, message):
     with pytest.raises(CommandError, match=re.escape(message)):
         call_command("generate_scale_data", **options)
     assert not Territory.objects.exists()
 
 
-def test_the_command_prints_a_french_summary_and_sets_the_password(db):
+def test_the_command_prints_a_french_summary_and_sets_the_password(empty_database):
     out = io.StringIO()
     call_command(
         "generate_scale_data",

@@ -10,9 +10,7 @@ tests that do not belong to the pass are deselected (reported as such), never sk
 
 from pathlib import Path
 
-import pytest
 from django.conf import settings
-from django.db import connection
 
 HERE = Path(__file__).parent
 WRAPPER = "test_on_postgresql.py"
@@ -34,24 +32,3 @@ def pytest_collection_modifyitems(config, items):
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = kept
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    """After each test here (transactional, so followed by a flush), the database is emptied
-    by DELETE instead of TRUNCATE: for the few hundred rows of the demo it takes
-    milliseconds, where truncating ~45 tables (a new file each) takes about a second per
-    test. Same result: every row gone, sequences kept (pytest-django does not reset them
-    either); foreign keys are checked at commit (Django makes them DEFERRABLE INITIALLY
-    DEFERRED)."""
-    if HERE not in item.path.parents or not on_postgresql():
-        return (yield)
-    operations = connection.ops
-
-    def delete_rows(style, tables, *, reset_sequences=False, allow_cascade=False):
-        assert not reset_sequences, "this folder's tests do not reset sequences"
-        return [f"DELETE FROM {operations.quote_name(table)};" for table in tables]
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(operations, "sql_flush", delete_rows)
-        return (yield)

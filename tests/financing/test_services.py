@@ -22,6 +22,7 @@ def test_a_line_is_saved_with_contributions_that_add_up(contract, coordination, 
 
 
 def test_contributions_that_do_not_add_up_write_nothing(contract, coordination, partners):
+    before = (BudgetLine.objects.count(), Contribution.objects.count())  # the demo's
     with pytest.raises(ValidationError) as error:
         budget_line_save(
             line=BudgetLine(
@@ -33,8 +34,7 @@ def test_contributions_that_do_not_add_up_write_nothing(contract, coordination, 
         "Les contributions totalisent 40\u202f000,00\u00a0€ pour une ligne de "
         "45\u202f000,00\u00a0€ (manque de 5\u202f000,00\u00a0€)."
     ]
-    assert not BudgetLine.objects.exists()
-    assert not Contribution.objects.exists()
+    assert (BudgetLine.objects.count(), Contribution.objects.count()) == before
 
 
 def test_updating_a_line_replaces_its_split_and_bumps_its_version(contract, coordination, partners):
@@ -56,6 +56,7 @@ def test_an_envelope_overrun_writes_nothing(contract, coordination, communicatio
         line=BudgetLine(contract=contract, post=coordination, year=2016, amount=Decimal("190000")),
         contributions={partners["caf"]: Decimal("190000")},
     )
+    lines = BudgetLine.objects.count()
     with pytest.raises(ValidationError, match="L'enveloppe 2016 serait dépassée de 2"):
         budget_line_save(
             line=BudgetLine(
@@ -63,4 +64,5 @@ def test_an_envelope_overrun_writes_nothing(contract, coordination, communicatio
             ),
             contributions={partners["caf"]: Decimal("10000")},
         )
-    assert BudgetLine.objects.filter(year=2016).count() == 1
+    assert BudgetLine.objects.filter(contract=contract, year=2016).count() == 1
+    assert BudgetLine.objects.count() == lines

@@ -1,0 +1,141 @@
+"""The demo world the suite shares: built once per test session (per xdist worker), kept
+committed in the test database, and seen by every test through its rolled-back transaction.
+
+Three tools make that safe and cheap:
+
+- `Snapshot`: every row of every table, read once. A transactional test (browser, live
+  server, concurrency) commits and is followed by a flush; `restore` puts the world back
+  with one INSERT per table instead of loading the demo again through the services.
+- `RowChanges`: what an operation wrote, as the rows it inserted, updated and deleted. The
+  sealing of the demo documents (two WeasyPrint renderings and two electronic seals, ≈ 4 s)
+  runs once per session in a rolled-back savepoint; `sealed_demo` replays its rows in the
+  test's own transaction and copies the same PDF bytes into the test's private folder.
+- `empty_tables`: for the few tests that need a database without the demo (loading the demo
+  itself, the scale data's first run), deleted in their transaction and so back after them.
+
+Rows are written with `raw=True` (as `loaddata` does): `auto_now` stamps and primary keys
+stay exactly as they were built."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.apps import apps
+from django.db import connection, transaction
+
+Row = tuple
+
+
+def project_models() -> list[type]:
+    """Every table Django manages, many-to-many tables included."""
+    return [
+        model
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.managed and not model._meta.proxy
+    ]
+
+
+def _columns(model) -> list:
+    return list(model._meta.concrete_fields)
+
+
+def _read(model) -> dict[object, Row]:
+    names = [f.attname for f in _columns(model)]
+    pk_index = names.index(model._meta.pk.attname)
+    rows = model._base_manager.order_by().values_list(*names)
+    return {row[pk_index]: row for row in rows}
+
+
+def _insert(model, rows: list[Row]) -> None:
+    """INSERT the rows as they are: explicit keys, no `auto_now`, no signal."""
+    if not rows:
+        return
+    fields = _columns(model)
+    names = [f.attname for f in fields]
+    objs = [model.from_db(connection.alias, names, row) for row in rows]
+    size = connection.ops.bulk_batch_size(fields, objs) or len(objs)
+    for start in range(0, len(objs), size):
+        model._base_manager._insert(objs[start : start + size], fields=fields, raw=True)
+
+
+def _delete_all(models) -> None:
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"DELETE FROM {quote(model._meta.db_table)}")
+
+
+@dataclass
+class Snapshot:
+    """Every row of every table at one moment."""
+
+    rows: dict[type, dict[object, Row]]
+
+    @classmethod
+    def take(cls) -> Snapshot:
+        return cls(rows={model: _read(model) for model in project_models()})
+
+    def restore(self) -> None:
+        """Make the database hold exactly these rows again. Foreign keys are checked at the
+        commit (Django declares them deferrable), when every row is back."""
+        models = project_models()
+        with transaction.atomic():
+            _delete_all(models)
+            for model in models:
+                _insert(model, list(self.rows.get(model, {}).values()))
+
+    def count(self) -> int:
+        return sum(len(rows) for rows in self.rows.values())
+
+
+@dataclass
+class RowChanges:
+    """What an operation did to the database, row by row."""
+
+    inserted: dict[type, list[Row]] = field(default_factory=dict)
+    updated: dict[type, list[Row]] = field(default_factory=dict)
+    deleted: dict[type, list[object]] = field(default_factory=dict)
+
+    @classmethod
+    def between(cls, before: Snapshot, after: Snapshot) -> RowChanges:
+        changes = cls()
+        for model, rows in after.rows.items():
+            old = before.rows.get(model, {})
+            inserted = [row for pk, row in rows.items() if pk not in old]
+            updated = [row for pk, row in rows.items() if pk in old and old[pk] != row]
+            deleted = [pk for pk in old if pk not in rows]
+            if inserted:
+                changes.inserted[model] = inserted
+            if updated:
+                changes.updated[model] = updated
+            if deleted:
+                changes.deleted[model] = deleted
+        return changes
+
+    def apply(self) -> None:
+        """Replay the changes in the current transaction."""
+        with transaction.atomic():
+            for model, pks in self.deleted.items():
+                model._base_manager.filter(pk__in=pks)._raw_delete(connection.alias)
+            for model, rows in self.updated.items():
+                names = [f.attname for f in _columns(model)]
+                for row in rows:
+                    values = dict(zip(names, row, strict=True))
+                    pk = values.pop(model._meta.pk.attname)
+                    model._base_manager.filter(pk=pk).update(**values)
+            for model, rows in self.inserted.items():
+                _insert(model, rows)
+
+
+def empty_tables() -> None:
+    """Delete every row (in the current transaction: the test's rollback brings them back)."""
+    with transaction.atomic():
+        _delete_all(project_models())
+
+
+def copy_folder(source: Path, target: Path) -> None:
+    """The sealed files, byte for byte, in a test's own private folder."""
+    if source.exists():
+        shutil.copytree(source, target, dirs_exist_ok=True)
