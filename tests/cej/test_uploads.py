@@ -159,11 +159,42 @@ def test_a_link_to_a_web_page_is_not_active_content():
     assert validate_pdf_upload(SimpleUploadedFile("scan.pdf", content)) == content
 
 
-def test_the_application_s_own_sealed_pdf_would_be_accepted(sealed_demo):
-    document = Document.objects.get(kind=DocumentKind.SIGNED_CONTRACT)
+def stored_bytes(kind) -> bytes:
+    document = Document.objects.get(kind=kind)
     with default_storage.open(document.file.name, "rb") as handle:
-        content = handle.read()
-    assert active_content(content) == []
+        return handle.read()
+
+
+def test_the_application_s_own_sealed_pdf_would_be_accepted(sealed_demo, monkeypatch):
+    """Its 3 000 objects sit in object streams: each stream is read once, never object by
+    object through pyHanko's reader (which rescans the stream's index for each object and
+    took a minute of CPU on this file)."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    def one_by_one(*args):
+        raise AssertionError("an object stream was read object by object")
+
+    monkeypatch.setattr(PdfFileReader, "_get_object_from_stream", one_by_one)
+    assert active_content(stored_bytes(DocumentKind.SIGNED_CONTRACT)) == []
+
+
+def test_reading_object_streams_at_once_gives_pyhanko_s_own_objects(sealed_demo, monkeypatch):
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    from cej import pdf_safety
+
+    content = stored_bytes(DocumentKind.ANNEX_CONVENTION)
+    at_once = PdfFileReader(io.BytesIO(content), strict=False)
+    found = pdf_safety._walk(at_once)
+    monkeypatch.setattr(pdf_safety, "_read_its_object_stream", lambda *args: None)
+    one_by_one = PdfFileReader(io.BytesIO(content), strict=False)
+    assert pdf_safety._walk(one_by_one) == found
+    objects = at_once.resolved_objects
+    assert len(objects) > 100
+    assert objects.keys() == one_by_one.resolved_objects.keys()
+    assert {k: repr(v) for k, v in objects.items()} == {
+        k: repr(v) for k, v in one_by_one.resolved_objects.items()
+    }
 
 
 def test_a_pdf_too_complex_to_inspect_is_refused(monkeypatch):
