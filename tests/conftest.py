@@ -17,7 +17,7 @@ from pytest_django.fixtures import validate_django_db
 from pytest_django.plugin import blocking_manager_key
 
 from cej.demo.loire import DemoResult, load_loire_demo, seal_demo_documents
-from tests.world import RowChanges, Snapshot, copy_folder
+from tests.world import RowChanges, Snapshot
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -226,9 +226,18 @@ class SealedWorld:
     changes: RowChanges
     folder: Path
 
-    def apply(self, storage_folder: Path) -> None:
+    def apply(self) -> None:
+        """The rows in the current transaction; the same bytes, under the same names, in
+        the documents' storage of the test (its own folder, or a mocked bucket)."""
+        from django.core.files.base import ContentFile
+        from django.core.files.storage import default_storage
+
         self.changes.apply()
-        copy_folder(self.folder, storage_folder)
+        for path in sorted(self.folder.rglob("*")):
+            if path.is_file():
+                name = path.relative_to(self.folder).as_posix()
+                stored = default_storage.save(name, ContentFile(path.read_bytes()))
+                assert stored == name, f"{name} was stored as {stored}: storage not empty"
 
 
 @pytest.fixture(scope="session")
@@ -262,10 +271,10 @@ def sealed_world(django_db_setup, django_db_blocker, seal_certificate, tmp_path_
 
 
 @pytest.fixture
-def sealed_demo(sealed_world, demo, seal, settings):
+def sealed_demo(sealed_world, demo, seal):
     """The Loire demo with its sealed documents, as `load_demo` leaves it: the session's
     rows, and the same PDF bytes copied into this test's own private folder."""
-    sealed_world.apply(Path(settings.STORAGES["default"]["OPTIONS"]["location"]))
+    sealed_world.apply()
     return DemoResult(
         contract=type(demo.contract).objects.get(pk=demo.contract.pk),
         created=demo.created,

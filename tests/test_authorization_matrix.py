@@ -226,7 +226,7 @@ def site_cells():
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, seal_certificate, tmp_path_factory):
+def world(django_db_setup, sealed_world, django_db_blocker, seal_certificate, tmp_path_factory):
     """The Loire demo with its sealed documents, and what the rows need, built once: each
     test runs in a savepoint of this transaction, rolled back after it."""
     cert, key, passphrase = seal_certificate
@@ -250,7 +250,7 @@ def world(django_db_setup, django_db_blocker, seal_certificate, tmp_path_factory
         django_db_blocker.unblock(),
         transaction.atomic(),
     ):
-        yield build_world()
+        yield build_world(django_db_setup, sealed_world)
         transaction.set_rollback(True)
 
 

@@ -18,9 +18,7 @@ stay exactly as they were built."""
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.apps import apps
 from django.db import connection, transaction
@@ -133,9 +131,3 @@ def empty_tables() -> None:
     """Delete every row (in the current transaction: the test's rollback brings them back)."""
     with transaction.atomic():
         _delete_all(project_models())
-
-
-def copy_folder(source: Path, target: Path) -> None:
-    """The sealed files, byte for byte, in a test's own private folder."""
-    if source.exists():
-        shutil.copytree(source, target, dirs_exist_ok=True)

@@ -38,15 +38,16 @@ class World:
         return self.contract.slug
 
 
-def build_world() -> World:
+def build_world(demo_world, sealed_world) -> World:
+    """On the session's demo (tests/conftest.py), with its sealed documents replayed into
+    the storage in force."""
     from django.contrib.auth import get_user_model
 
-    from cej.demo.loire import load_loire_demo, seal_demo_documents
     from cej.models import Document, DocumentKind, Signature
     from fiches.models import Fiche
 
-    contract = load_loire_demo(with_accounts=True).contract
-    seal_demo_documents(contract)
+    contract = demo_world.result().contract
+    sealed_world.apply()
     User = get_user_model()
     users = {viewer: User.objects.get(username=name) for viewer, name in DEMO_ACCOUNT.items()}
     users.update(_rhone())

@@ -1,8 +1,6 @@
 """A partner downloads the signed contract, as a new user would: log in, open the contract,
 go to its documents, download; the file is the sealed one, byte for byte, and stays so."""
 
-from pathlib import Path
-
 import pytest
 from django.core.files.storage import default_storage
 from playwright.sync_api import expect
@@ -22,10 +20,10 @@ from tests.pdftools import pdf_signatures, pdf_text
 
 
 @pytest.fixture
-def sealed(loire, sealed_world, seal, settings):
+def sealed(loire, sealed_world, seal):
     """The session's sealed documents, committed for the live server (the world is put back
     after the test)."""
-    sealed_world.apply(Path(settings.STORAGES["default"]["OPTIONS"]["location"]))
+    sealed_world.apply()
     document = Document.objects.get(kind=DocumentKind.SIGNED_CONTRACT)
     with default_storage.open(document.file.name, "rb") as handle:
         return handle.read()

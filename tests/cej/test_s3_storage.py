@@ -26,7 +26,6 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from moto import mock_aws
 
-from cej.demo.loire import seal_demo_documents
 from cej.models import Document, DocumentKind
 from financing.models import BudgetLine
 from tests.cej.test_documents import MINIMAL_PDF
@@ -98,8 +97,10 @@ def bucket(settings, s3_storage_setting, monkeypatch):
 
 
 @pytest.fixture
-def s3_sealed_demo(bucket, demo, seal):
-    seal_demo_documents(demo.contract)
+def s3_sealed_demo(bucket, sealed_world, demo, seal):
+    """The session's sealed documents (tests/conftest.py), their bytes put in the bucket
+    through the S3 storage."""
+    sealed_world.apply()
     return demo
 
 
@@ -169,9 +170,13 @@ def test_an_incomplete_storage_configuration_stops_start_up_in_french(variables,
 
 
 def test_sealed_documents_are_private_objects_served_identical_through_the_scoped_view(
-    client, bucket, s3_sealed_demo, demo_user
+    client, bucket, demo, seal, demo_user
 ):
-    document = signed(s3_sealed_demo.contract)
+    """The real sealing, writing into the bucket (the other tests replay its result)."""
+    from cej.demo.loire import seal_demo_documents
+
+    seal_demo_documents(demo.contract)
+    document = signed(demo.contract)
     keys = object_keys(bucket)
     assert f"{PREFIX}/{document.file.name}" in keys
     assert all(key.startswith(f"{PREFIX}/documents/") for key in keys)

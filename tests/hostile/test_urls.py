@@ -9,6 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cej.models import ContractStatus
+from fiches.models import Aim, Fiche, FicheStatus, Objective
+from partners.models import Partner
 from tests.hostile.checks import (
     assert_french,
     assert_french_refusal_page,
@@ -181,28 +184,105 @@ def page_messages(response) -> list[str]:
     return found
 
 
+# What each parameter accepts, for the oracle below: a test that only checked the wording
+# « if messages: » passed when a bad filter went unreported.
+
+
+def as_received(value: str) -> str:
+    """The value as Django reads it from the query string: lone surrogates travel as their
+    bytes and come back as replacement characters."""
+    return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+
+
+def received(query: dict, name: str) -> str | None:
+    """What `request.GET.get(name)` returns: the last of repeated values."""
+    value = query.get(name)
+    if isinstance(value, list):
+        value = value[-1] if value else None
+    return None if value is None else as_received(value)
+
+
+def integer(value: str) -> int | None:
+    try:
+        return int(value)
+    except ValueError:
+        return None
+
+
+def search_ok(value: str) -> bool:
+    """`q`: up to 100 characters once stripped, no NUL (the view keeps the first 200)."""
+    return "\x00" not in value[:200] and len(value[:200].strip()) <= 100
+
+
+def one_of(*keys):
+    """A choice field: exactly one of these strings."""
+    allowed = {str(key) for key in keys}
+    return lambda value: value in allowed
+
+
+def a_pk_of(queryset):
+    """A model choice: a primary key of these rows, as the database compares it."""
+    pks = set(queryset.values_list("pk", flat=True))
+    return lambda value: integer(value) in pks
+
+
+def wrong_parameters(query: dict, rules: dict) -> list[str]:
+    """The parameters whose value the page must report; an absent or empty one is ignored."""
+    return [
+        name
+        for name, accepts in rules.items()
+        if (value := received(query, name)) not in (None, "") and not accepts(value)
+    ]
+
+
+def assert_reported(response, query, rules) -> None:
+    """One French message per wrong parameter, and none when all are right."""
+    messages = page_messages(response)
+    wrong = wrong_parameters(query, rules)
+    if wrong:
+        assert_french(messages)
+        assert len(messages) == len(wrong), (wrong, messages)
+    else:
+        assert messages == [], (query, messages)
+    tally("reported" if wrong else "accepted")
+
+
 @examples(25)
 @given(user=st.sampled_from(USERS), query=params("q", "territory", "status", "page"))
 def test_the_contract_list_reports_bad_filters_in_french(login, demo, user, query):
     client = login(user)
+    rules = {
+        "q": search_ok,
+        "territory": one_of(demo.contract.territory_id),
+        "status": one_of(*ContractStatus.values),
+        # One page of contracts: only the first exists.
+        "page": lambda value: integer(value) == 1,
+    }
     with isolated_example():
         response = get(client, "/contracts/", query)
         check(response, allowed=(200,))
-        messages = page_messages(response)
-        if messages:
-            assert_french(messages)
+        assert_reported(response, query, rules)
 
 
 @examples(25)
 @given(query=params("q", "objective", "status", "aim", "lead"))
 def test_the_fiche_list_reports_bad_filters_in_french(login, demo, query):
     client = login("partner-caf")
+    rules = {
+        "q": search_ok,
+        "objective": a_pk_of(Objective.objects.filter(contract=demo.contract)),
+        "status": one_of(*FicheStatus.values),
+        "aim": a_pk_of(Aim.objects.all()),
+        "lead": a_pk_of(Partner.objects.filter(contract_parties__contract=demo.contract)),
+    }
     with isolated_example():
         response = get(client, f"/contracts/{SLUG}/fiches/", query)
         check(response, allowed=(200,))
-        messages = page_messages(response)
-        if messages:
-            assert_french(messages)
+        assert_reported(response, query, rules)
+
+
+def a_year_of_the_contract(value: str) -> bool:
+    return value == "all" or (len(value) <= 9 and integer(value) in range(2014, 2018))
 
 
 @examples(20)
@@ -212,9 +292,10 @@ def test_a_bad_year_is_reported_in_french(login, demo, query, page):
     with isolated_example():
         response = get(client, f"/contracts/{SLUG}/{page}", query)
         check(response, allowed=(200,))
-        messages = page_messages(response)
-        if messages and page == "budget/":
-            assert_french(messages)
+        if page == "budget/":
+            assert_reported(response, query, {"year": a_year_of_the_contract})
+        else:  # the year of a new line only preselects the field
+            assert page_messages(response) == []
 
 
 @examples(8)
@@ -230,12 +311,24 @@ def test_a_report_for_a_bad_year_is_a_french_400(login, demo, year):
 @given(query=params("from", "to"), number=st.sampled_from(["3", "12"]))
 def test_a_bad_version_comparison_is_reported_in_french(login, demo, query, number):
     client = login("cdaje")
+    fiche = Fiche.objects.get(contract=demo.contract, number=number)
+    versions = set(fiche.versions.values_list("number", flat=True))
+    # The view keeps 20 characters; an empty value names no version either.
+    rule = lambda value: integer(value[:20]) in versions  # noqa: E731
     with isolated_example():
         response = get(client, f"/contracts/{SLUG}/fiches/{number}/history/", query)
         check(response, allowed=(200,))
         messages = page_messages(response)
-        if messages:
+        wrong = [
+            name
+            for name in ("from", "to")
+            if (value := received(query, name)) is not None and not rule(value)
+        ]
+        if wrong:
             assert_french(messages)
+            assert len(messages) == len(wrong), (wrong, messages)
+        else:
+            assert messages == [], (query, messages)
 
 
 # The bugs these properties found, kept as plain examples -------------------------------
