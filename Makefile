@@ -6,8 +6,15 @@ STAMP := $(VENV)/.installed
 # Development defaults; any of them can be overridden from the environment.
 DEV_ENV := DEBUG=$${DEBUG:-true}
 TEST_ENV := SECRET_KEY=$${SECRET_KEY:-tests-only-not-a-secret}
+# One pytest-xdist worker per core; tests sharing a slow session fixture (tests/deployment)
+# carry an xdist_group and stay on one worker. PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= auto
+PYTEST_PARALLEL = -n $(PYTEST_WORKERS) --dist loadgroup
+# The fast local loop leaves out what drives Chromium or starts other processes.
+QUICK_SKIP = --ignore=tests/browser --ignore=tests/deployment \
+	--deselect=tests/concurrency/test_on_postgresql.py::test_the_concurrency_tests_pass_on_postgresql
 
-.PHONY: install run test lint format bench loadtest two-instances lock clean
+.PHONY: install run test test-quick lint format bench loadtest two-instances lock clean
 
 install: $(STAMP)
 
@@ -30,7 +37,12 @@ test: install
 	    echo "npm not found: tests/browser needs node_modules/axe-core (npm ci)" >&2; \
 	  elif test -f package-lock.json; then npm ci --no-audit --no-fund; \
 	  else npm install --no-audit --no-fund; fi; }
-	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/pytest $(PYTEST_PARALLEL) --durations=25 $(PYTEST_ARGS)
+
+# SQLite, no browser, no subprocess suite (deployment, concurrency's PostgreSQL re-run).
+test-quick: install
+	$(TEST_ENV) DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 \
+	  $(BIN)/pytest $(PYTEST_PARALLEL) $(QUICK_SKIP) --durations=10 $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

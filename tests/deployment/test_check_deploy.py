@@ -9,6 +9,9 @@ import pytest
 
 from deploy.sandbox import SEAL_PASSPHRASE, documented_env, env_example, manage_status
 
+# The seal and the demo site (conftest.py) are built once for these: one xdist worker runs them.
+pytestmark = pytest.mark.xdist_group("deployment")
+
 
 @pytest.fixture(scope="module")
 def check_deploy(seal_folder):

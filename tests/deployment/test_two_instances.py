@@ -12,6 +12,9 @@ from deploy.rehearsal import Site
 from deploy.sandbox import running_instances, throwaway_database
 from tests.deployment.pg import require
 
+# The seal and the demo site (conftest.py) are built once for these: one xdist worker runs them.
+pytestmark = pytest.mark.xdist_group("deployment")
+
 
 def _ids(checks):
     return [check.__name__.removeprefix("check_") for check in checks]
