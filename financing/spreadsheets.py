@@ -79,16 +79,25 @@ def sniff(data: bytes) -> str:
             return "other"
         return "csv"
     head = data[:8192]
+    sample = data[:65536]
     if b"\x00" in head:
-        # No text has a NUL (further down, one is refused with its cell); UTF-16 without its
-        # byte order mark has one in every other byte.
+        # UTF-16 without its byte order mark has a NUL in every other byte.
         halves = (head[0::2].count(0), head[1::2].count(0))
-        return "utf16" if max(halves) * 10 >= (len(head) // 2) * 9 else "other"
+        if max(halves) * 10 >= (len(head) // 2) * 9:
+            return "utf16"
+        # A text with a NUL typed into a cell is still a CSV: read_table refuses the NUL
+        # naming its row and column. Binary files hold more than a few, or other controls.
+        if head.count(0) > max(4, len(head) // 100) or _BINARY_CONTROL.search(head):
+            return "other"
+        sample = sample.replace(b"\x00", b"")
     try:
-        _decode(data[:65536], strict_tail=False)
+        _decode(sample, strict_tail=False)
     except UnicodeDecodeError:
         return "other"
     return "csv"
+
+
+_BINARY_CONTROL = re.compile(rb"[\x01-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def _decode(data: bytes, *, strict_tail: bool = True) -> str:
@@ -108,7 +117,8 @@ def _decode(data: bytes, *, strict_tail: bool = True) -> str:
         if not strict_tail and exc.start > len(data) - 4:
             return data[: exc.start].decode("utf-8-sig")  # a character cut by the sample
         text = data.decode("cp1252", errors="strict")
-        if any(ord(c) < 32 and c not in "\t\r\n" for c in text[:4096]):
+        # A NUL in a cell is refused with its row and column (clean_text), not here.
+        if any(ord(c) < 32 and c not in "\t\r\n\x00" for c in text[:4096]):
             raise
         return text
 

@@ -66,3 +66,20 @@ def test_an_envelope_overrun_writes_nothing(contract, coordination, communicatio
         )
     assert BudgetLine.objects.filter(contract=contract, year=2016).count() == 1
     assert BudgetLine.objects.count() == lines
+
+
+def test_a_year_filled_to_the_cent_is_accepted_and_one_cent_more_is_refused(
+    contract, coordination, communication, partners
+):
+    """The envelope's edge, exactly: 198 000,00 € fit, 198 000,01 € do not."""
+    budget_line_save(
+        line=BudgetLine(contract=contract, post=coordination, year=2017, amount=Decimal("150000")),
+        contributions={partners["caf"]: Decimal("150000")},
+    )
+    last = BudgetLine(contract=contract, post=communication, year=2017, amount=Decimal("48000.01"))
+    with pytest.raises(ValidationError) as refused:
+        budget_line_save(line=last, contributions={partners["caf"]: Decimal("48000.01")})
+    assert "L'enveloppe 2017 serait dépassée de 0,01\u00a0€" in refused.value.messages[0]
+    last.amount = Decimal("48000.00")
+    budget_line_save(line=last, contributions={partners["caf"]: Decimal("48000.00")})
+    assert BudgetLine.objects.filter(contract=contract, year=2017).total() == Decimal("198000.00")
