@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.template import TemplateSyntaxError
 from django.test import override_settings
 from django.utils import translation
@@ -171,6 +171,9 @@ def pytest_runtest_teardown(item, nextitem):
         if _WORLD is not None:
             with item.config.stash[blocking_manager_key].unblock():
                 _WORLD.restore()
+                # As Django's teardown left them: closed. Opened here while Playwright's loop
+                # ran, it would outlive the session and keep the database from being dropped.
+                connections.close_all()
 
 
 @pytest.fixture
