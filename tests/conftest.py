@@ -97,7 +97,7 @@ class DemoWorld:
         from django.contrib.contenttypes.models import ContentType
 
         self.snapshot.restore()
-        # A flush re-creates content types under new ids: forget those.
+        # Content types are rows like the others: forget any cached during the test.
         ContentType.objects.clear_cache()
 
 
@@ -108,8 +108,14 @@ _WORLD: DemoWorld | None = None
 def django_db_setup(django_db_setup, django_db_blocker):
     """pytest-django's test database, with the Loire demo committed in it once."""
     global _WORLD
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+
     with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
-        fresh = Snapshot.take()
+        # What `migrate` itself writes (the project has no data migration). Restored first,
+        # it also clears what a reused database (--reuse-db) kept from an earlier run.
+        fresh = Snapshot.take(models=[ContentType, Permission])
+        fresh.restore()
         result = load_loire_demo(with_accounts=True)
         _WORLD = DemoWorld(
             fresh=fresh,
