@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 DEV_ENV := DEBUG=$${DEBUG:-true}
 TEST_ENV := SECRET_KEY=$${SECRET_KEY:-tests-only-not-a-secret}
 # One pytest-xdist worker per core; tests sharing a slow session fixture (tests/deployment)
-# carry an xdist_group and stay on one worker. PYTEST_WORKERS=0 runs in one process.
+# stay on one worker (XDIST_GROUPS in tests/conftest.py). PYTEST_WORKERS=0: one process.
 PYTEST_WORKERS ?= auto
 PYTEST_PARALLEL = -n $(PYTEST_WORKERS) --dist loadgroup
 # The fast local loop leaves out what drives Chromium or starts other processes.

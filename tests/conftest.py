@@ -21,6 +21,29 @@ from tests.world import RowChanges, Snapshot
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+# Tests that one xdist worker runs together, in order: those sharing a slow session fixture
+# (the deployment rehearsal's demo site), and those checking what the test before them left.
+XDIST_GROUPS = {"tests/deployment/": "deployment", "tests/test_world.py": "world"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_xdist_make_scheduler(config, log):
+    """xdist's own `--dist loadgroup` reads an `xdist_group` mark through a node-id suffix
+    that pytest 9.2 no longer keeps (pytest-xdist issue 1386: the groups silently spread over
+    the workers). Same scheduling, the groups said by path instead."""
+    if config.getvalue("dist") not in ("load", "loadgroup"):
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class PathGroupScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            for prefix, group in XDIST_GROUPS.items():
+                if nodeid.startswith(prefix):
+                    return group
+            return nodeid  # every other test on its own, as --dist load
+
+    return PathGroupScheduling(config, log)
+
 
 class FailOnUnknownTemplateVariable(str):
     """`string_if_invalid` that fails the test on any unknown variable in our templates

@@ -12,8 +12,9 @@ from financing.models import BudgetLine, ExecutionEntry
 from partners.models import Partner
 from tests.world import RowChanges, Snapshot
 
-# In this order, on one worker: some tests check what the one before them left.
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("world")]
+# In this order, on one worker (tests/conftest.py, XDIST_GROUPS): some tests check what the
+# one before them left.
+pytestmark = pytest.mark.django_db
 
 
 def change_a_few_rows(contract):
@@ -70,5 +71,6 @@ def test_a_committed_change(demo):
     Fiche.objects.filter(contract=demo.contract, number=3).update(title="Engagé pour de bon")
 
 
+@pytest.mark.django_db(transaction=True)  # pytest-django runs these after the others, in order
 def test_a_committed_change_is_gone_for_the_next_test(demo):
     assert not Fiche.objects.filter(title="Engagé pour de bon").exists()

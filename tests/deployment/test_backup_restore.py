@@ -14,8 +14,8 @@ from deploy.sandbox import manage, manage_status, production_env, throwaway_data
 from tests.deployment.pg import pg_dump, pg_restore, require_postgres
 from tests.deployment.snapshot import COMMAND
 
-# The seal and the demo site (conftest.py) are built once for these: one xdist worker runs them.
-pytestmark = pytest.mark.xdist_group("deployment")
+# The seal and the demo site (conftest.py) are built once for these: one xdist worker runs
+# them (tests/conftest.py, XDIST_GROUPS).
 
 
 def snapshot(env: dict) -> dict:

@@ -9,8 +9,8 @@ import pytest
 
 from deploy.sandbox import SEAL_PASSPHRASE, documented_env, env_example, manage_status
 
-# The seal and the demo site (conftest.py) are built once for these: one xdist worker runs them.
-pytestmark = pytest.mark.xdist_group("deployment")
+# The seal and the demo site (conftest.py) are built once for these: one xdist worker runs
+# them (tests/conftest.py, XDIST_GROUPS).
 
 
 @pytest.fixture(scope="module")

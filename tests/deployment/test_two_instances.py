@@ -12,8 +12,8 @@ from deploy.rehearsal import Site
 from deploy.sandbox import running_instances, throwaway_database
 from tests.deployment.pg import require
 
-# The seal and the demo site (conftest.py) are built once for these: one xdist worker runs them.
-pytestmark = pytest.mark.xdist_group("deployment")
+# The seal and the demo site (conftest.py) are built once for these: one xdist worker runs
+# them (tests/conftest.py, XDIST_GROUPS).
 
 
 def _ids(checks):
