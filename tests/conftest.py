@@ -116,13 +116,6 @@ class DemoWorld:
             accounts=list(self.accounts),
         )
 
-    def restore(self) -> None:
-        from django.contrib.contenttypes.models import ContentType
-
-        self.snapshot.restore()
-        # Content types are rows like the others: forget any cached during the test.
-        ContentType.objects.clear_cache()
-
 
 _WORLD: DemoWorld | None = None
 
@@ -165,10 +158,7 @@ def demo(db, demo_world):
 @pytest.fixture
 def empty_database(db, demo_world):
     """A database as `migrate` leaves it, without the demo (for this test only)."""
-    from django.contrib.contenttypes.models import ContentType
-
     demo_world.fresh.restore()
-    ContentType.objects.clear_cache()
 
 
 def _is_transactional(item) -> bool:
@@ -199,7 +189,7 @@ def pytest_runtest_teardown(item, nextitem):
     finally:
         if _WORLD is not None:
             with item.config.stash[blocking_manager_key].unblock():
-                _WORLD.restore()
+                _WORLD.snapshot.restore()
                 # As Django's teardown left them: closed. Opened here while Playwright's loop
                 # ran, it would outlive the session and keep the database from being dropped.
                 connections.close_all()
@@ -303,12 +293,8 @@ def sealed_world(django_db_setup, django_db_blocker, seal_certificate, tmp_path_
 
 
 @pytest.fixture
-def sealed_demo(sealed_world, demo, seal):
+def sealed_demo(sealed_world, demo, demo_world, seal):
     """The Loire demo with its sealed documents, as `load_demo` leaves it: the session's
-    rows, and the same PDF bytes copied into this test's own private folder."""
+    rows, and the same PDF bytes stored in this test's own storage."""
     sealed_world.apply()
-    return DemoResult(
-        contract=type(demo.contract).objects.get(pk=demo.contract.pk),
-        created=demo.created,
-        accounts=demo.accounts,
-    )
+    return demo_world.result()  # the contract as sealing left it

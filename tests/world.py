@@ -4,14 +4,13 @@ committed in the test database, and seen by every test through its rolled-back t
 Three tools make that safe and cheap:
 
 - `Snapshot`: every row of every table, read once. A transactional test (browser, live
-  server, concurrency) commits and is followed by a flush; `restore` puts the world back
-  with one INSERT per table instead of loading the demo again through the services.
+  server, concurrency) commits; `restore` then puts the world back with one INSERT per table
+  instead of Django's flush and a new demo loaded through the services. A snapshot of what
+  `migrate` writes gives the few tests that need it a database without the demo.
 - `RowChanges`: what an operation wrote, as the rows it inserted, updated and deleted. The
   sealing of the demo documents (two WeasyPrint renderings and two electronic seals, ≈ 4 s)
   runs once per session in a rolled-back savepoint; `sealed_demo` replays its rows in the
-  test's own transaction and copies the same PDF bytes into the test's private folder.
-- `empty_tables`: for the few tests that need a database without the demo (loading the demo
-  itself, the scale data's first run), deleted in their transaction and so back after them.
+  test's own transaction and stores the same PDF bytes in the test's own storage.
 
 Rows are written with `raw=True` (as `loaddata` does): `auto_now` stamps and primary keys
 stay exactly as they were built."""
@@ -80,11 +79,15 @@ class Snapshot:
         """Make the database hold exactly these rows again (and nothing in the tables the
         snapshot did not read). Foreign keys are checked at the commit (Django declares them
         deferrable), when every row is back."""
+        from django.contrib.contenttypes.models import ContentType
+
         models = project_models()
         with transaction.atomic():
             _delete_all(models)
             for model in models:
                 _insert(model, list(self.rows.get(model, {}).values()))
+        # Content types are rows like the others: forget any cached since the snapshot.
+        ContentType.objects.clear_cache()
 
 
 @dataclass
@@ -124,9 +127,3 @@ class RowChanges:
                     model._base_manager.filter(pk=pk).update(**values)
             for model, rows in self.inserted.items():
                 _insert(model, rows)
-
-
-def empty_tables() -> None:
-    """Delete every row (in the current transaction: the test's rollback brings them back)."""
-    with transaction.atomic():
-        _delete_all(project_models())
