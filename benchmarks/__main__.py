@@ -5,7 +5,7 @@ benchmark, in one process, on one throw-away test database of the configured dat
 2. The main pages of the Loire contract as `cdaje`, and the contracts list as `admin` (who
    sees every contract), next to the floor view (`benchmarks/urls.py`): queries on a cold
    and a warm cache, median time warm and cold (see `benchmarks/pages.py`).
-3. The scale data (`cej.scale.generate_scale_data`) added to the same database, and the
+3. The scale data (`demo.scale.generate_scale_data`) added to the same database, and the
    same pages measured again; then, for information, the same pages of the largest
    generated contract as its territory's CDAJE user.
 4. At scale: the contract PDF against WeasyPrint alone and the signed PDF's download
@@ -66,7 +66,7 @@ def scale_arguments() -> dict:
 
 
 def loire_pages(cdaje, admin) -> list[Page]:
-    from cej.demo.loire import DEMO_SLUG
+    from demo.loire import DEMO_SLUG
 
     client = logged_in(cdaje)
     return [
@@ -206,8 +206,8 @@ def other_rows(pdf: dict, downloads: dict, exchange: dict) -> list:
 def main() -> int:
     from django.contrib.auth import get_user_model
 
-    from cej.demo.loire import load_loire_demo, seal_demo_documents
-    from cej.scale import generate_scale_data
+    from demo.loire import load_loire_demo, seal_demo_documents
+    from demo.scale import generate_scale_data
 
     date = stamp()
     vendor = connection.vendor

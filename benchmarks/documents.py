@@ -26,10 +26,10 @@ TARGETS = {"pdf_ratio": 1.3}
 
 
 def bench_contract_pdf(contract, rounds: int = PDF_ROUNDS) -> dict:
-    from cej.contract_document import contract_document_context
     from cej.pdf import html_to_pdf, render_html, render_pdf
+    from pilotage.contract_document import contract_document_context
 
-    template = "cej/pdf/contract.html"
+    template = "pilotage/pdf/contract.html"
     html = render_html(template, contract_document_context(contract))
     render_pdf(template, contract_document_context(contract))  # warm fonts and imports
     full, raw = [], []
@@ -126,7 +126,7 @@ def print_documents(pdf: dict, downloads: dict) -> None:
 
 
 def main() -> int:
-    from cej.demo.loire import load_loire_demo, seal_demo_documents
+    from demo.loire import load_loire_demo, seal_demo_documents
 
     rounds = int(os.environ.get("BENCH_ROUNDS", "30"))
     with bench_database():

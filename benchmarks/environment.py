@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cej.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("SECRET_KEY", "benchmarks-only")
 # STATIC_ROOT is only filled by collectstatic; whitenoise's warning about it is noise here.
 warnings.filterwarnings("ignore", message="No directory at")

@@ -11,7 +11,7 @@ What it does, from a fresh clone (after `make install`): about 2 min 30 s the fi
    writes (seal, private documents, static files, logs, locust's CSV) stays in var/loadtest/;
 2. lists from the database the accounts and contracts the simulated users work on
    (var/loadtest/targets.json): one territory per CDAJE user, with fiches it may edit;
-3. starts gunicorn (`cej.wsgi`, sync workers) on a free loopback port with production
+3. starts gunicorn (`config.wsgi`, sync workers) on a free loopback port with production
    settings: DEBUG off, a throw-away SECRET_KEY, persistent database connections
    (CONN_MAX_AGE=60), static files from whitenoise's manifest; and warms every worker up;
 4. runs locust headless (benchmarks/locustfile.py: CDAJE, finance and partner journeys with
@@ -140,7 +140,7 @@ def run(args, env: dict, targets_path: Path) -> dict:
         server = start(
             [
                 str(BIN / "gunicorn"),
-                "cej.wsgi",
+                "config.wsgi",
                 "--workers",
                 str(args.workers),
                 "--worker-class",

@@ -22,7 +22,7 @@ def server_env(database_url: str) -> dict[str, str]:
     """Production settings, for the management commands and gunicorn alike."""
     return {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "cej.settings",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
         "DATABASE_URL": database_url,
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),

@@ -7,7 +7,7 @@ from django.urls import path
 from django.views.static import serve
 
 from cej.models import Contract
-from cej.urls import urlpatterns as app_urlpatterns
+from config.urls import urlpatterns as app_urlpatterns
 
 
 @login_required

@@ -14,7 +14,6 @@ from cej.models import (
     Signature,
     Territory,
 )
-from fiches.models import Fiche, Objective
 
 
 @admin.register(Territory)
@@ -35,33 +34,6 @@ class AnnexConventionInline(admin.StackedInline):
     extra = 0
 
 
-class ObjectiveInline(admin.TabularInline):
-    model = Objective
-    extra = 0
-    fields = ["number", "title"]
-    show_change_link = True
-
-
-class FicheOverviewInline(admin.TabularInline):
-    """The contract's fiches at a glance; they are edited under their objective or on their
-    own page, where the objective choice is limited to this contract."""
-
-    model = Fiche
-    fk_name = "contract"
-    extra = 0
-    fields = ["number", "title", "objective", "status"]
-    readonly_fields = fields
-    show_change_link = True
-    can_delete = False
-    verbose_name_plural = _("fiches actions (lecture seule ici)")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("objective")
-
-
 @admin.register(Contract)
 class ContractAdmin(admin.ModelAdmin):
     list_display = [
@@ -78,7 +50,8 @@ class ContractAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["predecessor"]
     date_hierarchy = "signed_on"
-    inlines = [ContractPartyInline, AnnexConventionInline, ObjectiveInline, FicheOverviewInline]
+    # pilotage/admin.py adds the contract's objectives and fiches.
+    inlines = [ContractPartyInline, AnnexConventionInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "territory", "predecessor"]}),
         (_("Période et montant"), {"fields": ["start_year", "end_year", "annual_envelope"]}),
@@ -101,7 +74,7 @@ class ContractPartyAdmin(admin.ModelAdmin):
 @admin.register(Signature)
 class SignatureAdmin(ReadOnlyAdmin):
     """Read-only here: signatures are recorded on the contract's « Documents et signature »
-    page, where the last one signs the contract and seals its PDF (cej.signing)."""
+    page, where the last one signs the contract and seals its PDF (pilotage.signing)."""
 
     list_display = ["signatory", "partner", "contract", "signed_on", "place", "recorded_by"]
     list_filter = ["signed_on", "signatory__partner"]

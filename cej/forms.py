@@ -1,5 +1,5 @@
 """Forms of the contract's signature and document space. Domain rules (who may sign, when,
-what a PDF is) stay in `cej.signing` and `cej.documents`; the views attach their messages."""
+what a PDF is) stay in `pilotage.signing` and `cej.documents`; the views attach their messages."""
 
 from django import forms
 from django.conf import settings

@@ -182,13 +182,11 @@ def _touch_shared(sender, instance, **kwargs):
 def _touch_fiche_relations(sender, instance, action, reverse, model, pk_set, **kwargs):
     if not action.startswith("post_"):
         return
-    from fiches.models import Fiche
-
     if not reverse:
         touch_contract(instance.contract_id)
-    else:  # from the partner's or the aim's side: every fiche named
+    else:  # from the partner's or the aim's side: every fiche named (`model` is Fiche)
         for contract_id in set(
-            Fiche.objects.filter(pk__in=pk_set or []).values_list("contract_id", flat=True)
+            model.objects.filter(pk__in=pk_set or []).values_list("contract_id", flat=True)
         ):
             touch_contract(contract_id)
 

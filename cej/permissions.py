@@ -1,5 +1,6 @@
 """Permission helpers shared by the apps, and the predicates of the contract's signature and
-documents. Predicates answer (allowed, reason)."""
+documents that need nothing above the contract core (recording a signature, which looks at
+the fiches, is `pilotage.permissions`). Predicates answer (allowed, reason)."""
 
 from django.utils.translation import gettext as _
 
@@ -43,7 +44,7 @@ def _partner_ids(user) -> set:
 Decision = tuple[bool, str]
 
 
-def _cdaje_staff(user, contract, permission: str) -> Decision:
+def cdaje_staff(user, contract, permission: str) -> Decision:
     if not user.has_perm(permission):
         return False, _("Seule l'équipe CDAJE prépare la signature et dépose les documents.")
     if not works_on_contract(user, contract):
@@ -51,34 +52,8 @@ def _cdaje_staff(user, contract, permission: str) -> Decision:
     return True, ""
 
 
-def can_record_signature(user, contract, *, unvalidated_fiches=None) -> Decision:
-    """Record a representative's signature: CDAJE staff of the territory, on a contract that
-    is not signed yet and whose fiches are all validated (what is signed must be final).
-    `unvalidated_fiches` (numbers) may be passed when the caller already has them."""
-    allowed, reason = _cdaje_staff(user, contract, "cej.add_signature")
-    if not allowed:
-        return allowed, reason
-    if contract.status == ContractStatus.SIGNED:
-        return False, _("Le contrat est signé : ses signatures ne changent plus.")
-    if contract.status == ContractStatus.EXPIRED:
-        return False, _("Le contrat est arrivé à échéance.")
-    if unvalidated_fiches is None:
-        from fiches.models import FicheStatus
-
-        unvalidated_fiches = list(
-            contract.fiches.exclude(status__in=[FicheStatus.VALIDATED, FicheStatus.WITHDRAWN])
-            .order_by("number")
-            .values_list("number", flat=True)
-        )
-    if unvalidated_fiches:
-        return False, _(
-            "Toutes les fiches doivent être validées avant la signature (à valider : %(list)s)."
-        ) % {"list": ", ".join(_("n° %(number)s") % {"number": n} for n in unvalidated_fiches)}
-    return True, ""
-
-
 def can_cancel_signature(user, contract) -> Decision:
-    allowed, reason = _cdaje_staff(user, contract, "cej.delete_signature")
+    allowed, reason = cdaje_staff(user, contract, "cej.delete_signature")
     if not allowed:
         return allowed, reason
     if contract.status == ContractStatus.SIGNED:
@@ -88,4 +63,4 @@ def can_cancel_signature(user, contract) -> Decision:
 
 def can_deposit_document(user, contract) -> Decision:
     """Deposit a scanned original, or seal a signed amendment: CDAJE staff of the territory."""
-    return _cdaje_staff(user, contract, "cej.add_document")
+    return cdaje_staff(user, contract, "cej.add_document")

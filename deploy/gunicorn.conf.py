@@ -1,4 +1,4 @@
-"""gunicorn settings of CEJ Loire: `gunicorn -c deploy/gunicorn.conf.py cej.wsgi`.
+"""gunicorn settings of CEJ Loire: `gunicorn -c deploy/gunicorn.conf.py config.wsgi`.
 
 gunicorn sits behind a reverse proxy that terminates TLS (deploy/nginx.conf) and listens on
 the loopback only: the proxy buffers slow clients, which sync workers must never face.

@@ -59,7 +59,7 @@ def documented_env(**overrides: str) -> dict[str, str]:
     """A clean environment with every variable of .env.example at its documented value."""
     env = {k: v for k, v in os.environ.items() if k in _PASSTHROUGH or k.startswith("LC_")}
     env.update(env_example())
-    env.update({"DJANGO_SETTINGS_MODULE": "cej.settings", "PYTHONUNBUFFERED": "1"})
+    env.update({"DJANGO_SETTINGS_MODULE": "config.settings", "PYTHONUNBUFFERED": "1"})
     env.update(overrides)
     return env
 
@@ -262,7 +262,7 @@ def start_instance(env: dict, *, name: str, work: Path, workers: int = 1) -> Ins
     server_env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": str(workers)}
     with log.open("wb") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF), "cej.wsgi"],
+            [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF), "config.wsgi"],
             cwd=ROOT,
             env=server_env,
             stdout=output,

@@ -73,7 +73,7 @@ def _clean_content(changes: dict) -> dict:
 
 def _lock_contract(contract_id: int) -> None:
     """Lock the fiche's contract until the end of the transaction. Every write service takes
-    this lock first, before any row of the contract (financing.services and cej.signing do
+    this lock first, before any row of the contract (financing.services and pilotage.signing do
     the same): rows locked in one order cannot deadlock. Writes of one contract were already
     serialised by the new page-cache token each one gives the contract (cej.page_cache);
     taking the lock first only makes that order the same everywhere."""

@@ -27,7 +27,6 @@ from fiches.permissions import (
     can_restore_version,
 )
 from fiches.workflow import TRANSITIONS
-from financing.models import BudgetLine
 
 RECENT_VERSIONS = 5
 
@@ -149,9 +148,13 @@ def _fiche_with_lines(contract, number) -> Fiche:
         .prefetch_related(
             "associated_partners",
             "aims",
+            # The lines funding the fiche, through the relation financing declares (financing is
+            # a layer above fiches: no import of it here). Ordered by year and poste.
             Prefetch(
                 "budget_lines",
-                queryset=BudgetLine.objects.select_related("post").order_by("year", "post__order"),
+                queryset=Fiche._meta.get_field("budget_lines")
+                .related_model.objects.select_related("post")
+                .order_by("year", "post__order"),
             ),
         ),
         number=number,

@@ -16,7 +16,7 @@ from django.utils import translation
 from pytest_django.fixtures import validate_django_db
 from pytest_django.plugin import blocking_manager_key
 
-from cej.demo.loire import DemoResult, load_loire_demo, seal_demo_documents
+from demo.loire import DemoResult, load_loire_demo, seal_demo_documents
 from tests.world import RowChanges, Snapshot
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

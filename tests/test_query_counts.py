@@ -7,8 +7,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cej.demo.loire import DEMO_SLUG
-from cej.scale import generate_scale_data
+from demo.loire import DEMO_SLUG
+from demo.scale import generate_scale_data
 
 MAX_QUERIES = 15
 BASE = f"/contracts/{DEMO_SLUG}"

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 
-from cej.demo.loire import DEMO_PASSWORD, DEMO_SLUG
+from demo.loire import DEMO_PASSWORD, DEMO_SLUG
 from fiches import services
 from fiches.models import Fiche
 

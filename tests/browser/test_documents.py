@@ -5,7 +5,6 @@ import pytest
 from django.core.files.storage import default_storage
 from playwright.sync_api import expect
 
-from cej.demo.loire import DEMO_SLUG
 from cej.models import (
     AnnexConvention,
     Contract,
@@ -14,6 +13,7 @@ from cej.models import (
     DocumentKind,
     Signature,
 )
+from demo.loire import DEMO_SLUG
 from fiches.models import Fiche
 from tests.browser.conftest import SEVERE_IMPACTS, axe_violations, format_violations, login
 from tests.pdftools import pdf_signatures, pdf_text

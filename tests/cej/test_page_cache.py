@@ -11,8 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cej import page_cache
-from cej.demo.loire import DEMO_SLUG
 from cej.models import Contract, Document, Territory
+from demo.loire import DEMO_SLUG
 from fiches.models import Aim, Fiche, FicheStatus, Objective
 from fiches.services import fiche_update
 from financing.models import BudgetLine, ExecutionEntry, ExecutionKind

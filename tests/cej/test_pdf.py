@@ -8,13 +8,13 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from cej.contract_document import contract_document_context
-from cej.demo.fiches_data import FICHES, OBJECTIVES
 from cej.models import ContractStatus, Document, DocumentKind
 from cej.pdf import StaticOnlyFetcher, html_to_pdf, render_html, render_pdf, static_base_url
+from demo.fiches_data import FICHES, OBJECTIVES
 from fiches import services as fiche_services
 from fiches.models import Fiche, FicheStatus
 from financing.models import BudgetLine
+from pilotage.contract_document import contract_document_context
 from tests.pdftools import pdf_catalog, pdf_fonts, pdf_info, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +62,7 @@ def test_the_signed_contract_says_what_was_signed(signed_pdf):
 
 
 def test_the_contract_html_uses_french_typography(demo):
-    html = render_html("cej/pdf/contract.html", contract_document_context(demo.contract))
+    html = render_html("pilotage/pdf/contract.html", contract_document_context(demo.contract))
     # Narrow no-break space between thousands, no-break space before the euro sign: the
     # amount never breaks across lines.
     assert "198\u202f000,00\u00a0€" in html
@@ -132,7 +132,7 @@ def test_the_signed_bytes_survive_later_edits(client, sealed_demo, demo_user):
     assert after == before
     assert "Un titre entièrement nouveau" not in pdf_text(after)
     # …while a draft rendered now would show the change: the stored PDF is not re-rendered.
-    draft = render_pdf("cej/pdf/contract.html", contract_document_context(contract))
+    draft = render_pdf("pilotage/pdf/contract.html", contract_document_context(contract))
     assert "Un titre entièrement nouveau" in flat(pdf_text(draft))
 
 
@@ -180,8 +180,8 @@ def test_the_fetcher_refuses_anything_else(address):
 
 
 def test_the_fetcher_refuses_a_path_escaping_static():
-    escaping = static_base_url() + "../cej/settings.py"
-    assert Path(settings.BASE_DIR / "cej" / "settings.py").is_file()
+    escaping = static_base_url() + "../config/settings.py"
+    assert Path(settings.BASE_DIR / "config" / "settings.py").is_file()
     with pytest.raises(ValueError):
         StaticOnlyFetcher().fetch(escaping)
 
@@ -218,9 +218,9 @@ def test_counts_agree_in_number(demo):
     """« 1 objectif », « 3 objectifs »; « en 3 exemplaires originaux »."""
     contract = demo.contract
     context = contract_document_context(contract)
-    text = flat(re.sub(r"<[^>]+>", " ", render_html("cej/pdf/contract.html", context)))
+    text = flat(re.sub(r"<[^>]+>", " ", render_html("pilotage/pdf/contract.html", context)))
     assert "déclinées en 3 objectifs et 14 fiches actions" in text
     context["objectives"] = context["objectives"][:1]
     context["fiche_count"] = 1
-    text = flat(re.sub(r"<[^>]+>", " ", render_html("cej/pdf/contract.html", context)))
+    text = flat(re.sub(r"<[^>]+>", " ", render_html("pilotage/pdf/contract.html", context)))
     assert "déclinées en 1 objectif et 1 fiche action," in text

@@ -28,7 +28,7 @@ from moto import mock_aws
 
 from cej.models import Document, DocumentKind
 from financing.models import BudgetLine
-from tests.cej.test_documents import MINIMAL_PDF
+from tests.pilotage.test_documents import MINIMAL_PDF
 from tests.factories import PartnerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +61,8 @@ def settings_from_environment(**variables) -> subprocess.CompletedProcess:
         [
             sys.executable,
             "-c",
-            "import json, cej.settings as s; print(json.dumps(s.STORAGES['default'], default=str))",
+            "import json, config.settings as s; "
+            "print(json.dumps(s.STORAGES['default'], default=str))",
         ],
         cwd=ROOT,
         env=environment,
@@ -173,7 +174,7 @@ def test_sealed_documents_are_private_objects_served_identical_through_the_scope
     client, bucket, demo, seal, demo_user
 ):
     """The real sealing, writing into the bucket (the other tests replay its result)."""
-    from cej.demo.loire import seal_demo_documents
+    from demo.loire import seal_demo_documents
 
     seal_demo_documents(demo.contract)
     document = signed(demo.contract)

@@ -11,7 +11,7 @@ from django.conf import settings as django_settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
-from cej.demo.loire import DEMO_SLUG
+from demo.loire import DEMO_SLUG
 
 pytestmark = pytest.mark.django_db
 

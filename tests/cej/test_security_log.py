@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from cej.demo.loire import DEMO_SLUG
 from cej.log_format import JsonLineFormatter
 from cej.models import Contract, Territory
+from demo.loire import DEMO_SLUG
 
 pytestmark = pytest.mark.django_db
 
@@ -130,7 +130,7 @@ def test_the_security_log_goes_to_standard_output_as_json_lines(tmp_path):
     result = subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
-        env={**env, "DJANGO_SETTINGS_MODULE": "cej.settings"},
+        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
         capture_output=True,
         text=True,
         timeout=60,

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def run_python(*args, **env):
     """A fresh interpreter without SECRET_KEY or DEBUG, unless given."""
     clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
-    clean.update(env, DJANGO_SETTINGS_MODULE="cej.settings")
+    clean.update(env, DJANGO_SETTINGS_MODULE="config.settings")
     return subprocess.run(
         [sys.executable, *args], cwd=ROOT, env=clean, capture_output=True, text=True
     )
@@ -22,7 +22,7 @@ def run_python(*args, **env):
 def load_settings(**env):
     return run_python(
         "-c",
-        "import cej.settings as s; print(s.DEBUG, s.LANGUAGE_CODE, s.TIME_ZONE, "
+        "import config.settings as s; print(s.DEBUG, s.LANGUAGE_CODE, s.TIME_ZONE, "
         "s.DATABASES['default']['ENGINE'])",
         **env,
     )
@@ -36,7 +36,7 @@ WITHOUT_LOCAL_ENV = pytest.mark.skipif(
 
 @WITHOUT_LOCAL_ENV
 def test_without_debug_a_missing_secret_key_stops_the_server_start_up_clearly():
-    result = run_python("-c", "import cej.wsgi")
+    result = run_python("-c", "import config.wsgi")
     assert result.returncode != 0
     assert "SECRET_KEY n'est pas définie" in result.stderr
 

@@ -5,7 +5,7 @@ Scans of signed originals must be inert PDFs (no script, no launch action, no em
 wherever the PDF hides it; budget workbooks must not unpack into more than a budget ever
 holds, and a refused file never waits in storage. Neither the stored documents nor the
 folder holding them answer at any URL but the scoped download. (Magic bytes, size and empty
-files: tests/cej/test_documents.py and tests/financing/test_imports.py.)"""
+files: tests/pilotage/test_documents.py and tests/financing/test_imports.py.)"""
 
 import io
 import zipfile

@@ -66,7 +66,7 @@ def test_the_contracts_list_has_pages(client, demo, demo_user):
         ContractFactory(territory=territory, start_year=year, end_year=year + 3)
     client.force_login(demo_user("cdaje"))
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("cej.views.CONTRACTS_PER_PAGE", 5)
+        patch.setattr("pilotage.views.CONTRACTS_PER_PAGE", 5)
         first = client.get("/contracts/").content.decode()
         third = client.get("/contracts/?page=3").content.decode()
         wrong = client.get("/contracts/?page=zéro").content.decode()

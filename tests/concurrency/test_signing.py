@@ -6,7 +6,7 @@ import datetime
 import pytest
 
 from cej.models import AnnexConvention, ContractStatus, Document, DocumentKind, Signature
-from cej.signing import missing_signatories, signature_record
+from pilotage.signing import missing_signatories, signature_record
 from tests.concurrency.sessions import at_once, sessions, wait_for_lock
 
 pytestmark = pytest.mark.django_db(transaction=True)

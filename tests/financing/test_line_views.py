@@ -10,8 +10,8 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
-from cej.demo.loire import DEMO_SLUG
 from cej.models import Contract
+from demo.loire import DEMO_SLUG
 from financing.forms import parse_amount
 from financing.models import (
     BudgetLine,

@@ -1,0 +1,402 @@
+"""The Loire demo: the contract signed on 1 October 2014 for 2014–2017, as the seed article
+describes it. Facts from the article are marked (seed); everything else is illustrative and
+listed as such in the README."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from cej import roles
+from cej.models import (
+    AnnexConvention,
+    Contract,
+    ContractParty,
+    ContractStatus,
+    Signature,
+    Territory,
+)
+from demo.fiches_data import AIMS, FICHES, OBJECTIVES
+from fiches.models import Aim, Fiche, FicheStatus, Objective
+from fiches.services import record_version
+from financing.models import BudgetLine, BudgetPost, ExecutionEntry, ExecutionKind, Instrument
+from financing.services import budget_line_save, execution_entry_record
+from partners.models import Partner, PartnerKind, Signatory
+
+DEMO_SLUG = "cej-loire-2014-2017"  # stable interface (DESIGN.md §6)
+ANNUAL_ENVELOPE = Decimal("198000.00")  # seed: 198 000 € a year, CEJ and annex convention
+SIGNED_ON = datetime.date(2014, 10, 1)  # seed: signed on 1 October (2014)
+SIGNING_PLACE = "Saint-Étienne"  # illustrative: the Conseil général's seat
+PLENARY_DATE = datetime.date(2014, 2, 11)  # illustrative: "presented early in the year"
+DEMO_PASSWORD = "demo"
+
+PARTNERS = {
+    # key: (name, short name, slug, kind)
+    "cg": ("Conseil général de la Loire", "Conseil général", "cg42", PartnerKind.CONSEIL_GENERAL),
+    "caf": (
+        "Caisse d'allocations familiales de la Loire",
+        "CAF",
+        "caf42",
+        PartnerKind.CAF,
+    ),
+    "msa": (
+        "Caisse de mutualité sociale agricole Ardèche Drôme Loire",
+        "MSA",
+        "msa-adl",
+        PartnerKind.MSA,
+    ),
+}
+
+# Illustrative SIRETs (valid check digits, not the real institutions' numbers): the open-data
+# export identifies each granting partner by its SIRET.
+SIRETS = {"cg": "22429900800017", "caf": "77989900400013", "msa": "77999900200016"}
+
+# Fictitious people in their real functions. The CAF and the MSA are each represented by the
+# chair of their board and by their director, so they sign twice.
+SIGNATORIES = {
+    "cg": [("M.", "Bernard", "Vialle", "Président du Conseil général de la Loire")],
+    "caf": [
+        ("Mme", "Annie", "Courbon", "Présidente du conseil d'administration de la CAF"),
+        ("M.", "Olivier", "Ferrand", "Directeur de la CAF"),
+    ],
+    "msa": [
+        ("M.", "Jean-Louis", "Peyron", "Président du conseil d'administration de la MSA"),
+        ("Mme", "Catherine", "Morel", "Directrice générale de la MSA"),
+    ],
+}
+
+POSTS = [
+    # code, label, instrument, order, description
+    (
+        "coordination",
+        "Coordination",
+        Instrument.CEJ,
+        1,
+        "Poste institutionnel du CEJ : coordination de la politique petite enfance.",
+    ),
+    (
+        "communication",
+        "Communication",
+        Instrument.CEJ,
+        2,
+        "Poste institutionnel du CEJ : information et communication auprès des familles "
+        "et des professionnels.",
+    ),
+    (
+        "accueil-enfants-handicapes",
+        "Dispositif d'accueil d'enfants handicapés dans les crèches",
+        Instrument.ANNEX,
+        1,
+        "Financé par la convention annexe : actions non couvertes par le CEJ.",
+    ),
+]
+
+# Illustrative split of the 198 000 € (seed total). 2014 is fully allocated between the two
+# CEJ posts and the annex convention; 2015–2017 carry the CEJ lines only, leaving the annex
+# share (40 000 €) not yet allocated, as the convention covers 2014 only (seed).
+CEJ_LINES = {
+    # post code: (fiche number, {partner: contribution})
+    "coordination": (
+        12,
+        {"caf": Decimal("60000.00"), "cg": Decimal("48000.00"), "msa": Decimal("12000.00")},
+    ),
+    "communication": (
+        14,
+        {"caf": Decimal("19000.00"), "cg": Decimal("15200.00"), "msa": Decimal("3800.00")},
+    ),
+}
+ANNEX_LINE_2014 = (
+    "accueil-enfants-handicapes",
+    4,
+    {"caf": Decimal("20000.00"), "cg": Decimal("16000.00"), "msa": Decimal("4000.00")},
+)
+
+DEMO_ACCOUNTS = [
+    # username, first name, last name, groups, territory staff?, partner key, superuser?
+    ("admin", "Alice", "Administratrice", [], False, None, True),
+    (
+        "cdaje",
+        "Sophie",
+        "Durand",
+        [roles.CDAJE_STAFF, roles.CDAJE_COORDINATOR],
+        True,
+        None,
+        False,
+    ),
+    ("finance", "Marc", "Bernard", [roles.FINANCE_OFFICER], True, None, False),
+    ("partner-cg", "Hélène", "Roux", [roles.PARTNER_USER], False, "cg", False),
+    ("partner-caf", "Karim", "Benali", [roles.PARTNER_USER], False, "caf", False),
+    ("partner-msa", "Jeanne", "Faure", [roles.PARTNER_USER], False, "msa", False),
+]
+
+ACCOUNT_ROLES = {
+    "admin": "administrateur (tout, /admin/)",
+    "cdaje": "équipe et coordination CDAJE (fiches)",
+    "finance": "agent financier (budget)",
+    "partner-cg": "partenaire : Conseil général",
+    "partner-caf": "partenaire : CAF",
+    "partner-msa": "partenaire : MSA",
+}
+
+
+@dataclass
+class DemoResult:
+    contract: Contract
+    created: int
+    accounts: list[str]
+
+
+@transaction.atomic
+def load_loire_demo(*, with_accounts: bool) -> DemoResult:
+    counter = _Counter()
+    groups = roles.sync_groups()
+    territory = counter.get_or_create(Territory, code="42", defaults={"name": "Loire"})
+    partners = {
+        key: counter.get_or_create(
+            Partner,
+            slug=slug,
+            defaults={"name": name, "short_name": short, "kind": kind, "siret": SIRETS[key]},
+        )
+        for key, (name, short, slug, kind) in PARTNERS.items()
+    }
+    for key, people in SIGNATORIES.items():
+        for order, (civility, first, last, function) in enumerate(people, start=1):
+            counter.get_or_create(
+                Signatory,
+                partner=partners[key],
+                function=function,
+                defaults={
+                    "civility": civility,
+                    "first_name": first,
+                    "last_name": last,
+                    "order": order,
+                },
+            )
+
+    predecessor = counter.get_or_create(
+        Contract,
+        slug="cej-loire-2010-2013",
+        defaults={
+            "territory": territory,
+            "title": "Premier contrat enfance jeunesse départemental de la Loire",
+            "start_year": 2010,  # illustrative; the seed says only that it ended in late 2013
+            "end_year": 2013,
+            "annual_envelope": ANNUAL_ENVELOPE,  # illustrative
+            "status": ContractStatus.EXPIRED,
+        },
+    )
+    contract = counter.get_or_create(
+        Contract,
+        slug=DEMO_SLUG,
+        defaults={
+            "territory": territory,
+            "title": "Contrat enfance jeunesse départemental de la Loire 2014–2017",
+            "start_year": 2014,
+            "end_year": 2017,
+            "annual_envelope": ANNUAL_ENVELOPE,
+            "status": ContractStatus.SIGNED,
+            "signed_on": SIGNED_ON,
+            "signing_place": SIGNING_PLACE,
+            "predecessor": predecessor,
+        },
+    )
+    for each in (predecessor, contract):
+        for order, key in enumerate(("cg", "caf", "msa"), start=1):
+            counter.get_or_create(
+                ContractParty, contract=each, partner=partners[key], defaults={"order": order}
+            )
+    for signatory in Signatory.objects.filter(partner__in=partners.values()):
+        counter.get_or_create(
+            Signature,
+            contract=contract,
+            signatory=signatory,
+            defaults={"signed_on": SIGNED_ON, "place": SIGNING_PLACE},
+        )
+    annex = counter.get_or_create(
+        AnnexConvention,
+        contract=contract,
+        start_year=2014,
+        defaults={
+            "title": "Convention annexe au contrat enfance jeunesse départemental",
+            "purpose": (
+                "Financement d'actions non couvertes par le CEJ, notamment le dispositif pour "
+                "l'accueil d'enfants handicapés dans les crèches. Elle couvre pour l'instant "
+                "l'année 2014, dans l'attente de la définition d'actions nouvelles en lien avec "
+                "les orientations 2014-2017."
+            ),
+            "end_year": 2014,
+            "signed_on": SIGNED_ON,
+        },
+    )
+
+    aims = {
+        number: counter.get_or_create(
+            Aim, number=number, defaults={"label": label, "description": text}
+        )
+        for number, label, text in AIMS
+    }
+    objectives = {
+        number: counter.get_or_create(
+            Objective, contract=contract, number=number, defaults={"title": title}
+        )
+        for number, title in OBJECTIVES
+    }
+    fiches = {}
+    for data in FICHES:
+        fiche, created = Fiche.objects.get_or_create(
+            contract=contract,
+            number=data["number"],
+            defaults={
+                "objective": objectives[data["objective"]],
+                "title": data["title"],
+                "findings": data["findings"],
+                "goals": data["goals"],
+                "actions": data["actions"],
+                "target_public": data["target_public"],
+                "calendar": data["calendar"],
+                "indicators": data["indicators"],
+                "budget_note": data["budget_note"],
+                "lead_partner": partners[data["lead"]],
+                "status": FicheStatus.VALIDATED,
+                "validated_on": PLENARY_DATE,
+            },
+        )
+        if created:
+            counter.created += 1
+            fiche.associated_partners.set([partners[key] for key in data["associated"]])
+            fiche.aims.set([aims[n] for n in data["aims"]])
+        if not fiche.versions.exists():
+            record_version(
+                fiche=fiche, action="Validée en plénière de la CDAJE (reprise des fiches)", by=None
+            )
+            counter.created += 1
+        fiches[data["number"]] = fiche
+
+    posts = {
+        code: counter.get_or_create(
+            BudgetPost,
+            code=code,
+            defaults={
+                "label": label,
+                "instrument": instrument,
+                "order": order,
+                "description": description,
+            },
+        )
+        for code, label, instrument, order, description in POSTS
+    }
+    planned = [
+        (year, code, None, fiche, split)
+        for year in contract.years
+        for code, (fiche, split) in CEJ_LINES.items()
+    ]
+    annex_code, annex_fiche, annex_split = ANNEX_LINE_2014
+    planned.append((2014, annex_code, annex, annex_fiche, annex_split))
+    for year, code, annex_convention, fiche_number, split in planned:
+        line = BudgetLine.objects.filter(
+            contract=contract, year=year, post=posts[code], fiche=fiches[fiche_number]
+        ).first()
+        if line is None:
+            line = budget_line_save(
+                line=BudgetLine(
+                    contract=contract,
+                    year=year,
+                    post=posts[code],
+                    annex_convention=annex_convention,
+                    fiche=fiches[fiche_number],
+                    amount=sum(split.values()),
+                ),
+                contributions={partners[key]: amount for key, amount in split.items()},
+            )
+            counter.created += 1
+            _record_execution(line)
+            counter.created += line.entries.count()
+
+    accounts = []
+    if with_accounts:
+        accounts = _demo_accounts(counter, groups, territory, partners)
+    return DemoResult(contract=contract, created=counter.created, accounts=accounts)
+
+
+def _record_execution(line: BudgetLine) -> None:
+    """Illustrative execution: committed in full once the year's budget is voted (after the
+    signature for 2014), paid as a 70 % advance in the year and the balance the next June."""
+    committed_on = (
+        datetime.date(2014, 10, 15) if line.year == 2014 else datetime.date(line.year, 2, 15)
+    )
+    advance_on = (
+        datetime.date(2014, 11, 20) if line.year == 2014 else datetime.date(line.year, 7, 15)
+    )
+    advance = (line.amount * Decimal("0.70")).quantize(Decimal("0.01"))
+    for kind, date, amount, reference in [
+        (ExecutionKind.COMMITMENT, committed_on, line.amount, f"ENG-{line.year}-{line.pk:04d}"),
+        (ExecutionKind.PAYMENT, advance_on, advance, f"MAN-{line.year}-{line.pk:04d}-A"),
+        (
+            ExecutionKind.PAYMENT,
+            datetime.date(line.year + 1, 6, 30),
+            line.amount - advance,
+            f"MAN-{line.year}-{line.pk:04d}-S",
+        ),
+    ]:
+        execution_entry_record(
+            entry=ExecutionEntry(
+                line=line, kind=kind, date=date, amount=amount, reference=reference
+            )
+        )
+
+
+def _demo_accounts(counter, groups, territory, partners) -> list[str]:
+    User = get_user_model()
+    names = []
+    for username, first, last, group_names, staff, partner_key, superuser in DEMO_ACCOUNTS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(
+                username=username,
+                first_name=first,
+                last_name=last,
+                email=f"{username}@demo.cej-loire.invalid",
+                is_staff=superuser,
+                is_superuser=superuser,
+            )
+            # set_password, not the validators: "demo" is for a development machine only.
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            counter.created += 1
+            user.groups.set([groups[name] for name in group_names])
+            if staff:
+                territory.staff.add(user)
+            if partner_key:
+                partners[partner_key].members.add(user)
+        names.append(username)
+    return names
+
+
+class _Counter:
+    """get_or_create that counts what it created, so a second run can prove it did nothing."""
+
+    def __init__(self):
+        self.created = 0
+
+    def get_or_create(self, model, defaults=None, **lookup):
+        obj, created = model.objects.get_or_create(defaults=defaults, **lookup)
+        self.created += int(created)
+        return obj
+
+
+def seal_demo_documents(contract: Contract) -> list:
+    """The signed contract's sealed PDF and its annex convention's, produced once (a second
+    call finds them and writes nothing)."""
+    from cej.models import Document
+    from pilotage.signing import annex_convention_seal, contract_seal
+
+    before = set(Document.objects.filter(contract=contract).values_list("pk", flat=True))
+    with transaction.atomic():
+        documents = [contract_seal(contract)]
+        documents += [
+            annex_convention_seal(annex)
+            for annex in contract.annex_conventions.exclude(signed_on=None)
+        ]
+    return [d for d in documents if d.pk not in before]

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PilotageConfig(AppConfig):
+    """The pages and services that combine the contract's apps: the contract list and
+    dashboard, the documents and their signing, the contract document."""
+
+    name = "pilotage"
+    verbose_name = _("Pilotage du contrat")

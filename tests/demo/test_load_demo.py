@@ -1,0 +1,130 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from cej.models import AnnexConvention, Contract, ContractStatus, Signature
+from demo.loire import DEMO_SLUG
+from fiches.models import Aim, Fiche, Objective
+from financing.models import BudgetLine, Contribution, Instrument
+from partners.models import Partner
+
+pytestmark = pytest.mark.django_db
+
+SEED_OBJECTIVES = [
+    "Adéquation entre l'offre et la demande d'accueil : offre adaptée au regard des besoins "
+    "identifiés",
+    "Favoriser la qualité de l'accueil : inscrire le lieu d'accueil dans une démarche qualité",
+    "Développer le partenariat, la mise en réseau, la communication",
+]
+
+
+def test_the_contract_carries_the_seed_facts(demo):
+    contract = Contract.objects.get(slug=DEMO_SLUG)
+    assert contract.title == "Contrat enfance jeunesse départemental de la Loire 2014–2017"
+    assert (contract.start_year, contract.end_year) == (2014, 2017)
+    assert contract.signed_on == datetime.date(2014, 10, 1)
+    assert contract.status == ContractStatus.SIGNED
+    assert contract.annual_envelope == Decimal("198000.00")
+    assert contract.predecessor.end_year == 2013
+    assert contract.predecessor.status == ContractStatus.EXPIRED
+
+
+def test_three_partners_and_five_representatives_sign(demo):
+    contract = Contract.objects.get(slug=DEMO_SLUG)
+    assert sorted(contract.parties.values_list("partner__kind", flat=True)) == [
+        "caf",
+        "conseil_general",
+        "msa",
+    ]
+    per_partner = {partner.kind: partner.signatories.count() for partner in Partner.objects.all()}
+    assert per_partner == {"conseil_general": 1, "caf": 2, "msa": 2}
+    caf_functions = set(
+        Partner.objects.get(kind="caf").signatories.values_list("function", flat=True)
+    )
+    assert any("Président" in f for f in caf_functions)
+    assert any("Directeur" in f for f in caf_functions)
+    assert Signature.objects.filter(contract=contract, signed_on="2014-10-01").count() == 5
+
+
+def test_the_orientations_are_three_objectives_and_fourteen_fiches(demo):
+    contract = Contract.objects.get(slug=DEMO_SLUG)
+    titles = list(Objective.objects.filter(contract=contract).values_list("title", flat=True))
+    assert titles == SEED_OBJECTIVES
+    assert Fiche.objects.filter(contract=contract).count() == 14
+    assert list(Fiche.objects.filter(contract=contract).values_list("number", flat=True)) == list(
+        range(1, 15)
+    )
+    assert Aim.objects.count() == 4
+    assert all(fiche.aims.exists() for fiche in Fiche.objects.filter(contract=contract))
+
+
+def test_the_annex_convention_covers_2014_for_disabled_children(demo):
+    annex = AnnexConvention.objects.get(contract__slug=DEMO_SLUG)
+    assert (annex.start_year, annex.end_year) == (2014, 2014)
+    assert "accueil d'enfants handicapés dans les crèches" in annex.purpose
+
+
+def test_2014_is_fully_allocated_and_later_years_leave_the_annex_share(demo):
+    contract = Contract.objects.get(slug=DEMO_SLUG)
+    lines = BudgetLine.objects.filter(contract=contract)
+    assert lines.filter(year=2014).total() == Decimal("198000.00")
+    assert {line.post.code for line in lines.filter(year=2014)} == {
+        "coordination",
+        "communication",
+        "accueil-enfants-handicapes",
+    }
+    for year in (2015, 2016, 2017):
+        assert lines.filter(year=year).total() < Decimal("198000.00")
+        assert {line.instrument for line in lines.filter(year=year)} == {Instrument.CEJ}
+        assert lines.filter(year=year, post__code="coordination").exists()
+        assert lines.filter(year=year, post__code="communication").exists()
+
+
+def test_every_line_is_split_exactly_between_partners(demo):
+    for line in BudgetLine.objects.filter(contract__slug=DEMO_SLUG):
+        assert line.contributions_error(line.contributions.values_list("amount", flat=True)) is None
+    assert Contribution.objects.count() == 3 * BudgetLine.objects.count()
+
+
+def test_every_demo_record_is_valid(demo):
+    for model in apps.get_models():
+        if model._meta.app_label in {"cej", "partners", "fiches", "financing"}:
+            for obj in model.objects.all():
+                obj.full_clean()
+
+
+def snapshot():
+    data = {}
+    for model in apps.get_models():
+        if model._meta.app_label in {"cej", "partners", "fiches", "financing", "auth"}:
+            data[model._meta.label] = list(model.objects.order_by("pk").values())
+    return data
+
+
+def test_a_second_run_changes_nothing(demo, capsys):
+    before = snapshot()
+    call_command("load_demo", "--accounts")
+    assert "rien à créer" in capsys.readouterr().out
+    assert snapshot() == before
+
+
+def test_demo_accounts_need_debug_or_an_explicit_request(empty_database, settings, capsys):
+    settings.DEMO_ACCOUNTS = False
+    call_command("load_demo")
+    assert not get_user_model().objects.exists()
+    assert "--accounts" in capsys.readouterr().out
+    call_command("load_demo", "--accounts")
+    usernames = set(get_user_model().objects.values_list("username", flat=True))
+    assert usernames == {"admin", "cdaje", "finance", "partner-cg", "partner-caf", "partner-msa"}
+    assert get_user_model().objects.get(username="cdaje").check_password("demo")
+
+
+def test_the_cdaje_account_may_validate_fiches(demo, demo_user):
+    assert demo_user("cdaje").has_perm("fiches.validate_fiche")
+    assert not demo_user("finance").has_perm("fiches.change_fiche")
+    assert demo_user("finance").has_perm("financing.change_budgetline")
+    assert not demo_user("partner-caf").has_perm("financing.change_budgetline")

@@ -1,0 +1,166 @@
+import re
+
+import pytest
+from django.urls import reverse
+
+from cej.models import Contract
+from demo.loire import DEMO_SLUG
+from tests.factories import ContractFactory, FicheFactory, ObjectiveFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+DEMO_USERS = ["admin", "cdaje", "finance", "partner-cg", "partner-caf", "partner-msa"]
+DASHBOARD = reverse("contract_dashboard", kwargs={"slug": DEMO_SLUG})
+
+
+def text_of(response) -> str:
+    html = response.content.decode()
+    return re.sub(r"[ \t\r\n]+", " ", re.sub(r"<[^>]+>", " ", html)).replace("&#x27;", "'")
+
+
+@pytest.mark.parametrize("url", ["/contracts/", DASHBOARD])
+def test_anonymous_users_are_sent_to_login(client, demo, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url == f"/accounts/login/?next={url}"
+
+
+def test_the_login_page_is_in_french(client, db):
+    response = client.get("/accounts/login/")
+    assert response.status_code == 200
+    assert "Mot de passe" in text_of(response)
+    assert '<html lang="fr">' in response.content.decode()
+
+
+def test_logging_in_leads_to_the_contracts(client, demo):
+    response = client.post(
+        "/accounts/login/", {"username": "cdaje", "password": "demo"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == "/contracts/"
+    assert "Contrat enfance jeunesse départemental de la Loire 2014–2017" in text_of(response)
+
+
+def test_a_wrong_password_is_refused_in_french(client, demo):
+    response = client.post("/accounts/login/", {"username": "cdaje", "password": "faux"})
+    assert response.status_code == 200
+    assert "Saisissez un nom d’utilisateur et un mot de passe valides" in text_of(response)
+
+
+@pytest.mark.parametrize("username", DEMO_USERS)
+def test_every_demo_role_sees_the_dashboard(client, demo, demo_user, username):
+    client.force_login(demo_user(username))
+    response = client.get(DASHBOARD)
+    assert response.status_code == 200
+    text = text_of(response)
+    for expected in [
+        "Contrat enfance jeunesse départemental de la Loire 2014–2017",
+        "Signé le 1er octobre 2014",
+        "Conseil général de la Loire",
+        "Caisse d'allocations familiales de la Loire",
+        "Caisse de mutualité sociale agricole",
+        "Directeur de la CAF",
+        "Premier contrat enfance jeunesse départemental de la Loire",
+        "Favoriser la qualité de l'accueil : inscrire le lieu d'accueil dans une démarche qualité",
+        "Coordination départementale de la politique petite enfance",
+        "198\u202f000,00\u00a0€",
+        "40\u202f000,00\u00a0€ non encore alloué",
+    ]:
+        assert expected in text, expected
+
+
+def test_the_dashboard_lists_the_fourteen_fiches(client, demo, demo_user):
+    client.force_login(demo_user("partner-msa"))
+    response = client.get(DASHBOARD)
+    fiches = [f for o in response.context["objectives"] for f in o.fiches.all()]
+    assert [f.number for f in fiches] == list(range(1, 15))
+
+
+def test_the_contract_list_shows_the_contracts_in_scope(client, demo, demo_user):
+    ContractFactory(title="Contrat d'un autre département")
+    client.force_login(demo_user("partner-caf"))
+    text = text_of(client.get("/contracts/"))
+    assert "Contrat enfance jeunesse départemental de la Loire 2014–2017" in text
+    assert "Premier contrat enfance jeunesse départemental de la Loire" in text
+    assert "Contrat d'un autre département" not in text
+
+
+def test_a_contract_out_of_scope_is_not_found(client, demo):
+    outsider = UserFactory(finance=True, territory=ContractFactory().territory)
+    client.force_login(outsider)
+    assert client.get(DASHBOARD).status_code == 404
+    assert "départemental de la Loire" not in text_of(client.get("/contracts/"))
+
+
+def test_a_partner_of_no_party_sees_nothing(client, demo):
+    from tests.factories import PartnerFactory
+
+    client.force_login(UserFactory(partner_user=True, partner=PartnerFactory()))
+    assert client.get(DASHBOARD).status_code == 404
+    assert "Aucun contrat ne relève" in text_of(client.get("/contracts/"))
+
+
+def test_an_inactive_user_sees_nothing(client, demo, demo_user):
+    user = demo_user("cdaje")
+    user.is_active = False
+    user.save()
+    client.force_login(user)
+    assert client.get(DASHBOARD).status_code in (302, 404)
+
+
+def test_dashboard_queries_do_not_grow_with_fiches(
+    client, demo, demo_contract, demo_user, django_assert_max_num_queries
+):
+    client.force_login(demo_user("cdaje"))
+    with django_assert_max_num_queries(15) as baseline:
+        client.get(DASHBOARD)
+    baseline_count = len(baseline.captured_queries)  # now: the next request clears the log
+    objective = ObjectiveFactory(contract=demo_contract, number=4)
+    for number in range(15, 45):
+        FicheFactory(objective=objective, number=number)
+    with django_assert_max_num_queries(baseline_count):
+        response = client.get(DASHBOARD)
+    assert len([f for o in response.context["objectives"] for f in o.fiches.all()]) == 44
+
+
+def test_contract_list_queries_do_not_grow_with_contracts(
+    client, demo, demo_user, django_assert_max_num_queries
+):
+    admin = demo_user("admin")
+    client.force_login(admin)
+    with django_assert_max_num_queries(6) as baseline:
+        client.get("/contracts/")
+    baseline_count = len(baseline.captured_queries)  # now: the next request clears the log
+    for _ in range(10):
+        ContractFactory(partners=[])
+    with django_assert_max_num_queries(baseline_count):
+        assert client.get("/contracts/").status_code == 200
+
+
+def test_pages_stay_french_whatever_the_browser_language(client, demo, demo_user):
+    client.force_login(demo_user("cdaje"))
+    response = client.get(DASHBOARD, headers={"accept-language": "en-US,en;q=0.9"})
+    assert response.headers["Content-Language"] == "fr"
+    assert "Signé le 1er octobre 2014" in text_of(response)
+
+
+def test_english_is_available_from_the_language_selector(client, demo, demo_user):
+    client.force_login(demo_user("cdaje"))
+    client.post("/i18n/setlang/", {"language": "en", "next": DASHBOARD})
+    response = client.get(DASHBOARD)
+    assert response.headers["Content-Language"] == "en"
+    assert '<html lang="en">' in response.content.decode()
+    assert "1 October 2014" in text_of(response)
+
+
+def test_the_pdf_button_says_what_it_opens(client, demo, demo_user):
+    """A contract signed before the application has no stored original: its PDF is a
+    reconstituted copy, and the documents page says so; a draft's is a « projet »."""
+    client.force_login(demo_user("cdaje"))
+    predecessor = "/contracts/cej-loire-2010-2013/"
+    assert "Contrat signé (PDF)" in client.get(predecessor).content.decode()
+    documents = client.get(predecessor + "documents/").content.decode()
+    assert "Copie reconstituée du contrat (PDF)" in documents
+    contract = Contract.objects.get(slug="cej-loire-2010-2013")
+    contract.status, contract.signed_on = "draft", None
+    contract.save()  # as in the admin
+    assert "Projet de contrat (PDF)" in client.get(predecessor).content.decode()
