@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from cej.admin_utils import ReadOnlyAdmin, eur_column
+from cej.admin_utils import ContractDataAdmin, ReadOnlyAdmin, eur_column
 from cej.models import (
     Amendment,
     AnnexConvention,
@@ -35,7 +35,9 @@ class AnnexConventionInline(admin.StackedInline):
 
 
 @admin.register(Contract)
-class ContractAdmin(admin.ModelAdmin):
+class ContractAdmin(ContractDataAdmin):
+    contract_field = "pk"
+
     list_display = [
         "title",
         "territory",
@@ -64,7 +66,7 @@ class ContractAdmin(admin.ModelAdmin):
 
 
 @admin.register(ContractParty)
-class ContractPartyAdmin(admin.ModelAdmin):
+class ContractPartyAdmin(ContractDataAdmin):
     list_display = ["partner", "contract", "order"]
     list_filter = ["partner", "contract__territory"]
     search_fields = ["partner__name", "contract__title"]
@@ -89,7 +91,7 @@ class SignatureAdmin(ReadOnlyAdmin):
 
 
 @admin.register(AnnexConvention)
-class AnnexConventionAdmin(admin.ModelAdmin):
+class AnnexConventionAdmin(ContractDataAdmin):
     list_display = ["title", "contract", "start_year", "end_year", "signed_on"]
     list_filter = ["start_year", "contract__territory"]
     search_fields = ["title", "purpose", "contract__title"]
@@ -98,7 +100,7 @@ class AnnexConventionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Amendment)
-class AmendmentAdmin(admin.ModelAdmin):
+class AmendmentAdmin(ContractDataAdmin):
     list_display = ["number", "title", "contract", "annex_convention", "new_end_year", "signed_on"]
     list_filter = ["signed_on", "contract__territory"]
     search_fields = ["title", "summary", "contract__title"]
@@ -107,7 +109,7 @@ class AmendmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(ContractDataAdmin):
     """Documents are recorded with their hash by the application; the admin lists them and
     never lets their bytes or hash be edited. The file is linked through the scoped download
     (hash checked, download recorded), never through the storage's own URL: on S3 that would

@@ -23,8 +23,10 @@ from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.misc import PdfReadError
 from pyhanko.pdf_utils.reader import PdfFileReader
 
+from cej.locking import lock_contract
 from cej.models import Document, DocumentDownload, DownloadOutcome
 from cej.money import format_number
+from cej.page_cache import mark_contract_changed
 from cej.pdf_safety import active_content
 
 logger = logging.getLogger(__name__)
@@ -94,6 +96,7 @@ def document_store(
     )
     try:
         with transaction.atomic():
+            lock_contract(contract.pk)
             document = Document(
                 contract=contract,
                 kind=kind,
@@ -110,6 +113,7 @@ def document_store(
             )
             document.full_clean()
             document.save()
+            mark_contract_changed(contract.pk)
     except Exception:
         default_storage.delete(stored_name)
         raise
@@ -175,10 +179,14 @@ def document_download(document: Document, user) -> bytes:
     return content
 
 
+@transaction.atomic
 def _record_download(document, user, outcome) -> None:
+    # The documents page counts the downloads: it changes with each one.
+    lock_contract(document.contract_id)
     DocumentDownload.objects.create(
         document=document, user=user, username=user.get_username(), outcome=outcome
     )
+    mark_contract_changed(document.contract_id)
 
 
 def validate_pdf_upload(uploaded) -> bytes:

@@ -3,8 +3,12 @@
 A contract page costs a dozen queries and a few hundred template nodes; the same contract is
 read far more often than it is written. So each page's main content is rendered once and
 kept in the cache under a key that contains the contract's `content_token`: a random value
-replaced, in the same transaction, by every write to anything the pages show (see
-`touch_contract` and the signal receivers below). A new token makes every old entry
+replaced, in the same transaction, by every write to anything the pages show. The services
+that write a contract's data say so themselves (`mark_contract_changed`, after taking the
+contract's lock, `cej.locking`); only the reference data edited in the admin (territories,
+partners, aims, postes, user names) marks contracts through signals, at the bottom of this
+module. `tests/cej/test_page_cache.py` checks that every model of every project app is one
+or the other. A new token makes every old entry
 unreachable, in every process: nothing has to be deleted, so a per-process cache is as
 correct as a shared one, and a restored database cannot meet an entry from another state.
 
@@ -17,13 +21,14 @@ request's own token on the way out.
 
 import hashlib
 import uuid
+from collections.abc import Callable
 from contextlib import contextmanager
 from threading import local
 
 from django.conf import settings
 from django.core.cache import caches
 from django.db.models import Q
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import post_delete, post_save
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
@@ -73,9 +78,10 @@ def cached_fragment(
     return mark_safe(html)  # rendered by the template engine, which escaped it
 
 
-def touch_contract(contract_id) -> None:
-    """The contract's pages are out of date: give it a new content token. Called inside the
-    writing transaction, so readers see the new token exactly when they see the new data."""
+def mark_contract_changed(contract_id) -> None:
+    """The contract's pages are out of date: give it a new content token. Called by the
+    writing service inside its transaction, so readers see the new token exactly when they
+    see the new data."""
     from cej.models import Contract
 
     if contract_id is None:
@@ -90,8 +96,21 @@ def touch_contract(contract_id) -> None:
     )
 
 
-def touch_all_contracts() -> None:
-    """A change shared by every contract (a partner's name, a poste, an aim)."""
+def mark_contracts_changed(contracts) -> None:
+    """Every contract of `contracts` (a queryset) changed: one UPDATE."""
+    if getattr(_batch, "contracts", None) is not None:
+        _batch.contracts.update(contracts.values_list("pk", flat=True))
+        return
+    from cej.models import Contract
+
+    ids = list(contracts.values_list("pk", flat=True))
+    Contract.objects.filter(Q(pk__in=ids) | Q(predecessor_id__in=ids)).update(
+        content_token=uuid.uuid4()
+    )
+
+
+def mark_all_contracts_changed() -> None:
+    """A change shown by every contract's pages (a poste's label, an aim, a user's name)."""
     from cej.models import Contract
 
     if getattr(_batch, "contracts", None) is not None:
@@ -101,10 +120,10 @@ def touch_all_contracts() -> None:
 
 
 @contextmanager
-def one_touch_per_contract():
-    """For writes of many rows at once (an import): one new token per contract at the end
-    instead of one per row. Use inside the writing transaction."""
-    if getattr(_batch, "contracts", None) is not None:  # nested: the outer one touches
+def one_mark_per_contract():
+    """For writes of many rows at once (an import, the demo): one new token per contract at
+    the end instead of one per service call. Use inside the writing transaction."""
+    if getattr(_batch, "contracts", None) is not None:  # nested: the outer one marks
         yield
         return
     _batch.contracts, _batch.everything = set(), False
@@ -114,111 +133,80 @@ def one_touch_per_contract():
     finally:
         _batch.contracts = None
     if everything:
-        touch_all_contracts()
+        mark_all_contracts_changed()
         return
-    for contract_id in contracts:
-        touch_contract(contract_id)
+    from cej.models import Contract
+
+    if contracts:
+        mark_contracts_changed(Contract.objects.filter(pk__in=contracts))
 
 
-# What each model's row belongs to: the path from the row to its contract's id. Every model
-# whose data a contract page shows is here; `tests/cej/test_page_cache.py` checks that no
-# model of the contract's apps is forgotten.
-CONTRACT_OF = {
-    "cej.Contract": lambda row: row.pk,
-    "cej.ContractParty": lambda row: row.contract_id,
-    "cej.Signature": lambda row: row.contract_id,
-    "cej.AnnexConvention": lambda row: row.contract_id,
-    "cej.Amendment": lambda row: row.contract_id,
-    "cej.Document": lambda row: row.contract_id,
-    # The documents page counts the downloads.
-    "cej.DocumentDownload": lambda row: _contract_through(row, "document"),
-    "fiches.Objective": lambda row: row.contract_id,
-    "fiches.Fiche": lambda row: row.contract_id,
-    "fiches.FicheVersion": lambda row: _contract_through(row, "fiche"),
-    "financing.BudgetLine": lambda row: row.contract_id,
-    "financing.BudgetLineVersion": lambda row: row.contract_id,
-    "financing.Contribution": lambda row: _contract_through(row, "line"),
-    "financing.ExecutionEntry": lambda row: _contract_through(row, "line"),
+# What the pages show, by model, and who says when it changed.
+#
+# Written only through the services (and the admin, which goes through them or marks the
+# contract itself, `cej.admin_utils.ContractDataAdmin`): each marks its contract changed.
+WRITTEN_BY_SERVICES = {
+    "cej.Contract",
+    "cej.ContractParty",
+    "cej.Signature",
+    "cej.AnnexConvention",
+    "cej.Amendment",
+    "cej.Document",
+    "cej.DocumentDownload",  # the documents page counts the downloads
+    "fiches.Objective",
+    "fiches.Fiche",
+    "fiches.FicheVersion",
+    "financing.BudgetLine",
+    "financing.BudgetLineVersion",
+    "financing.Contribution",
+    "financing.ExecutionEntry",
 }
-# Shown on the pages of every contract that uses them.
-SHARED = [
-    "cej.Territory",
-    "partners.Partner",
-    "partners.Signatory",
-    "fiches.Aim",
-    "financing.BudgetPost",
-]
 
 
-def _contract_through(row, field: str):
-    """The contract id of the row's parent (its fiche, line or document): from the parent
-    object when the row was saved with it (no query), else read; None when the parent is
-    gone (a cascade: its own deletion touched the contract)."""
-    relation = row._meta.get_field(field)
-    if relation.is_cached(row):
-        return getattr(row, field).contract_id
-    parent_id = getattr(row, relation.attname)
-    return (
-        relation.related_model.objects.filter(pk=parent_id)
-        .values_list("contract_id", flat=True)
-        .first()
-    )
+def _contracts_naming_partner(partner):
+    from cej.models import Contract
+
+    return Contract.objects.filter(parties__partner=partner)
 
 
-def _touch_row(sender, instance, **kwargs):
-    touch_contract(CONTRACT_OF[sender._meta.label](instance))
+# Reference data, edited in the admin and shown on the pages of the contracts that use it:
+# a signal marks those contracts (a function of the saved row returning them), or every
+# contract (None) when working out which would cost more than it saves.
+REFERENCE_DATA: dict[str, Callable | None] = {
+    "cej.Territory": lambda territory: territory.contracts.all(),
+    "partners.Partner": _contracts_naming_partner,
+    "partners.Signatory": lambda signatory: _contracts_naming_partner(signatory.partner_id),
+    "fiches.Aim": None,
+    "financing.BudgetPost": None,
+}
 
 
-def _touch_deleted_row(sender, instance, **kwargs):
-    # After a cascade the parent row may be gone: the path through it finds nothing, and the
-    # parent's own deletion touched the contract already.
-    touch_contract(CONTRACT_OF[sender._meta.label](instance))
+def _reference_data_changed(sender, instance, **kwargs):
+    contracts_of = REFERENCE_DATA[sender._meta.label]
+    if contracts_of is None:
+        mark_all_contracts_changed()
+    else:
+        mark_contracts_changed(contracts_of(instance))
 
 
-def _touch_shared(sender, instance, **kwargs):
-    touch_all_contracts()
-
-
-def _touch_fiche_relations(sender, instance, action, reverse, model, pk_set, **kwargs):
-    if not action.startswith("post_"):
-        return
-    if not reverse:
-        touch_contract(instance.contract_id)
-    else:  # from the partner's or the aim's side: every fiche named (`model` is Fiche)
-        for contract_id in set(
-            model.objects.filter(pk__in=pk_set or []).values_list("contract_id", flat=True)
-        ):
-            touch_contract(contract_id)
-
-
-def _touch_on_user_change(sender, instance, update_fields=None, **kwargs):
+def _user_changed(sender, instance, update_fields=None, **kwargs):
     # Names of authors appear on the pages; logging in only writes `last_login`.
     if update_fields is not None and set(update_fields) <= {"last_login"}:
         return
     if kwargs.get("created"):
         return  # a new account has written nothing yet
-    touch_all_contracts()
+    mark_all_contracts_changed()
 
 
 def connect_signals() -> None:
     from django.apps import apps
     from django.contrib.auth import get_user_model
 
-    for label in CONTRACT_OF:
+    for label in REFERENCE_DATA:
         model = apps.get_model(label)
-        post_save.connect(_touch_row, sender=model, dispatch_uid=f"page_cache_save_{label}")
-        post_delete.connect(
-            _touch_deleted_row, sender=model, dispatch_uid=f"page_cache_delete_{label}"
-        )
-    for label in SHARED:
-        model = apps.get_model(label)
-        post_save.connect(_touch_shared, sender=model, dispatch_uid=f"page_cache_save_{label}")
-        post_delete.connect(_touch_shared, sender=model, dispatch_uid=f"page_cache_delete_{label}")
-    fiche = apps.get_model("fiches.Fiche")
-    for through in (fiche.aims.through, fiche.associated_partners.through):
-        m2m_changed.connect(
-            _touch_fiche_relations, sender=through, dispatch_uid=f"page_cache_m2m_{through}"
-        )
+        uid = f"page_cache_reference_{label}"
+        post_save.connect(_reference_data_changed, sender=model, dispatch_uid=f"{uid}_save")
+        post_delete.connect(_reference_data_changed, sender=model, dispatch_uid=f"{uid}_del")
     user = get_user_model()
-    post_save.connect(_touch_on_user_change, sender=user, dispatch_uid="page_cache_user")
-    post_delete.connect(_touch_shared, sender=user, dispatch_uid="page_cache_user_delete")
+    post_save.connect(_user_changed, sender=user, dispatch_uid="page_cache_user")
+    post_delete.connect(_user_changed, sender=user, dispatch_uid="page_cache_user_delete")

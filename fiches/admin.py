@@ -1,9 +1,13 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from cej.admin_utils import ReadOnlyAdmin
+from cej.admin_utils import ContractDataAdmin, ReadOnlyAdmin, ThroughServicesAdmin
+from fiches import services
 from fiches.models import Aim, Fiche, FicheVersion, Objective
-from fiches.services import record_version
+from fiches.permissions import can_create_fiche, can_edit_fiche
 
 
 @admin.register(Aim)
@@ -13,52 +17,105 @@ class AimAdmin(admin.ModelAdmin):
 
 
 class FicheInline(admin.TabularInline):
+    """The objective's fiches at a glance: each is edited on its own admin page, through the
+    fiche services (version, lock, workflow rules)."""
+
     model = Fiche
     fk_name = "objective"
     extra = 0
     fields = ["number", "title", "lead_partner", "status", "validated_on"]
+    readonly_fields = fields
     show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(admin.ModelAdmin):
+class ObjectiveAdmin(ContractDataAdmin):
     list_display = ["number", "title", "contract"]
     list_filter = ["contract"]
     search_fields = ["title", "contract__title"]
     list_select_related = ["contract"]
     inlines = [FicheInline]
 
-    def save_formset(self, request, form, formset, change):
-        instances = formset.save(commit=False)
-        for instance in instances:
-            changed = bool(instance.pk)
-            if changed:
-                instance.version += 1
-            instance.updated_by = request.user
-            instance.save()
-            record_version(
-                fiche=instance,
-                action=_("Modification (administration)")
-                if changed
-                else _("Création (administration)"),
-                by=request.user,
-            )
-        for obj in formset.deleted_objects:
-            obj.delete()
-        formset.save_m2m()
+
+class FicheAdminForm(forms.ModelForm):
+    """The fiche's content, partners and aims, saved through `fiches.services` like the
+    CDAJE's own form; its number, status and plenary date follow the workflow on the
+    contract's pages. `base_version` is the version the administrator started from."""
+
+    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    user = None  # set by FicheAdmin.get_form: the permission predicates need the user
+
+    class Meta:
+        model = Fiche
+        fields = [
+            "objective",
+            "title",
+            *services.RICH_TEXT_FIELDS,
+            "budget_note",
+            "lead_partner",
+            "associated_partners",
+            "aims",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["base_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            stored = Fiche.objects.select_related("contract").get(pk=self.instance.pk)
+            if cleaned.get("base_version") != stored.version:
+                raise ValidationError(
+                    gettext(
+                        "La fiche a été enregistrée en version %(number)s depuis l'ouverture "
+                        "de ce formulaire : rien n'a été enregistré. Rechargez la page pour "
+                        "partir de la version enregistrée."
+                    )
+                    % {"number": stored.version}
+                )
+            allowed, reason = can_edit_fiche(self.user, stored)
+        elif cleaned.get("objective"):
+            allowed, reason = can_create_fiche(self.user, cleaned["objective"].contract)
+        else:
+            return cleaned
+        if not allowed:
+            raise ValidationError(reason)
+        return cleaned
+
+    def changes(self) -> dict:
+        data = self.cleaned_data
+        # Not self._meta.fields: the admin's form class lists its read-only fields there too.
+        content = FicheAdminForm.Meta.fields
+        return {f: data[f] for f in content if f not in ("associated_partners", "aims")}
 
 
 @admin.register(Fiche)
-class FicheAdmin(admin.ModelAdmin):
+class FicheAdmin(ThroughServicesAdmin):
+    form = FicheAdminForm
     list_display = ["number", "title", "objective_number", "contract", "lead_partner", "status"]
     list_display_links = ["number", "title"]
     list_filter = ["status", "contract", "objective__number", "lead_partner", "aims"]
     search_fields = ["title", "findings", "goals", "actions", "target_public"]
     list_select_related = ["objective", "contract", "lead_partner"]
     filter_horizontal = ["associated_partners", "aims"]
-    readonly_fields = ["contract", "version", "created_at", "updated_at", "updated_by"]
+    readonly_fields = [
+        "contract",
+        "number",
+        "status",
+        "validated_on",
+        "version_number",
+        "created_at",
+        "updated_at",
+        "updated_by",
+    ]
     fieldsets = [
-        (None, {"fields": ["contract", "objective", "number", "title"]}),
+        (None, {"fields": ["contract", "objective", "number", "title", "base_version"]}),
         (
             _("Contenu de la fiche"),
             {
@@ -77,7 +134,10 @@ class FicheAdmin(admin.ModelAdmin):
             _("Partenaires et finalités"),
             {"fields": ["lead_partner", "associated_partners", "aims"]},
         ),
-        (_("Suivi"), {"fields": ["status", "validated_on", "version", "updated_at", "updated_by"]}),
+        (
+            _("Suivi"),
+            {"fields": ["status", "validated_on", "version_number", "updated_at", "updated_by"]},
+        ),
     ]
 
     @admin.display(description=_("objectif"), ordering="objective__number")
@@ -89,20 +149,41 @@ class FicheAdmin(admin.ModelAdmin):
             kwargs["queryset"] = Objective.objects.select_related("contract")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    @admin.display(description=_("version"))
+    def version_number(self, obj):
+        return obj.version
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.user = request.user
+        return form
+
     def save_model(self, request, obj, form, change):
+        partners, aims = form.cleaned_data["associated_partners"], form.cleaned_data["aims"]
         if change:
-            obj.version += 1
-        obj.updated_by = request.user
-        super().save_model(request, obj, form, change)
+            saved = services.fiche_update(
+                fiche=obj,
+                changes=form.changes(),
+                associated_partners=partners,
+                aims=aims,
+                expected_version=form.cleaned_data["base_version"],
+                by=request.user,
+                action=gettext("Modification (administration)"),
+            )
+        else:
+            saved = services.fiche_create(
+                contract=form.cleaned_data["objective"].contract,
+                changes=form.changes(),
+                associated_partners=partners,
+                aims=aims,
+                by=request.user,
+                action=gettext("Création (administration)"),
+            )
+        obj.pk = saved.pk
+        obj.refresh_from_db()
 
     def save_related(self, request, form, formsets, change):
-        # After the many-to-many fields are saved, so the version holds them too.
-        super().save_related(request, form, formsets, change)
-        record_version(
-            fiche=form.instance,
-            action=_("Modification (administration)") if change else _("Création (administration)"),
-            by=request.user,
-        )
+        """The service saved the partners and aims with the fiche, and its version."""
 
 
 @admin.register(FicheVersion)

@@ -1,17 +1,16 @@
 """Readable differences between two versions of a fiche: field by field, with the changed
-words marked (<del>/<ins>), on the plain text of the formatted fields."""
+words marked (<del>/<ins>), on the plain text of the formatted fields. The marking itself is
+`cej.versioning`'s, shared with every versioned record."""
 
-import difflib
-import re
+import datetime
 from dataclasses import dataclass
 
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from cej.dates import format_date_long
 from cej.html import rich_text_to_plain
-from fiches.models import FicheStatus
+from cej.versioning import FieldChange, diff_rows
+from fiches.models import Aim, FicheStatus
 
 FIELDS = [
     ("title", _("Intitulé")),
@@ -29,15 +28,6 @@ FIELDS = [
     ("budget_note", _("Budget indicatif")),
     ("aim_ids", _("Finalités servies")),
 ]
-# A word with the spaces after it: consecutive changed words then form one marked run.
-_TOKENS = re.compile(r"^\s+|\S+\s*")
-
-
-@dataclass
-class FieldChange:
-    label: str
-    before: SafeString
-    after: SafeString
 
 
 @dataclass
@@ -50,8 +40,6 @@ class Names:
 
     @classmethod
     def for_contract(cls, contract):
-        from fiches.models import Aim
-
         return cls(
             objectives={o.pk: str(o) for o in contract.objectives.all()},
             partners={
@@ -76,46 +64,18 @@ def _display(field: str, value, names: Names) -> str:
     if field == "status":
         return str(FicheStatus(value).label)
     if field == "validated_on":
-        import datetime
-
         return format_date_long(datetime.date.fromisoformat(value))
     return rich_text_to_plain(value) if "<" in str(value) else str(value)
 
 
-def word_diff(before: str, after: str) -> tuple[SafeString, SafeString]:
-    """Both texts, escaped, with removed words in <del> (before) and added words in <ins>
-    (after)."""
-    a, b = _TOKENS.findall(before), _TOKENS.findall(after)
-    # Words are compared without their trailing spaces ("réponse." at the end of a text is the
-    # same word as "réponse. " followed by more), but shown with them.
-    matcher = difflib.SequenceMatcher(
-        None, [t.strip() for t in a], [t.strip() for t in b], autojunk=False
-    )
-    old, new = [], []
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        left, right = "".join(a[i1:i2]), "".join(b[j1:j2])
-        if op == "equal":
-            old.append(escape(left))
-            new.append(escape(right))
-        else:
-            old.append(_mark("del", left))
-            new.append(_mark("ins", right))
-    return mark_safe("".join(old)), mark_safe("".join(new))
-
-
-def _mark(tag: str, text: str) -> str:
-    """`<tag>words</tag> ` — the trailing space stays outside the highlight."""
-    words = text.rstrip()
-    if not words:
-        return escape(text)
-    return f"<{tag}>{escape(words)}</{tag}>{escape(text[len(words) :])}"
-
-
 def diff_snapshots(before: dict, after: dict, names: Names) -> list[FieldChange]:
-    changes = []
-    for field, label in FIELDS:
-        old = _display(field, before.get(field), names)
-        new = _display(field, after.get(field), names)
-        if old != new:
-            changes.append(FieldChange(str(label), *word_diff(old, new)))
-    return changes
+    """Every field of FIELDS that differs, word by word on its displayed text."""
+    return diff_rows(
+        (
+            label,
+            _display(field, before.get(field), names),
+            _display(field, after.get(field), names),
+            True,
+        )
+        for field, label in FIELDS
+    )

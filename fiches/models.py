@@ -1,13 +1,13 @@
 """Orientations of a contract: objectives, the action fiches under them, and the CDAJE aims a
 fiche serves."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cej.models.versioning import Versioned, VersionRecord
 from fiches.querysets import FicheQuerySet, ObjectiveQuerySet
 
 
@@ -68,7 +68,7 @@ class FicheStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Retirée")
 
 
-class Fiche(models.Model):
+class Fiche(Versioned):
     """*Fiche action*: one action of the contract's orientations, written by the CDAJE staff
     and validated in plenary. It states findings (*constat*), objectives, actions, target
     public, lead partner (*pilote*) and associated partners, calendar, evaluation indicators
@@ -119,18 +119,6 @@ class Fiche(models.Model):
         null=True,
         blank=True,
         help_text=_("Date de la séance plénière de la CDAJE qui a validé la fiche."),
-    )
-    # Optimistic locking: every save increments it; a save based on an older value is refused.
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("modifiée par"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
     )
 
     objects = FicheQuerySet.as_manager()
@@ -201,7 +189,7 @@ class Fiche(models.Model):
             )
 
 
-class FicheVersion(models.Model):
+class FicheVersion(VersionRecord):
     """*Version*: a fiche as it stood after one saved change — its text, partners, aims and
     status — with who made the change, when, and what kind of change it was. Versions are
     never edited or deleted; restoring an old one adds a new one."""
@@ -209,18 +197,6 @@ class FicheVersion(models.Model):
     fiche = models.ForeignKey(
         Fiche, verbose_name=_("fiche"), on_delete=models.CASCADE, related_name="versions"
     )
-    number = models.PositiveIntegerField(_("version"))
-    snapshot = models.JSONField(_("contenu"))
-    action = models.CharField(_("nature du changement"), max_length=120)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("auteur"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("enregistrée le"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("version de fiche")

@@ -1,6 +1,7 @@
 """Every change to a fiche: creation, edit, workflow transition, restoration. Each is atomic,
-checks its permission predicate, and records a version (who, when, what) that is never
-edited afterwards."""
+checks its permission predicate, takes the contract's lock first (`cej.locking`), records a
+version (who, when, what) that is never edited afterwards (`cej.versioning`), and marks the
+contract changed for its cached pages (`cej.page_cache`)."""
 
 import datetime
 
@@ -10,9 +11,12 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cej import versioning
 from cej.html import sanitize_rich_text
+from cej.locking import lock_contract
 from cej.models import Contract
-from fiches.models import Fiche, FicheStatus, FicheVersion
+from cej.page_cache import mark_contract_changed
+from fiches.models import Aim, Fiche, FicheStatus, FicheVersion
 from fiches.permissions import (
     can_create_fiche,
     can_edit_fiche,
@@ -20,6 +24,7 @@ from fiches.permissions import (
     can_transition,
 )
 from fiches.workflow import EDITABLE_STATUSES, TRANSITIONS
+from partners.models import Partner
 
 TEXT_FIELDS = ["title", "budget_note"]
 RICH_TEXT_FIELDS = ["findings", "goals", "actions", "target_public", "calendar", "indicators"]
@@ -28,13 +33,9 @@ RELATION_FIELDS = ["objective_id", "lead_partner_id"]
 MANY_FIELDS = ["associated_partner_ids", "aim_ids"]
 
 
-class EditConflict(Exception):
-    """The fiche changed since the editor opened it: `base` is the version they started
-    from, `current` the one now stored."""
-
-    def __init__(self, *, fiche: Fiche, base: FicheVersion | None, current: FicheVersion):
-        self.fiche, self.base, self.current = fiche, base, current
-        super().__init__(f"fiche {fiche.pk}: edited from v{getattr(base, 'number', '?')}")
+class EditConflict(versioning.VersionConflict):
+    """The fiche changed since the editor opened it (see `cej.versioning.VersionConflict`):
+    `record` is the fiche as stored, `latest` its last version row."""
 
 
 def snapshot_of(fiche: Fiche) -> dict:
@@ -51,12 +52,13 @@ def snapshot_of(fiche: Fiche) -> dict:
 
 
 def record_version(*, fiche: Fiche, action: str, by) -> FicheVersion:
-    return FicheVersion.objects.create(
+    return versioning.record_version(
+        FicheVersion,
         fiche=fiche,
         number=fiche.version,
         snapshot=snapshot_of(fiche),
         action=action,
-        author=by if by and by.is_authenticated else None,
+        by=by,
     )
 
 
@@ -71,15 +73,6 @@ def _clean_content(changes: dict) -> dict:
     return cleaned
 
 
-def _lock_contract(contract_id: int) -> None:
-    """Lock the fiche's contract until the end of the transaction. Every write service takes
-    this lock first, before any row of the contract (financing.services and pilotage.signing do
-    the same): rows locked in one order cannot deadlock. Writes of one contract were already
-    serialised by the new page-cache token each one gives the contract (cej.page_cache);
-    taking the lock first only makes that order the same everywhere."""
-    Contract.objects.select_for_update().filter(pk=contract_id).first()
-
-
 def _check(decision) -> None:
     allowed, reason = decision
     if not allowed:
@@ -87,11 +80,13 @@ def _check(decision) -> None:
 
 
 @transaction.atomic
-def fiche_create(*, contract: Contract, changes: dict, associated_partners, aims, by) -> Fiche:
+def fiche_create(
+    *, contract: Contract, changes: dict, associated_partners, aims, by, action: str | None = None
+) -> Fiche:
     """A new draft fiche, numbered after the contract's last one."""
     _check(can_create_fiche(by, contract))
     # Also makes two fiches created at once never take the same number.
-    _lock_contract(contract.pk)
+    lock_contract(contract.pk)
     last = Fiche.objects.filter(contract=contract).aggregate(last=Max("number"))["last"] or 0
     fiche = Fiche(
         number=last + 1, status=FicheStatus.DRAFT, updated_by=by, **_clean_content(changes)
@@ -102,7 +97,8 @@ def fiche_create(*, contract: Contract, changes: dict, associated_partners, aims
     fiche.save()
     fiche.associated_partners.set(associated_partners)
     fiche.aims.set(aims)
-    record_version(fiche=fiche, action=_("Création"), by=by)
+    record_version(fiche=fiche, action=action or _("Création"), by=by)
+    mark_contract_changed(contract.pk)
     return fiche
 
 
@@ -120,7 +116,7 @@ def fiche_update(
     """Save an edit made from `expected_version`. If anybody saved in between, nothing is
     written and EditConflict says what they changed; nothing is lost either way."""
     _check(can_edit_fiche(by, fiche))
-    _lock_contract(fiche.contract_id)
+    lock_contract(fiche.contract_id)
     changes = _clean_content(changes)
     candidate = Fiche.objects.get(pk=fiche.pk)
     for field, value in changes.items():
@@ -153,16 +149,21 @@ def fiche_update(
     if not updated:
         current = Fiche.objects.get(pk=fiche.pk)
         if current.version != expected_version:
+            base = current.versions.filter(number=expected_version).first()
+            latest = current.versions.select_related("author").order_by("-number").first()
             raise EditConflict(
-                fiche=current,
-                base=current.versions.filter(number=expected_version).first(),
-                current=current.versions.order_by("-number").first(),
+                record=current,
+                base=base.snapshot if base else None,
+                base_number=expected_version,
+                current=snapshot_of(current),
+                latest=latest,
             )
         _check(can_edit_fiche(by, current))
     saved = Fiche.objects.get(pk=fiche.pk)
     saved.associated_partners.set(associated_partners)
     saved.aims.set(aims)
     record_version(fiche=saved, action=action or _("Modification"), by=by)
+    mark_contract_changed(saved.contract_id)
     return saved
 
 
@@ -171,7 +172,7 @@ def fiche_transition(
     *, fiche: Fiche, name: str, by, plenary_date: datetime.date | None = None
 ) -> Fiche:
     """Move a fiche along the workflow table (fiches.workflow.TRANSITIONS)."""
-    _lock_contract(fiche.contract_id)
+    lock_contract(fiche.contract_id)
     fiche = (
         Fiche.objects.select_for_update(of=("self",)).select_related("contract").get(pk=fiche.pk)
     )
@@ -191,6 +192,7 @@ def fiche_transition(
     fiche.full_clean()
     fiche.save()
     record_version(fiche=fiche, action=str(transition.label), by=by)
+    mark_contract_changed(fiche.contract_id)
     return fiche
 
 
@@ -210,8 +212,6 @@ def fiche_restore(*, fiche: Fiche, version: FicheVersion, by) -> Fiche:
         changes["objective_id"] = data["objective_id"]
     lead = data.get("lead_partner_id")
     changes["lead_partner_id"] = lead if lead in party_ids else None
-    from fiches.models import Aim
-    from partners.models import Partner
 
     return fiche_update(
         fiche=fiche,

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cej import versioning
 from cej.html import sanitize_rich_text
 from cej.page_cache import cached_fragment
 from cej.pdf import pdf_response, render_pdf
@@ -224,13 +225,10 @@ def fiche_edit(request, slug, number):
 
 
 def _conflict_context(contract, error: services.EditConflict) -> dict:
-    names = Names.for_contract(contract)
-    base = error.base.snapshot if error.base else {}
-    author = error.current.author
     return {
-        "current": error.current,
-        "who": (author.get_full_name() or author.username) if author else _("Quelqu'un"),
-        "changes": diff_snapshots(base, error.current.snapshot, names),
+        "current": error.latest,
+        "who": error.who,
+        "changes": diff_snapshots(error.base or {}, error.current, Names.for_contract(contract)),
     }
 
 
@@ -253,29 +251,29 @@ def _as_snapshot_value(name: str, value):
 
 
 def _rebase_on_current(form, error: services.EditConflict):
-    """The refused form, moved onto the version now stored: what this editor changed is
-    kept as typed, what they left alone takes the other person's value, and the next save
-    is based on the current version. Returns the new form data and the labels of the fields
-    both people changed (to check by hand)."""
-    base = error.base.snapshot if error.base else {}
-    current = error.current.snapshot
+    """The refused form, moved onto the version now stored (`cej.versioning.rebase`): what
+    this editor changed is kept as typed, what they left alone takes the other person's
+    value, and the next save is based on the current version. Returns the new form data and
+    the labels of the fields both people changed (to check by hand)."""
+    keys = {name: SNAPSHOT_KEYS.get(name, name) for name in FicheForm.Meta.fields}
+    mine = {
+        keys[name]: _as_snapshot_value(name, form.cleaned_data.get(name))
+        for name in keys
+        if keys[name] in error.current
+    }
+    rebased = versioning.rebase(base=error.base, current=error.current, mine=mine)
     data = form.data.copy()
-    data["version"] = str(error.fiche.version)
-    both_changed = []
-    for name in FicheForm.Meta.fields:
-        key = SNAPSHOT_KEYS.get(name, name)
-        if key not in base:
-            continue
-        mine = _as_snapshot_value(name, form.cleaned_data.get(name))
-        theirs = current.get(key)
-        if mine == base[key]:
-            if theirs != base[key]:
-                if isinstance(theirs, list):
-                    data.setlist(name, [str(pk) for pk in theirs])
-                else:
-                    data[name] = "" if theirs is None else str(theirs)
-        elif theirs != base[key] and theirs != mine:
-            both_changed.append(str(form.fields[name].label))
+    data["version"] = str(error.record.version)
+    for name, key in keys.items():
+        if key in mine and rebased.values[key] != mine[key]:
+            value = rebased.values[key]
+            if isinstance(value, list):
+                data.setlist(name, [str(pk) for pk in value])
+            else:
+                data[name] = "" if value is None else str(value)
+    both_changed = [
+        str(form.fields[name].label) for name, key in keys.items() if key in rebased.both_changed
+    ]
     return data, both_changed
 
 

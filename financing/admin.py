@@ -3,22 +3,22 @@ from decimal import Decimal
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 
-from cej.admin_utils import ReadOnlyAdmin, eur_column
+from cej.admin_utils import ReadOnlyAdmin, ThroughServicesAdmin, eur_column
 from cej.money import format_eur
+from financing import services
 from financing.models import (
     BudgetLine,
     BudgetLineVersion,
     BudgetPost,
     Contribution,
     ExecutionEntry,
-    VersionKind,
 )
 from financing.querysets import money_sum
 from financing.resources import BudgetLineResource
-from financing.services import record_line_version
 
 
 @admin.register(BudgetPost)
@@ -60,8 +60,43 @@ class ExecutionEntryInline(admin.TabularInline):
     fields = ["kind", "date", "amount", "reference", "note"]
 
 
+class BudgetLineAdminForm(forms.ModelForm):
+    """`base_version` is the version the administrator started from: a line saved by someone
+    else since is refused here, with what was typed kept."""
+
+    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = BudgetLine
+        fields = ["contract", "year", "post", "annex_convention", "fiche", "label", "amount"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["base_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            stored = BudgetLine.objects.filter(pk=self.instance.pk).values("version").first()
+            if stored is None or cleaned.get("base_version") != stored["version"]:
+                raise ValidationError(
+                    _(
+                        "La ligne a été modifiée ou supprimée depuis l'ouverture de ce "
+                        "formulaire : rien n'a été enregistré. Rechargez la page pour partir "
+                        "de la version enregistrée."
+                    )
+                )
+        return cleaned
+
+
 @admin.register(BudgetLine)
-class BudgetLineAdmin(ExportMixin, admin.ModelAdmin):
+class BudgetLineAdmin(ExportMixin, ThroughServicesAdmin):
+    """Saves through `financing.services`: the line with its contributions in one
+    `budget_line_save` (lock, envelope, version), each payment through
+    `execution_entry_record` or `execution_entry_delete`."""
+
+    form = BudgetLineAdminForm
     # Export only: an import through the admin would write lines one by one, without the
     # budget page's checks of a whole file (envelope per year, contributions adding up,
     # all or nothing). Imports go through /contracts/<slug>/budget/import/.
@@ -80,8 +115,12 @@ class BudgetLineAdmin(ExportMixin, admin.ModelAdmin):
     search_fields = ["label", "post__label", "fiche__title", "contract__title"]
     list_select_related = ["post", "contract__territory", "fiche"]
     autocomplete_fields = ["contract"]
-    readonly_fields = ["version", "updated_at", "updated_by"]
+    readonly_fields = ["version_number", "updated_at", "updated_by"]
     inlines = [ContributionInline, ExecutionEntryInline]
+
+    @admin.display(description=_("version"))
+    def version_number(self, obj):
+        return obj.version
 
     def get_queryset(self, request):
         return (
@@ -113,24 +152,39 @@ class BudgetLineAdmin(ExportMixin, admin.ModelAdmin):
         return format_eur(obj.paid)
 
     def save_model(self, request, obj, form, change):
-        if change:
-            obj.version += 1
-        obj.updated_by = request.user
-        super().save_model(request, obj, form, change)
+        """Nothing yet: the line is saved with its contributions, in `save_related`."""
 
     def save_related(self, request, form, formsets, change):
-        # After the contributions are saved, so that the version holds them too.
-        super().save_related(request, form, formsets, change)
-        record_line_version(
+        by_prefix = {formset.prefix: formset for formset in formsets}
+        contributions = {
+            sub.cleaned_data["partner"]: sub.cleaned_data["amount"]
+            for sub in by_prefix["contributions"].forms
+            if sub.cleaned_data and not sub.cleaned_data.get("DELETE")
+        }
+        services.budget_line_save(
             line=form.instance,
-            kind=VersionKind.CHANGED if change else VersionKind.CREATED,
+            contributions=contributions,
             by=request.user,
+            expected_version=form.cleaned_data["base_version"] if change else None,
             action=_("Modification (administration)") if change else _("Création (administration)"),
         )
+        for sub in by_prefix["entries"].forms:
+            entry = sub.instance
+            if sub.cleaned_data.get("DELETE"):
+                if entry.pk:
+                    services.execution_entry_delete(entry=entry, by=request.user)
+            elif sub.has_changed():
+                entry.line = form.instance
+                services.execution_entry_record(entry=entry, by=request.user)
+        for formset in formsets:  # read by the admin's change message
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
 
 @admin.register(Contribution)
-class ContributionAdmin(admin.ModelAdmin):
+class ContributionAdmin(ReadOnlyAdmin):
+    """Contributions are edited with their line (they must add up to it, and the line's
+    version records them)."""
+
     list_display = ["line", "partner", eur_column("amount", _("montant"))]
     list_filter = ["partner", "line__year"]
     search_fields = ["partner__name", "line__post__label"]
@@ -138,7 +192,7 @@ class ContributionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExecutionEntry)
-class ExecutionEntryAdmin(admin.ModelAdmin):
+class ExecutionEntryAdmin(ThroughServicesAdmin):
     list_display = ["date", "kind", "line", eur_column("amount", _("montant")), "reference"]
     list_filter = ["kind", "line__year", "line__post"]
     search_fields = ["reference", "note", "line__post__label"]
@@ -147,9 +201,15 @@ class ExecutionEntryAdmin(admin.ModelAdmin):
     readonly_fields = ["created_at", "created_by"]
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+        services.execution_entry_record(entry=obj, by=request.user)
+
+    def delete_model(self, request, obj):
+        services.execution_entry_delete(entry=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():  # all or nothing
+            for entry in queryset.select_related("line").order_by("line__contract_id", "pk"):
+                services.execution_entry_delete(entry=entry, by=request.user)
 
 
 @admin.register(BudgetLineVersion)

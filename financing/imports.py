@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cej.money import format_eur
-from cej.page_cache import one_touch_per_contract
+from cej.page_cache import one_mark_per_contract
 from financing.import_checks import (
     STATUS_LABELS,
     BudgetSnapshot,
@@ -186,7 +186,7 @@ def apply_import(*, plan: ImportPlan, by) -> dict[str, int]:
     # total above the envelope, which budget_line_save checks line by line.
     changes.sort(key=lambda r: (r.amount - (r.line.amount if r.line else 0), r.number))
     # One new page-cache token for the contract at the end, not one per row written.
-    with one_touch_per_contract():
+    with one_mark_per_contract():
         for row in changes:
             _apply_row(row, contract, partners, by)
     return plan.counts

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cej.models.versioning import Versioned, VersionRecord
 from cej.money import format_eur, round_money
 from financing.querysets import BudgetLineQuerySet, ContributionQuerySet, ExecutionEntryQuerySet
 
@@ -41,7 +42,7 @@ class BudgetPost(models.Model):
         return self.label
 
 
-class BudgetLine(models.Model):
+class BudgetLine(Versioned):
     """*Ligne budgétaire*: the amount planned (*prévu*) for one *poste* of one contract in one
     year, under the CEJ itself or under its annex convention, possibly for one fiche. It is
     split into partner contributions that add up to it exactly; a year's lines never exceed
@@ -78,17 +79,6 @@ class BudgetLine(models.Model):
     )
     label = models.CharField(_("libellé"), max_length=250, blank=True)
     amount = models.DecimalField(_("montant prévu (€)"), **MONEY, validators=[MinValueValidator(0)])
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("modifiée par"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
 
     objects = BudgetLineQuerySet.as_manager()
 
@@ -405,7 +395,7 @@ class VersionKind(models.TextChoices):
     DELETED = "deleted", _("Suppression")
 
 
-class BudgetLineVersion(models.Model):
+class BudgetLineVersion(VersionRecord):
     """*Version d'une ligne budgétaire*: a budget line as it stood after one saved change —
     year, *poste*, fiche, label, planned amount and each partner's contribution — with who
     made the change, when, and what kind of change it was (creation, edit, deletion).
@@ -435,19 +425,7 @@ class BudgetLineVersion(models.Model):
         related_name="budget_line_versions",
     )
     label = models.CharField(_("ligne"), max_length=400)
-    number = models.PositiveIntegerField(_("version"))
-    snapshot = models.JSONField(_("contenu"))
     kind = models.CharField(_("type de changement"), max_length=10, choices=VersionKind.choices)
-    action = models.CharField(_("nature du changement"), max_length=120)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("auteur"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("enregistrée le"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("version de ligne budgétaire")

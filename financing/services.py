@@ -1,7 +1,8 @@
-"""Writes of the financing domain. Each function is one atomic state change that validates
-every rule of DESIGN.md §4 before anything is stored. Budget lines keep a version per saved
-change (`BudgetLineVersion`) and refuse a save based on an outdated version (no lost update),
-as fiches do."""
+"""Writes of the financing domain. Each function is one atomic state change that takes the
+contract's lock first (`cej.locking`), validates every rule of DESIGN.md §4 before anything
+is stored, and marks the contract changed for its cached pages (`cej.page_cache`). Budget
+lines keep a version per saved change (`BudgetLineVersion`, `cej.versioning`) and refuse a
+save based on an outdated version (no lost update), as fiches do."""
 
 from collections.abc import Mapping
 from decimal import Decimal
@@ -11,34 +12,26 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cej.models import Contract
-from cej.money import round_money
+from cej import versioning
+from cej.locking import lock_contract
+from cej.money import format_eur, round_money
+from cej.page_cache import mark_contract_changed
 from financing.models import (
     BudgetLine,
     BudgetLineVersion,
     Contribution,
     ExecutionEntry,
+    ExecutionKind,
     VersionKind,
 )
 from financing.permissions import can_change_budget
 from partners.models import Partner
 
 
-class BudgetLineConflict(Exception):
-    """The line changed since the editor opened it. `base` is the snapshot they started from
-    (None when that version was never recorded), `current` the snapshot now stored, `latest`
-    the version row that recorded it (None for a line saved before versions existed)."""
-
-    def __init__(
-        self,
-        *,
-        line: BudgetLine,
-        base: dict | None,
-        current: dict,
-        latest: BudgetLineVersion | None,
-    ):
-        self.line, self.base, self.current, self.latest = line, base, current, latest
-        super().__init__(f"budget line {line.pk}: stored v{line.version}")
+class BudgetLineConflict(versioning.VersionConflict):
+    """The line changed since the editor opened it (see `cej.versioning.VersionConflict`):
+    `record` is the line as stored, `latest` its last version row (None for a line saved
+    before versions existed)."""
 
 
 def line_label(line: BudgetLine) -> str:
@@ -88,23 +81,18 @@ def record_line_version(
 ) -> BudgetLineVersion:
     """`action` describes the change for people (« Import du classeur ») and defaults to
     the kind's label."""
-    return BudgetLineVersion.objects.create(
+    return versioning.record_version(
+        BudgetLineVersion,
+        number=line.version if number is None else number,
+        snapshot=line_snapshot(line),
+        action=action or str(VersionKind(kind).label),
+        by=by,
         line=line,
         line_ref=line.pk,
         contract_id=line.contract_id,
         label=line_label(line),
-        number=line.version if number is None else number,
-        snapshot=line_snapshot(line),
         kind=kind,
-        action=action or str(VersionKind(kind).label),
-        author=by if by is not None and by.is_authenticated else None,
     )
-
-
-def _lock_contract(contract_id: int) -> None:
-    """Serialise budget writes of one contract, so that two concurrent lines can never push a
-    year over its envelope between their checks (a no-op on SQLite, which locks the file)."""
-    Contract.objects.select_for_update().filter(pk=contract_id).first()
 
 
 def _stored(line: BudgetLine) -> BudgetLine:
@@ -119,8 +107,9 @@ def _conflict(stored: BudgetLine, expected_version: int) -> BudgetLineConflict:
     versions = BudgetLineVersion.objects.filter(line_ref=stored.pk).select_related("author")
     base = versions.filter(number=expected_version).first()
     return BudgetLineConflict(
-        line=stored,
+        record=stored,
         base=base.snapshot if base else None,
+        base_number=expected_version,
         current=line_snapshot(stored),
         latest=versions.order_by("-number").first(),
     )
@@ -148,7 +137,7 @@ def budget_line_save(
     With `expected_version` (the version the editor started from), a line saved by someone
     else in between is not written: BudgetLineConflict says what they changed. A save that
     changes nothing adds no version. Every other save records one."""
-    _lock_contract(line.contract_id)
+    lock_contract(line.contract_id)
     stored = _stored(line) if line.pk else None
     if stored and expected_version is not None and stored.version != expected_version:
         raise _conflict(stored, expected_version)
@@ -181,6 +170,7 @@ def budget_line_save(
         action=action,
         by=by,
     )
+    mark_contract_changed(line.contract_id)
     return line
 
 
@@ -193,7 +183,7 @@ def budget_line_delete(
     allowed, reason = can_change_budget(by, line.contract)
     if not allowed:
         raise PermissionDenied(reason)
-    _lock_contract(line.contract_id)
+    lock_contract(line.contract_id)
     stored = _stored(line)
     if expected_version is not None and stored.version != expected_version:
         raise _conflict(stored, expected_version)
@@ -215,6 +205,7 @@ def budget_line_delete(
     )
     stored.delete()
     version.line = None  # the database did the same (SET_NULL)
+    mark_contract_changed(stored.contract_id)
     return version
 
 
@@ -223,9 +214,31 @@ def execution_entry_record(*, entry: ExecutionEntry, by=None) -> ExecutionEntry:
     """Record a commitment or a payment; refused if paid would exceed committed, or committed
     planned. Checked against the line as stored once the contract is locked, not as the
     caller read it: its planned amount may have been lowered, or the line deleted, since."""
-    _lock_contract(entry.line.contract_id)
+    lock_contract(entry.line.contract_id)
     entry.line = _stored(entry.line)
     entry.created_by = entry.created_by or by
     entry.full_clean()
     entry.save()
+    mark_contract_changed(entry.line.contract_id)
     return entry
+
+
+@transaction.atomic
+def execution_entry_delete(*, entry: ExecutionEntry, by=None) -> None:
+    """Delete a commitment or payment recorded by mistake (from the admin). Refused if what
+    stays would break paid ≤ committed (a commitment with payments against it)."""
+    lock_contract(entry.line.contract_id)
+    line = _stored(entry.line)
+    entry = ExecutionEntry.objects.get(pk=entry.pk)
+    entry.delete()
+    committed = line.entries.filter(kind=ExecutionKind.COMMITMENT).total()
+    paid = line.entries.filter(kind=ExecutionKind.PAYMENT).total()
+    if paid > committed:
+        raise ValidationError(
+            _(
+                "Cet engagement ne peut pas être supprimé : les paiements de la ligne "
+                "(%(paid)s) dépasseraient alors ses engagements (%(committed)s)."
+            )
+            % {"paid": format_eur(paid), "committed": format_eur(committed)}
+        )
+    mark_contract_changed(line.contract_id)

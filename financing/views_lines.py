@@ -4,7 +4,6 @@ the contract queryset (out of scope is 404, a line of another contract too), per
 through financing.permissions (refused is 403 with the reason), changes through services."""
 
 import re
-from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,14 +13,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from cej import versioning
 from cej.money import format_eur
 from cej.view_helpers import add_errors, require, scoped_contract
-from fiches.diff import word_diff
 from financing import services
+from financing.diff import diff_line_snapshots
 from financing.forms import BudgetLineForm, ExecutionEntryForm
 from financing.models import BudgetLine, BudgetLineVersion, ExecutionEntry, VersionKind
 from financing.permissions import can_change_budget, can_record_execution
@@ -39,10 +37,6 @@ def _line(contract, pk, queryset=None) -> BudgetLine:
         ),
         pk=pk,
     )
-
-
-def _author(user) -> str:
-    return (user.get_full_name() or user.username) if user else _("Quelqu'un")
 
 
 def _budget_url(contract) -> str:
@@ -120,94 +114,32 @@ def budget_line_edit(request, slug, pk):
 
 
 def _conflict_context(error: services.BudgetLineConflict) -> dict:
-    latest = error.latest
-    stored = error.line
     return {
-        "who": _author(latest.author if latest else stored.updated_by),
-        "when": latest.created_at if latest else stored.updated_at,
-        "number": stored.version,
+        "who": error.who,
+        "when": error.when,
+        "number": error.record.version,
         "changes": diff_line_snapshots(error.base or {}, error.current),
     }
 
 
 def _rebase_on_current(form: BudgetLineForm, error: services.BudgetLineConflict):
-    """The refused form, moved onto the line as now stored: what this editor changed is kept
-    as typed, what they left alone takes the other person's value, and the next save is
-    based on the current version. Returns the new form data and the labels of the fields
-    both people changed (to check by hand)."""
-    base, current = error.base, error.current
+    """The refused form, moved onto the line as now stored (`cej.versioning.rebase`): what
+    this editor changed is kept as typed, what they left alone takes the other person's
+    value, and the next save is based on the current version. Returns the new form data and
+    the labels of the fields both people changed (to check by hand)."""
+    names = form.mergeable_fields
+    mine = {name: form.typed_value(name) for name in names}
+    rebased = versioning.rebase(
+        base=None if error.base is None else {n: form.snapshot_value(n, error.base) for n in names},
+        current={name: form.snapshot_value(name, error.current) for name in names},
+        mine=mine,
+    )
     data = form.data.copy()
-    data["version"] = str(error.line.version)
-    both_changed = []
-    for name in form.mergeable_fields:
-        theirs = form.snapshot_value(name, current)
-        if base is None:  # the starting version is unknown: keep everything as typed
-            if theirs != form.typed_value(name):
-                both_changed.append(str(form.fields[name].label))
-            continue
-        mine, before = form.typed_value(name), form.snapshot_value(name, base)
-        if mine == before and theirs != before:
-            data[name] = form.input_value(name, theirs)
-        elif mine != before and theirs not in (before, mine):
-            both_changed.append(str(form.fields[name].label))
-    return data, both_changed
-
-
-# --- differences between versions ------------------------------------------------------
-
-
-@dataclass
-class FieldChange:
-    """One row of templates/fiches/_diff.html."""
-
-    label: str
-    before: SafeString
-    after: SafeString
-
-
-def diff_line_snapshots(before: dict, after: dict) -> list[FieldChange]:
-    """Field by field, as people read them (names, amounts in euros). The label's changed
-    words are marked; any other value is marked whole (« 30 000,00 € » → « 31 000,00 € »
-    changes an amount, not the digits « 30 »)."""
-
-    def money(snapshot, value):
-        return format_eur(value) if value is not None and snapshot else ""
-
-    rows = [
-        (_("Année"), str(before.get("year", "")), str(after.get("year", ""))),
-        (_("Poste"), before.get("post", ""), after.get("post", "")),
-        (_("Fiche financée"), before.get("fiche", ""), after.get("fiche", "")),
-        (_("Libellé"), before.get("label", ""), after.get("label", "")),
-        (
-            _("Montant prévu"),
-            money(before, before.get("amount")),
-            money(after, after.get("amount")),
-        ),
-    ]
-    names = {**before.get("partners", {}), **after.get("partners", {})}
-    old, new = before.get("contributions", {}), after.get("contributions", {})
-    for partner_id, name in sorted(names.items(), key=lambda item: item[1]):
-        rows.append(
-            (
-                _("Contribution %(partner)s") % {"partner": name},
-                money(before, old.get(partner_id, "0.00")),
-                money(after, new.get(partner_id, "0.00")),
-            )
-        )
-    changes = []
-    for label, a, b in rows:
-        a, b = a or "", b or ""
-        if a == b:
-            continue
-        if label == _("Libellé"):
-            changes.append(FieldChange(str(label), *word_diff(a, b)))
-        else:
-            changes.append(FieldChange(str(label), _whole("del", a), _whole("ins", b)))
-    return changes
-
-
-def _whole(tag: str, text: str) -> SafeString:
-    return format_html("<{}>{}</{}>", tag, text, tag) if text else mark_safe("")
+    data["version"] = str(error.record.version)
+    for name in names:
+        if rebased.values[name] != mine[name]:
+            data[name] = form.input_value(name, rebased.values[name])
+    return data, [str(form.fields[name].label) for name in rebased.both_changed]
 
 
 # --- delete, history ---------------------------------------------------------------------
@@ -233,7 +165,7 @@ def budget_line_delete(request, slug, pk):
                 )
             services.budget_line_delete(line=line, by=request.user, expected_version=int(version))
         except services.BudgetLineConflict as conflict:
-            who = _author(conflict.latest.author if conflict.latest else None)
+            who = conflict.who
             error = _(
                 "%(who)s a modifié cette ligne depuis que vous avez ouvert cette page : "
                 "vérifiez-la ci-dessous avant de la supprimer."

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from cej.dates import format_date_long
 from cej.documents import document_store, validate_pdf_upload
+from cej.locking import lock_contract
 from cej.models import (
     Amendment,
     AnnexConvention,
@@ -26,6 +27,7 @@ from cej.models import (
     DocumentKind,
     Signature,
 )
+from cej.page_cache import mark_contract_changed
 from cej.pdf import render_pdf
 from cej.sealing import seal_pdf
 from pilotage.contract_document import contract_document_context, signing_parties
@@ -34,9 +36,12 @@ logger = logging.getLogger(__name__)
 
 
 def _locked(contract: Contract) -> Contract:
-    """The contract row, locked until the end of the transaction: two staff members
-    recording the last two signatures at once must not both (or neither) seal it."""
-    return Contract.objects.select_for_update().select_related("territory").get(pk=contract.pk)
+    """The contract row, locked until the end of the transaction (`cej.locking`): two staff
+    members recording the last two signatures at once must not both (or neither) seal it."""
+    locked = lock_contract(contract.pk)
+    if locked is None:
+        raise Contract.DoesNotExist(contract.pk)
+    return locked
 
 
 @transaction.atomic
@@ -73,6 +78,7 @@ def signature_record(*, contract, signatory, signed_on, place: str, by) -> Signa
         contract.save(update_fields=["status", "updated_at"])
     if not missing_signatories(contract):
         contract_finalise(contract, by=by)
+    mark_contract_changed(contract.pk)
     return signature
 
 
@@ -89,6 +95,7 @@ def signature_cancel(*, signature: Signature, by) -> None:
     if not contract.signatures.exists() and contract.status == ContractStatus.IN_SIGNATURE:
         contract.status = ContractStatus.DRAFT
         contract.save(update_fields=["status", "updated_at"])
+    mark_contract_changed(contract.pk)
 
 
 def missing_signatories(contract, *, parties=None) -> list:
@@ -121,6 +128,7 @@ def contract_finalise(contract, *, by=None) -> Document:
             annex.signed_on = contract.signed_on
             annex.save(update_fields=["signed_on"])
         annex_convention_seal(annex, by=by)
+    mark_contract_changed(contract.pk)
     return document
 
 

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 
 from cej import roles
 from cej.models import AnnexConvention, Contract, ContractParty, ContractStatus, Territory
+from cej.page_cache import mark_contract_changed
 from fiches.models import Aim, Fiche, FicheStatus, Objective
 from financing.models import BudgetLine, BudgetPost, Contribution, ExecutionEntry, Instrument
 from partners.models import Partner, PartnerKind, Signatory
@@ -45,6 +46,25 @@ class SignatoryFactory(factory.django.DjangoModelFactory):
     function = "Directrice"
 
 
+class ContractDataFactory(factory.django.DjangoModelFactory):
+    """A factory of rows that belong to a contract. It writes rows directly, where the
+    application writes through its services: so it marks the contract changed as they do
+    (`cej.page_cache`), or a page cached before would not show the row."""
+
+    class Meta:
+        abstract = True
+
+    @staticmethod
+    def contract_id_of(row):
+        return row.contract_id
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        super()._after_postgeneration(instance, create, results)
+        if create:
+            mark_contract_changed(cls.contract_id_of(instance))
+
+
 class ContractFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Contract
@@ -69,7 +89,7 @@ class ContractFactory(factory.django.DjangoModelFactory):
                 ContractParty.objects.create(contract=self, partner=partner, order=order)
 
 
-class ContractPartyFactory(factory.django.DjangoModelFactory):
+class ContractPartyFactory(ContractDataFactory):
     class Meta:
         model = ContractParty
 
@@ -77,7 +97,7 @@ class ContractPartyFactory(factory.django.DjangoModelFactory):
     partner = factory.SubFactory(PartnerFactory)
 
 
-class AnnexConventionFactory(factory.django.DjangoModelFactory):
+class AnnexConventionFactory(ContractDataFactory):
     class Meta:
         model = AnnexConvention
 
@@ -97,7 +117,7 @@ class AimFactory(factory.django.DjangoModelFactory):
     description = "Finalité de la CDAJE"
 
 
-class ObjectiveFactory(factory.django.DjangoModelFactory):
+class ObjectiveFactory(ContractDataFactory):
     class Meta:
         model = Objective
 
@@ -106,7 +126,7 @@ class ObjectiveFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Objectif de test {n + 1}")
 
 
-class FicheFactory(factory.django.DjangoModelFactory):
+class FicheFactory(ContractDataFactory):
     class Meta:
         model = Fiche
 
@@ -141,7 +161,7 @@ class BudgetPostFactory(factory.django.DjangoModelFactory):
         )
 
 
-class BudgetLineFactory(factory.django.DjangoModelFactory):
+class BudgetLineFactory(ContractDataFactory):
     class Meta:
         model = BudgetLine
 
@@ -151,7 +171,9 @@ class BudgetLineFactory(factory.django.DjangoModelFactory):
     amount = Decimal("10000.00")
 
 
-class ContributionFactory(factory.django.DjangoModelFactory):
+class ContributionFactory(ContractDataFactory):
+    contract_id_of = staticmethod(lambda row: row.line.contract_id)
+
     class Meta:
         model = Contribution
 
@@ -160,7 +182,9 @@ class ContributionFactory(factory.django.DjangoModelFactory):
     amount = Decimal("10000.00")
 
 
-class ExecutionEntryFactory(factory.django.DjangoModelFactory):
+class ExecutionEntryFactory(ContractDataFactory):
+    contract_id_of = staticmethod(lambda row: row.line.contract_id)
+
     class Meta:
         model = ExecutionEntry
 

@@ -149,7 +149,8 @@ MATRIX = {
 
 # The admin is for the administrator. Every model it shows has a row: what the administrator
 # gets on its pages (change, delete and history on a real object). What only the application
-# writes (signatures, versions, stored documents, the download log) is read-only there.
+# writes (signatures, versions, stored documents, the download log) is read-only there, and
+# contributions are edited with their line (they add up to it; its version records them).
 ADMIN_MODELS = {
     # model                        changelist add   change delete history
     "auth.group":                  (200,      200,  200,   200,   200),
@@ -173,7 +174,7 @@ ADMIN_MODELS = {
     "fiches.ficheversion":         (200,      403,  200,   403,   200),
     "financing.budgetpost":        (200,      200,  200,   200,   200),
     "financing.budgetline":        (200,      200,  200,   200,   200),
-    "financing.contribution":      (200,      200,  200,   200,   200),
+    "financing.contribution":      (200,      403,  200,   403,   200),  # with their line
     "financing.executionentry":    (200,      200,  200,   200,   200),
     "financing.budgetlineversion": (200,      403,  200,   403,   200),
 }

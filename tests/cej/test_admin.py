@@ -197,3 +197,130 @@ def test_a_budget_line_changed_in_the_admin_keeps_a_version(admin_client_demo, d
     version = BudgetLineVersion.objects.filter(line=line).order_by("-number").first()
     assert version.action == "Modification (administration)"
     assert version.author.username == "admin"
+
+
+# --- the admin saves through the services ------------------------------------------------
+
+
+def _reopened_fiche(contract, number=5):
+    from fiches.models import Fiche, FicheStatus
+
+    fiche = Fiche.objects.get(contract=contract, number=number)
+    Fiche.objects.filter(pk=fiche.pk).update(status=FicheStatus.REOPENED)
+    fiche.refresh_from_db()
+    return fiche
+
+
+def test_a_fiche_changed_in_the_admin_goes_through_the_service(admin_client_demo, demo):
+    from fiches.models import Fiche
+
+    fiche = _reopened_fiche(demo.contract)
+    url = admin_url(Fiche, "change", fiche.pk)
+    data = _form_data(admin_client_demo.get(url))
+    data["title"] = "Accueil des enfants handicapés : titre revu"
+    assert admin_client_demo.post(url, data).status_code == 302
+    fiche.refresh_from_db()
+    latest = fiche.versions.order_by("-number").first()
+    assert (fiche.title, fiche.version, latest.number) == (data["title"], 2, 2)
+    assert latest.action == "Modification (administration)"
+    assert latest.author.username == "admin"
+    assert latest.snapshot["title"] == data["title"]
+
+
+def test_a_stale_fiche_form_in_the_admin_is_refused_and_keeps_what_was_typed(
+    admin_client_demo, demo
+):
+    from fiches.models import Fiche
+    from fiches.services import fiche_update
+
+    fiche = _reopened_fiche(demo.contract)
+    url = admin_url(Fiche, "change", fiche.pk)
+    data = _form_data(admin_client_demo.get(url))
+    fiche_update(  # someone else saves in between
+        fiche=fiche,
+        changes={"title": "Titre de l'équipe CDAJE"},
+        associated_partners=list(fiche.associated_partners.all()),
+        aims=list(fiche.aims.all()),
+        expected_version=fiche.version,
+        by=demo.contract.territory.staff.first(),
+    )
+    data["title"] = "Titre de l'administrateur"
+    response = admin_client_demo.post(url, data)
+    page = response.content.decode().replace("&#x27;", "'")
+    assert response.status_code == 200
+    assert "enregistrée en version 2 depuis l'ouverture de ce formulaire" in page
+    assert "Titre de l'administrateur" in page  # kept in the form
+    fiche.refresh_from_db()
+    assert fiche.title == "Titre de l'équipe CDAJE"
+
+
+def test_a_validated_fiche_is_not_changed_in_the_admin_either(admin_client_demo, demo):
+    from fiches.models import Fiche
+
+    fiche = Fiche.objects.get(contract=demo.contract, number=5)
+    url = admin_url(Fiche, "change", fiche.pk)
+    data = _form_data(admin_client_demo.get(url))
+    data["title"] = "Changement hors avenant"
+    response = admin_client_demo.post(url, data)
+    assert response.status_code == 200
+    assert "Fiche validée : rouvrez-la pour la modifier." in response.content.decode()
+    assert Fiche.objects.get(pk=fiche.pk).title == fiche.title
+
+
+def test_a_refusal_only_the_service_sees_comes_back_as_a_message(
+    admin_client_demo, demo, monkeypatch
+):
+    """Someone saved in the very instant between the form's check and the service."""
+    from cej.versioning import VersionConflict
+    from fiches import services
+    from fiches.models import Fiche
+
+    fiche = _reopened_fiche(demo.contract)
+
+    def conflict(**kwargs):
+        raise services.EditConflict(
+            record=fiche, base=None, base_number=fiche.version, current={}, latest=None
+        )
+
+    monkeypatch.setattr(services, "fiche_update", conflict)
+    url = admin_url(Fiche, "change", fiche.pk)
+    data = _form_data(admin_client_demo.get(url))
+    data["title"] = "Titre jamais enregistré"
+    response = admin_client_demo.post(url, data, follow=True)
+    assert issubclass(services.EditConflict, VersionConflict)
+    assert "une autre version entre-temps : rien n&#x27;a été enregistré" in (
+        response.content.decode()
+    )
+    assert Fiche.objects.get(pk=fiche.pk).title != "Titre jamais enregistré"
+
+
+def test_a_stale_budget_line_form_in_the_admin_is_refused(admin_client_demo, demo):
+    from financing.models import BudgetLine
+    from financing.services import budget_line_save
+
+    line = BudgetLine.objects.get(contract=demo.contract, year=2016, post__code="communication")
+    url = admin_url(BudgetLine, "change", line.pk)
+    data = _form_data(admin_client_demo.get(url))
+    contributions = {c.partner: c.amount for c in line.contributions.all()}
+    line.label = "Libellé de l'agent financier"
+    budget_line_save(line=line, contributions=contributions, by=None)
+    data["label"] = "Libellé de l'administrateur"
+    response = admin_client_demo.post(url, data)
+    assert response.status_code == 200
+    assert "La ligne a été modifiée ou supprimée depuis l" in response.content.decode()
+    line.refresh_from_db()
+    assert line.label == "Libellé de l'agent financier"
+
+
+def test_a_payment_deleted_in_the_admin_goes_through_the_service(admin_client_demo, demo):
+    from financing.models import ExecutionEntry, ExecutionKind
+
+    commitment = (
+        ExecutionEntry.objects.filter(line__contract=demo.contract, kind=ExecutionKind.COMMITMENT)
+        .filter(line__entries__kind=ExecutionKind.PAYMENT)
+        .first()
+    )
+    url = admin_url(ExecutionEntry, "delete", commitment.pk)
+    response = admin_client_demo.post(url, {"post": "yes"}, follow=True)
+    assert "Cet engagement ne peut pas être supprimé" in response.content.decode()
+    assert ExecutionEntry.objects.filter(pk=commitment.pk).exists()

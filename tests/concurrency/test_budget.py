@@ -115,7 +115,7 @@ def test_of_two_saves_of_one_line_released_together_exactly_one_is_stored(demo_c
         assert isinstance(loser.error, BudgetLineConflict), loser.error
         line = BudgetLine.objects.get(pk=line.pk)
         assert line.label == winners[0].result.label
-        assert line.version == loser.error.line.version
+        assert line.version == loser.error.record.version
     assert line.amount == Decimal("38300.00")
 
 

@@ -58,7 +58,7 @@ def test_a_save_made_while_another_is_being_committed_is_refused(fiche, demo_use
     assert alice.outcome().version == opened + 1
     with pytest.raises(services.EditConflict) as conflict:
         sophie.outcome()
-    assert conflict.value.base.number == opened
+    assert conflict.value.base_number == opened
     assert conflict.value.current.number == opened + 1
     assert conflict.value.current.snapshot["title"] == "Titre d'Alice"
     stored = Fiche.objects.get(pk=fiche.pk)
@@ -83,7 +83,7 @@ def test_of_two_saves_released_together_exactly_one_is_stored(fiche, demo_user):
         fiche.refresh_from_db()
         assert fiche.version == opened + round_ + 1
         assert fiche.title == winners[0].result.title
-        assert losers[0].error.current.snapshot["title"] == fiche.title
+        assert losers[0].error.current["title"] == fiche.title
     assert fiche.versions.count() == opened + 3
 
 
@@ -208,7 +208,7 @@ def test_validating_a_fiche_while_a_line_is_budgeted_for_it_does_not_deadlock(
     for the fiche, and PostgreSQL would kill one of them as a deadlock."""
     services.fiche_transition(fiche=fiche, name="submit", by=demo_user("cdaje"))
     fiche.refresh_from_db()
-    paused = Pause(monkeypatch, financing_services, "_lock_contract", session="budget")
+    paused = Pause(monkeypatch, financing_services, "lock_contract", session="budget")
     post = BudgetPost.objects.create(
         code="poste-test", label="Poste de test", instrument=Instrument.CEJ, order=99
     )

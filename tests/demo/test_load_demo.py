@@ -128,3 +128,22 @@ def test_the_cdaje_account_may_validate_fiches(demo, demo_user):
     assert not demo_user("finance").has_perm("fiches.change_fiche")
     assert demo_user("finance").has_perm("financing.change_budgetline")
     assert not demo_user("partner-caf").has_perm("financing.change_budgetline")
+
+
+def test_loading_the_demo_marks_its_contracts_changed_once(empty_database):
+    """The services it writes through each mark their contract; the demo batches them: one
+    new page-cache token per contract at the end, not one per row (there were 161)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from demo.loire import load_loire_demo
+
+    with CaptureQueriesContext(connection) as queries:
+        load_loire_demo(with_accounts=False)
+    token_updates = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith("UPDATE") and "content_token" in q["sql"]
+    ]
+    assert len(token_updates) == 1, token_updates
+    assert len(queries.captured_queries) < 1_200, len(queries.captured_queries)

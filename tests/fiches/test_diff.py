@@ -1,4 +1,5 @@
-from fiches.diff import Names, diff_snapshots, word_diff
+from cej.versioning import word_diff
+from fiches.diff import Names, diff_snapshots
 
 
 def test_changed_words_are_marked_and_escaped():

@@ -40,8 +40,10 @@ def test_the_second_of_two_concurrent_saves_is_refused(fiche, demo_user):
     edit(fiche, admin, expected_version=opened_at, title="Titre de l'administratrice")
     with pytest.raises(EditConflict) as conflict:
         edit(fiche, cdaje, expected_version=opened_at, findings="<p>Mon constat</p>")
-    assert conflict.value.base.number == opened_at
-    assert conflict.value.current.snapshot["title"] == "Titre de l'administratrice"
+    assert conflict.value.base_number == opened_at
+    assert conflict.value.current["title"] == "Titre de l'administratrice"
+    assert conflict.value.base["title"] != conflict.value.current["title"]
+    assert conflict.value.latest.author == admin
     fiche.refresh_from_db()
     assert fiche.title == "Titre de l'administratrice"
     assert "Mon constat" not in fiche.findings

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from cej.models import Contract
+from cej.page_cache import mark_contract_changed
 from demo.loire import DEMO_SLUG
 from tests.factories import ContractFactory, FicheFactory, ObjectiveFactory, UserFactory
 
@@ -162,5 +163,6 @@ def test_the_pdf_button_says_what_it_opens(client, demo, demo_user):
     assert "Copie reconstituée du contrat (PDF)" in documents
     contract = Contract.objects.get(slug="cej-loire-2010-2013")
     contract.status, contract.signed_on = "draft", None
-    contract.save()  # as in the admin
+    contract.save()
+    mark_contract_changed(contract.pk)  # as the admin does (cej.admin_utils.ContractDataAdmin)
     assert "Projet de contrat (PDF)" in client.get(predecessor).content.decode()
