@@ -59,8 +59,8 @@ def test_a_save_made_while_another_is_being_committed_is_refused(fiche, demo_use
     with pytest.raises(services.EditConflict) as conflict:
         sophie.outcome()
     assert conflict.value.base_number == opened
-    assert conflict.value.current.number == opened + 1
-    assert conflict.value.current.snapshot["title"] == "Titre d'Alice"
+    assert conflict.value.latest.number == opened + 1
+    assert conflict.value.current["title"] == "Titre d'Alice"
     stored = Fiche.objects.get(pk=fiche.pk)
     assert (stored.version, stored.title) == (opened + 1, "Titre d'Alice")
     assert "Constat" not in stored.findings
