@@ -1,5 +1,6 @@
 """Small helpers shared by the admin modules."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -125,3 +126,36 @@ def refusal_message(refusal) -> str:
     if isinstance(refusal, ValidationError):
         return " ".join(refusal.messages)
     return str(refusal) or gettext("Vous n'avez pas le droit de faire cette modification.")
+
+
+class VersionedAdminForm(forms.ModelForm):
+    """The admin form of a versioned record (`cej.models.versioning.Versioned`):
+    `base_version` is the version the administrator started from; a record saved by someone
+    else since, or deleted, is refused here, with what was typed kept on the form."""
+
+    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["base_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            stored = (
+                type(self.instance)
+                .objects.filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if stored is None or cleaned.get("base_version") != stored:
+                raise ValidationError(
+                    gettext(
+                        "« %(record)s » a été modifié ou supprimé depuis l'ouverture de ce "
+                        "formulaire (version enregistrée : %(number)s) : rien n'a été "
+                        "enregistré. Rechargez la page pour partir de la version enregistrée."
+                    )
+                    % {"record": self.instance, "number": stored or "—"}
+                )
+        return cleaned

@@ -1,10 +1,14 @@
-from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from cej.admin_utils import ContractDataAdmin, ReadOnlyAdmin, ThroughServicesAdmin
+from cej.admin_utils import (
+    ContractDataAdmin,
+    ReadOnlyAdmin,
+    ThroughServicesAdmin,
+    VersionedAdminForm,
+)
 from fiches import services
 from fiches.models import Aim, Fiche, FicheVersion, Objective
 from fiches.permissions import can_create_fiche, can_edit_fiche
@@ -41,12 +45,11 @@ class ObjectiveAdmin(ContractDataAdmin):
     inlines = [FicheInline]
 
 
-class FicheAdminForm(forms.ModelForm):
+class FicheAdminForm(VersionedAdminForm):
     """The fiche's content, partners and aims, saved through `fiches.services` like the
     CDAJE's own form; its number, status and plenary date follow the workflow on the
     contract's pages. `base_version` is the version the administrator started from."""
 
-    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     user = None  # set by FicheAdmin.get_form: the permission predicates need the user
 
     class Meta:
@@ -61,24 +64,10 @@ class FicheAdminForm(forms.ModelForm):
             "aims",
         ]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["base_version"].initial = self.instance.version
-
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean()  # the version first
         if self.instance.pk:
             stored = Fiche.objects.select_related("contract").get(pk=self.instance.pk)
-            if cleaned.get("base_version") != stored.version:
-                raise ValidationError(
-                    gettext(
-                        "La fiche a été enregistrée en version %(number)s depuis l'ouverture "
-                        "de ce formulaire : rien n'a été enregistré. Rechargez la page pour "
-                        "partir de la version enregistrée."
-                    )
-                    % {"number": stored.version}
-                )
             allowed, reason = can_edit_fiche(self.user, stored)
         elif cleaned.get("objective"):
             allowed, reason = can_create_fiche(self.user, cleaned["objective"].contract)

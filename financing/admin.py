@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 
-from cej.admin_utils import ReadOnlyAdmin, ThroughServicesAdmin, eur_column
+from cej.admin_utils import ReadOnlyAdmin, ThroughServicesAdmin, VersionedAdminForm, eur_column
 from cej.money import format_eur
 from financing import services
 from financing.models import (
@@ -60,34 +60,10 @@ class ExecutionEntryInline(admin.TabularInline):
     fields = ["kind", "date", "amount", "reference", "note"]
 
 
-class BudgetLineAdminForm(forms.ModelForm):
-    """`base_version` is the version the administrator started from: a line saved by someone
-    else since is refused here, with what was typed kept."""
-
-    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
+class BudgetLineAdminForm(VersionedAdminForm):
     class Meta:
         model = BudgetLine
         fields = ["contract", "year", "post", "annex_convention", "fiche", "label", "amount"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["base_version"].initial = self.instance.version
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.instance.pk:
-            stored = BudgetLine.objects.filter(pk=self.instance.pk).values("version").first()
-            if stored is None or cleaned.get("base_version") != stored["version"]:
-                raise ValidationError(
-                    _(
-                        "La ligne a été modifiée ou supprimée depuis l'ouverture de ce "
-                        "formulaire : rien n'a été enregistré. Rechargez la page pour partir "
-                        "de la version enregistrée."
-                    )
-                )
-        return cleaned
 
 
 @admin.register(BudgetLine)

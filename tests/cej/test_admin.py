@@ -248,7 +248,8 @@ def test_a_stale_fiche_form_in_the_admin_is_refused_and_keeps_what_was_typed(
     response = admin_client_demo.post(url, data)
     page = response.content.decode().replace("&#x27;", "'")
     assert response.status_code == 200
-    assert "enregistrée en version 2 depuis l'ouverture de ce formulaire" in page
+    assert "a été modifié ou supprimé depuis l'ouverture de ce formulaire" in page
+    assert "(version enregistrée : 2)" in page
     assert "Titre de l'administrateur" in page  # kept in the form
     fiche.refresh_from_db()
     assert fiche.title == "Titre de l'équipe CDAJE"
@@ -307,7 +308,7 @@ def test_a_stale_budget_line_form_in_the_admin_is_refused(admin_client_demo, dem
     data["label"] = "Libellé de l'administrateur"
     response = admin_client_demo.post(url, data)
     assert response.status_code == 200
-    assert "La ligne a été modifiée ou supprimée depuis l" in response.content.decode()
+    assert "a été modifié ou supprimé depuis l" in response.content.decode()
     line.refresh_from_db()
     assert line.label == "Libellé de l'agent financier"
 
