@@ -17,7 +17,7 @@ from pathlib import PurePath
 from django.utils.translation import gettext as _
 
 from cej.html import UNPRINTABLE, first_unprintable
-from cej.money import ZERO, format_eur, round_money
+from cej.money import AmountError, checked_amount, parse_amount
 from financing.resources import unescape_formula
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -401,9 +401,6 @@ def _ods_value(cell):
 
 # Cells ---------------------------------------------------------------------------------
 
-MAX_AMOUNT = Decimal("9999999999.99")  # DecimalField(max_digits=12, decimal_places=2)
-HALF_CENT = Decimal("0.005")
-
 
 class CellError(ValueError):
     pass
@@ -450,52 +447,21 @@ def clean_int(value) -> int | None:
 
 
 def clean_money(value, *, decimal_comma: bool | None = None) -> Decimal | None:
-    """A cell's amount, rounded to the cent. Text may be French (`45 000,00 €`) or not
-    (`45000.00`); `decimal_comma=False` (a comma-separated CSV) makes commas group digits.
-    What rounds to zero is zero (`-0`, `-0,00`, `-0,001`), never « -0,00 »."""
+    """A cell's amount, rounded to the cent: text is read by `cej.money.parse_amount`, as the
+    budget forms read it (`decimal_comma=False`, a comma-separated CSV, makes commas group
+    digits); a number is checked the same way. What rounds to zero is zero (`-0`, `-0,00`,
+    `-0,001`), never « -0,00 »."""
     if is_blank(value):
         return None
-    quoted = shown(value)
-    not_an_amount = CellError(_("« %(value)s » n'est pas un montant.") % {"value": quoted})
-    if isinstance(value, bool):
-        raise not_an_amount
-    negative = False
-    if isinstance(value, int | float | Decimal):
-        # A float has already lost the cent: read its shortest repr, as round_money does.
-        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-        if not number.is_finite():
-            raise not_an_amount
-    else:
-        text = re.sub(r"[\s\u00a0\u202f€]", "", str(value)).replace("\u2212", "-")
-        if text.startswith("-"):
-            negative, text = True, text[1:]
-        elif text.startswith("(") and text.endswith(")"):
-            negative, text = True, text[1:-1]
-        if "," in text and "." in text:
-            if text.rfind(",") > text.rfind("."):
-                text = text.replace(".", "").replace(",", ".")
-            else:
-                text = text.replace(",", "")
-        elif decimal_comma is False:
-            text = text.replace(",", "")
-        else:
-            text = text.replace(",", ".")
-        # ASCII digits only: Decimal would also read « ١٢٣ » or « 1_000 ».
-        if not re.fullmatch(r"[0-9]+(\.[0-9]+)?", text):
-            raise not_an_amount
-        number = Decimal(text)
-    # Compared before rounding: 10^30 cannot be rounded to the cent (too many digits).
-    magnitude = abs(number)
-    if magnitude < HALF_CENT:
-        return ZERO
-    if negative or number < 0:
-        raise CellError(
-            _("le montant « %(value)s » est négatif : un montant est positif ou nul.")
-            % {"value": quoted}
-        )
-    if magnitude >= MAX_AMOUNT + HALF_CENT:
-        raise CellError(
-            _("le montant « %(value)s » dépasse le maximum de %(max)s.")
-            % {"value": quoted, "max": format_eur(MAX_AMOUNT)}
-        )
-    return round_money(magnitude)
+    try:
+        if isinstance(value, bool):
+            raise AmountError(
+                _("« %(value)s » n'est pas un montant.") % {"value": shown(value)}, "invalid"
+            )
+        if isinstance(value, int | float | Decimal):
+            # A float has already lost the cent: read its shortest repr, as round_money does.
+            number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+            return checked_amount(number, typed=shown(value))
+        return parse_amount(str(value), decimal_comma=decimal_comma)
+    except AmountError as exc:
+        raise CellError(str(exc)) from exc
