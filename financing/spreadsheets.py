@@ -43,7 +43,9 @@ class SpreadsheetError(Exception):
 class Table:
     format: str  # "xlsx", "csv" or "ods"
     headers: list
-    rows: list[tuple[int, list]]  # (row number in the sheet, cells)
+    # (row number in the sheet, cells): as wide as the header, or wider when a cell beyond
+    # its last column holds something.
+    rows: list[tuple[int, list]]
     # How text amounts write their decimals: True for a `;` CSV (French), False for a `,`
     # CSV, None (either) in a workbook, whose amounts are usually numbers anyway.
     decimal_comma: bool | None = None
@@ -203,8 +205,9 @@ def _split(rows: Iterator[list]) -> tuple[list, list[tuple[int, list]]]:
                         _("La première ligne du fichier doit porter les en-têtes de colonnes.")
                     )
             continue
-        # Cells beyond the last header belong to no column.
-        cells = cells[: len(headers)]
+        # Cells beyond the last header belong to no column: kept up to the last filled one,
+        # for the import to refuse them (`RowReader`) rather than drop what was typed there.
+        cells = list(cells[: len(headers)]) + _trim(cells[len(headers) :])
         if all(is_blank(c) for c in cells):
             continue
         if len(numbered) >= MAX_ROWS:
