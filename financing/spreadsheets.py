@@ -1,8 +1,10 @@
 """Reading an uploaded spreadsheet (XLSX, CSV or ODS) into a plain table: a header row and
 numbered data rows, as the user sees them in the sheet (header = row 1). The type is told by
 the content, and must agree with the extension; anything else is refused with a French
-message (`SpreadsheetError`). Cell values stay raw (str, int, float, Decimal, None) until
-the `clean_*` functions read them as text, whole numbers or amounts (`CellError`)."""
+message (`SpreadsheetError`). A workbook is first judged on what it declares — its unpacked
+size, its sheets' ranges and rows (`check_declared`) — before any of it is parsed. Cell
+values stay raw (str, int, float, Decimal, None) until the `clean_*` functions read them as
+text, whole numbers or amounts (`CellError`)."""
 
 import csv
 import io
@@ -19,10 +21,17 @@ from django.utils.translation import gettext as _
 from cej.html import UNPRINTABLE, first_unprintable
 from cej.money import AmountError, checked_amount, parse_amount
 from financing.resources import unescape_formula
+from financing.workbook_claims import unpacked_sizes, xlsx_sheet_claims
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 100_000
 MAX_COLUMNS = 200
+# What a workbook may unpack into: the upload form's ceiling (financing.forms_exchange), held
+# here too so that every reading of a stored file keeps to it.
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+# odfpy builds the whole ODS document in memory, some 35 bytes for each byte of its
+# content.xml, and parses about 2 MB a second: 5 MB hold a few thousand budget lines.
+MAX_ODS_CONTENT_BYTES = 5 * 1024 * 1024
 # The last row a spreadsheet can have (Excel, LibreOffice): a workbook that places a cell
 # below it is damaged or forged, and reading every empty row up to it would take hours.
 MAX_SHEET_ROWS = 1_048_576
@@ -169,9 +178,78 @@ def read_table(data: bytes, filename: str) -> Table:
         delimiter = _csv_delimiter(text)
         headers, numbered = _split(_read_csv(text, delimiter))
         return Table(kind, headers, numbered, decimal_comma=delimiter == ";")
+    check_declared(data, kind)
     reader = _read_xlsx if kind == "xlsx" else _read_ods
     headers, numbered = _split(reader(data))
     return Table(kind, headers, numbered)
+
+
+def check_declared(data: bytes, kind: str) -> None:
+    """Refuse a workbook on what it declares, before any of it is parsed: its unpacked size
+    and, for an XLSX, each sheet's range and row count (`financing.workbook_claims`). A
+    190 000-row sheet fits in a 200 KB archive: parsing it to its 100 001st row took
+    seconds. A damaged archive is left to the reader, which says it is unreadable."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            _check_sizes(unpacked_sizes(archive), kind)
+            if kind == "xlsx":
+                for claim in xlsx_sheet_claims(archive, stop=MAX_ROWS + 1):
+                    _check_rows(claim)
+    except SpreadsheetError:
+        raise
+    except Exception:  # BadZipFile, zlib.error, EOFError… on a damaged member
+        return
+
+
+def _check_sizes(sizes: dict[str, int], kind: str) -> None:
+    unpacked = sum(sizes.values())
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise SpreadsheetError(
+            _(
+                "Le classeur se décompresse en %(size)s Mo : %(max)s Mo au plus sont acceptés. "
+                "Enregistrez-le à nouveau depuis le tableur, ou exportez le budget et "
+                "reportez-y vos modifications."
+            )
+            % {"size": _megabytes(unpacked), "max": _megabytes(MAX_UNPACKED_BYTES)}
+        )
+    content = sizes.get("content.xml", 0)
+    if kind == "ods" and content > MAX_ODS_CONTENT_BYTES:
+        raise SpreadsheetError(
+            _(
+                "Les feuilles de ce classeur ODS se décompressent en %(size)s Mo (content.xml) : "
+                "%(max)s Mo au plus sont acceptés, soit quelques milliers de lignes. "
+                "Découpez-le, ou enregistrez-le au format XLSX ou CSV."
+            )
+            % {"size": _megabytes(content), "max": _megabytes(MAX_ODS_CONTENT_BYTES)}
+        )
+
+
+def _check_rows(claim) -> None:
+    """The header is row 1: MAX_ROWS lines below it, at most."""
+    names = {"sheet": shown(claim.name), "max": grouped(MAX_ROWS)}
+    if claim.last_row is not None and claim.last_row - 1 > MAX_ROWS:
+        raise SpreadsheetError(
+            _(
+                "La feuille « %(sheet)s » s'étend jusqu'à la ligne %(last)s (plage %(range)s "
+                "déclarée par le classeur) : un import compte au plus %(max)s lignes sous la "
+                "ligne d'en-tête. Découpez le fichier, ou supprimez les lignes vides au bas "
+                "de la feuille."
+            )
+            % {**names, "last": grouped(claim.last_row), "range": shown(claim.dimension)}
+        )
+    if claim.rows - 1 > MAX_ROWS:
+        raise SpreadsheetError(
+            _(
+                "La feuille « %(sheet)s » compte plus de %(max)s lignes sous la ligne d'en-tête, "
+                "le maximum d'un import (lignes mises en forme sans contenu comprises) : "
+                "découpez le fichier."
+            )
+            % names
+        )
+
+
+def _megabytes(size: int) -> str:
+    return grouped(math.ceil(size / (1024 * 1024)))
 
 
 class BlankRows(int):
@@ -207,7 +285,10 @@ def _split(rows: Iterator[list]) -> tuple[list, list[tuple[int, list]]]:
             continue
         # Cells beyond the last header belong to no column: kept up to the last filled one,
         # for the import to refuse them (`RowReader`) rather than drop what was typed there.
-        cells = list(cells[: len(headers)]) + _trim(cells[len(headers) :])
+        extra = cells[len(headers) :]
+        cells = cells[: len(headers)]
+        if extra.count(None) < len(extra):  # most rows hold nothing there: said at C speed
+            cells += _trim(extra)
         if all(is_blank(c) for c in cells):
             continue
         if len(numbered) >= MAX_ROWS:
