@@ -1,35 +1,20 @@
 """Forms of the budget: a line with its partner contributions, and a commitment or payment.
-Amounts are typed the French way (« 45 000,50 ») or with a dot (« 45000.50 »); the domain
+Amounts are typed the French way (« 45 000,50 ») or with a dot (« 45000.50 ») and read as the
+budget import reads them (`cej.money.parse_amount`); the domain
 rules themselves (envelope, annex convention, duplicates, execution) stay in the models and
 services, whose messages the views attach to the fields."""
 
 from decimal import Decimal
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from cej.html import refuse_unprintable
-from cej.money import format_number, round_money
+from cej.money import AmountError, format_number, parse_amount, round_money
 from fiches.models import Fiche
 from financing.models import BudgetLine, BudgetPost, ExecutionEntry, ExecutionKind, Instrument
 from partners.models import Partner
-
-# Spaces people (and our own formatting) put between thousands.
-_GROUPING = (" ", "\u00a0", "\u202f", "\u2009")
-
-
-def parse_amount(text: str) -> str:
-    """« 45 000,50 € », « 45000.50 », « 45.000,50 » → « 45000.50 ». The last of `,` and `.`
-    is the decimal separator and the other one groups thousands. Anything else is returned
-    for Decimal to refuse."""
-    text = text.strip().removesuffix("€").strip()
-    for space in _GROUPING:
-        text = text.replace(space, "")
-    if "," in text and "." in text:
-        decimal_mark = "," if text.rfind(",") > text.rfind(".") else "."
-        grouping = "." if decimal_mark == "," else ","
-        text = text.replace(grouping, "")
-    return text.replace(",", ".")
 
 
 class MoneyInput(forms.TextInput):
@@ -46,6 +31,9 @@ class MoneyInput(forms.TextInput):
 
 
 class MoneyField(forms.DecimalField):
+    """An amount typed in euros, read by `cej.money.parse_amount` as the budget import reads
+    a cell: same amounts accepted, same refusals with the same messages."""
+
     widget = MoneyInput
     default_error_messages = {
         "invalid": _("Saisissez un montant en euros, par exemple 45 000,50."),
@@ -64,9 +52,14 @@ class MoneyField(forms.DecimalField):
         super().__init__(**kwargs)
 
     def to_python(self, value):
-        if isinstance(value, str):
-            value = parse_amount(value)
-        return super().to_python(value)
+        if not isinstance(value, str):
+            return super().to_python(value)
+        if not value.strip():
+            return None
+        try:
+            return parse_amount(value)
+        except AmountError as exc:
+            raise forms.ValidationError(capfirst(str(exc)), code=exc.code) from exc
 
 
 class PostChoiceField(forms.ModelChoiceField):

@@ -1,7 +1,8 @@
 """Checks of an imported budget file against the contract's budget, row by row: the header
-(required, informative, unknown and partner columns), each cell, the model's own rules
-(period, annex convention years, fiche), duplicates, contributions adding up, lines not
-planned below their commitments, and each year's envelope once the whole file is read.
+(required, informative, unknown and partner columns), each cell (and none beyond the header's
+last column), the model's own rules (period, annex convention years, fiche), duplicates,
+contributions adding up, lines not planned below their commitments, and each year's
+envelope once the whole file is read.
 Every problem is an `Issue` naming the row as the sheet shows it (header = row 1) and the
 column. Used by `financing.imports`."""
 
@@ -13,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from openpyxl.utils import get_column_letter
 
 from cej.money import format_eur
 from fiches.models import Fiche
@@ -45,7 +47,8 @@ class Issue:
 
     message: str
     rows: tuple[int, ...] = ()
-    columns: tuple[str, ...] = ()
+    columns: tuple[str, ...] = ()  # by their header
+    letters: tuple[str, ...] = ()  # columns without a header, by their letter
 
     def __str__(self):
         where = []
@@ -58,6 +61,11 @@ class Issue:
             where.append(
                 ngettext("colonne %(names)s", "colonnes %(names)s", len(self.columns))
                 % {"names": ", ".join(f"« {c} »" for c in self.columns)}
+            )
+        if self.letters:
+            where.append(
+                ngettext("colonne %(names)s", "colonnes %(names)s", len(self.letters))
+                % {"names": _enumerate(list(self.letters), limit=10)}
             )
         if not where:
             return self.message
@@ -204,10 +212,11 @@ def map_headers(headers, resource, plan) -> dict[str, int]:
 
 
 class RowReader:
-    def __init__(self, budget, resource, columns, plan, decimal_comma):
+    def __init__(self, budget, resource, columns, plan, decimal_comma, *, width):
         self.budget = budget
         self.plan = plan
         self.columns = columns
+        self.width = width  # the header row's, in columns
         self.decimal_comma = decimal_comma
         self.headers = {name: col.column_name for name, col in resource.named_columns()}
         self.contribution_fields = [
@@ -232,8 +241,43 @@ class RowReader:
             self._issue(number, name, str(exc))
             return None, False
 
+    def _extra_cells(self, number, cells) -> bool:
+        """Refuse what was typed beyond the header's last column: no column reads it, and
+        dropping it silently would let the user believe it was imported."""
+        extra = [
+            (index, value)
+            for index, value in enumerate(cells[self.width :], start=self.width)
+            if not is_blank(value)
+        ]
+        if not extra:
+            return False
+        values = ", ".join(f"« {shown(value)} »" for _index, value in extra[:3])
+        if len(extra) > 3:
+            values += ", …"
+        self.plan.errors.append(
+            Issue(
+                ngettext(
+                    "cellule en trop (%(values)s) — la ligne d'en-tête a %(width)s colonnes "
+                    "(A à %(last)s) : videz cette cellule, ou donnez un en-tête à sa colonne.",
+                    "cellules en trop (%(values)s) — la ligne d'en-tête a %(width)s colonnes "
+                    "(A à %(last)s) : videz ces cellules, ou donnez un en-tête à leur colonne.",
+                    len(extra),
+                )
+                % {
+                    "values": values,
+                    "width": self.width,
+                    "last": get_column_letter(self.width),
+                },
+                rows=(number,),
+                letters=tuple(get_column_letter(index + 1) for index, _value in extra),
+            )
+        )
+        return True
+
     def read(self, number, cells) -> ImportRow | None:
         errors_before = len(self.plan.errors)
+        if self._extra_cells(number, cells) and all(is_blank(c) for c in cells[: self.width]):
+            return None  # nothing but the extra cells: no other message to give
         year, year_ok = self._clean(number, cells, "year", clean_int)
         if year is None and year_ok:
             self._issue(number, "year", _("l'année est obligatoire."))

@@ -117,7 +117,9 @@ def prepare_import(*, contract, data: bytes, filename: str) -> ImportPlan:
             Issue(_("Le fichier ne contient aucune ligne budgétaire sous la ligne d'en-tête."))
         )
         return plan
-    reader = RowReader(budget, resource, columns, plan, table.decimal_comma)
+    reader = RowReader(
+        budget, resource, columns, plan, table.decimal_comma, width=len(table.headers)
+    )
     for number, cells in table.rows:
         if row := reader.read(number, cells):
             plan.rows.append(row)

@@ -1,8 +1,10 @@
 """Reading an uploaded spreadsheet (XLSX, CSV or ODS) into a plain table: a header row and
 numbered data rows, as the user sees them in the sheet (header = row 1). The type is told by
 the content, and must agree with the extension; anything else is refused with a French
-message (`SpreadsheetError`). Cell values stay raw (str, int, float, Decimal, None) until
-the `clean_*` functions read them as text, whole numbers or amounts (`CellError`)."""
+message (`SpreadsheetError`). A workbook is first judged on what it declares — its unpacked
+size, its sheets' ranges and rows (`check_declared`) — before any of it is parsed. Cell
+values stay raw (str, int, float, Decimal, None) until the `clean_*` functions read them as
+text, whole numbers or amounts (`CellError`)."""
 
 import csv
 import io
@@ -17,12 +19,19 @@ from pathlib import PurePath
 from django.utils.translation import gettext as _
 
 from cej.html import UNPRINTABLE, first_unprintable
-from cej.money import ZERO, format_eur, round_money
+from cej.money import AmountError, checked_amount, parse_amount
 from financing.resources import unescape_formula
+from financing.workbook_claims import unpacked_sizes, xlsx_sheet_claims
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 100_000
 MAX_COLUMNS = 200
+# What a workbook may unpack into: the upload form's ceiling (financing.forms_exchange), held
+# here too so that every reading of a stored file keeps to it.
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+# odfpy builds the whole ODS document in memory, some 35 bytes for each byte of its
+# content.xml, and parses about 2 MB a second: 5 MB hold a few thousand budget lines.
+MAX_ODS_CONTENT_BYTES = 5 * 1024 * 1024
 # The last row a spreadsheet can have (Excel, LibreOffice): a workbook that places a cell
 # below it is damaged or forged, and reading every empty row up to it would take hours.
 MAX_SHEET_ROWS = 1_048_576
@@ -43,7 +52,9 @@ class SpreadsheetError(Exception):
 class Table:
     format: str  # "xlsx", "csv" or "ods"
     headers: list
-    rows: list[tuple[int, list]]  # (row number in the sheet, cells)
+    # (row number in the sheet, cells): as wide as the header, or wider when a cell beyond
+    # its last column holds something.
+    rows: list[tuple[int, list]]
     # How text amounts write their decimals: True for a `;` CSV (French), False for a `,`
     # CSV, None (either) in a workbook, whose amounts are usually numbers anyway.
     decimal_comma: bool | None = None
@@ -167,9 +178,78 @@ def read_table(data: bytes, filename: str) -> Table:
         delimiter = _csv_delimiter(text)
         headers, numbered = _split(_read_csv(text, delimiter))
         return Table(kind, headers, numbered, decimal_comma=delimiter == ";")
+    check_declared(data, kind)
     reader = _read_xlsx if kind == "xlsx" else _read_ods
     headers, numbered = _split(reader(data))
     return Table(kind, headers, numbered)
+
+
+def check_declared(data: bytes, kind: str) -> None:
+    """Refuse a workbook on what it declares, before any of it is parsed: its unpacked size
+    and, for an XLSX, each sheet's range and row count (`financing.workbook_claims`). A
+    190 000-row sheet fits in a 200 KB archive: parsing it to its 100 001st row took
+    seconds. A damaged archive is left to the reader, which says it is unreadable."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            _check_sizes(unpacked_sizes(archive), kind)
+            if kind == "xlsx":
+                for claim in xlsx_sheet_claims(archive, stop=MAX_ROWS + 1):
+                    _check_rows(claim)
+    except SpreadsheetError:
+        raise
+    except Exception:  # BadZipFile, zlib.error, EOFError… on a damaged member
+        return
+
+
+def _check_sizes(sizes: dict[str, int], kind: str) -> None:
+    unpacked = sum(sizes.values())
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise SpreadsheetError(
+            _(
+                "Le classeur se décompresse en %(size)s Mo : %(max)s Mo au plus sont acceptés. "
+                "Enregistrez-le à nouveau depuis le tableur, ou exportez le budget et "
+                "reportez-y vos modifications."
+            )
+            % {"size": _megabytes(unpacked), "max": _megabytes(MAX_UNPACKED_BYTES)}
+        )
+    content = sizes.get("content.xml", 0)
+    if kind == "ods" and content > MAX_ODS_CONTENT_BYTES:
+        raise SpreadsheetError(
+            _(
+                "Les feuilles de ce classeur ODS se décompressent en %(size)s Mo (content.xml) : "
+                "%(max)s Mo au plus sont acceptés, soit quelques milliers de lignes. "
+                "Découpez-le, ou enregistrez-le au format XLSX ou CSV."
+            )
+            % {"size": _megabytes(content), "max": _megabytes(MAX_ODS_CONTENT_BYTES)}
+        )
+
+
+def _check_rows(claim) -> None:
+    """The header is row 1: MAX_ROWS lines below it, at most."""
+    names = {"sheet": shown(claim.name), "max": grouped(MAX_ROWS)}
+    if claim.last_row is not None and claim.last_row - 1 > MAX_ROWS:
+        raise SpreadsheetError(
+            _(
+                "La feuille « %(sheet)s » s'étend jusqu'à la ligne %(last)s (plage %(range)s "
+                "déclarée par le classeur) : un import compte au plus %(max)s lignes sous la "
+                "ligne d'en-tête. Découpez le fichier, ou supprimez les lignes vides au bas "
+                "de la feuille."
+            )
+            % {**names, "last": grouped(claim.last_row), "range": shown(claim.dimension)}
+        )
+    if claim.rows - 1 > MAX_ROWS:
+        raise SpreadsheetError(
+            _(
+                "La feuille « %(sheet)s » compte plus de %(max)s lignes sous la ligne d'en-tête, "
+                "le maximum d'un import (lignes mises en forme sans contenu comprises) : "
+                "découpez le fichier."
+            )
+            % names
+        )
+
+
+def _megabytes(size: int) -> str:
+    return grouped(math.ceil(size / (1024 * 1024)))
 
 
 class BlankRows(int):
@@ -203,8 +283,12 @@ def _split(rows: Iterator[list]) -> tuple[list, list[tuple[int, list]]]:
                         _("La première ligne du fichier doit porter les en-têtes de colonnes.")
                     )
             continue
-        # Cells beyond the last header belong to no column.
+        # Cells beyond the last header belong to no column: kept up to the last filled one,
+        # for the import to refuse them (`RowReader`) rather than drop what was typed there.
+        extra = cells[len(headers) :]
         cells = cells[: len(headers)]
+        if extra.count(None) < len(extra):  # most rows hold nothing there: said at C speed
+            cells += _trim(extra)
         if all(is_blank(c) for c in cells):
             continue
         if len(numbered) >= MAX_ROWS:
@@ -401,9 +485,6 @@ def _ods_value(cell):
 
 # Cells ---------------------------------------------------------------------------------
 
-MAX_AMOUNT = Decimal("9999999999.99")  # DecimalField(max_digits=12, decimal_places=2)
-HALF_CENT = Decimal("0.005")
-
 
 class CellError(ValueError):
     pass
@@ -450,52 +531,21 @@ def clean_int(value) -> int | None:
 
 
 def clean_money(value, *, decimal_comma: bool | None = None) -> Decimal | None:
-    """A cell's amount, rounded to the cent. Text may be French (`45 000,00 €`) or not
-    (`45000.00`); `decimal_comma=False` (a comma-separated CSV) makes commas group digits.
-    What rounds to zero is zero (`-0`, `-0,00`, `-0,001`), never « -0,00 »."""
+    """A cell's amount, rounded to the cent: text is read by `cej.money.parse_amount`, as the
+    budget forms read it (`decimal_comma=False`, a comma-separated CSV, makes commas group
+    digits); a number is checked the same way. What rounds to zero is zero (`-0`, `-0,00`,
+    `-0,001`), never « -0,00 »."""
     if is_blank(value):
         return None
-    quoted = shown(value)
-    not_an_amount = CellError(_("« %(value)s » n'est pas un montant.") % {"value": quoted})
-    if isinstance(value, bool):
-        raise not_an_amount
-    negative = False
-    if isinstance(value, int | float | Decimal):
-        # A float has already lost the cent: read its shortest repr, as round_money does.
-        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-        if not number.is_finite():
-            raise not_an_amount
-    else:
-        text = re.sub(r"[\s\u00a0\u202f€]", "", str(value)).replace("\u2212", "-")
-        if text.startswith("-"):
-            negative, text = True, text[1:]
-        elif text.startswith("(") and text.endswith(")"):
-            negative, text = True, text[1:-1]
-        if "," in text and "." in text:
-            if text.rfind(",") > text.rfind("."):
-                text = text.replace(".", "").replace(",", ".")
-            else:
-                text = text.replace(",", "")
-        elif decimal_comma is False:
-            text = text.replace(",", "")
-        else:
-            text = text.replace(",", ".")
-        # ASCII digits only: Decimal would also read « ١٢٣ » or « 1_000 ».
-        if not re.fullmatch(r"[0-9]+(\.[0-9]+)?", text):
-            raise not_an_amount
-        number = Decimal(text)
-    # Compared before rounding: 10^30 cannot be rounded to the cent (too many digits).
-    magnitude = abs(number)
-    if magnitude < HALF_CENT:
-        return ZERO
-    if negative or number < 0:
-        raise CellError(
-            _("le montant « %(value)s » est négatif : un montant est positif ou nul.")
-            % {"value": quoted}
-        )
-    if magnitude >= MAX_AMOUNT + HALF_CENT:
-        raise CellError(
-            _("le montant « %(value)s » dépasse le maximum de %(max)s.")
-            % {"value": quoted, "max": format_eur(MAX_AMOUNT)}
-        )
-    return round_money(magnitude)
+    try:
+        if isinstance(value, bool):
+            raise AmountError(
+                _("« %(value)s » n'est pas un montant.") % {"value": shown(value)}, "invalid"
+            )
+        if isinstance(value, int | float | Decimal):
+            # A float has already lost the cent: read its shortest repr, as round_money does.
+            number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+            return checked_amount(number, typed=shown(value))
+        return parse_amount(str(value), decimal_comma=decimal_comma)
+    except AmountError as exc:
+        raise CellError(str(exc)) from exc

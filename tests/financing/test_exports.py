@@ -3,6 +3,8 @@ formula escaping, permissions, query counts; and the admin's export."""
 
 import csv
 import io
+import re
+import zipfile
 from decimal import Decimal
 
 import openpyxl
@@ -15,6 +17,7 @@ from financing.exports import EURO_FORMAT
 from financing.models import BudgetLine, BudgetPost, Contribution, ExecutionEntry, ExecutionKind
 from financing.resources import BudgetLineResource, escape_formula, unescape_formula
 from financing.services import budget_line_save
+from financing.spreadsheets import read_table
 from tests.factories import TerritoryFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -185,6 +188,28 @@ def test_ods_has_both_sheets_with_numbers_that_add_up(finance_client, demo_contr
     assert sums == db_totals(demo_contract)
     assert summary[-1][0] == "Total"
     assert D(str(summary[-1][2])) == D("672000")
+
+
+ODF_VALUE_TYPES = {"float", "percentage", "currency", "date", "time", "boolean", "string"}
+
+
+def test_ods_names_only_styles_it_defines_and_reopens(finance_client, demo_contract):
+    """tablib wrote `table:style-name="None"` on every data row and `text:style-name="None"`
+    on every text cell (and `office:value-type="void"`, no ODF type): LibreOffice warns, and
+    strict readers refuse the file."""
+    content = finance_client.get(BUDGET + "export.ods").content
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        xml = archive.read("content.xml").decode() + archive.read("styles.xml").decode()
+    assert '="None"' not in xml
+    defined = set(re.findall(r'style:name="([^"]*)"', xml))
+    assert set(re.findall(r'style-name="([^"]*)"', xml)) <= defined
+    assert set(re.findall(r'office:value-type="([^"]*)"', xml)) <= ODF_VALUE_TYPES
+
+    table = read_table(content, "budget.ods")  # as the budget import reads it
+    assert table.headers == HEADERS
+    assert len(table.rows) == BudgetLine.objects.filter(contract=demo_contract).count() == 9
+    sums = column_sums(HEADERS, [cells for _number, cells in table.rows])
+    assert sums == db_totals(demo_contract)
 
 
 @pytest.mark.parametrize(

@@ -381,6 +381,80 @@ def test_informative_columns_may_go_and_unknown_ones_are_ignored(finance, demo_c
     assert plan.counts["unchanged"] == 9
 
 
+def exported_rows(client) -> list[list]:
+    """The demo export's « Lignes budgétaires » sheet as rows of values, the header first."""
+    sheet = openpyxl.load_workbook(io.BytesIO(export(client)))["Lignes budgétaires"]
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def written(fmt: str, rows: list[list]) -> bytes:
+    """`rows` written as a file of format `fmt`, ragged rows kept ragged."""
+    if fmt == "csv":
+        output = io.StringIO()
+        csv.writer(output, delimiter=";").writerows(
+            ["" if value is None else value for value in row] for row in rows
+        )
+        return output.getvalue().encode()
+    if fmt == "xlsx":
+        workbook = openpyxl.Workbook()
+        workbook.active.title = "Lignes budgétaires"
+        for row in rows:
+            workbook.active.append(row)
+        output = io.BytesIO()
+        workbook.save(output)
+        return output.getvalue()
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    document = OpenDocumentSpreadsheet()
+    table = Table(name="Lignes budgétaires")
+    for values in rows:
+        row = TableRow()
+        for value in values:
+            if value is None:
+                cell = TableCell()
+            elif isinstance(value, int | float):
+                cell = TableCell(valuetype="float", value=str(value))
+            else:
+                cell = TableCell(valuetype="string")
+                cell.addElement(P(text=value))
+            row.addElement(cell)
+        table.addElement(row)
+    document.spreadsheet.addElement(table)
+    output = io.BytesIO()
+    document.write(output)
+    return output.getvalue()
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "ods"])
+def test_a_value_beyond_the_last_column_is_refused_with_its_row_and_column(
+    finance, demo_contract, fmt
+):
+    rows = exported_rows(finance)
+    rows[4] += [None, "xyz"]  # row 5, column O
+    rows[5] += ["a", "", 7]  # row 6, columns N and P
+    rows.append([None] * 13 + [None, "oublié"])  # row 11: nothing else
+    assert errors(demo_contract, written(fmt, rows), f"budget.{fmt}") == [
+        "Ligne 5, colonne O : cellule en trop (« xyz ») — la ligne d'en-tête a 13 colonnes "
+        "(A à M) : videz cette cellule, ou donnez un en-tête à sa colonne.",
+        "Ligne 6, colonnes N et P : cellules en trop (« a », « 7 ») — la ligne d'en-tête a 13 "
+        "colonnes (A à M) : videz ces cellules, ou donnez un en-tête à leur colonne.",
+        "Ligne 11, colonne O : cellule en trop (« oublié ») — la ligne d'en-tête a 13 colonnes "
+        "(A à M) : videz cette cellule, ou donnez un en-tête à sa colonne.",
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "ods"])
+def test_empty_cells_beyond_the_last_column_are_fine(finance, demo_contract, fmt):
+    rows = exported_rows(finance)
+    rows[4] += [None, "", "   "]
+    rows.append([None] * 16)
+    plan = prepare_import(contract=demo_contract, data=written(fmt, rows), filename=f"b.{fmt}")
+    assert plan.errors == []
+    assert plan.counts["unchanged"] == 9
+
+
 @pytest.mark.parametrize(
     ("content", "name", "message"),
     [
