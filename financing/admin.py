@@ -6,10 +6,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
+from import_export.formats import base_formats
 
 from cej.admin_utils import ReadOnlyAdmin, ThroughServicesAdmin, VersionedAdminForm, eur_column
 from cej.money import format_eur
 from financing import services
+from financing.exports import StyledODS
 from financing.models import (
     BudgetLine,
     BudgetLineVersion,
@@ -73,6 +75,10 @@ class BudgetLineAdmin(ExportMixin, ThroughServicesAdmin):
     `execution_entry_record` or `execution_entry_delete`."""
 
     form = BudgetLineAdminForm
+
+    def get_export_formats(self):
+        return [StyledODS if f is base_formats.ODS else f for f in super().get_export_formats()]
+
     # Export only: an import through the admin would write lines one by one, without the
     # budget page's checks of a whole file (envelope per year, contributions adding up,
     # all or nothing). Imports go through /contracts/<slug>/budget/import/.

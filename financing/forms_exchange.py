@@ -8,13 +8,12 @@ import zipfile
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from financing.spreadsheets import MAX_BYTES, too_big_message
+from financing.spreadsheets import MAX_BYTES, MAX_UNPACKED_BYTES, too_big_message
 
 ZIP_MAGIC = b"PK\x03\x04"
 # A contract's budget fills a few hundred kilobytes once unpacked. The readers (openpyxl for
 # the shared strings, odfpy for the whole sheet) hold the unpacked XML in memory: a 5 MB
 # archive that unpacks into gigabytes (a "ZIP bomb") would exhaust the server.
-MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 MAX_MEMBERS = 1000
 
 

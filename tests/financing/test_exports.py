@@ -212,6 +212,31 @@ def test_ods_names_only_styles_it_defines_and_reopens(finance_client, demo_contr
     assert sums == db_totals(demo_contract)
 
 
+def _assert_clean_ods(content: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        xml = archive.read("content.xml").decode() + archive.read("styles.xml").decode()
+    assert '="None"' not in xml
+    defined = set(re.findall(r'style:name="([^"]*)"', xml))
+    assert set(re.findall(r'style-name="([^"]*)"', xml)) <= defined
+    assert set(re.findall(r'office:value-type="([^"]*)"', xml)) <= ODF_VALUE_TYPES
+    return xml
+
+
+def test_the_admins_ods_export_names_no_style_none_either(demo_contract):
+    """The admin's export (django-import-export) writes ODS with the budget page's writer."""
+    from django.contrib import admin
+    from import_export.formats import base_formats
+
+    from financing.exports import StyledODS
+    from financing.resources import BudgetLineResource
+
+    formats = admin.site._registry[BudgetLine].get_export_formats()
+    assert StyledODS in formats and base_formats.ODS not in formats
+    dataset = BudgetLineResource(contract=demo_contract).export()
+    xml = _assert_clean_ods(StyledODS().export_data(dataset))
+    assert "Coordination" in xml or "communication" in xml.lower()
+
+
 @pytest.mark.parametrize(
     "text",
     ['=HYPERLINK("http://example.invalid","clic")', "+33 4 77", "-1", "@SUM(A1)", "\tx", "\rx"],
