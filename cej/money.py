@@ -147,7 +147,7 @@ def _why_not_a_number(compact: str) -> str:
 
 
 def _shown(text: str) -> str:
-    """The typed text as a message quotes it (as `financing.spreadsheets.shown` does a
+    """The typed text as a message quotes it (as `financing.cells.shown` does a
     cell's): at most SHOWN_LENGTH characters, an invisible control character as « � »."""
     text = UNPRINTABLE.sub("\ufffd", text).strip()
     return text if len(text) <= SHOWN_LENGTH else text[: SHOWN_LENGTH - 1] + "…"

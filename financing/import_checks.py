@@ -18,15 +18,8 @@ from openpyxl.utils import get_column_letter
 
 from cej.money import format_eur
 from fiches.models import Fiche
+from financing.cells import CellError, clean_int, clean_money, clean_text, is_blank, shown
 from financing.models import BudgetLine, BudgetPost, Contribution
-from financing.spreadsheets import (
-    CellError,
-    clean_int,
-    clean_money,
-    clean_text,
-    is_blank,
-    shown,
-)
 
 LABEL_MAX_LENGTH = BudgetLine._meta.get_field("label").max_length
 STATUS_LABELS = {"new": "nouvelle", "changed": "modifiée", "unchanged": "inchangée"}

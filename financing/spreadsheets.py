@@ -4,7 +4,7 @@ the content, and must agree with the extension; anything else is refused with a 
 message (`SpreadsheetError`). A workbook is first judged on what it declares — its unpacked
 size, its sheets' ranges and rows (`check_declared`) — before any of it is parsed. Cell
 values stay raw (str, int, float, Decimal, None) until the `clean_*` functions read them as
-text, whole numbers or amounts (`CellError`)."""
+text, whole numbers or amounts (`financing.cells`)."""
 
 import csv
 import io
@@ -13,19 +13,24 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
 
 from django.utils.translation import gettext as _
 
-from cej.html import UNPRINTABLE, first_unprintable
-from cej.money import AmountError, checked_amount, parse_amount
-from financing.resources import unescape_formula
+from financing.cells import (
+    MAX_COLUMNS,
+    MAX_ROWS,
+    PREFERRED_SHEET,
+    BlankRows,
+    SpreadsheetError,
+    grouped,
+    is_blank,
+    shown,
+)
+from financing.ods_reader import read_ods
 from financing.workbook_claims import unpacked_sizes, xlsx_sheet_claims
 
 MAX_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 100_000
-MAX_COLUMNS = 200
 # What a workbook may unpack into: the upload form's ceiling (financing.forms_exchange), held
 # here too so that every reading of a stored file keeps to it.
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
@@ -35,17 +40,10 @@ MAX_ODS_CONTENT_BYTES = 5 * 1024 * 1024
 # The last row a spreadsheet can have (Excel, LibreOffice): a workbook that places a cell
 # below it is damaged or forged, and reading every empty row up to it would take hours.
 MAX_SHEET_ROWS = 1_048_576
-# Longest text shown back in a message: the cell may hold a whole book.
-SHOWN_LENGTH = 60
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 EXTENSIONS = ("xlsx", "csv", "ods")
-PREFERRED_SHEET = "Lignes budgétaires"
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 TYPE_LABELS = {"xlsx": "XLSX", "csv": "CSV", "ods": "ODS"}
-
-
-class SpreadsheetError(Exception):
-    """The file cannot be read as a table; the message says why, in French."""
 
 
 @dataclass
@@ -179,7 +177,7 @@ def read_table(data: bytes, filename: str) -> Table:
         headers, numbered = _split(_read_csv(text, delimiter))
         return Table(kind, headers, numbered, decimal_comma=delimiter == ";")
     check_declared(data, kind)
-    reader = _read_xlsx if kind == "xlsx" else _read_ods
+    reader = _read_xlsx if kind == "xlsx" else read_ods
     headers, numbered = _split(reader(data))
     return Table(kind, headers, numbered)
 
@@ -252,10 +250,6 @@ def _megabytes(size: int) -> str:
     return grouped(math.ceil(size / (1024 * 1024)))
 
 
-class BlankRows(int):
-    """So many empty rows in a row (an ODS repeats them by the million): skipped at once."""
-
-
 def _split(rows: Iterator[list]) -> tuple[list, list[tuple[int, list]]]:
     """Header row and non-blank data rows with their sheet row numbers."""
     headers = None
@@ -300,22 +294,6 @@ def _split(rows: Iterator[list]) -> tuple[list, list[tuple[int, list]]]:
     if headers is None:
         raise SpreadsheetError(_("Le fichier est vide."))
     return headers, numbered
-
-
-def grouped(number: int) -> str:
-    """`1048576` → `1 048 576` (narrow no-break spaces)."""
-    return f"{number:,}".replace(",", "\u202f")
-
-
-def shown(value) -> str:
-    """A cell's text as a message quotes it: at most SHOWN_LENGTH characters, an invisible
-    control character as « � »."""
-    text = UNPRINTABLE.sub("\ufffd", str(value)).strip()
-    return text if len(text) <= SHOWN_LENGTH else text[: SHOWN_LENGTH - 1] + "…"
-
-
-def is_blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _trim(cells: list) -> list:
@@ -380,172 +358,3 @@ def _read_csv(text: str, delimiter: str) -> Iterator[list]:
             _("Le fichier CSV est mal formé à la ligne %(line)s : %(reason)s.")
             % {"line": reader.line_num, "reason": reason}
         ) from exc
-
-
-def _read_ods(data: bytes) -> Iterator[list]:
-    damaged = SpreadsheetError(_("Le classeur ODS est illisible (fichier endommagé ?)."))
-    try:
-        sheet = _ods_sheet(data)
-    except SpreadsheetError:
-        raise
-    except Exception as exc:  # odfpy raises many kinds on a damaged archive
-        raise damaged from exc
-    # odfpy has read the whole document, but a forged one can still fail cell by cell.
-    try:
-        yield from _ods_rows(sheet)
-    except SpreadsheetError:
-        raise
-    except Exception as exc:
-        raise damaged from exc
-
-
-def _ods_sheet(data: bytes):
-    from odf.opendocument import load
-    from odf.table import Table as OdsTable
-
-    document = load(io.BytesIO(data))
-    if document.spreadsheet is None:
-        raise SpreadsheetError(_("Ce fichier ODS ne contient aucune feuille de calcul."))
-    sheets = document.spreadsheet.getElementsByType(OdsTable)
-    if not sheets:
-        raise SpreadsheetError(_("Le fichier est vide."))
-    return next((s for s in sheets if s.getAttribute("name") == PREFERRED_SHEET), sheets[0])
-
-
-def _ods_rows(sheet) -> Iterator[list]:
-    from odf.namespaces import TABLENS
-
-    row_tags = {(TABLENS, "table-row")}
-    cell_tags = {(TABLENS, "table-cell"), (TABLENS, "covered-table-cell")}
-
-    def rows(parent):
-        for node in parent.childNodes:
-            if node.qname in row_tags:
-                yield node
-            elif node.qname[0] == TABLENS and node.qname[1] in ("table-header-rows", "table-rows"):
-                yield from rows(node)
-
-    for row in rows(sheet):
-        cells = []
-        width = 0
-        for cell in row.childNodes:
-            if cell.qname in cell_tags and width < MAX_COLUMNS:
-                repeat = min(_ods_count(cell, "numbercolumnsrepeated"), MAX_COLUMNS)
-                cells.append((_ods_value(cell), repeat))
-                width += repeat
-        while cells and is_blank(cells[-1][0]):
-            cells.pop()  # LibreOffice repeats the empty cells up to its last column
-        values = [value for value, repeat in cells for _copy in range(repeat)]
-        repeat_rows = _ods_count(row, "numberrowsrepeated")
-        if not values:
-            # LibreOffice closes a sheet with a million repeated empty rows: skip them at once.
-            yield BlankRows(repeat_rows)
-            continue
-        for _copy in range(min(repeat_rows, MAX_ROWS + 1)):
-            yield list(values)
-
-
-def _ods_count(element, attribute) -> int:
-    """A repetition count: a whole number from 1 up."""
-    raw = element.getAttribute(attribute)
-    if raw is None or raw == "":
-        return 1
-    if not re.fullmatch(r"[0-9]{1,9}", str(raw)) or int(raw) < 1:
-        raise SpreadsheetError(
-            _(
-                "Le classeur ODS est endommagé : « %(value)s » n'est pas un nombre de "
-                "répétitions de lignes ou de cellules."
-            )
-            % {"value": shown(raw)}
-        )
-    return int(raw)
-
-
-def _ods_value(cell):
-    value_type = cell.getAttribute("valuetype")
-    if value_type in ("float", "currency", "percentage"):
-        # office:value holds the exact number; the displayed text may be « 45 000,00 € ».
-        raw = cell.getAttribute("value")
-        try:
-            return Decimal(raw)
-        except (InvalidOperation, TypeError, ValueError):
-            return raw  # the cell's checks say it is no number, with its row and column
-    if value_type == "date":
-        return cell.getAttribute("datevalue")
-    if value_type == "boolean":
-        return cell.getAttribute("booleanvalue") == "true"
-    from odf import teletype
-    from odf.text import P
-
-    paragraphs = cell.getElementsByType(P)
-    if not paragraphs:
-        return None
-    return "\n".join(teletype.extractText(p) for p in paragraphs)
-
-
-# Cells ---------------------------------------------------------------------------------
-
-
-class CellError(ValueError):
-    pass
-
-
-def clean_text(value) -> str:
-    if is_blank(value):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value)
-    # PostgreSQL refuses NUL outright, and no export could write the others back.
-    if (char := first_unprintable(text)) is not None:
-        raise CellError(
-            _(
-                "le texte contient un caractère invisible interdit (U+%(code)04X), "
-                "qu'aucun classeur ne peut porter : retirez-le."
-            )
-            % {"code": ord(char)}
-        )
-    return unescape_formula(text.strip())
-
-
-def _not_an_integer(value) -> CellError:
-    return CellError(_("« %(value)s » n'est pas un nombre entier.") % {"value": shown(value)})
-
-
-def clean_int(value) -> int | None:
-    if is_blank(value):
-        return None
-    if isinstance(value, bool):
-        raise _not_an_integer(value)
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float | Decimal):
-        finite = math.isfinite(value) if isinstance(value, float) else value.is_finite()
-        if finite and value == int(value):
-            return int(value)
-        raise _not_an_integer(value)
-    text = re.sub(r"\s", "", str(value))
-    if re.fullmatch(r"[0-9]{1,9}([.,]0+)?", text):
-        return int(re.split(r"[.,]", text)[0])
-    raise _not_an_integer(value)
-
-
-def clean_money(value, *, decimal_comma: bool | None = None) -> Decimal | None:
-    """A cell's amount, rounded to the cent: text is read by `cej.money.parse_amount`, as the
-    budget forms read it (`decimal_comma=False`, a comma-separated CSV, makes commas group
-    digits); a number is checked the same way. What rounds to zero is zero (`-0`, `-0,00`,
-    `-0,001`), never « -0,00 »."""
-    if is_blank(value):
-        return None
-    try:
-        if isinstance(value, bool):
-            raise AmountError(
-                _("« %(value)s » n'est pas un montant.") % {"value": shown(value)}, "invalid"
-            )
-        if isinstance(value, int | float | Decimal):
-            # A float has already lost the cent: read its shortest repr, as round_money does.
-            number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-            return checked_amount(number, typed=shown(value))
-        return parse_amount(str(value), decimal_comma=decimal_comma)
-    except AmountError as exc:
-        raise CellError(str(exc)) from exc

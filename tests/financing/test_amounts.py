@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 
+from financing.cells import CellError, clean_money
 from financing.forms import MoneyField
-from financing.spreadsheets import CellError, clean_money
 
 D = Decimal
 MAX = "9\u202f999\u202f999\u202f999,99\u00a0€"

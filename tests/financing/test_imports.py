@@ -13,10 +13,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cej.money import format_eur
 from financing import imports
+from financing.cells import clean_money
 from financing.imports import ImportApplyError, apply_import, prepare_import
 from financing.models import BudgetLine, BudgetPost, Contribution
 from financing.services import budget_line_save
-from financing.spreadsheets import clean_money
 from tests.factories import TerritoryFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from openpyxl.worksheet._reader import WorkSheetParser
 
-from financing import spreadsheets
+from financing import ods_reader, spreadsheets
 from financing.spreadsheets import SpreadsheetError, read_table
 
 ROWS = 190_000  # the header and 189 999 lines
@@ -182,17 +182,17 @@ def test_an_ods_whose_sheets_unpack_beyond_the_limit_is_refused_unparsed(monkeyp
     assert loads == []
 
 
-def counted(monkeypatch, reader: str) -> list[int]:
-    """Wrap the named row reader of `financing.spreadsheets` to count the rows it yields."""
+def counted(monkeypatch, reader: str, module=spreadsheets) -> list[int]:
+    """Wrap the named row reader of `module` to count the rows it yields."""
     yielded = [0]
-    original = getattr(spreadsheets, reader)
+    original = getattr(module, reader)
 
     def counting(*args):
         for row in original(*args):
             yielded[0] += 1
             yield row
 
-    monkeypatch.setattr(spreadsheets, reader, counting)
+    monkeypatch.setattr(module, reader, counting)
     return yielded
 
 
@@ -200,7 +200,8 @@ def test_an_ods_row_repeated_past_the_limit_is_read_no_further(monkeypatch):
     """A row repeated 190 000 times is a few bytes: it is expanded no further than the
     first copy past the limit."""
     monkeypatch.setattr(spreadsheets, "MAX_ROWS", 1000)
-    yielded = counted(monkeypatch, "_ods_rows")
+    monkeypatch.setattr(ods_reader, "MAX_ROWS", 1000)
+    yielded = counted(monkeypatch, "_ods_rows", ods_reader)
     repeated = ODS_ROW.replace(
         "<table:table-row>", f'<table:table-row table:number-rows-repeated="{ROWS}">'
     )
