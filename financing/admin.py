@@ -11,7 +11,6 @@ from import_export.formats import base_formats
 from cej.admin_utils import ReadOnlyAdmin, ThroughServicesAdmin, VersionedAdminForm, eur_column
 from cej.money import format_eur
 from financing import services
-from financing.exports import StyledODS
 from financing.models import (
     BudgetLine,
     BudgetLineVersion,
@@ -19,6 +18,7 @@ from financing.models import (
     Contribution,
     ExecutionEntry,
 )
+from financing.ods_writer import StyledODS
 from financing.querysets import money_sum
 from financing.resources import BudgetLineResource
 

@@ -30,12 +30,12 @@ from financing.exports import (
     ODS_TYPE,
     XLSX_TYPE,
     build_csv,
-    build_ods,
     build_xlsx,
     export_filename,
 )
 from financing.forms_exchange import ImportUploadForm
 from financing.imports import ImportApplyError, apply_import, prepare_import
+from financing.ods_writer import build_ods
 from financing.opendata import build_opendata_csv, opendata_filename
 from financing.permissions import can_change_budget
 from financing.resources import BudgetLineResource

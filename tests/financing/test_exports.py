@@ -227,7 +227,7 @@ def test_the_admins_ods_export_names_no_style_none_either(demo_contract):
     from django.contrib import admin
     from import_export.formats import base_formats
 
-    from financing.exports import StyledODS
+    from financing.ods_writer import StyledODS
     from financing.resources import BudgetLineResource
 
     formats = admin.site._registry[BudgetLine].get_export_formats()

@@ -19,9 +19,10 @@ from hypothesis import strategies as st
 from cej.html import UNPRINTABLE
 from fiches.models import Fiche
 from financing.cells import clean_money
-from financing.exports import build_csv, build_ods, build_xlsx
+from financing.exports import build_csv, build_xlsx
 from financing.imports import Issue
 from financing.models import BudgetLine
+from financing.ods_writer import build_ods
 from financing.spreadsheets import MAX_COLUMNS, read_table
 from tests.hostile.checks import (
     assert_exports_are_inert,
