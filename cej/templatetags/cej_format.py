@@ -31,9 +31,10 @@ def file_size(value):
     return human_size(value)
 
 
-@register.filter
+@register.filter(expects_localtime=True)
 def date_long(value):
-    """`{{ contract.signed_on|date_long }}` → `1er octobre 2014`."""
+    """`{{ contract.signed_on|date_long }}` → `1er octobre 2014`; a datetime gives its day in
+    the project's time zone (as the `date` filter does), not in UTC."""
     return format_date_long(value)
 
 

@@ -1,0 +1,100 @@
+"""Layout checks that only a browser can make: what wraps, what fits its box, what lines up,
+measured on the rendered pages at 1280 and 1024 px wide (a laptop, a small laptop or a
+tablet held sideways)."""
+
+from playwright.sync_api import expect
+
+from fiches import services
+from tests.browser.conftest import (
+    FICHES_URL,
+    SEVERE_IMPACTS,
+    axe_violations,
+    demo_user,
+    fiche_url,
+    format_violations,
+    login,
+    reopen,
+)
+
+WIDTHS = (1280, 1024)
+
+# How many lines of text an element takes: the distinct tops of its visible text's boxes (a
+# visually hidden text does not count; tops a few pixels apart are the same line).
+LINES_JS = """element => {
+    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+    const tops = [];
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        if (!node.textContent.trim() || node.parentElement.closest(".visually-hidden")) continue;
+        const range = document.createRange();
+        range.selectNodeContents(node);
+        for (const rect of range.getClientRects()) if (rect.width > 0) tops.push(rect.top);
+    }
+    tops.sort((a, b) => a - b);
+    return tops.filter((top, i) => i === 0 || top - tops[i - 1] > 4).length;
+}"""
+
+
+def lines(locator) -> list[int]:
+    return locator.evaluate_all(f"elements => elements.map({LINES_JS})")
+
+
+def box(locator) -> dict:
+    return locator.evaluate(
+        "e => { const r = e.getBoundingClientRect();"
+        " return {left: r.left, right: r.right, top: r.top, bottom: r.bottom, width: r.width}; }"
+    )
+
+
+def at_width(page, width: int, url: str) -> None:
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(url)
+
+
+def assert_no_severe_violation(page, where: str) -> None:
+    severe = [v for v in axe_violations(page) if v["impact"] in SEVERE_IMPACTS]
+    assert not severe, format_violations(where, severe)
+
+
+def test_the_fiche_list_gives_the_title_room_and_keeps_each_aim_on_one_line(page, loire):
+    login(page, "cdaje")
+    for width in WIDTHS:
+        at_width(page, width, FICHES_URL)
+        table = page.locator("table.fiche-table").first
+        table_width = box(table)["width"]
+        title_width = box(table.locator("th.col-title"))["width"]
+        assert title_width >= 0.45 * table_width, (width, title_width, table_width)
+        assert box(table.locator("th.col-status"))["width"] < 0.15 * table_width
+        # Titles on two lines at most, and most on one at 1280 px.
+        title_lines = lines(page.locator("td.col-title > a"))
+        assert len(title_lines) == 14 and max(title_lines) <= 2, (width, title_lines)
+        if width == 1280:
+            assert title_lines.count(1) >= 9, title_lines
+        pills = page.locator("td.col-title .tag-list li")
+        assert set(lines(pills)) == {1}, width
+        assert set(lines(page.locator("td.col-change"))) == {2}, width  # a date, who or what
+
+
+def test_the_history_keeps_authors_and_dates_on_one_line_and_compares_only_two(page, loire):
+    fiche = reopen(3)
+    services.fiche_update(
+        fiche=fiche,
+        changes={"title": "Accueil en horaires atypiques, la nuit et en urgence"},
+        associated_partners=fiche.associated_partners.all(),
+        aims=fiche.aims.all(),
+        expected_version=fiche.version,
+        by=demo_user("cdaje"),
+    )
+    login(page, "cdaje")
+    for width in WIDTHS:
+        at_width(page, width, fiche_url(3, "history/"))
+        expect(page.get_by_role("button", name="Comparer")).to_be_visible()
+        cells = page.locator("table.version-table td.col-author, table.version-table td.col-date")
+        assert cells.count() == 6
+        assert set(lines(cells)) == {1}, width
+
+    # A fiche with a single version has nothing to compare.
+    page.goto(fiche_url(1, "history/"))
+    expect(page.get_by_text("Une seule version est enregistrée")).to_be_visible()
+    expect(page.get_by_role("button", name="Comparer")).to_have_count(0)
+    expect(page.get_by_role("radio")).to_have_count(0)
+    assert_no_severe_violation(page, "history with one version")
