@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from fiches import services
 from tests.browser.conftest import (
+    CONTRACT_URL,
     FICHES_URL,
     SEVERE_IMPACTS,
     axe_violations,
@@ -98,3 +99,33 @@ def test_the_history_keeps_authors_and_dates_on_one_line_and_compares_only_two(p
     expect(page.get_by_role("button", name="Comparer")).to_have_count(0)
     expect(page.get_by_role("radio")).to_have_count(0)
     assert_no_severe_violation(page, "history with one version")
+
+
+def test_the_budget_page_fits_its_cards(page, loire):
+    login(page, "finance")
+    for width in WIDTHS:
+        at_width(page, width, f"{CONTRACT_URL}budget/")
+        # Each export link on one line: the bar wraps between links.
+        assert set(lines(page.locator(".export-bar a"))) == {1}, width
+
+        # « Par partenaire » stands clear of the table above it.
+        heading = page.get_by_role("heading", name="Par partenaire (contributions)")
+        above = page.locator(".split-grid > div").nth(1).locator("table")
+        assert box(heading)["top"] - box(above)["bottom"] >= 16, width
+
+        # The split chart spans its card, every label whole and inside the drawing.
+        figure = page.locator("figure.chart-figure-wide")
+        svg = figure.locator("svg")
+        chart = box(svg)
+        assert chart["width"] >= 0.95 * box(figure)["width"], width
+        texts = svg.locator("text")
+        assert "…" not in "".join(texts.all_text_contents())
+        expect(svg).to_contain_text("Dispositif d'accueil d'enfants handicapés dans les crèches")
+        for index in range(texts.count()):
+            label = box(texts.nth(index))
+            assert chart["left"] - 1 <= label["left"] and label["right"] <= chart["right"] + 1
+
+        # A line's actions side by side: one line where the page is wide, two at most.
+        actions = lines(page.locator(".lines-table .action-links"))
+        assert len(actions) == 9
+        assert max(actions) <= (1 if width >= 1200 else 2), (width, actions)
