@@ -39,6 +39,14 @@ def date_long(value):
 
 
 @register.filter
+def groups_of(value, size):
+    """`{% for group in document.sha256|groups_of:8 %}` → `01e4e9fa`, `a3121e08`, … : a long
+    code in even groups, so that it wraps between groups and never leaves an orphan."""
+    value, size = str(value or ""), int(size)
+    return [value[start : start + size] for start in range(0, len(value), size)]
+
+
+@register.filter
 def rich_text(value):
     """User-written formatted text, sanitized again at display (whatever path stored it)."""
     return mark_safe(sanitize_rich_text(value))

@@ -4,6 +4,7 @@ tablet held sideways)."""
 
 from playwright.sync_api import expect
 
+from cej.demo.loire import DEMO_SLUG
 from fiches import services
 from tests.browser.conftest import (
     CONTRACT_URL,
@@ -129,3 +130,20 @@ def test_the_budget_page_fits_its_cards(page, loire):
         actions = lines(page.locator(".lines-table .action-links"))
         assert len(actions) == 9
         assert max(actions) <= (1 if width >= 1200 else 2), (width, actions)
+
+
+def test_the_fingerprints_wrap_in_even_groups(page, loire, sealed_world, seal):
+    sealed_world.apply()
+    login(page, "partner-caf")
+    for width in WIDTHS:
+        at_width(page, width, f"/contracts/{DEMO_SLUG}/documents/")
+        hashes = page.locator("code.hash")
+        expect(hashes).to_have_count(2)
+        for index in range(2):
+            groups = hashes.nth(index).locator("span")
+            tops = [round(box(groups.nth(g))["top"]) for g in range(8)]
+            per_line = [tops.count(top) for top in sorted(set(tops))]
+            assert len(per_line) > 1 and len(set(per_line)) == 1, (width, per_line)
+        expect(page.get_by_role("row").filter(has_text="contrat signé")).to_contain_text(
+            "aucun téléchargement"
+        )
