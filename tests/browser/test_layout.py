@@ -2,10 +2,14 @@
 measured on the rendered pages at 1280 and 1024 px wide (a laptop, a small laptop or a
 tablet held sideways)."""
 
+import csv
+import io
+
 from playwright.sync_api import expect
 
 from cej.demo.loire import DEMO_SLUG
 from fiches import services
+from financing.exports import build_csv
 from tests.browser.conftest import (
     CONTRACT_URL,
     FICHES_URL,
@@ -147,3 +151,40 @@ def test_the_fingerprints_wrap_in_even_groups(page, loire, sealed_world, seal):
         expect(page.get_by_role("row").filter(has_text="contrat signé")).to_contain_text(
             "aucun téléchargement"
         )
+
+
+def import_file(tmp_path, contract) -> str:
+    """The budget's CSV export with a long label, a word too long for any column."""
+    rows = list(csv.reader(io.StringIO(build_csv(contract).decode("utf-8-sig")), delimiter=";"))
+    rows[4][6] = "Coordination-départementale-de-la-politique-petite-enfance-" * 3
+    path = tmp_path / "budget.csv"
+    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle, delimiter=";").writerows(rows)
+    return str(path)
+
+
+def test_the_import_preview_fits_its_box_and_scrolls_by_keyboard(page, loire, tmp_path):
+    login(page, "finance")
+    page.goto(f"{CONTRACT_URL}budget/import/")
+    page.get_by_label("Classeur à importer").set_input_files(import_file(tmp_path, loire.contract))
+    page.get_by_role("button", name="Voir l’aperçu").click()
+    expect(page.get_by_role("heading", name="Aperçu de l’import")).to_be_visible()
+    region = page.get_by_role("region", name="Lignes du fichier (tableau défilant)")
+    expect(region).to_have_attribute("tabindex", "0")
+    expect(page.locator("main")).to_contain_text("1 ligne modifiée")
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        table = region.locator("table")
+        assert box(table)["right"] <= box(region)["right"] + 1, width
+        changes = box(table.locator("th.col-changes"))
+        assert changes["right"] <= box(region)["right"] + 1 and changes["width"] >= 200, width
+    assert_no_severe_violation(page, "import preview")
+
+    # Too narrow for the table: it scrolls, from the keyboard too.
+    page.set_viewport_size({"width": 640, "height": 900})
+    assert region.evaluate("e => e.scrollWidth > e.clientWidth")
+    region.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        "() => document.querySelector('.import-table').parentElement.scrollLeft > 0"
+    )
