@@ -188,3 +188,16 @@ def test_the_import_preview_fits_its_box_and_scrolls_by_keyboard(page, loire, tm
     page.wait_for_function(
         "() => document.querySelector('.import-table').parentElement.scrollLeft > 0"
     )
+
+
+def test_the_contract_cards_line_up(page, loire):
+    login(page, "cdaje")
+    for width in WIDTHS:
+        at_width(page, width, "/contracts/")
+        cards = page.locator("li.card")
+        expect(cards).to_have_count(2)
+        columns = [
+            [round(box(dt)["left"]) for dt in card.locator("dt").all()] for card in cards.all()
+        ]
+        assert len(columns[0]) == 4 and columns[0] == columns[1], (width, columns)
+        expect(cards.nth(1).locator("dd").last).to_have_text("—aucun contrat")

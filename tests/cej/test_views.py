@@ -198,3 +198,18 @@ def test_the_403_page_offers_the_page_the_user_came_from(client, demo, demo_user
         assert f'<a href="{escape(back)}">Revenir à la page précédente</a>' in html
     else:
         assert "Revenir à la page précédente" not in html
+
+
+def test_every_contract_card_shows_the_same_four_facts(client, demo, demo_user):
+    client.force_login(demo_user("cdaje"))
+    html = client.get("/contracts/").content.decode()
+    cards = html.split('<li class="card">')[1:]
+    assert len(cards) == 2
+    facts = [re.findall(r"<dt>([^<]+)</dt>", card) for card in cards]
+    assert facts == [["Enveloppe annuelle", "Fiches actions", "Signataires", "Succède à"]] * 2
+    first, predecessor = cards
+    assert "Premier contrat enfance jeunesse départemental de la Loire</dd>" in first
+    assert (
+        '<dt>Succède à</dt><dd><span aria-hidden="true">—</span>'
+        '<span class="visually-hidden">aucun contrat</span></dd>'
+    ) in predecessor
