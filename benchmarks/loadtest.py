@@ -276,7 +276,7 @@ def main(argv=None) -> int:
     problems = []
     failures = total["failures"] + ramp_failures
     if failures:
-        problems.append(f"{failures} requête(s) en échec")
+        problems.append(f"{failures} requête{'s' if failures > 1 else ''} en échec")
     measured_s = outcome["measured_s"]
     if measured_s < args.duration - 1:
         problems.append(f"mesure écourtée à {measured_s:.0f} s (connexions trop lentes)")

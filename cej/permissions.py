@@ -58,6 +58,8 @@ def can_cancel_signature(user, contract) -> Decision:
         return allowed, reason
     if contract.status == ContractStatus.SIGNED:
         return False, _("Le contrat est signé : ses signatures ne changent plus.")
+    if contract.status == ContractStatus.EXPIRED:
+        return False, _("Le contrat est arrivé à échéance : ses signatures ne changent plus.")
     return True, ""
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from cej import roles
 from cej.models import (
@@ -20,7 +21,7 @@ from cej.models import (
 )
 from cej.page_cache import one_mark_per_contract
 from demo.fiches_data import AIMS, FICHES, OBJECTIVES
-from fiches.models import Aim, Fiche, FicheStatus, Objective
+from fiches.models import Aim, Fiche, FicheStatus, FicheVersion, Objective
 from fiches.services import record_version
 from financing.models import BudgetLine, BudgetPost, ExecutionEntry, ExecutionKind, Instrument
 from financing.services import budget_line_save, execution_entry_record
@@ -276,9 +277,15 @@ def _load_loire_demo(*, with_accounts: bool) -> DemoResult:
             fiche.associated_partners.set([partners[key] for key in data["associated"]])
             fiche.aims.set([aims[n] for n in data["aims"]])
         if not fiche.versions.exists():
-            record_version(
+            version = record_version(
                 fiche=fiche, action="Validée en plénière de la CDAJE (reprise des fiches)", by=None
             )
+            # The fiche's last real change is its validation in plenary, not this load: its
+            # history and « dernière modification » carry the plenary's day (no person, no
+            # hour: the pages show the day only).
+            plenary = timezone.make_aware(datetime.datetime.combine(PLENARY_DATE, datetime.time()))
+            FicheVersion.objects.filter(pk=version.pk).update(created_at=plenary)
+            Fiche.objects.filter(pk=fiche.pk).update(updated_at=plenary)
             counter.created += 1
         fiches[data["number"]] = fiche
 

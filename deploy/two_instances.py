@@ -285,7 +285,8 @@ def rehearse(work: Path, *, report: Callable[[str], None] = print) -> bool:
             passed = _run_checks(Site(env=env, a=a, b=b), CHECKS, report)
             missing = proxy.missing_tools()
             if missing:
-                report(f"deploy/nginx.conf non essayé : {', '.join(missing)} introuvable(s).")
+                absent = "introuvables" if len(missing) > 1 else "introuvable"
+                report(f"deploy/nginx.conf non essayé : {', '.join(missing)} {absent}.")
                 return passed
             with proxy.running_proxy(backends=[a.port, b.port], folder=work / "nginx") as nginx:
                 report(f"nginx devant A et B : https sur le port {nginx.https_port}.")

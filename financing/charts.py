@@ -2,6 +2,7 @@
 readers (title and description state the figures), and the same markup goes into the
 budget report PDF. Amounts are formatted by cej.money only."""
 
+import textwrap
 from decimal import Decimal
 
 from django.utils.html import escape
@@ -21,6 +22,9 @@ SERIES = [
     ("paid", _("Payé"), "#1d6b3a"),
 ]
 INK, MUTED, GRID = "#1e1e2a", "#545466", "#d9dbe3"
+# Average glyph width of the fonts above, in em, rounded up: enough to lay labels out without
+# measuring them (DejaVu Sans, the widest of them, averages about 0.5 em in French text).
+GLYPH_EM = 0.55
 
 
 def _nice_step(maximum: Decimal, ticks: int = 4) -> Decimal:
@@ -112,14 +116,31 @@ def execution_chart(per_year, *, envelope: Decimal, chart_id: str = "execution")
     return mark_safe("".join(parts))  # every interpolated text is escaped above
 
 
-def split_chart(items, *, chart_id: str = "split", title: str | None = None) -> SafeString:
-    """Horizontal bars: each item's planned amount and its share of the total."""
+def _wrap_label(label: str, max_chars: int) -> list[str]:
+    """The label on as many lines as it needs, broken between words (a word longer than a
+    line stays whole: the label column was sized for the longest word too)."""
+    return textwrap.wrap(label, max(max_chars, 1), break_long_words=False) or [""]
+
+
+def split_chart(
+    items, *, chart_id: str = "split", title: str | None = None, width: int = 680
+) -> SafeString:
+    """Horizontal bars: each item's planned amount and its share of the total. `width` is the
+    drawing's width at its natural size (the budget page's card, or the PDF's page): the
+    label column takes what the longest label needs, up to 45 % of it, and longer labels wrap
+    onto more lines instead of being cut."""
     items = [item for item in items if item.planned > 0]
     total = sum((item.planned for item in items), Decimal(0))
     title = title or _("Répartition du prévu par poste")
-    row_h, label_w, width = 36, 250, 680
-    height = 16 + row_h * max(len(items), 1)
-    bar_max = width - label_w - 190
+    font, line_h, value_w, gap = 13, 16, 190, 10
+    glyph = font * GLYPH_EM
+    longest = max((len(item.label) for item in items), default=0)
+    longest_word = max((len(w) for item in items for w in item.label.split()), default=0)
+    label_w = max(min(longest * glyph, width * 0.45), longest_word * glyph) + gap
+    labels = [_wrap_label(item.label, int((label_w - gap) / glyph)) for item in items]
+    rows = [max(36, line_h * len(lines) + 20) for lines in labels]
+    height = 16 + (sum(rows) if rows else 36)
+    bar_max = width - label_w - value_w
     desc = " ; ".join(
         f"{item.label} : {format_eur(item.planned)} ({format_percent(item.planned, total)})"
         for item in items
@@ -130,18 +151,25 @@ def split_chart(items, *, chart_id: str = "split", title: str | None = None) -> 
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(desc)}.</desc>',
     ]
-    for index, item in enumerate(items):
-        y = 8 + index * row_h
+    y = 8
+    for item, lines, row_h in zip(items, labels, rows, strict=True):
+        middle = y + row_h / 2 - 4  # the bar's centre line, its label centred on it
         bar = float(item.planned / total) * bar_max if total else 0
-        label = item.label if len(item.label) <= 38 else item.label[:36] + "…"
+        first = middle + 5 - (len(lines) - 1) * line_h / 2
+        tspans = "".join(
+            f'<tspan x="{label_w - gap:.1f}" y="{first + index * line_h:.1f}">{escape(line)}'
+            "</tspan>"
+            for index, line in enumerate(lines)
+        )
         parts.append(
-            f'<text x="{label_w - 10}" y="{y + 18}" text-anchor="end" font-size="13" '
-            f'fill="{INK}">{escape(label)}<title>{escape(item.label)}</title></text>'
-            f'<rect x="{label_w}" y="{y + 4}" width="{max(bar, 1):.1f}" height="20" '
-            f'fill="{SERIES[0][2]}"/>'
-            f'<text x="{label_w + bar + 8:.1f}" y="{y + 18}" font-size="13" fill="{INK}">'
+            f'<text text-anchor="end" font-size="{font}" fill="{INK}">{tspans}</text>'
+            f'<rect x="{label_w:.1f}" y="{middle - 10:.1f}" width="{max(bar, 1):.1f}" '
+            f'height="20" fill="{SERIES[0][2]}"/>'
+            f'<text x="{label_w + bar + 8:.1f}" y="{middle + 5:.1f}" font-size="{font}" '
+            f'fill="{INK}">'
             f"{escape(format_eur(item.planned))} ({escape(format_percent(item.planned, total))})"
             "</text>"
         )
+        y += row_h
     parts.append("</svg>")
     return mark_safe("".join(parts))  # every interpolated text is escaped above

@@ -21,6 +21,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from cej.security_log import log_security_event
@@ -274,12 +275,24 @@ def budget_import_confirm(request, slug):
         return _form_page(request, contract, ImportUploadForm(), exc.issues)
     _Pending.discard(request)
     _log_import("import_applied", request, contract, pending["filename"], data, [], **counts)
-    messages.success(
-        request,
-        _(
-            "Import appliqué : %(new)s ligne(s) créée(s), %(changed)s modifiée(s), "
-            "%(unchanged)s inchangée(s)."
-        )
-        % counts,
-    )
+    messages.success(request, applied_message(counts))
     return redirect(budget_url)
+
+
+def applied_message(counts: dict) -> str:
+    """« Import appliqué : 1 ligne créée, aucune ligne modifiée, 7 lignes inchangées. »"""
+    new, changed, unchanged = counts["new"], counts["changed"], counts["unchanged"]
+    parts = [
+        ngettext("%(count)s ligne créée", "%(count)s lignes créées", new) % {"count": new}
+        if new
+        else _("aucune ligne créée"),
+        ngettext("%(count)s ligne modifiée", "%(count)s lignes modifiées", changed)
+        % {"count": changed}
+        if changed
+        else _("aucune ligne modifiée"),
+        ngettext("%(count)s ligne inchangée", "%(count)s lignes inchangées", unchanged)
+        % {"count": unchanged}
+        if unchanged
+        else _("aucune ligne inchangée"),
+    ]
+    return _("Import appliqué : %(parts)s.") % {"parts": ", ".join(parts)}

@@ -84,10 +84,15 @@ def signature_record(*, contract, signatory, signed_on, place: str, by) -> Signa
 
 @transaction.atomic
 def signature_cancel(*, signature: Signature, by) -> None:
-    """Undo a signature recorded by mistake, while the contract is not signed."""
+    """Undo a signature recorded by mistake, while the contract is not signed (nor expired:
+    expired contracts are frozen)."""
     contract = _locked(signature.contract)
     if contract.status == ContractStatus.SIGNED:
         raise ValidationError(_("Le contrat est signé : ses signatures ne changent plus."))
+    if contract.status == ContractStatus.EXPIRED:
+        raise ValidationError(
+            _("Le contrat est arrivé à échéance : ses signatures ne changent plus.")
+        )
     logger.info(
         "Signature annulée : %s sur %s, par %s", signature.signatory, contract, by.get_username()
     )

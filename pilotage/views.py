@@ -9,6 +9,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cej.forms import ContractFilterForm
 from cej.models import Contract, ContractParty, Signature
@@ -74,9 +75,10 @@ def _page(paginator, raw):
     except PageNotAnInteger:
         message = _("« %(value)s » n'est pas un numéro de page : la première page est affichée.")
     except EmptyPage:
-        message = _(
-            "La page « %(value)s » n'existe pas (%(count)s page(s)) : la première page est "
-            "affichée."
+        message = ngettext(
+            "La page « %(value)s » n'existe pas (%(count)s page) : la première page est affichée.",
+            "La page « %(value)s » n'existe pas (%(count)s pages) : la première page est affichée.",
+            paginator.num_pages,
         )
     return paginator.page(1), message % {"value": raw[:20], "count": paginator.num_pages}
 

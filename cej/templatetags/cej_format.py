@@ -31,10 +31,19 @@ def file_size(value):
     return human_size(value)
 
 
-@register.filter
+@register.filter(expects_localtime=True)
 def date_long(value):
-    """`{{ contract.signed_on|date_long }}` → `1er octobre 2014`."""
+    """`{{ contract.signed_on|date_long }}` → `1er octobre 2014`; a datetime gives its day in
+    the project's time zone (as the `date` filter does), not in UTC."""
     return format_date_long(value)
+
+
+@register.filter
+def groups_of(value, size):
+    """`{% for group in document.sha256|groups_of:8 %}` → `01e4e9fa`, `a3121e08`, … : a long
+    code in even groups, so that it wraps between groups and never leaves an orphan."""
+    value, size = str(value or ""), int(size)
+    return [value[start : start + size] for start in range(0, len(value), size)]
 
 
 @register.filter

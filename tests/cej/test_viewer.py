@@ -76,7 +76,7 @@ def test_the_contracts_list_has_pages(client, demo, demo_user):
     assert "14 contrats · page 3 sur 3" in third
     assert third.count('class="card"') == 4
     assert "« zéro » n&#x27;est pas un numéro de page : la première page est affichée." in wrong
-    assert "La page « 9 » n&#x27;existe pas (3 page(s))" in beyond
+    assert "La page « 9 » n&#x27;existe pas (3 pages)" in beyond
     assert "page 1 sur 3" in wrong and "page 1 sur 3" in beyond
 
 

@@ -5,9 +5,10 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils import timezone
 
 from cej.models import AnnexConvention, Contract, ContractStatus, Signature
-from demo.loire import DEMO_SLUG
+from demo.loire import DEMO_SLUG, PLENARY_DATE, SIGNED_ON
 from fiches.models import Aim, Fiche, Objective
 from financing.models import BudgetLine, Contribution, Instrument
 from partners.models import Partner
@@ -60,6 +61,23 @@ def test_the_orientations_are_three_objectives_and_fourteen_fiches(demo):
     )
     assert Aim.objects.count() == 4
     assert all(fiche.aims.exists() for fiche in Fiche.objects.filter(contract=contract))
+
+
+def test_the_fiches_history_starts_at_their_plenary_not_at_the_load(demo):
+    """The orientations were presented « en début d'année, en séance plénière de la CDAJE »
+    (seed), before the signature of 1 October 2014; the day itself is illustrative. The
+    fiches' history and last change carry that day, not the day the demo was loaded."""
+    assert PLENARY_DATE.year == 2014 and PLENARY_DATE.month <= 3
+    assert PLENARY_DATE < SIGNED_ON
+    fiches = Fiche.objects.filter(contract__slug=DEMO_SLUG).prefetch_related("versions")
+    assert len(fiches) == 14
+    for fiche in fiches:
+        assert fiche.validated_on == PLENARY_DATE
+        assert timezone.localtime(fiche.updated_at).date() == PLENARY_DATE
+        (version,) = fiche.versions.all()
+        assert version.author is None
+        assert version.snapshot["validated_on"] == PLENARY_DATE.isoformat()
+        assert timezone.localtime(version.created_at).date() == PLENARY_DATE
 
 
 def test_the_annex_convention_covers_2014_for_disabled_children(demo):

@@ -375,7 +375,10 @@ def test_a_second_run_adds_nothing_and_says_so(scale):
 
     out = io.StringIO()
     call_command("generate_scale_data", territories=3, contracts_per_territory=2, stdout=out)
-    assert "Déjà générés lors d'un passage précédent : 3 territoire(s)" in out.getvalue()
+    assert (
+        "3 territoires déjà générés lors d'un passage précédent : rien n'y est ajouté."
+        in out.getvalue()
+    )
     assert "Rien à générer." in out.getvalue()
     assert row_counts() == before
 

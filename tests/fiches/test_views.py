@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.utils import timezone
 
 from fiches.models import Fiche, FicheStatus
 from tests.factories import ContractFactory, FicheFactory, ObjectiveFactory, UserFactory
@@ -131,6 +132,19 @@ def test_list_queries_do_not_grow_with_fiches(
     assert response.context["count"] == 44
 
 
+def test_the_list_shows_the_last_real_change_of_each_fiche(client, demo, fiche, demo_user):
+    """The demo fiches were last changed by their validation in plenary on 11 February 2014
+    (no person, no hour recorded); a fiche edited here shows who and when."""
+    client.force_login(demo_user("cdaje"))
+    client.post(fiche_url(fiche, "edit/"), form_data(fiche, title="Accueil la nuit"))
+    fiche.refresh_from_db()
+    text = text_of(client.get(LIST))
+    assert text.count("11/02/2014 validée en plénière") == 13
+    assert "reprise initiale" not in text
+    now = timezone.localtime(fiche.updated_at).strftime("%d/%m/%Y %H:%M")
+    assert f"{now} Sophie Durand" in text
+
+
 # --- fiche page ------------------------------------------------------------------------
 
 
@@ -150,6 +164,14 @@ def test_every_role_in_scope_reads_a_fiche(client, demo, demo_contract, demo_use
         "validée en plénière le 11 février 2014",
     ]:
         assert expected in text, expected
+
+
+def test_a_demo_fiche_dates_its_last_change_at_its_plenary(client, demo, demo_user):
+    client.force_login(demo_user("cdaje"))
+    text = text_of(client.get(f"{LIST}1/"))
+    assert "Validée en plénière de la CDAJE (reprise des fiches) v1, le 11 février 2014" in text
+    assert "reprise initiale" not in text
+    assert timezone.localdate().strftime("%d/%m/%Y") not in text
 
 
 def test_controls_follow_the_permissions(client, demo, fiche, demo_user):
@@ -363,6 +385,29 @@ def test_history_shows_a_word_diff_between_versions(client, demo, fiche, demo_us
     assert "<del>en horaires atypiques</del>" in content
     assert "<ins>la nuit</ins>" in content
     assert "Sophie Durand" in text_of(response)
+
+
+def test_a_single_version_offers_nothing_to_compare(client, demo, demo_user):
+    client.force_login(demo_user("cdaje"))
+    for query in ({}, {"from": "1", "to": "1"}):
+        response = client.get(f"{LIST}1/history/", query)
+        html, text = response.content.decode(), text_of(response)
+        assert "Une seule version est enregistrée : il n’y a rien à comparer" in text
+        assert "Comparer" not in text and 'type="radio"' not in html
+        assert "Différences entre" not in text and "Restaurer" not in text
+        # The reprise: no person, the day of the plenary.
+        assert "Validée en plénière de la CDAJE (reprise des fiches)" in text
+        assert "11/02/2014" in text and "reprise initiale" not in text
+
+
+def test_the_same_version_twice_is_not_a_comparison(client, demo, fiche, demo_user):
+    client.force_login(demo_user("cdaje"))
+    client.post(fiche_url(fiche, "edit/"), form_data(fiche, title="Accueil la nuit"))
+    text = text_of(client.get(fiche_url(fiche, "history/"), {"from": "2", "to": "2"}))
+    assert "Choisissez deux versions différentes" in text
+    assert "Différences entre la version 2 et la version 2" not in text
+    text = text_of(client.get(fiche_url(fiche, "history/")))
+    assert "Différences entre la version 1 et la version 2" in text
 
 
 def test_history_reports_unknown_versions(client, demo, fiche, demo_user):

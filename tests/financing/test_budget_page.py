@@ -103,6 +103,23 @@ def test_the_split_chart_escapes_labels(demo_contract):
     assert "<script>" not in svg
 
 
+@pytest.mark.parametrize(("width", "label_lines"), [(940, 1), (680, 2)])
+def test_the_split_chart_wraps_long_labels_instead_of_cutting_them(
+    demo_contract, width, label_lines
+):
+    """The budget page draws it at its card's width, the report PDF at its page's."""
+    report = budget_report(demo_contract)
+    root = ET.fromstring(split_chart(report.by_post, width=width))
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    assert root.get("viewBox").startswith(f"0 0 {width} ")
+    labels = [t for t in root.findall("s:text", ns) if t.findall("s:tspan", ns)]
+    words = [" ".join(span.text for span in t.findall("s:tspan", ns)) for t in labels]
+    assert "Dispositif d'accueil d'enfants handicapés dans les crèches" in words
+    assert not any("…" in w for w in words)
+    longest = max(labels, key=lambda t: len(t.findall("s:tspan", ns)))
+    assert len(longest.findall("s:tspan", ns)) == label_lines
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_every_role_in_scope_sees_the_budget(client, demo, demo_user, role):
     client.force_login(demo_user(role))

@@ -17,6 +17,7 @@ from financing.cells import clean_money
 from financing.imports import ImportApplyError, apply_import, prepare_import
 from financing.models import BudgetLine, BudgetPost, Contribution
 from financing.services import budget_line_save
+from financing.views_exchange import applied_message
 from tests.factories import TerritoryFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -95,6 +96,8 @@ def test_reimporting_an_unchanged_export_shows_every_row_unchanged_and_writes_no
     assert {row.status_label for row in plan.rows} == {"inchangée"}
     html = response.content.decode()
     assert "il n’y a rien à enregistrer" in html
+    assert "<li>aucune ligne nouvelle</li>" in html and "<li>aucune ligne modifiée</li>" in html
+    assert "<li>9 lignes inchangées</li>" in html
     assert CONFIRM not in html  # nothing to confirm
     assert "budget_import" not in finance.session
     assert state(demo_contract) == before
@@ -160,9 +163,36 @@ def test_a_corrected_workbook_is_previewed_with_its_differences_then_applied(
     assert BudgetLine.objects.filter(contract=demo_contract).total() == D("702000.00")
     assert "budget_import" not in finance.session
     follow = finance.get(BUDGET)
-    assert "Import appliqué : 1 ligne(s) créée(s), 2 modifiée(s), 7 inchangée(s)." in [
+    assert "Import appliqué : 1 ligne créée, 2 lignes modifiées, 7 lignes inchangées." in [
         str(m) for m in follow.context["messages"]
     ]
+
+
+@pytest.mark.parametrize(
+    ("counts", "message"),
+    [
+        (
+            {"new": 0, "changed": 3, "unchanged": 6},
+            "Import appliqué : aucune ligne créée, 3 lignes modifiées, 6 lignes inchangées.",
+        ),
+        (
+            {"new": 1, "changed": 1, "unchanged": 0},
+            "Import appliqué : 1 ligne créée, 1 ligne modifiée, aucune ligne inchangée.",
+        ),
+    ],
+)
+def test_the_applied_import_is_counted_in_french(counts, message):
+    assert applied_message(counts) == message
+
+
+def test_the_preview_table_scrolls_by_keyboard_when_it_must(finance, demo_contract):
+    html = upload(finance, edited(export(finance), G6="Plan de communication 2015")).content
+    html = html.decode()
+    assert (
+        '<div class="table-scroll" tabindex="0" role="region" '
+        'aria-label="Lignes du fichier (tableau défilant)">'
+    ) in html
+    assert "<li>1 ligne modifiée</li>" in html
 
 
 def test_a_french_csv_and_an_international_csv_are_both_understood(finance, demo_contract):

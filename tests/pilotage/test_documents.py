@@ -65,6 +65,35 @@ def test_the_parties_download_the_signed_contract(client, sealed_demo, demo_user
     )
 
 
+def document_row(client, contract, document) -> str:
+    html = client.get(url(contract)).content.decode()
+    return html.split(f'<th scope="row">{document.title}')[1].split("</tr>")[0]
+
+
+def test_the_page_counts_downloads_in_french(client, sealed_demo, demo_user):
+    contract = sealed_demo.contract
+    document = signed_document(contract)
+    client.force_login(demo_user("partner-caf"))
+    assert "aucun téléchargement" in document_row(client, contract, document)
+    client.get(url(contract, "document_download", pk=document.pk))
+    row = document_row(client, contract, document)
+    assert "1 téléchargement<" in row and "aucun" not in row
+    client.get(url(contract, "document_download", pk=document.pk))
+    assert "2 téléchargements<" in document_row(client, contract, document)
+
+
+def test_the_fingerprint_is_shown_in_eight_even_groups(client, sealed_demo, demo_user):
+    contract = sealed_demo.contract
+    document = signed_document(contract)
+    client.force_login(demo_user("partner-msa"))
+    groups = [document.sha256[start : start + 8] for start in range(0, 64, 8)]
+    assert (
+        f'<code class="hash" title="{document.sha256}">'
+        + "".join(f"<span>{group}</span>" for group in groups)
+        + "</code>"
+    ) in document_row(client, contract, document)
+
+
 def test_the_contract_pdf_url_serves_the_stored_signed_bytes(client, sealed_demo, demo_user):
     contract = sealed_demo.contract
     client.force_login(demo_user("partner-msa"))

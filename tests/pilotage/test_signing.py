@@ -14,6 +14,7 @@ from cej.models import (
     DocumentKind,
     Signature,
 )
+from cej.permissions import can_cancel_signature
 from fiches.models import Fiche, FicheStatus
 from partners.models import Signatory
 from pilotage.permissions import can_record_signature
@@ -226,3 +227,58 @@ def test_others_cannot_post_a_signature(client, unsigned, demo_user, username):
     )
     assert response.status_code == 403
     assert not Signature.objects.filter(contract=unsigned).exists()
+
+
+# --- an expired contract is frozen ------------------------------------------------------------
+
+
+@pytest.fixture
+def expired_with_signatures(demo):
+    """The first Loire contract (2010–2013), expired, with its representatives' signatures
+    (illustrative: the demo does not record them)."""
+    contract = demo.contract.predecessor
+    assert contract.status == ContractStatus.EXPIRED
+    for signatory in Signatory.objects.filter(partner__contract_parties__contract=contract):
+        Signature.objects.create(
+            contract=contract,
+            signatory=signatory,
+            signed_on=datetime.date(2010, 3, 15),
+            place="Saint-Étienne",
+        )
+    return contract
+
+
+def test_signatures_of_an_expired_contract_cannot_be_cancelled(expired_with_signatures, demo_user):
+    allowed, reason = can_cancel_signature(demo_user("cdaje"), expired_with_signatures)
+    assert not allowed
+    assert reason == "Le contrat est arrivé à échéance : ses signatures ne changent plus."
+    with pytest.raises(ValidationError, match="arrivé à échéance"):
+        signature_cancel(
+            signature=expired_with_signatures.signatures.first(), by=demo_user("cdaje")
+        )
+
+
+def test_cancelling_a_signature_of_an_expired_contract_is_refused(
+    client, expired_with_signatures, demo_user
+):
+    client.force_login(demo_user("cdaje"))
+    signature = expired_with_signatures.signatures.first()
+    count = expired_with_signatures.signatures.count()
+    response = client.post(
+        documents_url(expired_with_signatures, "signature_cancel", pk=signature.pk)
+    )
+    assert response.status_code == 403
+    assert "arrivé à échéance" in response.content.decode()
+    assert expired_with_signatures.signatures.count() == count
+    expired_with_signatures.refresh_from_db()
+    assert expired_with_signatures.status == ContractStatus.EXPIRED
+
+
+def test_the_documents_page_of_an_expired_contract_offers_no_cancel_button(
+    client, expired_with_signatures, demo_user
+):
+    client.force_login(demo_user("cdaje"))
+    html = client.get(documents_url(expired_with_signatures)).content.decode()
+    assert "a signé le 15 mars 2010" in html
+    assert "Annuler la signature" not in html
+    assert "signature_cancel" not in html and "/cancel/" not in html

@@ -2,6 +2,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from cej.models import Contract
 from cej.page_cache import mark_contract_changed
@@ -166,3 +167,51 @@ def test_the_pdf_button_says_what_it_opens(client, demo, demo_user):
     contract.save()
     mark_contract_changed(contract.pk)  # as the admin does (cej.admin_utils.ContractDataAdmin)
     assert "Projet de contrat (PDF)" in client.get(predecessor).content.decode()
+
+
+# --- the 403 page -----------------------------------------------------------------------------
+
+FICHE = f"/contracts/{DEMO_SLUG}/fiches/1/"
+BUDGET_2015 = f"/contracts/{DEMO_SLUG}/budget/?year=2015&view=lines"
+
+
+@pytest.mark.parametrize(
+    ("referer", "back"),
+    [
+        (f"http://testserver{FICHE}", FICHE),
+        (f"https://testserver{BUDGET_2015}", BUDGET_2015),
+        ("https://evil.example/contracts/", None),
+        ("//evil.example/contracts/", None),
+        ("javascript:alert(1)", None),
+        ("", None),
+        ("http://testserver/contracts/", None),  # the contract list, offered once anyway
+        (f"http://testserver{FICHE}edit/", None),  # the refused page itself
+        ("http://testserver/accounts/login/?next=/contracts/", None),
+    ],
+)
+def test_the_403_page_offers_the_page_the_user_came_from(client, demo, demo_user, referer, back):
+    client.force_login(demo_user("finance"))
+    response = client.get(f"{FICHE}edit/", HTTP_REFERER=referer)
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Seule l'équipe CDAJE modifie les fiches." in text_of(response)
+    assert '<a href="/contracts/">Retour aux contrats</a>' in html
+    if back:
+        assert f'<a href="{escape(back)}">Revenir à la page précédente</a>' in html
+    else:
+        assert "Revenir à la page précédente" not in html
+
+
+def test_every_contract_card_shows_the_same_four_facts(client, demo, demo_user):
+    client.force_login(demo_user("cdaje"))
+    html = client.get("/contracts/").content.decode()
+    cards = html.split('<li class="card">')[1:]
+    assert len(cards) == 2
+    facts = [re.findall(r"<dt>([^<]+)</dt>", card) for card in cards]
+    assert facts == [["Enveloppe annuelle", "Fiches actions", "Signataires", "Succède à"]] * 2
+    first, predecessor = cards
+    assert "Premier contrat enfance jeunesse départemental de la Loire</dd>" in first
+    assert (
+        '<dt>Succède à</dt><dd><span aria-hidden="true">—</span>'
+        '<span class="visually-hidden">aucun contrat</span></dd>'
+    ) in predecessor

@@ -61,9 +61,11 @@ class Command(BaseCommand):
                 + ", ".join(result.skipped_reserved)
             )
         if result.skipped_generated:
+            count = len(result.skipped_generated)
+            plural = "s" if count > 1 else ""
             self.stdout.write(
-                f"Déjà générés lors d'un passage précédent : {len(result.skipped_generated)} "
-                "territoire(s), rien n'y est ajouté."
+                f"{count} territoire{plural} déjà généré{plural} lors d'un passage précédent : "
+                "rien n'y est ajouté."
             )
         if not result.territories:
             self.stdout.write("Rien à générer.")
