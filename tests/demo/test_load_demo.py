@@ -123,7 +123,11 @@ def snapshot():
     return data
 
 
-def test_a_second_run_changes_nothing(demo, capsys):
+def test_a_second_run_changes_nothing(demo, capsys, settings, tmp_path):
+    # The shared demo holds no sealed document (tests/conftest.py); a certificate left in
+    # var/seal/ by `make run` must not make this run seal one
+    # (tests/pilotage/test_documents.py checks the sealing run).
+    settings.SEAL_CERTIFICATE_PATH = str(tmp_path / "no-certificate.pem")
     before = snapshot()
     call_command("load_demo", "--accounts")
     assert "rien à créer" in capsys.readouterr().out
