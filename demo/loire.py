@@ -23,7 +23,14 @@ from cej.page_cache import one_mark_per_contract
 from demo.fiches_data import AIMS, FICHES, OBJECTIVES
 from fiches.models import Aim, Fiche, FicheStatus, FicheVersion, Objective
 from fiches.services import record_version
-from financing.models import BudgetLine, BudgetPost, ExecutionEntry, ExecutionKind, Instrument
+from financing.models import (
+    BudgetLine,
+    BudgetLineVersion,
+    BudgetPost,
+    ExecutionEntry,
+    ExecutionKind,
+    Instrument,
+)
 from financing.services import budget_line_save, execution_entry_record
 from partners.models import Partner, PartnerKind, Signatory
 
@@ -324,7 +331,13 @@ def _load_loire_demo(*, with_accounts: bool) -> DemoResult:
                     amount=sum(split.values()),
                 ),
                 contributions={partners[key]: amount for key, amount in split.items()},
+                action="Budget du contrat signé (reprise)",
             )
+            # The budget is the one signed on 1 October 2014, not one typed on the day the
+            # demo was loaded: its first version says so.
+            signed = timezone.make_aware(datetime.datetime.combine(SIGNED_ON, datetime.time()))
+            BudgetLineVersion.objects.filter(line=line).update(created_at=signed)
+            BudgetLine.objects.filter(pk=line.pk).update(updated_at=signed)
             counter.created += 1
             _record_execution(line)
             counter.created += line.entries.count()

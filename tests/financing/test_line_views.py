@@ -401,6 +401,17 @@ def test_history_shows_who_when_and_what_changed(finance, spare_line, demo_user)
     assert timezone.localtime(version.created_at).strftime("%d/%m/%Y") in text
 
 
+def test_a_demo_lines_history_starts_with_the_signed_budget(client, demo, demo_user):
+    """Not with the day the demo was loaded: the budget is the one signed on 1 October 2014."""
+    line = BudgetLine.objects.filter(contract=demo.contract, year=2015).first()
+    client.force_login(demo_user("finance"))
+    text = client.get(reverse("budget_line_history", args=[demo.contract.slug, line.pk]))
+    text = text.content.decode()
+    assert "Version 1 : Budget du contrat signé (reprise)" in text
+    assert "le 1er octobre 2014" in text
+    assert "reprise initiale" not in text
+
+
 def test_history_is_readable_by_everyone_in_scope(client, spare_line, demo_user):
     client.force_login(demo_user("partner-msa"))
     response = client.get(url("budget_line_history", spare_line))
