@@ -9,7 +9,6 @@ text, whole numbers or amounts (`financing.cells`)."""
 import csv
 import io
 import math
-import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -65,6 +64,10 @@ def too_big_message(size: int) -> str:
     }
 
 
+# Files people send by mistake, told by their first bytes: a PDF, an image, a program.
+BINARY_SIGNATURES = (b"%PDF-", b"\x89PNG", b"GIF87a", b"GIF89a", b"\xff\xd8\xff", b"\x7fELF")
+
+
 def sniff(data: bytes) -> str:
     """What the bytes are: "xlsx", "ods", "csv" (text), "xls" (old Excel), "utf16" (a text
     in UTF-16 without its byte order mark) or "other"."""
@@ -81,6 +84,8 @@ def sniff(data: bytes) -> str:
         return "other"
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         return "xls"
+    if data.startswith(BINARY_SIGNATURES):
+        return "other"
     if data.startswith(UTF16_BOMS):
         try:
             _decode(data[:65536], strict_tail=False)
@@ -94,9 +99,10 @@ def sniff(data: bytes) -> str:
         halves = (head[0::2].count(0), head[1::2].count(0))
         if max(halves) * 10 >= (len(head) // 2) * 9:
             return "utf16"
-        # A text with a NUL typed into a cell is still a CSV: read_table refuses the NUL
-        # naming its row and column. Binary files hold more than a few, or other controls.
-        if head.count(0) > max(4, len(head) // 100) or _BINARY_CONTROL.search(head):
+        # A text with a NUL (or another control) typed into a cell is still a CSV: the cell
+        # is refused with its row and column. Binary files hold more than a few NULs, and
+        # what is left of them does not decode as text (below).
+        if head.count(0) > max(4, len(head) // 100):
             return "other"
         sample = sample.replace(b"\x00", b"")
     try:
@@ -104,9 +110,6 @@ def sniff(data: bytes) -> str:
     except UnicodeDecodeError:
         return "other"
     return "csv"
-
-
-_BINARY_CONTROL = re.compile(rb"[\x01-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def _decode(data: bytes, *, strict_tail: bool = True) -> str:

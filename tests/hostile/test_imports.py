@@ -433,6 +433,7 @@ def test_a_hostile_cell_is_refused_with_its_row_and_column_or_kept_inert(
 # Found by a random draw: a CSV with a NUL in a label was refused as « ni un classeur ni un
 # fichier texte », naming no cell.
 @example(fmt="csv", row=0, label="\x00")
+@example(fmt="csv", row=0, label="\x1f\x00")
 def test_a_formula_or_script_in_a_label_is_stored_as_text_and_exported_inert(
     finance, demo_contract, exports, fmt, row, label
 ):
