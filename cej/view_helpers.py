@@ -2,6 +2,8 @@
 scope (404 otherwise), refuse with the predicate's reason (403), and put a service's
 ValidationError on the form fields it names."""
 
+import dataclasses
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -41,3 +43,9 @@ def add_errors(form, error: ValidationError, *, field_map=None, default_field=No
     for field, errors in error.error_dict.items():
         target = field_map.get(field, field)
         form.add_error(target if target in form.fields else None, errors)
+
+
+def context_of(data) -> dict:
+    """A selector's dataclass as a template context: its fields, one level deep (unlike
+    `dataclasses.asdict`, nothing is copied or turned into dicts)."""
+    return {field.name: getattr(data, field.name) for field in dataclasses.fields(data)}

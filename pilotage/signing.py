@@ -28,7 +28,8 @@ from cej.models import (
 )
 from cej.pdf import render_pdf
 from cej.sealing import seal_pdf
-from pilotage.contract_document import contract_document_context, signing_parties
+from cej.selectors import missing_signatories, signing_parties
+from pilotage.selectors import contract_document
 
 logger = logging.getLogger(__name__)
 
@@ -91,17 +92,6 @@ def signature_cancel(*, signature: Signature, by) -> None:
         contract.save(update_fields=["status", "updated_at"])
 
 
-def missing_signatories(contract, *, parties=None) -> list:
-    """Active representatives of the parties who have not signed yet (`parties`: the
-    contract's `signing_parties`, when the caller already has them)."""
-    return [
-        signatory
-        for party in (parties if parties is not None else signing_parties(contract))
-        for signatory, signature in party.signatories
-        if signature is None
-    ]
-
-
 @transaction.atomic
 def contract_finalise(contract, *, by=None) -> Document:
     """Mark the contract signed (dated by its last signature) and produce its sealed PDF, with
@@ -153,7 +143,7 @@ def contract_seal(contract, *, by=None) -> Document:
         raise ValidationError(_("Seul un contrat signé reçoit son document scellé."))
     return _render_seal_store(
         template="pilotage/pdf/contract.html",
-        context=contract_document_context(contract, generated_by=by),
+        context=contract_document(contract, generated_by=by),
         reason=_("Contrat signé le %(date)s par l'ensemble des représentants des partenaires")
         % {"date": format_date_long(contract.signed_on)},
         contract=contract,

@@ -1,22 +1,19 @@
 """Pages of the contract domain: the contracts in the user's scope and a contract's
-dashboard. Thin: every read goes through a scoped queryset."""
+dashboard. Thin: scope through the contract queryset, reads through the selectors."""
 
 import hashlib
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Count, Prefetch, Q
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from cej.forms import ContractFilterForm
-from cej.models import Contract, ContractParty, Signature
 from cej.page_cache import cached_fragment
-from cej.view_helpers import scoped_contract
-from fiches.models import Fiche, FicheStatus
-from financing.summary import contract_budget_table
-from partners.models import Signatory
+from cej.selectors import contracts_in_scope
+from cej.view_helpers import context_of, scoped_contract
+from pilotage import selectors
 
 CONTRACTS_PER_PAGE = 50
 
@@ -25,11 +22,7 @@ CONTRACTS_PER_PAGE = 50
 def contract_list(request):
     # Every contract in scope, small rows: a national administrator's 300 contracts cost one
     # query, and the filters below run on them without another.
-    visible = list(
-        Contract.objects.for_user(request.user)
-        .order_by("territory__code", "-start_year", "pk")
-        .values("pk", "content_token", "title", "status", "territory_id", "territory__name")
-    )
+    visible = contracts_in_scope(request.user)
     territories = {row["territory_id"]: row["territory__name"] for row in visible}
     filters = {name: request.GET.get(name, "")[:200] for name in ContractFilterForm.base_fields}
     data = {name: value for name, value in filters.items() if value} or None
@@ -42,7 +35,7 @@ def contract_list(request):
         request,
         None,
         "pilotage/_contract_list_body.html",
-        lambda: _contract_list_context([pk for pk, _token in on_page]),
+        lambda: {"contracts": selectors.contract_list_page([pk for pk, _token in on_page])},
         # The page shows these contracts in these states, among these: nothing else makes
         # it differ.
         state=hashlib.sha256(repr((on_page, sorted(territories.items()))).encode()).hexdigest(),
@@ -81,24 +74,6 @@ def _page(paginator, raw):
     return paginator.page(1), message % {"value": raw[:20], "count": paginator.num_pages}
 
 
-def _contract_list_context(pks) -> dict:
-    contracts = {
-        contract.pk: contract
-        for contract in Contract.objects.filter(pk__in=pks)
-        .with_territory()
-        .annotate(
-            fiche_count=Count("fiches", filter=~Q(fiches__status=FicheStatus.WITHDRAWN)),
-        )
-        .prefetch_related(
-            Prefetch(
-                "parties",
-                queryset=ContractParty.objects.select_related("partner").order_by("order"),
-            )
-        )
-    }
-    return {"contracts": [contracts[pk] for pk in pks if pk in contracts]}
-
-
 @login_required
 def contract_dashboard(request, slug):
     contract = scoped_contract(request, slug)
@@ -109,39 +84,4 @@ def contract_dashboard(request, slug):
 
 
 def _dashboard_context(contract) -> dict:
-    # The page names the territory and the predecessor: one join rather than two queries.
-    contract = Contract.objects.with_territory().get(pk=contract.pk)
-    signatures = {
-        s.signatory_id: s
-        for s in Signature.objects.filter(contract=contract).select_related("signatory")
-    }
-    parties = list(
-        contract.parties.select_related("partner")
-        .prefetch_related(
-            Prefetch(
-                "partner__signatories",
-                queryset=Signatory.objects.filter(is_active=True).order_by("order"),
-            )
-        )
-        .order_by("order")
-    )
-    for party in parties:
-        party.signatory_rows = [
-            (signatory, signatures.get(signatory.pk))
-            for signatory in party.partner.signatories.all()
-        ]
-    objectives = contract.objectives.order_by("number").prefetch_related(
-        Prefetch(
-            "fiches",
-            queryset=Fiche.objects.order_by("number").select_related("lead_partner"),
-        )
-    )
-    annex_conventions = list(contract.annex_conventions.order_by("start_year"))
-    return {
-        "contract": contract,
-        "parties": parties,
-        "objectives": objectives,
-        "annex_conventions": annex_conventions,
-        "amendments": contract.amendments.order_by("number"),
-        "budget": contract_budget_table(contract, annex_conventions=annex_conventions),
-    }
+    return context_of(selectors.contract_dashboard(contract))

@@ -28,8 +28,8 @@ from moto import mock_aws
 
 from cej.models import Document, DocumentKind
 from financing.models import BudgetLine
-from tests.pilotage.test_documents import MINIMAL_PDF
 from tests.factories import PartnerFactory, UserFactory
+from tests.pilotage.test_documents import MINIMAL_PDF
 
 pytestmark = pytest.mark.django_db
 

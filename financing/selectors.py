@@ -1,84 +1,24 @@
-"""Figures of a contract's budget for one year or the whole period: planned, committed and
-paid, per instrument, *poste*, objective and fiche, partner; the envelope's remainder; the
-overruns. Read once (lines with their execution, and their contributions), summed here.
-Shared by the budget page and the budget report PDF."""
+"""Reads of a contract's budget that pages, PDFs and the API share: plain data
+(`financing.figures`), never a form. The budget page, its PDF report, the dashboard and the
+contract document read the same functions."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Sum
 from django.utils.translation import gettext as _
 
 from cej.money import format_eur
-from financing.models import BudgetLine, Contribution, Instrument
-from financing.summary import BudgetTable, contract_budget_table
-
-ZERO = Decimal("0.00")
-
-
-@dataclass
-class Figures:
-    """Planned, committed and paid for one slice of the budget."""
-
-    label: str = ""
-    planned: Decimal = ZERO
-    committed: Decimal = ZERO
-    paid: Decimal = ZERO
-    envelope: Decimal | None = None
-    key: object = None
-
-    def add(self, line) -> None:
-        self.planned += line.amount
-        self.committed += line.committed
-        self.paid += line.paid
-
-    @property
-    def remaining(self) -> Decimal | None:
-        return None if self.envelope is None else self.envelope - self.planned
-
-    @property
-    def overrun(self) -> bool:
-        return (
-            self.committed > self.planned
-            or self.paid > self.committed
-            or (self.envelope is not None and self.planned > self.envelope)
-        )
-
-
-@dataclass
-class ObjectiveFigures:
-    label: str
-    fiches: list[Figures] = field(default_factory=list)
-    total: Figures = field(default_factory=Figures)
-
-
-@dataclass
-class BudgetReport:
-    contract: object
-    year: int | None
-    years: list[int]
-    error: str
-    table: BudgetTable
-    per_year: list[Figures]
-    total: Figures
-    by_instrument: list[Figures]
-    by_post: list[Figures]
-    by_objective: list[ObjectiveFigures]
-    unassigned: Figures
-    by_partner: list[Figures]
-    lines: list
-    overruns: list[str]
-
-    @property
-    def scope_label(self) -> str:
-        return scope_label(self.contract, self.year)
-
-
-def scope_label(contract, year: int | None) -> str:
-    """« 2015 », or the whole period « 2014–2017 »."""
-    if year:
-        return str(year)
-    return _("%(start)s–%(end)s") % {"start": contract.start_year, "end": contract.end_year}
+from financing.figures import (
+    ZERO,
+    BudgetReport,
+    BudgetTable,
+    Cell,
+    Figures,
+    ObjectiveFigures,
+    Row,
+)
+from financing.models import BudgetLine, BudgetLineVersion, BudgetPost, Contribution, Instrument
 
 
 def parse_year(contract, raw) -> tuple[int | None, str]:
@@ -102,7 +42,122 @@ def parse_year(contract, raw) -> tuple[int | None, str]:
     return year, ""
 
 
+# --- the planned budget per poste and year ----------------------------------------------
+
+
+def budget_table(contract, *, annex_conventions=None) -> BudgetTable:
+    """The planned budget per *poste* and year, per instrument, the total and what remains
+    of the annual envelope, from one aggregate query. Shared by the dashboard, the budget
+    page, its report and the contract document."""
+    years = contract.years
+    if annex_conventions is None:
+        annex_conventions = list(contract.annex_conventions.all())
+    annex_years = sorted({y for a in annex_conventions for y in a.years})
+    planned = {
+        (row["year"], row["post_id"]): row["total"]
+        for row in BudgetLine.objects.filter(contract=contract)
+        .values("year", "post_id")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    }
+    used_post_ids = {post_id for _year, post_id in planned}
+    posts = [
+        post
+        for post in BudgetPost.objects.all()
+        if post.pk in used_post_ids or post.instrument == Instrument.CEJ or annex_conventions
+    ]
+
+    rows: list[Row] = []
+    totals = dict.fromkeys(years, ZERO)
+    for instrument, instrument_label in Instrument.choices:
+        instrument_posts = [p for p in posts if p.instrument == instrument]
+        if not instrument_posts:
+            continue
+        runs = (lambda y: True) if instrument == Instrument.CEJ else (lambda y: y in annex_years)
+        label = str(instrument_label)
+        if instrument == Instrument.ANNEX and annex_years:
+            label = _("%(label)s (%(years)s)") % {
+                "label": label,
+                "years": ", ".join(str(y) for y in annex_years),
+            }
+        rows.append(Row(label=label, kind="group"))
+        subtotals = dict.fromkeys(years, ZERO)
+        for post in instrument_posts:
+            cells = []
+            for year in years:
+                amount = planned.get((year, post.pk))
+                if amount is None and not runs(year):
+                    cells.append(Cell(None, "not_covered"))
+                    continue
+                amount = amount or ZERO
+                subtotals[year] += amount
+                cells.append(Cell(amount))
+            post_total = sum((c.amount for c in cells if c.amount is not None), ZERO)
+            rows.append(Row(post.label, "post", cells, Cell(post_total)))
+        rows.append(
+            Row(
+                _("Sous-total %(instrument)s") % {"instrument": instrument_label},
+                "subtotal",
+                [
+                    Cell(subtotals[y]) if runs(y) or subtotals[y] else Cell(None, "not_covered")
+                    for y in years
+                ],
+                Cell(sum(subtotals.values(), ZERO)),
+            )
+        )
+        for year in years:
+            totals[year] += subtotals[year]
+
+    envelope = contract.annual_envelope
+    remaining = {year: envelope - totals[year] for year in years}
+    rows.append(
+        Row(
+            _("Total prévu"),
+            "total",
+            [Cell(totals[y]) for y in years],
+            Cell(sum(totals.values(), ZERO)),
+        )
+    )
+    rows.append(
+        Row(
+            _("Enveloppe annuelle"),
+            "envelope",
+            [Cell(envelope) for _y in years],
+            Cell(envelope * len(years)),
+        )
+    )
+    rows.append(
+        Row(
+            _("Reste à allouer"),
+            "remaining",
+            [Cell(remaining[y], _remaining_state(remaining[y])) for y in years],
+            Cell(sum(remaining.values(), ZERO), _remaining_state(sum(remaining.values(), ZERO))),
+        )
+    )
+    return BudgetTable(
+        years=years,
+        rows=rows,
+        unallocated_years=[y for y in years if remaining[y] > 0],
+        overrun_years=[y for y in years if remaining[y] < 0],
+        annex_years=annex_years,
+    )
+
+
+def _remaining_state(amount: Decimal) -> str:
+    if amount > 0:
+        return "unallocated"
+    if amount < 0:
+        return "overrun"
+    return "balanced"
+
+
+# --- the budget report ----------------------------------------------------------------------
+
+
 def budget_report(contract, *, year=None) -> BudgetReport:
+    """Figures of the contract's budget for `year` (as typed in `?year=`; the whole period if
+    empty or unusable, with `error` saying why): read once (lines with their execution, and
+    their contributions), summed here."""
     year, error = parse_year(contract, year)
     annex_conventions = list(contract.annex_conventions.all())
     all_lines = list(
@@ -170,7 +225,7 @@ def budget_report(contract, *, year=None) -> BudgetReport:
         year=year,
         years=contract.years,
         error=error,
-        table=contract_budget_table(contract, annex_conventions=annex_conventions),
+        table=budget_table(contract, annex_conventions=annex_conventions),
         per_year=list(per_year.values()),
         total=total,
         by_instrument=[f for f in instruments.values() if f.planned or f.committed],
@@ -231,3 +286,30 @@ def _overruns(lines, years) -> list[str]:
                 }
             )
     return messages
+
+
+# --- a line's history -------------------------------------------------------------------
+
+
+@dataclass
+class LineHistory:
+    """A budget line's versions, newest first, and the line itself unless it was deleted
+    (its history stays readable)."""
+
+    line: BudgetLine | None
+    versions: list[BudgetLineVersion]
+
+
+def line_history(contract, pk) -> LineHistory:
+    """Empty (`line` None, no version) when the contract never had a line `pk`."""
+    versions = list(
+        BudgetLineVersion.objects.filter(contract=contract, line_ref=pk)
+        .select_related("author")
+        .order_by("-number", "-pk")
+    )
+    line = (
+        BudgetLine.objects.filter(contract=contract, pk=pk)
+        .select_related("post", "fiche", "updated_by")
+        .first()
+    )
+    return LineHistory(line=line, versions=versions)

@@ -1,0 +1,194 @@
+"""Reads of objectives and fiches that pages, PDFs and the API share: plain data (dataclasses,
+model instances loaded with what is shown), never a form. The fiche list's filters arrive
+as cleaned values; views build and validate the filter form themselves."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from fiches.diff import FieldChange, Names, diff_snapshots
+from fiches.models import Fiche, FicheStatus, FicheVersion, Objective
+
+RECENT_VERSIONS = 5
+# The fields the fiche list's search looks into.
+SEARCHED_FIELDS = [
+    "title",
+    "findings",
+    "goals",
+    "actions",
+    "target_public",
+    "calendar",
+    "indicators",
+    "budget_note",
+]
+
+
+@dataclass
+class FicheFilters:
+    """The fiche list's filters, as the filter form cleans them (empty: not applied)."""
+
+    q: str = ""
+    objective: Objective | None = None
+    status: str = ""
+    aim: object = None
+    lead: object = None
+
+    def __bool__(self) -> bool:
+        return any((self.q, self.objective, self.status, self.aim, self.lead))
+
+
+@dataclass
+class FicheList:
+    """The fiches of a contract under their objectives (*objectifs*), in number order."""
+
+    objectives: list[tuple[Objective, list[Fiche]]]
+    count: int
+    filtered: bool
+
+
+@dataclass
+class FichePage:
+    """One fiche with what its page and its PDF show: objective, lead and associated
+    partners, the CDAJE aims it serves, the budget lines that fund it (by year and poste)
+    and its latest versions."""
+
+    fiche: Fiche
+    lines: list
+    versions: list[FicheVersion] = field(default_factory=list)
+
+
+@dataclass
+class FicheHistory:
+    """Every version of a fiche, newest first, and the differences between the two compared
+    (`before`, `after`; by default the last change). `errors`: the versions asked for that do
+    not exist, in French."""
+
+    fiche: Fiche
+    versions: list[FicheVersion]
+    before: FicheVersion | None
+    after: FicheVersion | None
+    changes: list[FieldChange]
+    errors: list[str]
+
+
+def fiche_list(contract, *, filters: FicheFilters | None = None) -> FicheList:
+    filters = filters or FicheFilters()
+    fiches = (
+        Fiche.objects.filter(contract=contract)
+        .select_related("lead_partner", "updated_by")
+        .prefetch_related("aims")
+        .order_by("number")
+    )
+    if filters.q:
+        search = Q()
+        for name in SEARCHED_FIELDS:
+            search |= Q(**{f"{name}__icontains": filters.q})
+        fiches = fiches.filter(search)
+    if filters.objective:
+        fiches = fiches.filter(objective=filters.objective)
+    if filters.status:
+        fiches = fiches.filter(status=filters.status)
+    if filters.aim:
+        fiches = fiches.filter(aims=filters.aim)
+    if filters.lead:
+        fiches = fiches.filter(lead_partner=filters.lead)
+    by_objective = {}
+    for fiche in fiches:
+        by_objective.setdefault(fiche.objective_id, []).append(fiche)
+    return FicheList(
+        objectives=[
+            (objective, by_objective.get(objective.pk, []))
+            for objective in Objective.objects.filter(contract=contract).order_by("number")
+        ],
+        count=sum(len(f) for f in by_objective.values()),
+        filtered=bool(filters),
+    )
+
+
+def objectives_with_fiches(
+    contract, *, withdrawn: bool = True, printed: bool = False
+) -> list[Objective]:
+    """The contract's objectives in order, each with its fiches (`objective.fiches.all()`,
+    in number order, lead partner loaded). `withdrawn=False` leaves the withdrawn fiches
+    out; `printed` also loads what a printed fiche names (associated partners, aims)."""
+    fiches = Fiche.objects.order_by("number").select_related("lead_partner")
+    if not withdrawn:
+        fiches = fiches.exclude(status=FicheStatus.WITHDRAWN)
+    if printed:
+        fiches = fiches.prefetch_related("associated_partners", "aims")
+    return list(
+        contract.objectives.order_by("number").prefetch_related(Prefetch("fiches", queryset=fiches))
+    )
+
+
+def fiche_page(contract, number: int, *, versions: int = RECENT_VERSIONS) -> FichePage:
+    """The fiche numbered `number` of the contract (404 if none) for its page and its PDF;
+    `versions`: how many of the latest versions to include (none for the PDF)."""
+    fiche = get_object_or_404(
+        Fiche.objects.filter(contract=contract)
+        .select_related("objective", "lead_partner", "updated_by", "contract__territory")
+        .prefetch_related(
+            "associated_partners",
+            "aims",
+            # The lines funding the fiche, through the relation financing declares (financing
+            # is a layer above fiches: no import of it here). Ordered by year and poste.
+            Prefetch(
+                "budget_lines",
+                queryset=Fiche._meta.get_field("budget_lines")
+                .related_model.objects.select_related("post")
+                .order_by("year", "post__order"),
+            ),
+        ),
+        number=number,
+    )
+    return FichePage(
+        fiche=fiche,
+        lines=list(fiche.budget_lines.all()),
+        versions=(
+            list(fiche.versions.select_related("author").order_by("-number")[:versions])
+            if versions
+            else []
+        ),
+    )
+
+
+def fiche_history(contract, fiche: Fiche, *, compared: dict) -> FicheHistory:
+    """`compared`: the version numbers asked for, as typed (`from`, `to`); a number that is
+    not a version of the fiche is reported and the default taken instead."""
+    versions = list(fiche.versions.select_related("author").order_by("-number"))
+    by_number = {v.number: v for v in versions}
+    errors = []
+
+    def pick(param, default):
+        raw = compared.get(param)
+        if raw is None:
+            return default
+        try:
+            return by_number[int(raw)]
+        except (ValueError, KeyError):
+            errors.append(
+                _("La version « %(value)s » n'existe pas pour cette fiche (versions 1 à %(last)s).")
+                % {"value": raw, "last": versions[0].number if versions else 0}
+            )
+            return default
+
+    newest = versions[0] if versions else None
+    before = pick("from", versions[1] if len(versions) > 1 else newest)
+    after = pick("to", newest)
+    if before and after and before.number > after.number:
+        before, after = after, before
+    changes = (
+        diff_snapshots(before.snapshot, after.snapshot, Names.for_contract(contract))
+        if before and after
+        else []
+    )
+    return FicheHistory(
+        fiche=fiche,
+        versions=versions,
+        before=before,
+        after=after,
+        changes=changes,
+        errors=errors,
+    )

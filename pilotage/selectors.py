@@ -1,0 +1,161 @@
+"""Reads of the pages that combine the apps — the contract list, the dashboard, the document
+space and the contract document (PDF) — composed from each app's selectors. Plain data,
+never a form: views add their forms and permission flags."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, Sum
+from django.utils import timezone
+
+from cej.models import (
+    Amendment,
+    AnnexConvention,
+    Contract,
+    ContractParty,
+    ContractStatus,
+    Document,
+    DocumentKind,
+)
+from cej.selectors import (
+    ZERO,
+    ContractOverview,
+    PartyBlock,
+    contract_documents,
+    contract_overview,
+    signing_parties,
+)
+from fiches.models import FicheStatus, Objective
+from fiches.selectors import objectives_with_fiches
+from financing.figures import BudgetTable
+from financing.models import Contribution
+from financing.selectors import budget_table
+
+
+def contract_list_page(pks: list[int]) -> list[Contract]:
+    """The contracts `pks`, in that order, as the contract list shows them: territory and
+    predecessor, parties, number of fiches (withdrawn ones left out)."""
+    contracts = {
+        contract.pk: contract
+        for contract in Contract.objects.filter(pk__in=pks)
+        .with_territory()
+        .annotate(
+            fiche_count=Count("fiches", filter=~Q(fiches__status=FicheStatus.WITHDRAWN)),
+        )
+        .prefetch_related(
+            Prefetch(
+                "parties",
+                queryset=ContractParty.objects.select_related("partner").order_by("order"),
+            )
+        )
+    }
+    return [contracts[pk] for pk in pks if pk in contracts]
+
+
+@dataclass
+class Dashboard:
+    """A contract's dashboard: the contract and its parties, annex conventions and
+    amendments; its objectives and fiches; its planned budget per poste and year."""
+
+    contract: Contract
+    parties: list[PartyBlock]
+    annex_conventions: list[AnnexConvention]
+    amendments: list[Amendment]
+    objectives: list[Objective]
+    budget: BudgetTable
+
+
+def contract_dashboard(contract: Contract) -> Dashboard:
+    overview: ContractOverview = contract_overview(contract)
+    return Dashboard(
+        contract=overview.contract,
+        parties=overview.parties,
+        annex_conventions=overview.annex_conventions,
+        amendments=overview.amendments,
+        objectives=objectives_with_fiches(overview.contract),
+        budget=budget_table(overview.contract, annex_conventions=overview.annex_conventions),
+    )
+
+
+@dataclass
+class DocumentSpace:
+    """A contract's documents and signatures: its stored documents, its parties and their
+    signatures, the signed amendments still without a sealed document."""
+
+    contract: Contract
+    documents: list[Document]
+    parties: list[PartyBlock]
+    amendments_to_seal: list[Amendment]
+    has_signed_document: bool
+
+
+def document_space(contract: Contract, *, with_amendments_to_seal: bool) -> DocumentSpace:
+    """`with_amendments_to_seal`: whether to look for signed amendments without a sealed
+    document (only those who may seal them are shown the list)."""
+    documents = contract_documents(contract)
+    parties = signing_parties(contract)
+    amendments_to_seal = []
+    if with_amendments_to_seal:
+        sealed_amendment_ids = {
+            d.amendment_id for d in documents if d.kind == DocumentKind.AMENDMENT and d.sealed
+        }
+        amendments_to_seal = [
+            a
+            for a in contract.amendments.select_related("annex_convention")
+            if a.signed_on and a.pk not in sealed_amendment_ids
+        ]
+    return DocumentSpace(
+        contract=contract,
+        documents=documents,
+        parties=parties,
+        amendments_to_seal=amendments_to_seal,
+        has_signed_document=any(d.kind == DocumentKind.SIGNED_CONTRACT for d in documents),
+    )
+
+
+def contract_document(
+    contract: Contract, *, generated_by=None, unsealed_copy: bool = False
+) -> dict:
+    """What the contract PDF (`pilotage/pdf/contract.html`) says, from a handful of queries
+    whatever the number of fiches, lines or signatories (the PDF benchmark compares this
+    plus the template against WeasyPrint alone). A contract that is not signed yet is a
+    draft: the template shows the « projet » watermark. `unsealed_copy` marks a rendering of
+    a signed (or expired) contract that has no stored sealed document — e.g. one signed
+    before the application existed: a reconstitution, said so on every page, never the
+    original."""
+    parties = signing_parties(contract)
+    years = contract.years
+    contributions = defaultdict(lambda: ZERO)
+    for row in (
+        Contribution.objects.filter(line__contract=contract)
+        .values("partner_id", "line__year")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    ):
+        contributions[(row["partner_id"], row["line__year"])] = row["total"]
+    for party in parties:
+        party.contributions = [contributions[(party.partner.pk, year)] for year in years]
+        party.total = sum(party.contributions, ZERO)
+    year_totals = [sum((p.contributions[i] for p in parties), ZERO) for i in range(len(years))]
+
+    annex_conventions = list(contract.annex_conventions.order_by("start_year"))
+    objectives = objectives_with_fiches(contract, withdrawn=False, printed=True)
+    return {
+        "contract": contract,
+        "territory": contract.territory,
+        "is_draft": contract.status in (ContractStatus.DRAFT, ContractStatus.IN_SIGNATURE),
+        "unsealed_copy": unsealed_copy,
+        "parties": parties,
+        "signatory_count": sum(len(p.signatories) for p in parties),
+        "objectives": objectives,
+        "fiche_count": sum(len(o.fiches.all()) for o in objectives),
+        "annex_conventions": annex_conventions,
+        "amendments": list(contract.amendments.select_related("annex_convention")),
+        "budget": budget_table(contract, annex_conventions=annex_conventions),
+        "years": years,
+        "contribution_totals": year_totals,
+        "contribution_grand_total": sum(year_totals, ZERO),
+        "envelope_total": contract.annual_envelope * len(years),
+        "generated_at": timezone.localtime(),
+        "generated_by": generated_by,
+    }
