@@ -142,7 +142,9 @@ class ContractFilterForm(forms.Form):
     def __init__(self, *args, territories, **kwargs):
         """`territories`: (pk, name) of the territories whose contracts the user sees."""
         super().__init__(*args, **kwargs)
-        self.fields["territory"].choices = [("", _("Tous")), *territories]
+        # Lazily: a national administrator's hundred territories are only listed when the
+        # form is shown or checked, not on every page served from the cache.
+        self.fields["territory"].choices = lambda: [("", _("Tous")), *territories]
         self.fields["status"].choices = [("", _("Tous")), *ContractStatus.choices]
 
     def keep(self, row) -> bool:

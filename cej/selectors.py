@@ -2,12 +2,22 @@
 lists of model instances loaded with what is shown), never a form. Views add their forms
 and permission flags; writes go through services."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import CharField
+from django.db.models.functions import Cast
 
-from cej.models import Amendment, AnnexConvention, Contract, Document, Signature
+from cej.models import (
+    Amendment,
+    AnnexConvention,
+    Contract,
+    ContractParty,
+    Document,
+    DocumentKind,
+    Signature,
+)
 from partners.models import Signatory
 
 ZERO = Decimal("0.00")
@@ -39,34 +49,43 @@ class ContractOverview:
 
 
 def contracts_in_scope(user) -> list[dict]:
-    """Every contract the user may see, as small rows (pk, content_token, title, status,
+    """Every contract the user may see, as small rows (pk, token, title, status,
     territory_id, territory__name): a national administrator's 300 contracts cost one
-    query, and the contract list filters and pages them without another."""
+    query, and the contract list filters and pages them without another. `token` is the
+    content token as text, which is all the list does with it (no UUID object per row)."""
     return list(
         Contract.objects.for_user(user)
         .order_by("territory__code", "-start_year", "pk")
-        .values("pk", "content_token", "title", "status", "territory_id", "territory__name")
+        .values(
+            "pk",
+            "title",
+            "status",
+            "territory_id",
+            "territory__name",
+            token=Cast("content_token", output_field=CharField()),
+        )
     )
 
 
 def signing_parties(contract: Contract) -> list[PartyBlock]:
     """Each party, its active representatives in signing order, and their signature if
-    recorded. Two queries (+1 for signatures)."""
-    signatures = {s.signatory_id: s for s in Signature.objects.filter(contract=contract)}
-    parties = (
-        contract.parties.select_related("partner")
-        .prefetch_related(
-            Prefetch(
-                "partner__signatories",
-                queryset=Signatory.objects.filter(is_active=True).order_by("order", "last_name"),
-            )
-        )
-        .order_by("order")
+    recorded. Three plain queries, none joining a table only to sort (the models' default
+    orders would join the contract and its territory)."""
+    signatures = {s.signatory_id: s for s in Signature.objects.filter(contract=contract).order_by()}
+    parties = list(
+        ContractParty.objects.filter(contract=contract).select_related("partner").order_by("order")
     )
+    partners = {party.partner_id: party.partner for party in parties}
+    representatives = defaultdict(list)
+    for signatory in Signatory.objects.filter(partner_id__in=partners, is_active=True).order_by(
+        "order", "last_name"
+    ):
+        signatory.partner = partners[signatory.partner_id]  # the object already read
+        representatives[signatory.partner_id].append(signatory)
     return [
         PartyBlock(
             partner=party.partner,
-            signatories=[(s, signatures.get(s.pk)) for s in party.partner.signatories.all()],
+            signatories=[(s, signatures.get(s.pk)) for s in representatives[party.partner_id]],
         )
         for party in parties
     ]
@@ -84,9 +103,11 @@ def missing_signatories(contract: Contract, *, parties=None) -> list[Signatory]:
 
 
 def contract_overview(contract: Contract) -> ContractOverview:
-    """The contract, its parties with their signatures, annex conventions and amendments."""
-    # The page names the territory and the predecessor: one join rather than two queries.
-    contract = Contract.objects.with_territory().get(pk=contract.pk)
+    """The contract, its parties with their signatures, annex conventions and amendments.
+    The contract's territory is read with it when the caller has not (`scoped_contract`
+    has); its predecessor only if it has one."""
+    if not Contract.territory.is_cached(contract):
+        contract = Contract.objects.select_related("territory").get(pk=contract.pk)
     return ContractOverview(
         contract=contract,
         parties=signing_parties(contract),
@@ -95,12 +116,25 @@ def contract_overview(contract: Contract) -> ContractOverview:
     )
 
 
+# The documents' display order: the signed contract first, then what completes it, then the
+# scans; within a kind, the newest first.
+DOCUMENT_ORDER = [
+    DocumentKind.SIGNED_CONTRACT,
+    DocumentKind.ANNEX_CONVENTION,
+    DocumentKind.AMENDMENT,
+    DocumentKind.SCANNED_ORIGINAL,
+]
+
+
 def contract_documents(contract: Contract) -> list[Document]:
     """The contract's stored documents in display order, each with its served downloads
-    counted (`download_count`)."""
-    return list(
+    counted (`download_count`). A contract has a handful: sorted here by kind rather than by
+    a CASE in SQL, which costs more to build than to run."""
+    documents = (
         Document.objects.filter(contract=contract)
-        .select_related("created_by", "amendment", "annex_convention")
+        .select_related("created_by", "amendment")
         .with_download_count()
-        .in_display_order()
+        .order_by("-dated", "-created_at")
     )
+    rank = {kind: position for position, kind in enumerate(DOCUMENT_ORDER)}
+    return sorted(documents, key=lambda document: rank.get(document.kind, len(rank)))

@@ -1,11 +1,12 @@
 from django import forms
 from django.core.validators import MaxLengthValidator
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from cej.forms import IdsChoiceField
 from cej.html import refuse_unprintable
 from fiches.models import Aim, Fiche, FicheStatus, Objective
-from fiches.selectors import FicheFilters
+from fiches.selectors import FicheFilters, FicheList
 from fiches.services import RICH_TEXT_FIELDS
 from partners.models import Partner
 
@@ -111,21 +112,48 @@ class FicheForm(forms.ModelForm):
         }
 
 
+class _ReadChoiceIterator(ModelChoiceIterator):
+    """The choices of a `ReadModelChoiceField`: from the objects given, without a query."""
+
+    def __iter__(self):
+        if self.field.read is None:
+            yield from super().__iter__()
+            return
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.field.read:
+            yield self.choice(obj)
+
+    def __len__(self):
+        if self.field.read is None:
+            return super().__len__()
+        return len(self.field.read) + (self.field.empty_label is not None)
+
+
+class ReadModelChoiceField(forms.ModelChoiceField):
+    """A model choice whose options can come from objects the page has read already (`read`),
+    instead of a query per field when the form is shown. A submitted value is still checked
+    against the queryset."""
+
+    iterator = _ReadChoiceIterator
+    read = None
+
+
 class FicheFilterForm(forms.Form):
     """The filters of the fiche list; any invalid value is reported, never a server error."""
 
     q = forms.CharField(label=_("Rechercher"), required=False, max_length=100)
-    objective = forms.ModelChoiceField(
+    objective = ReadModelChoiceField(
         label=_("Objectif"),
         queryset=Objective.objects.none(),
         required=False,
         empty_label=_("Tous"),
     )
     status = forms.ChoiceField(label=_("Statut"), required=False)
-    aim = forms.ModelChoiceField(
+    aim = ReadModelChoiceField(
         label=_("Finalité"), queryset=Aim.objects.all(), required=False, empty_label=_("Toutes")
     )
-    lead = forms.ModelChoiceField(
+    lead = ReadModelChoiceField(
         label=_("Pilote"), queryset=Partner.objects.none(), required=False, empty_label=_("Tous")
     )
 
@@ -138,6 +166,12 @@ class FicheFilterForm(forms.Form):
         self.fields["status"].choices = [("", _("Tous")), *FicheStatus.choices]
         self.fields["lead"].queryset = Partner.objects.filter(contract_parties__contract=contract)
         self.fields["lead"].label_from_instance = lambda p: p.short_name
+
+    def offer(self, listing: FicheList) -> None:
+        """Show as choices the objectives, aims and partners the list has read."""
+        self.fields["objective"].read = [objective for objective, _rows in listing.objectives]
+        self.fields["aim"].read = listing.aims
+        self.fields["lead"].read = listing.leads
 
     def filters(self) -> FicheFilters:
         """The filters to apply: none while any is invalid (the errors are shown instead)."""

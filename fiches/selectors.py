@@ -2,6 +2,8 @@
 model instances loaded with what is shown), never a form. The fiche list's filters arrive
 as cleaned values; views build and validate the filter form themselves."""
 
+import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q
@@ -9,7 +11,8 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from fiches.diff import FieldChange, Names, diff_snapshots
-from fiches.models import Fiche, FicheStatus, FicheVersion, Objective
+from fiches.models import Aim, Fiche, FicheStatus, FicheVersion, Objective
+from partners.models import Partner
 
 RECENT_VERSIONS = 5
 # The fields the fiche list's search looks into.
@@ -40,12 +43,32 @@ class FicheFilters:
 
 
 @dataclass
-class FicheList:
-    """The fiches of a contract under their objectives (*objectifs*), in number order."""
+class FicheRow:
+    """A fiche as the list shows it: plain values, read without a model instance."""
 
-    objectives: list[tuple[Objective, list[Fiche]]]
+    pk: int
+    number: int
+    title: str
+    status: str
+    status_label: str
+    lead: str  # the lead partner's short name, "" while none is named
+    validated_on: datetime.date | None
+    updated_at: datetime.datetime
+    updated_by: str  # who saved it last, "" for the initial import
+    aims: list[str] = field(default_factory=list)  # the CDAJE aims it serves (list only)
+
+
+@dataclass
+class FicheList:
+    """The fiches of a contract under their objectives (*objectifs*), in number order, and
+    what the list can be filtered by (the contract's objectives, the CDAJE aims, the partners
+    who may lead a fiche)."""
+
+    objectives: list[tuple[Objective, list[FicheRow]]]
     count: int
     filtered: bool
+    aims: list[Aim]
+    leads: list[Partner]
 
 
 @dataclass
@@ -74,13 +97,13 @@ class FicheHistory:
 
 
 def fiche_list(contract, *, filters: FicheFilters | None = None) -> FicheList:
+    """Five plain queries whatever the number of fiches: the objectives, the aims, the
+    partners, the fiches (filtered), which aims each serves."""
     filters = filters or FicheFilters()
-    fiches = (
-        Fiche.objects.filter(contract=contract)
-        .select_related("lead_partner", "updated_by")
-        .prefetch_related("aims")
-        .order_by("number")
-    )
+    objectives = list(Objective.objects.filter(contract=contract).order_by("number"))
+    aims = list(Aim.objects.order_by("number"))
+    leads = list(Partner.objects.filter(contract_parties__contract=contract).order_by("name"))
+    fiches = Fiche.objects.filter(contract=contract)
     if filters.q:
         search = Q()
         for name in SEARCHED_FIELDS:
@@ -94,17 +117,95 @@ def fiche_list(contract, *, filters: FicheFilters | None = None) -> FicheList:
         fiches = fiches.filter(aims=filters.aim)
     if filters.lead:
         fiches = fiches.filter(lead_partner=filters.lead)
-    by_objective = {}
-    for fiche in fiches:
-        by_objective.setdefault(fiche.objective_id, []).append(fiche)
+    aim_labels = {aim.pk: aim.label for aim in aims}
+    aim_order = {aim.pk: position for position, aim in enumerate(aims)}
+    aims_of = defaultdict(list)
+    for fiche_id, aim_id in sorted(
+        Fiche.aims.through.objects.filter(fiche__contract=contract).values_list(
+            "fiche_id", "aim_id"
+        ),
+        key=lambda pair: aim_order.get(pair[1], 0),
+    ):
+        aims_of[fiche_id].append(aim_labels[aim_id])
+    by_objective = _rows_by_objective(fiches)
+    for rows in by_objective.values():
+        for row in rows:
+            row.aims = aims_of[row.pk]
     return FicheList(
-        objectives=[
-            (objective, by_objective.get(objective.pk, []))
-            for objective in Objective.objects.filter(contract=contract).order_by("number")
-        ],
-        count=sum(len(f) for f in by_objective.values()),
+        objectives=[(objective, by_objective[objective.pk]) for objective in objectives],
+        count=sum(len(rows) for rows in by_objective.values()),
         filtered=bool(filters),
+        aims=aims,
+        leads=leads,
     )
+
+
+def fiches_by_objective(contract) -> list[tuple[Objective, list[FicheRow]]]:
+    """The contract's objectives in order, each with its fiches as rows (the dashboard's
+    orientations): one query, the objectives joined to their fiches (an objective without
+    fiche comes once, with none)."""
+    objectives: dict[int, tuple[Objective, list[FicheRow]]] = {}
+    for objective_id, objective_number, objective_title, *fiche in (
+        Objective.objects.filter(contract=contract)
+        .order_by("number", "fiches__number")
+        .values_list("pk", "number", "title", *(f"fiches__{name}" for name in ROW_FIELDS))
+    ):
+        if objective_id not in objectives:
+            objective = Objective(
+                pk=objective_id, contract=contract, number=objective_number, title=objective_title
+            )
+            objectives[objective_id] = (objective, [])
+        if fiche[0] is not None:
+            objectives[objective_id][1].append(_fiche_row(*fiche))
+    return list(objectives.values())
+
+
+# What a FicheRow is read from, in the order `_fiche_row` takes it.
+ROW_FIELDS = [
+    "pk",
+    "number",
+    "title",
+    "status",
+    "lead_partner__short_name",
+    "validated_on",
+    "updated_at",
+    "updated_by__first_name",
+    "updated_by__last_name",
+    "updated_by__username",
+]
+
+
+def _rows_by_objective(fiches) -> dict[int, list[FicheRow]]:
+    """The fiches of the queryset as rows, in number order, by objective id: one query
+    joining the lead partner and the last author, no model instance."""
+    by_objective = defaultdict(list)
+    for objective_id, *fiche in fiches.order_by("number").values_list("objective_id", *ROW_FIELDS):
+        by_objective[objective_id].append(_fiche_row(*fiche))
+    return by_objective
+
+
+def _fiche_row(
+    pk, number, title, status, lead, validated_on, updated_at, first_name, last_name, username
+) -> FicheRow:
+    return FicheRow(
+        pk=pk,
+        number=number,
+        title=title,
+        status=status,
+        status_label=_status_label(status),
+        lead=lead or "",
+        validated_on=validated_on,
+        updated_at=updated_at,
+        # As User.get_full_name(), or the username.
+        updated_by=f"{first_name or ''} {last_name or ''}".strip() or username or "",
+    )
+
+
+def _status_label(status: str) -> str:
+    try:
+        return str(FicheStatus(status).label)
+    except ValueError:
+        return status
 
 
 def objectives_with_fiches(

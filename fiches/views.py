@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from cej.html import sanitize_rich_text
 from cej.page_cache import cached_fragment
 from cej.pdf import pdf_response, render_pdf
-from cej.view_helpers import add_errors, require, scoped_contract
+from cej.view_helpers import add_errors, require, scoped_contract, url_for_each
 from fiches import selectors, services
 from fiches.diff import Names, diff_snapshots
 from fiches.forms import FicheFilterForm, FicheForm, TransitionForm
@@ -64,13 +64,20 @@ def fiche_list(request, slug):
 
 def _fiche_list_context(contract, data) -> dict:
     """The list and its filter form: the filters the form finds valid apply, the others are
-    reported on the form."""
+    reported on the form, whose choices are what the list has read."""
     form = FicheFilterForm(data, contract=contract)
     found = selectors.fiche_list(contract, filters=form.filters())
+    form.offer(found)
+    fiche_url = url_for_each("fiche_detail", "number", slug=contract.slug)
     return {
         "contract": contract,
         "form": form,
         "objectives": found.objectives,
+        # Each fiche with its link, made without a reverse() per fiche.
+        "objective_rows": [
+            (objective, [(fiche, fiche_url(fiche.number)) for fiche in fiches])
+            for objective, fiches in found.objectives
+        ],
         "count": found.count,
         "filtered": found.filtered,
     }

@@ -40,6 +40,34 @@ class Figures:
 
 
 @dataclass
+class LineFigures:
+    """One budget line as the report shows it: its *poste* and instrument, the fiche it
+    funds, its planned amount split into partner contributions, and what is committed and
+    paid against it."""
+
+    pk: int
+    year: int
+    post_label: str
+    instrument: str  # Instrument: the annex convention's lines are "annex"
+    instrument_label: str
+    label: str
+    fiche_number: int | None
+    amount: Decimal
+    committed: Decimal = ZERO
+    paid: Decimal = ZERO
+    # (partner name, partner short name, amount), by partner name.
+    contributions: list[tuple[str, str, Decimal]] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        """« 2015 — Coordination — libellé », as `BudgetLine.__str__` names it."""
+        return f"{self.year} — {self.post_label}" + (f" — {self.label}" if self.label else "")
+
+    def __str__(self):
+        return self.name
+
+
+@dataclass
 class ObjectiveFigures:
     label: str
     fiches: list[Figures] = field(default_factory=list)
@@ -91,7 +119,7 @@ class BudgetReport:
     by_objective: list[ObjectiveFigures]
     unassigned: Figures
     by_partner: list[Figures]
-    lines: list
+    lines: list[LineFigures]
     overruns: list[str]
 
     @property

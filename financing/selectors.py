@@ -5,7 +5,7 @@ contract document read the same functions."""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch, Sum
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from cej.money import format_eur
@@ -15,10 +15,19 @@ from financing.figures import (
     BudgetTable,
     Cell,
     Figures,
+    LineFigures,
     ObjectiveFigures,
     Row,
 )
-from financing.models import BudgetLine, BudgetLineVersion, BudgetPost, Contribution, Instrument
+from financing.models import (
+    BudgetLine,
+    BudgetLineVersion,
+    BudgetPost,
+    Contribution,
+    ExecutionEntry,
+    ExecutionKind,
+    Instrument,
+)
 
 
 def parse_year(contract, raw) -> tuple[int | None, str]:
@@ -45,32 +54,35 @@ def parse_year(contract, raw) -> tuple[int | None, str]:
 # --- the planned budget per poste and year ----------------------------------------------
 
 
-def budget_table(contract, *, annex_conventions=None) -> BudgetTable:
+def budget_table(contract, *, annex_conventions=None, planned=None) -> BudgetTable:
     """The planned budget per *poste* and year, per instrument, the total and what remains
-    of the annual envelope, from one aggregate query. Shared by the dashboard, the budget
-    page, its report and the contract document."""
+    of the annual envelope. Shared by the dashboard, the budget page, its report and the
+    contract document. `planned`: the amounts per (year, post id) when the caller has read
+    the lines already; otherwise one aggregate query sums them."""
     years = contract.years
     if annex_conventions is None:
-        annex_conventions = list(contract.annex_conventions.all())
+        annex_conventions = list(contract.annex_conventions.order_by("start_year"))
     annex_years = sorted({y for a in annex_conventions for y in a.years})
-    planned = {
-        (row["year"], row["post_id"]): row["total"]
-        for row in BudgetLine.objects.filter(contract=contract)
-        .values("year", "post_id")
-        .annotate(total=Sum("amount"))
-        .order_by()
-    }
+    if planned is None:
+        planned = {
+            (year, post_id): total
+            for year, post_id, total in BudgetLine.objects.filter(contract=contract)
+            .values_list("year", "post_id")
+            .annotate(total=Sum("amount"))
+            .order_by()
+        }
     used_post_ids = {post_id for _year, post_id in planned}
+    # (pk, label, instrument) in the posts' display order: no model instance is needed.
     posts = [
         post
-        for post in BudgetPost.objects.all()
-        if post.pk in used_post_ids or post.instrument == Instrument.CEJ or annex_conventions
+        for post in BudgetPost.objects.values_list("pk", "label", "instrument")
+        if post[0] in used_post_ids or post[2] == Instrument.CEJ or annex_conventions
     ]
 
     rows: list[Row] = []
     totals = dict.fromkeys(years, ZERO)
     for instrument, instrument_label in Instrument.choices:
-        instrument_posts = [p for p in posts if p.instrument == instrument]
+        instrument_posts = [p for p in posts if p[2] == instrument]
         if not instrument_posts:
             continue
         runs = (lambda y: True) if instrument == Instrument.CEJ else (lambda y: y in annex_years)
@@ -82,10 +94,10 @@ def budget_table(contract, *, annex_conventions=None) -> BudgetTable:
             }
         rows.append(Row(label=label, kind="group"))
         subtotals = dict.fromkeys(years, ZERO)
-        for post in instrument_posts:
+        for post_id, post_label, _instrument in instrument_posts:
             cells = []
             for year in years:
-                amount = planned.get((year, post.pk))
+                amount = planned.get((year, post_id))
                 if amount is None and not runs(year):
                     cells.append(Cell(None, "not_covered"))
                     continue
@@ -93,7 +105,7 @@ def budget_table(contract, *, annex_conventions=None) -> BudgetTable:
                 subtotals[year] += amount
                 cells.append(Cell(amount))
             post_total = sum((c.amount for c in cells if c.amount is not None), ZERO)
-            rows.append(Row(post.label, "post", cells, Cell(post_total)))
+            rows.append(Row(post_label, "post", cells, Cell(post_total)))
         rows.append(
             Row(
                 _("Sous-total %(instrument)s") % {"instrument": instrument_label},
@@ -156,28 +168,21 @@ def _remaining_state(amount: Decimal) -> str:
 
 def budget_report(contract, *, year=None) -> BudgetReport:
     """Figures of the contract's budget for `year` (as typed in `?year=`; the whole period if
-    empty or unusable, with `error` saying why): read once (lines with their execution, and
-    their contributions), summed here."""
+    empty or unusable, with `error` saying why). Four reads whatever the number of lines —
+    the lines with their poste and fiche, their execution totals, their contributions, the
+    posts — as plain rows (no model instance: a contract's page shows every line), summed
+    here."""
     year, error = parse_year(contract, year)
-    annex_conventions = list(contract.annex_conventions.all())
-    all_lines = list(
-        BudgetLine.objects.filter(contract=contract)
-        .with_execution()
-        .select_related("post", "fiche__objective", "annex_convention")
-        .prefetch_related(
-            Prefetch(
-                "contributions",
-                queryset=Contribution.objects.select_related("partner").order_by("partner__name"),
-            )
-        )
-        .order_by("year", "post__instrument", "post__order", "fiche__number")
-    )
+    annex_conventions = list(contract.annex_conventions.order_by("start_year"))
+    all_lines = _report_lines(contract)
     envelope = contract.annual_envelope
 
     per_year = {y: Figures(label=str(y), envelope=envelope, key=y) for y in contract.years}
-    for line in all_lines:
+    planned: dict[tuple[int, int], Decimal] = {}
+    for line, post_id, _fiche in all_lines:
         per_year[line.year].add(line)
-    lines = [line for line in all_lines if year is None or line.year == year]
+        planned[line.year, post_id] = planned.get((line.year, post_id), ZERO) + line.amount
+    lines = [row for row in all_lines if year is None or row[0].year == year]
 
     total = Figures(
         label=_("Total"), envelope=envelope * (1 if year else len(contract.years)), key="total"
@@ -186,63 +191,125 @@ def budget_report(contract, *, year=None) -> BudgetReport:
         value: Figures(label=str(label), key=value) for value, label in Instrument.choices
     }
     posts: dict[int, Figures] = {}
-    objectives: dict[object, ObjectiveFigures] = {}
+    objectives: dict[int, ObjectiveFigures] = {}
+    objective_numbers: dict[int, int] = {}
     fiches: dict[int, Figures] = {}
     unassigned = Figures(label=_("Sans fiche"))
-    partners: dict[int, Figures] = {}
-    for line in lines:
+    partners: dict[str, Figures] = {}
+    for line, post_id, fiche in lines:
         total.add(line)
         instruments[line.instrument].add(line)
-        posts.setdefault(line.post_id, Figures(label=line.post.label, key=line.post)).add(line)
-        if line.fiche_id:
-            fiche = line.fiche
+        posts.setdefault(post_id, Figures(label=line.post_label, key=post_id)).add(line)
+        if fiche is not None:
+            number, title, objective_id, objective_number = fiche
+            objective_numbers[objective_id] = objective_number
             group = objectives.setdefault(
-                fiche.objective_id,
-                ObjectiveFigures(
-                    label=_("Objectif %(number)s") % {"number": fiche.objective.number}
-                ),
+                objective_id,
+                ObjectiveFigures(label=_("Objectif %(number)s") % {"number": objective_number}),
             )
-            if fiche.pk not in fiches:
-                fiches[fiche.pk] = Figures(
-                    label=_("Fiche %(number)s : %(title)s")
-                    % {"number": fiche.number, "title": fiche.title},
-                    key=fiche,
+            if number not in fiches:
+                fiches[number] = Figures(
+                    label=_("Fiche %(number)s : %(title)s") % {"number": number, "title": title},
+                    key=number,
                 )
-                group.fiches.append(fiches[fiche.pk])
-            fiches[fiche.pk].add(line)
+                group.fiches.append(fiches[number])
+            fiches[number].add(line)
             group.total.add(line)
         else:
             unassigned.add(line)
-        for contribution in line.contributions.all():
-            share = partners.setdefault(
-                contribution.partner_id,
-                Figures(label=contribution.partner.name, key=contribution.partner),
-            )
-            share.planned += contribution.amount
+        for partner_name, _short_name, amount in line.contributions:
+            partners.setdefault(partner_name, Figures(label=partner_name)).planned += amount
 
     return BudgetReport(
         contract=contract,
         year=year,
         years=contract.years,
         error=error,
-        table=budget_table(contract, annex_conventions=annex_conventions),
+        table=budget_table(contract, annex_conventions=annex_conventions, planned=planned),
         per_year=list(per_year.values()),
         total=total,
         by_instrument=[f for f in instruments.values() if f.planned or f.committed],
         by_post=list(posts.values()),
-        by_objective=[objectives[k] for k in sorted(objectives, key=_objective_order(lines))],
+        by_objective=[
+            objectives[k] for k in sorted(objectives, key=lambda k: objective_numbers[k])
+        ],
         unassigned=unassigned,
         by_partner=sorted(partners.values(), key=lambda f: -f.planned),
-        lines=lines,
-        overruns=_overruns(all_lines, per_year.values()),
+        lines=[line for line, _post_id, _fiche in lines],
+        overruns=_overruns([line for line, _post_id, _fiche in all_lines], per_year.values()),
     )
 
 
-def _objective_order(lines):
-    numbers = {
-        line.fiche.objective_id: line.fiche.objective.number for line in lines if line.fiche_id
+def _report_lines(contract) -> list[tuple[LineFigures, int, tuple | None]]:
+    """Every line of the contract in the report's order (year, instrument, poste, fiche),
+    with its post id and its fiche (number, title, objective id, objective number) or None.
+    Committed and paid come from one grouped query rather than a subquery per line."""
+    executed = {
+        (line_id, kind): total
+        for line_id, kind, total in ExecutionEntry.objects.filter(line__contract=contract)
+        .values_list("line_id", "kind")
+        .annotate(total=Sum("amount"))
+        .order_by()
     }
-    return lambda objective_id: numbers.get(objective_id, 0)
+    contributions: dict[int, list] = {}
+    for line_id, name, short_name, amount in (
+        Contribution.objects.filter(line__contract=contract)
+        .order_by("partner__name")
+        .values_list("line_id", "partner__name", "partner__short_name", "amount")
+    ):
+        contributions.setdefault(line_id, []).append((name, short_name, amount))
+    labels = dict(Instrument.choices)
+    rows = []
+    for (
+        pk,
+        year,
+        amount,
+        label,
+        annex_convention_id,
+        post_id,
+        post_label,
+        fiche_number,
+        fiche_title,
+        objective_id,
+        objective_number,
+    ) in (
+        BudgetLine.objects.filter(contract=contract)
+        .order_by("year", "post__instrument", "post__order", "fiche__number")
+        .values_list(
+            "pk",
+            "year",
+            "amount",
+            "label",
+            "annex_convention_id",
+            "post_id",
+            "post__label",
+            "fiche__number",
+            "fiche__title",
+            "fiche__objective_id",
+            "fiche__objective__number",
+        )
+    ):
+        instrument = Instrument.ANNEX if annex_convention_id else Instrument.CEJ
+        line = LineFigures(
+            pk=pk,
+            year=year,
+            post_label=post_label,
+            instrument=instrument,
+            instrument_label=str(labels[instrument]),
+            label=label,
+            fiche_number=fiche_number,
+            amount=amount,
+            committed=executed.get((pk, ExecutionKind.COMMITMENT), ZERO),
+            paid=executed.get((pk, ExecutionKind.PAYMENT), ZERO),
+            contributions=contributions.get(pk, []),
+        )
+        fiche = (
+            (fiche_number, fiche_title, objective_id, objective_number)
+            if fiche_number is not None
+            else None
+        )
+        rows.append((line, post_id, fiche))
+    return rows
 
 
 def _overruns(lines, years) -> list[str]:

@@ -2,10 +2,12 @@
 space and the contract document (PDF) — composed from each app's selectors. Plain data,
 never a form: views add their forms and permission flags."""
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from cej.models import (
@@ -26,30 +28,88 @@ from cej.selectors import (
     signing_parties,
 )
 from fiches.models import FicheStatus, Objective
-from fiches.selectors import objectives_with_fiches
+from fiches.selectors import FicheRow, fiches_by_objective, objectives_with_fiches
 from financing.figures import BudgetTable
 from financing.models import Contribution
 from financing.selectors import budget_table
 
 
-def contract_list_page(pks: list[int]) -> list[Contract]:
-    """The contracts `pks`, in that order, as the contract list shows them: territory and
-    predecessor, parties, number of fiches (withdrawn ones left out)."""
-    contracts = {
-        contract.pk: contract
-        for contract in Contract.objects.filter(pk__in=pks)
-        .with_territory()
-        .annotate(
-            fiche_count=Count("fiches", filter=~Q(fiches__status=FicheStatus.WITHDRAWN)),
+@dataclass
+class ContractCard:
+    """A contract as the contract list shows it: plain values, read without a model
+    instance (an administrator's page shows fifty)."""
+
+    pk: int
+    slug: str
+    title: str
+    status: str
+    status_label: str
+    territory: str
+    period_label: str
+    signed_on: datetime.date | None
+    annual_envelope: Decimal
+    fiche_count: int  # withdrawn fiches left out
+    parties: list[str]  # the partners' short names, in the contract's order
+    predecessor: str  # the title of the contract it succeeds, or ""
+
+
+def contract_list_page(pks: list[int]) -> list[ContractCard]:
+    """The contracts `pks`, in that order, as the contract list shows them. Two queries:
+    the contracts with their territory, predecessor and number of fiches; their parties."""
+    parties = defaultdict(list)
+    for contract_id, short_name in (
+        ContractParty.objects.filter(contract_id__in=pks)
+        .order_by("contract_id", "order")
+        .values_list("contract_id", "partner__short_name")
+    ):
+        parties[contract_id].append(short_name)
+    cards = {}
+    status_labels = {status: str(label) for status, label in ContractStatus.choices}
+    for (
+        pk,
+        slug,
+        title,
+        status,
+        territory,
+        start_year,
+        end_year,
+        signed_on,
+        annual_envelope,
+        fiche_count,
+        predecessor,
+    ) in (
+        Contract.objects.filter(pk__in=pks)
+        .annotate(fiche_count=Count("fiches", filter=~Q(fiches__status=FicheStatus.WITHDRAWN)))
+        .order_by()
+        .values_list(
+            "pk",
+            "slug",
+            "title",
+            "status",
+            "territory__name",
+            "start_year",
+            "end_year",
+            "signed_on",
+            "annual_envelope",
+            "fiche_count",
+            "predecessor__title",
         )
-        .prefetch_related(
-            Prefetch(
-                "parties",
-                queryset=ContractParty.objects.select_related("partner").order_by("order"),
-            )
+    ):
+        cards[pk] = ContractCard(
+            pk=pk,
+            slug=slug,
+            title=title,
+            status=status,
+            status_label=status_labels.get(status, status),
+            territory=territory,
+            period_label=f"{start_year}–{end_year}",
+            signed_on=signed_on,
+            annual_envelope=annual_envelope,
+            fiche_count=fiche_count,
+            parties=parties[pk],
+            predecessor=predecessor or "",
         )
-    }
-    return [contracts[pk] for pk in pks if pk in contracts]
+    return [cards[pk] for pk in pks if pk in cards]
 
 
 @dataclass
@@ -61,7 +121,7 @@ class Dashboard:
     parties: list[PartyBlock]
     annex_conventions: list[AnnexConvention]
     amendments: list[Amendment]
-    objectives: list[Objective]
+    objectives: list[tuple[Objective, list[FicheRow]]]
     budget: BudgetTable
 
 
@@ -72,7 +132,7 @@ def contract_dashboard(contract: Contract) -> Dashboard:
         parties=overview.parties,
         annex_conventions=overview.annex_conventions,
         amendments=overview.amendments,
-        objectives=objectives_with_fiches(overview.contract),
+        objectives=fiches_by_objective(overview.contract),
         budget=budget_table(overview.contract, annex_conventions=overview.annex_conventions),
     )
 
@@ -101,7 +161,7 @@ def document_space(contract: Contract, *, with_amendments_to_seal: bool) -> Docu
         }
         amendments_to_seal = [
             a
-            for a in contract.amendments.select_related("annex_convention")
+            for a in contract.amendments.select_related("annex_convention").order_by("number")
             if a.signed_on and a.pk not in sealed_amendment_ids
         ]
     return DocumentSpace(
@@ -150,7 +210,9 @@ def contract_document(
         "objectives": objectives,
         "fiche_count": sum(len(o.fiches.all()) for o in objectives),
         "annex_conventions": annex_conventions,
-        "amendments": list(contract.amendments.select_related("annex_convention")),
+        "amendments": list(
+            contract.amendments.select_related("annex_convention").order_by("number")
+        ),
         "budget": budget_table(contract, annex_conventions=annex_conventions),
         "years": years,
         "contribution_totals": year_totals,

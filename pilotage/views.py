@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from cej.forms import ContractFilterForm
 from cej.page_cache import cached_fragment
 from cej.selectors import contracts_in_scope
-from cej.view_helpers import context_of, scoped_contract
+from cej.view_helpers import context_of, scoped_contract, url_for_each
 from pilotage import selectors
 
 CONTRACTS_PER_PAGE = 50
@@ -27,7 +27,7 @@ def contract_list(request):
     filters = {name: request.GET.get(name, "")[:200] for name in ContractFilterForm.base_fields}
     data = {name: value for name, value in filters.items() if value} or None
     form = ContractFilterForm(data, territories=sorted(territories.items(), key=lambda t: t[1]))
-    kept = [(row["pk"], row["content_token"]) for row in visible if form.keep(row)]
+    kept = [(row["pk"], row["token"]) for row in visible if form.keep(row)]
     paginator = Paginator(kept, CONTRACTS_PER_PAGE)
     page, page_error = _page(paginator, request.GET.get("page"))
     on_page = page.object_list
@@ -35,7 +35,7 @@ def contract_list(request):
         request,
         None,
         "pilotage/_contract_list_body.html",
-        lambda: {"contracts": selectors.contract_list_page([pk for pk, _token in on_page])},
+        lambda: _contract_list_context([pk for pk, _token in on_page]),
         # The page shows these contracts in these states, among these: nothing else makes
         # it differ.
         state=hashlib.sha256(repr((on_page, sorted(territories.items()))).encode()).hexdigest(),
@@ -74,6 +74,16 @@ def _page(paginator, raw):
     return paginator.page(1), message % {"value": raw[:20], "count": paginator.num_pages}
 
 
+def _contract_list_context(pks) -> dict:
+    dashboard_url = url_for_each("contract_dashboard", "slug")
+    # Each contract with its link, made without a reverse() per contract.
+    return {
+        "contracts": [
+            (card, dashboard_url(card.slug)) for card in selectors.contract_list_page(pks)
+        ]
+    }
+
+
 @login_required
 def contract_dashboard(request, slug):
     contract = scoped_contract(request, slug)
@@ -84,4 +94,13 @@ def contract_dashboard(request, slug):
 
 
 def _dashboard_context(contract) -> dict:
-    return context_of(selectors.contract_dashboard(contract))
+    dashboard = selectors.contract_dashboard(contract)
+    fiche_url = url_for_each("fiche_detail", "number", slug=contract.slug)
+    return {
+        **context_of(dashboard),
+        # Each fiche with its link, made without a reverse() per fiche.
+        "objective_rows": [
+            (objective, [(fiche, fiche_url(fiche.number)) for fiche in fiches])
+            for objective, fiches in dashboard.objectives
+        ],
+    }

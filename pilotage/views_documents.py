@@ -129,7 +129,9 @@ def _space_context(contract, permissions, *, signature_form=None, deposit_form=N
             contract, pending=missing_signatories(contract, parties=space.parties)
         )
     if permissions["can_deposit"]:
-        context["deposit_form"] = deposit_form or DepositForm(amendments=contract.amendments.all())
+        context["deposit_form"] = deposit_form or DepositForm(
+            amendments=contract.amendments.order_by("number")
+        )
     return context
 
 

@@ -13,14 +13,15 @@ register = template.Library()
 
 @register.filter
 def eur(value):
-    """`{{ amount|eur }}` → `198 000,00 €`."""
-    return format_eur(value)
+    """`{{ amount|eur }}` → `198 000,00 €`. Digits, spaces and signs only: marked safe, so
+    that the tables of amounts do not escape each of them again."""
+    return mark_safe(format_eur(value))
 
 
 @register.filter
 def percent_of(part, whole):
-    """`{{ paid|percent_of:planned }}` → `81,3 %`."""
-    return format_percent(part, whole)
+    """`{{ paid|percent_of:planned }}` → `81,3 %` (digits and signs only: safe)."""
+    return mark_safe(format_percent(part, whole))
 
 
 @register.filter
@@ -35,6 +36,15 @@ def file_size(value):
 def date_long(value):
     """`{{ contract.signed_on|date_long }}` → `1er octobre 2014`."""
     return format_date_long(value)
+
+
+@register.filter(expects_localtime=True)
+def date_time(value):
+    """`{{ fiche.updated_at|date_time }}` → `03/12/2026 16:40` in local time: what
+    `date:"d/m/Y H:i"` gives, without parsing the format again for every row of a list."""
+    if not value:
+        return ""
+    return value.strftime("%d/%m/%Y %H:%M")
 
 
 @register.filter
