@@ -36,9 +36,13 @@ INPUTS = {
         "tel",
         "color",
         "checkbox",
+        "file",
         "input",
     )
 }
+# Without an initial file (a form to deposit one), only its input: the rest of the template
+# shows the current file.
+CLEARABLE_FILE = f"{WIDGETS}clearable_file_input.html"
 SELECT = f"{WIDGETS}select.html"
 OPTION = f"{WIDGETS}select_option.html"
 
@@ -107,6 +111,11 @@ class FormRenderer(DjangoTemplates):
         widget = context.get("widget")
         if template_name in INPUTS:
             return _input(widget)
+        if template_name == CLEARABLE_FILE and not widget["is_initial"]:
+            return (
+                f'<input type="{_shown(widget["type"])}" name="{_shown(widget["name"])}"'
+                f"{_attrs(widget['attrs'])}>"
+            )
         if template_name == SELECT and all(
             option["template_name"] == OPTION
             for _name, choices, _index in widget["optgroups"]

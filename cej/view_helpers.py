@@ -18,9 +18,11 @@ def scoped_contract(request, slug) -> Contract:
     """The contract if the user may see it; 404 otherwise, as for a contract that does not
     exist (same rule as `Contract.objects.for_user`)."""
     # With its territory, which every contract page names: the rendered pages need no query
-    # of their own for it. No ordering: Contract's default one would join the territories
-    # to sort a single row.
-    contract = Contract.objects.filter(slug=slug).select_related("territory").order_by().first()
+    # of their own for it. get(), not first(): no ordering to build for a unique slug.
+    try:
+        contract = Contract.objects.select_related("territory").get(slug=slug)
+    except Contract.DoesNotExist:
+        contract = None
     if contract is not None and not can_see_contract(request.user, contract):
         log_security_event("out_of_scope", request, contract=contract.slug)
         contract = None

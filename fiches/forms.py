@@ -1,9 +1,8 @@
 from django import forms
 from django.core.validators import MaxLengthValidator
-from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
-from cej.forms import IdsChoiceField
+from cej.forms import IdsChoiceField, ReadModelChoiceField
 from cej.html import refuse_unprintable
 from fiches.models import Aim, Fiche, FicheStatus, Objective
 from fiches.selectors import FicheFilters, FicheList
@@ -110,33 +109,6 @@ class FicheForm(forms.ModelForm):
             for field in self.Meta.fields
             if field not in ("associated_partners", "aims")
         }
-
-
-class _ReadChoiceIterator(ModelChoiceIterator):
-    """The choices of a `ReadModelChoiceField`: from the objects given, without a query."""
-
-    def __iter__(self):
-        if self.field.read is None:
-            yield from super().__iter__()
-            return
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        for obj in self.field.read:
-            yield self.choice(obj)
-
-    def __len__(self):
-        if self.field.read is None:
-            return super().__len__()
-        return len(self.field.read) + (self.field.empty_label is not None)
-
-
-class ReadModelChoiceField(forms.ModelChoiceField):
-    """A model choice whose options can come from objects the page has read already (`read`),
-    instead of a query per field when the form is shown. A submitted value is still checked
-    against the queryset."""
-
-    iterator = _ReadChoiceIterator
-    read = None
 
 
 class FicheFilterForm(forms.Form):

@@ -5,6 +5,7 @@ as cleaned values; views build and validate the filter form themselves."""
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
@@ -72,14 +73,36 @@ class FicheList:
 
 
 @dataclass
+class FicheLine:
+    """A budget line that funds the fiche, as its page and PDF show it."""
+
+    year: int
+    post_label: str
+    label: str
+    amount: Decimal
+
+
+@dataclass
+class VersionRow:
+    """A saved version of a fiche as a list of changes shows it (no snapshot read)."""
+
+    number: int
+    action: str
+    author: str  # full name or username, "" for the initial import
+    created_at: datetime.datetime
+
+
+@dataclass
 class FichePage:
-    """One fiche with what its page and its PDF show: objective, lead and associated
-    partners, the CDAJE aims it serves, the budget lines that fund it (by year and poste)
-    and its latest versions."""
+    """One fiche with what its page and its PDF show: objective and lead partner (on the
+    fiche), associated partners, the CDAJE aims it serves, the budget lines that fund it (by
+    year and poste) and its latest versions."""
 
     fiche: Fiche
-    lines: list
-    versions: list[FicheVersion] = field(default_factory=list)
+    associated_partners: list[Partner]
+    aims: list[Aim]
+    lines: list[FicheLine]
+    versions: list[VersionRow] = field(default_factory=list)
 
 
 @dataclass
@@ -226,33 +249,48 @@ def objectives_with_fiches(
 
 def fiche_page(contract, number: int, *, versions: int = RECENT_VERSIONS) -> FichePage:
     """The fiche numbered `number` of the contract (404 if none) for its page and its PDF;
-    `versions`: how many of the latest versions to include (none for the PDF)."""
+    `versions`: how many of the latest versions to include (none for the PDF). A plain query
+    for each list, rather than prefetching: one fiche has nothing to batch."""
     fiche = get_object_or_404(
-        Fiche.objects.filter(contract=contract)
-        .select_related("objective", "lead_partner", "updated_by", "contract__territory")
-        .prefetch_related(
-            "associated_partners",
-            "aims",
-            # The lines funding the fiche, through the relation financing declares (financing
-            # is a layer above fiches: no import of it here). Ordered by year and poste.
-            Prefetch(
-                "budget_lines",
-                queryset=Fiche._meta.get_field("budget_lines")
-                .related_model.objects.select_related("post")
-                .order_by("year", "post__order"),
-            ),
-        ),
+        Fiche.objects.filter(contract=contract).select_related("objective", "lead_partner"),
         number=number,
+    )
+    fiche.contract = contract
+    # The lines funding the fiche, through the relation financing declares (financing is a
+    # layer above fiches: no import of it here). Ordered by year and poste.
+    lines = (
+        Fiche._meta.get_field("budget_lines")
+        .related_model.objects.filter(fiche=fiche)
+        .order_by("year", "post__order")
+        .values_list("year", "post__label", "label", "amount")
     )
     return FichePage(
         fiche=fiche,
-        lines=list(fiche.budget_lines.all()),
-        versions=(
-            list(fiche.versions.select_related("author").order_by("-number")[:versions])
-            if versions
-            else []
-        ),
+        associated_partners=list(fiche.associated_partners.order_by("name")),
+        aims=list(fiche.aims.order_by("number")),
+        lines=[FicheLine(*line) for line in lines],
+        versions=_version_rows(fiche.versions.order_by("-number")[:versions]) if versions else [],
     )
+
+
+def _version_rows(versions) -> list[VersionRow]:
+    return [
+        VersionRow(
+            number=number,
+            action=action,
+            # As User.get_full_name(), or the username.
+            author=f"{first_name or ''} {last_name or ''}".strip() or username or "",
+            created_at=created_at,
+        )
+        for number, action, created_at, first_name, last_name, username in versions.values_list(
+            "number",
+            "action",
+            "created_at",
+            "author__first_name",
+            "author__last_name",
+            "author__username",
+        )
+    ]
 
 
 def fiche_history(contract, fiche: Fiche, *, compared: dict) -> FicheHistory:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from cej.html import sanitize_rich_text
 from cej.page_cache import cached_fragment
 from cej.pdf import pdf_response, render_pdf
-from cej.view_helpers import add_errors, require, scoped_contract, url_for_each
+from cej.view_helpers import add_errors, context_of, require, scoped_contract
 from fiches import selectors, services
 from fiches.diff import Names, diff_snapshots
 from fiches.forms import FicheFilterForm, FicheForm, TransitionForm
@@ -68,16 +68,10 @@ def _fiche_list_context(contract, data) -> dict:
     form = FicheFilterForm(data, contract=contract)
     found = selectors.fiche_list(contract, filters=form.filters())
     form.offer(found)
-    fiche_url = url_for_each("fiche_detail", "number", slug=contract.slug)
     return {
         "contract": contract,
         "form": form,
         "objectives": found.objectives,
-        # Each fiche with its link, made without a reverse() per fiche.
-        "objective_rows": [
-            (objective, [(fiche, fiche_url(fiche.number)) for fiche in fiches])
-            for objective, fiches in found.objectives
-        ],
         "count": found.count,
         "filtered": found.filtered,
     }
@@ -107,13 +101,7 @@ def fiche_detail(request, slug, number):
 
 def _fiche_detail_context(contract, number) -> dict:
     page = selectors.fiche_page(contract, number)
-    return {
-        "contract": contract,
-        "fiche": page.fiche,
-        "lines": page.lines,
-        "versions": page.versions,
-        "transition_form": TransitionForm(),
-    }
+    return {**context_of(page), "contract": contract, "transition_form": TransitionForm()}
 
 
 @login_required
@@ -125,9 +113,8 @@ def fiche_pdf(request, slug, number):
     pdf = render_pdf(
         "fiches/pdf/fiche.html",
         {
+            **context_of(page),
             "contract": contract,
-            "fiche": page.fiche,
-            "lines": page.lines,
             "is_draft": page.fiche.status != FicheStatus.VALIDATED,
             "generated_at": timezone.localtime(),
             "generated_by": request.user,

@@ -140,34 +140,36 @@ def contract_dashboard(contract: Contract) -> Dashboard:
 @dataclass
 class DocumentSpace:
     """A contract's documents and signatures: its stored documents, its parties and their
-    signatures, the signed amendments still without a sealed document."""
+    signatures, its amendments (for those who may seal them) and the signed ones still
+    without a sealed document."""
 
     contract: Contract
     documents: list[Document]
     parties: list[PartyBlock]
+    amendments: list[Amendment]
     amendments_to_seal: list[Amendment]
     has_signed_document: bool
 
 
-def document_space(contract: Contract, *, with_amendments_to_seal: bool) -> DocumentSpace:
-    """`with_amendments_to_seal`: whether to look for signed amendments without a sealed
-    document (only those who may seal them are shown the list)."""
+def document_space(contract: Contract, *, with_amendments: bool) -> DocumentSpace:
+    """`with_amendments`: whether to read the amendments and find the signed ones without a
+    sealed document (only those who may seal them, or deposit an original, see them)."""
     documents = contract_documents(contract)
     parties = signing_parties(contract)
-    amendments_to_seal = []
-    if with_amendments_to_seal:
+    amendments, amendments_to_seal = [], []
+    if with_amendments:
         sealed_amendment_ids = {
             d.amendment_id for d in documents if d.kind == DocumentKind.AMENDMENT and d.sealed
         }
+        amendments = list(contract.amendments.select_related("annex_convention").order_by("number"))
         amendments_to_seal = [
-            a
-            for a in contract.amendments.select_related("annex_convention").order_by("number")
-            if a.signed_on and a.pk not in sealed_amendment_ids
+            a for a in amendments if a.signed_on and a.pk not in sealed_amendment_ids
         ]
     return DocumentSpace(
         contract=contract,
         documents=documents,
         parties=parties,
+        amendments=amendments,
         amendments_to_seal=amendments_to_seal,
         has_signed_document=any(d.kind == DocumentKind.SIGNED_CONTRACT for d in documents),
     )

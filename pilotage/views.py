@@ -94,13 +94,4 @@ def contract_dashboard(request, slug):
 
 
 def _dashboard_context(contract) -> dict:
-    dashboard = selectors.contract_dashboard(contract)
-    fiche_url = url_for_each("fiche_detail", "number", slug=contract.slug)
-    return {
-        **context_of(dashboard),
-        # Each fiche with its link, made without a reverse() per fiche.
-        "objective_rows": [
-            (objective, [(fiche, fiche_url(fiche.number)) for fiche in fiches])
-            for objective, fiches in dashboard.objectives
-        ],
-    }
+    return context_of(selectors.contract_dashboard(contract))

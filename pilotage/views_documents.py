@@ -122,7 +122,7 @@ def _space_permissions(user, contract) -> dict:
 def _space_context(contract, permissions, *, signature_form=None, deposit_form=None) -> dict:
     """The document space and the forms this user may use (those submitted, with their
     errors, when the page is shown again)."""
-    space = selectors.document_space(contract, with_amendments_to_seal=permissions["can_deposit"])
+    space = selectors.document_space(contract, with_amendments=permissions["can_deposit"])
     context = {**context_of(space), "signature_form": None, "deposit_form": None}
     if permissions["can_sign"]:
         context["signature_form"] = signature_form or _signature_form(
@@ -130,7 +130,7 @@ def _space_context(contract, permissions, *, signature_form=None, deposit_form=N
         )
     if permissions["can_deposit"]:
         context["deposit_form"] = deposit_form or DepositForm(
-            amendments=contract.amendments.order_by("number")
+            amendments=contract.amendments.all(), read_amendments=space.amendments
         )
     return context
 

@@ -4,7 +4,7 @@ helper (`cej.money`, `cej.dates`, `cej.documents.human_size`)."""
 from django import template
 from django.utils.safestring import mark_safe
 
-from cej.dates import format_date_long
+from cej.dates import format_date_long, format_date_time
 from cej.html import sanitize_rich_text
 from cej.money import format_eur, format_percent
 
@@ -38,13 +38,10 @@ def date_long(value):
     return format_date_long(value)
 
 
-@register.filter(expects_localtime=True)
+@register.filter
 def date_time(value):
-    """`{{ fiche.updated_at|date_time }}` → `03/12/2026 16:40` in local time: what
-    `date:"d/m/Y H:i"` gives, without parsing the format again for every row of a list."""
-    if not value:
-        return ""
-    return value.strftime("%d/%m/%Y %H:%M")
+    """`{{ version.created_at|date_time }}` → `03/12/2026 16:40` in local time."""
+    return format_date_time(value)
 
 
 @register.filter

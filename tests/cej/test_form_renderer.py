@@ -98,3 +98,20 @@ def test_a_safe_label_or_value_stays_as_marked():
     django.renderer = DjangoTemplates()
     for field in ours:
         assert str(field) == str(django[field.name])
+
+
+def test_choices_offered_from_read_objects_are_those_of_the_queryset(
+    demo, django_assert_num_queries
+):
+    """ReadModelChoiceField (the deposit form's amendments, the fiche list's filters): the
+    options are the queryset's, without its query."""
+    from cej.models import Amendment
+
+    Amendment.objects.create(contract=demo.contract, number=1, title="Prolongation")
+    amendments = demo.contract.amendments.order_by("number")
+    queried = str(DepositForm(amendments=amendments)["amendment"])
+    form = DepositForm(amendments=amendments, read_amendments=list(amendments))
+    with django_assert_num_queries(0):
+        offered = str(form["amendment"])
+    assert offered == queried
+    assert "Avenant n° 1" in offered
