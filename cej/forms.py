@@ -178,13 +178,13 @@ class ContractFilterForm(forms.Form):
         self.fields["status"].choices = [("", _("Tous")), *ContractStatus.choices]
 
     def keep(self, row) -> bool:
-        """Whether a visible contract (a dict of its pk, title, territory_id, status) passes."""
+        """Whether a visible contract (cej.selectors.VisibleContract) passes."""
         if not self.is_bound:
             return True
         self.is_valid()  # the valid filters apply; the others are reported, not applied
         data = self.cleaned_data
         return (
-            (not data.get("q") or data["q"].casefold() in row["title"].casefold())
-            and (data.get("territory") is None or row["territory_id"] == data["territory"])
-            and (not data.get("status") or row["status"] == data["status"])
+            (not data.get("q") or data["q"].casefold() in row.title.casefold())
+            and (data.get("territory") is None or row.territory_id == data["territory"])
+            and (not data.get("status") or row.status == data["status"])
         )

@@ -1,10 +1,16 @@
 """Reads of the contract core that pages, PDFs and the API share: plain data (dataclasses,
 lists of model instances loaded with what is shown), never a form. Views add their forms
-and permission flags; writes go through services."""
+and permission flags; writes go through services.
 
-from collections import defaultdict
+The selectors of every app sort the few rows they read in Python rather than in SQL
+(`order_by()` clears the models' default orders): a page is rendered whole on its first view
+after a change, and the ORM spent more building an ORDER BY (≈ 0.07 ms a query) than
+Python sorting a contract's dozen rows. Only a query cut by LIMIT keeps its ORDER BY."""
+
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import attrgetter
+from typing import NamedTuple
 
 from django.db.models import CharField
 from django.db.models.functions import Cast
@@ -18,7 +24,7 @@ from cej.models import (
     DocumentKind,
     Signature,
 )
-from partners.models import Signatory
+from partners.models import Partner, Signatory
 
 ZERO = Decimal("0.00")
 
@@ -48,47 +54,80 @@ class ContractOverview:
     amendments: list[Amendment]
 
 
-def contracts_in_scope(user) -> list[dict]:
-    """Every contract the user may see, as small rows (pk, token, title, status,
-    territory_id, territory__name): a national administrator's 300 contracts cost one
-    query, and the contract list filters and pages them without another. `token` is the
-    content token as text, which is all the list does with it (no UUID object per row)."""
-    return list(
+class VisibleContract(NamedTuple):
+    """A contract of the user's scope, as the contract list filters and pages it."""
+
+    pk: int
+    title: str
+    status: str
+    territory_id: int
+    territory_name: str
+    token: str  # the content token as text: the list hashes it, nothing more
+
+
+def contracts_in_scope(user) -> list[VisibleContract]:
+    """Every contract the user may see, as small rows: a national administrator's 300
+    contracts cost one query, and the contract list filters and pages them without another.
+    Tuples, and the token as text, not a UUID object: this runs on every view of the list,
+    cached or not."""
+    rows = (
         Contract.objects.for_user(user)
-        .order_by("territory__code", "-start_year", "pk")
-        .values(
+        .order_by()
+        .values_list(
+            "territory__code",
+            "start_year",
             "pk",
             "title",
             "status",
             "territory_id",
             "territory__name",
-            token=Cast("content_token", output_field=CharField()),
+            Cast("content_token", output_field=CharField()),
         )
     )
+    # By territory, the newest contract first.
+    return [
+        VisibleContract._make(row[2:])
+        for row in sorted(rows, key=lambda row: (row[0], -row[1], row[2]))
+    ]
+
+
+PARTNER_FIELDS = [field.attname for field in Partner._meta.concrete_fields]
+SIGNATORY_FIELDS = [field.attname for field in Signatory._meta.concrete_fields]
 
 
 def signing_parties(contract: Contract) -> list[PartyBlock]:
     """Each party, its active representatives in signing order, and their signature if
-    recorded. Three plain queries, none joining a table only to sort (the models' default
-    orders would join the contract and its territory)."""
+    recorded. Two queries: the signatures, and the parties joined to their partner and its
+    representatives (read as rows, then made the model instances the acts print)."""
     signatures = {s.signatory_id: s for s in Signature.objects.filter(contract=contract).order_by()}
-    parties = list(
-        ContractParty.objects.filter(contract=contract).select_related("partner").order_by("order")
-    )
-    partners = {party.partner_id: party.partner for party in parties}
-    representatives = defaultdict(list)
-    for signatory in Signatory.objects.filter(partner_id__in=partners, is_active=True).order_by(
-        "order", "last_name"
-    ):
-        signatory.partner = partners[signatory.partner_id]  # the object already read
-        representatives[signatory.partner_id].append(signatory)
-    return [
-        PartyBlock(
-            partner=party.partner,
-            signatories=[(s, signatures.get(s.pk)) for s in representatives[party.partner_id]],
+    rows = (
+        ContractParty.objects.filter(contract=contract)
+        .order_by()
+        .values_list(
+            "order",
+            *(f"partner__{name}" for name in PARTNER_FIELDS),
+            *(f"partner__signatories__{name}" for name in SIGNATORY_FIELDS),
         )
-        for party in parties
-    ]
+    )
+    partner_end = 1 + len(PARTNER_FIELDS)
+    signing_order = partner_end + SIGNATORY_FIELDS.index("order")
+    last_name = partner_end + SIGNATORY_FIELDS.index("last_name")
+    is_active = SIGNATORY_FIELDS.index("is_active")
+    parties: dict[int, PartyBlock] = {}
+    # The parties in their order, each one's representatives in signing order.
+    for row in sorted(rows, key=lambda r: (r[0], r[signing_order] or 0, r[last_name] or "")):
+        partner_id = row[1]
+        if partner_id not in parties:
+            partner = Partner.from_db(rows.db, PARTNER_FIELDS, row[1:partner_end])
+            parties[partner_id] = PartyBlock(partner=partner, signatories=[])
+        party = parties[partner_id]
+        values = row[partner_end:]
+        if values[0] is None or not values[is_active]:
+            continue  # no representative, or one no longer in office
+        signatory = Signatory.from_db(rows.db, SIGNATORY_FIELDS, values)
+        signatory.partner = party.partner  # the object already read
+        party.signatories.append((signatory, signatures.get(signatory.pk)))
+    return list(parties.values())
 
 
 def missing_signatories(contract: Contract, *, parties=None) -> list[Signatory]:
@@ -105,14 +144,21 @@ def missing_signatories(contract: Contract, *, parties=None) -> list[Signatory]:
 def contract_overview(contract: Contract) -> ContractOverview:
     """The contract, its parties with their signatures, annex conventions and amendments.
     The contract's territory is read with it when the caller has not (`scoped_contract`
-    has); its predecessor only if it has one."""
+    has); of its predecessor, if it has one, the title and last year."""
     if not Contract.territory.is_cached(contract):
         contract = Contract.objects.select_related("territory").get(pk=contract.pk)
+    if contract.predecessor_id and not Contract.predecessor.is_cached(contract):
+        # What the dashboard says of it: its title and last year.
+        contract.predecessor = Contract.objects.only("title", "end_year").get(
+            pk=contract.predecessor_id
+        )
     return ContractOverview(
         contract=contract,
         parties=signing_parties(contract),
-        annex_conventions=list(contract.annex_conventions.order_by("start_year")),
-        amendments=list(contract.amendments.order_by("number")),
+        annex_conventions=sorted(
+            contract.annex_conventions.order_by(), key=attrgetter("start_year")
+        ),
+        amendments=sorted(contract.amendments.order_by(), key=attrgetter("number")),
     )
 
 
@@ -134,7 +180,15 @@ def contract_documents(contract: Contract) -> list[Document]:
         Document.objects.filter(contract=contract)
         .select_related("created_by", "amendment")
         .with_download_count()
-        .order_by("-dated", "-created_at")
+        .order_by()
     )
     rank = {kind: position for position, kind in enumerate(DOCUMENT_ORDER)}
-    return sorted(documents, key=lambda document: rank.get(document.kind, len(rank)))
+    return sorted(
+        documents,
+        key=lambda d: (
+            rank.get(d.kind, len(rank)),
+            d.dated is None,  # the undated after the dated
+            -(d.dated.toordinal() if d.dated else 0),
+            -d.created_at.timestamp(),
+        ),
+    )

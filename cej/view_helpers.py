@@ -3,13 +3,15 @@ scope (404 otherwise), refuse with the predicate's reason (403), and put a servi
 ValidationError on the form fields it names."""
 
 import dataclasses
+import functools
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from cej.models import Contract
+from cej.models import Contract, Territory
 from cej.permissions import can_see_contract
 from cej.security_log import log_security_event
 
@@ -17,18 +19,45 @@ from cej.security_log import log_security_event
 def scoped_contract(request, slug) -> Contract:
     """The contract if the user may see it; 404 otherwise, as for a contract that does not
     exist (same rule as `Contract.objects.for_user`)."""
-    # With its territory, which every contract page names: the rendered pages need no query
-    # of their own for it. get(), not first(): no ordering to build for a unique slug.
-    try:
-        contract = Contract.objects.select_related("territory").get(slug=slug)
-    except Contract.DoesNotExist:
-        contract = None
+    contract = _contract_by_slug(slug)
     if contract is not None and not can_see_contract(request.user, contract):
         log_security_event("out_of_scope", request, contract=contract.slug)
         contract = None
     if contract is None:
         raise Http404(_("Aucun contrat à cette adresse."))
     return contract
+
+
+def _contract_by_slug(slug: str) -> Contract | None:
+    """The contract and its territory (which every contract page names), in one query
+    written out: every contract page starts with it, served from the cache or not, and the
+    ORM spent more time building this query (≈ 0.2 ms for select_related and get()) than the
+    database running it. cej/auth_backends.py reads the user's facts the same way."""
+    rows = Contract.objects.raw(_contract_by_slug_sql(), [slug])
+    fields = Territory._meta.concrete_fields
+    for contract in rows:
+        contract.territory = Territory.from_db(
+            rows.db,
+            [field.attname for field in fields],
+            [getattr(contract, f"territory_{field.column}") for field in fields],
+        )
+        return contract
+    return None
+
+
+@functools.cache
+def _contract_by_slug_sql() -> str:
+    quote, field = connection.ops.quote_name, Contract._meta.get_field
+    territory = ", ".join(
+        f"t.{quote(field.column)} AS {quote('territory_' + field.column)}"
+        for field in Territory._meta.concrete_fields
+    )
+    return (
+        f"SELECT c.*, {territory} FROM {quote(Contract._meta.db_table)} c"
+        f" JOIN {quote(Territory._meta.db_table)} t"
+        f" ON t.{quote(Territory._meta.pk.column)} = c.{quote(field('territory').column)}"
+        f" WHERE c.{quote(field('slug').column)} = %s"
+    )
 
 
 def require(decision) -> None:

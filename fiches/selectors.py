@@ -6,6 +6,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import attrgetter
 
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
@@ -54,8 +55,8 @@ class FicheRow:
     status_label: str
     lead: str  # the lead partner's short name, "" while none is named
     validated_on: datetime.date | None
-    updated_at: datetime.datetime
-    updated_by: str  # who saved it last, "" for the initial import
+    updated_at: datetime.datetime | None  # when and by whom it was saved last (list only;
+    updated_by: str  # "" for the initial import)
     aims: list[str] = field(default_factory=list)  # the CDAJE aims it serves (list only)
 
 
@@ -123,9 +124,15 @@ def fiche_list(contract, *, filters: FicheFilters | None = None) -> FicheList:
     """Five plain queries whatever the number of fiches: the objectives, the aims, the
     partners, the fiches (filtered), which aims each serves."""
     filters = filters or FicheFilters()
-    objectives = list(Objective.objects.filter(contract=contract).order_by("number"))
-    aims = list(Aim.objects.order_by("number"))
-    leads = list(Partner.objects.filter(contract_parties__contract=contract).order_by("name"))
+    # Sorted here, not in SQL: see cej/selectors.py.
+    objectives = sorted(
+        Objective.objects.filter(contract=contract).order_by(), key=attrgetter("number")
+    )
+    aims = sorted(Aim.objects.order_by(), key=attrgetter("number"))
+    leads = sorted(
+        Partner.objects.filter(contract_parties__contract=contract).order_by(),
+        key=attrgetter("name"),
+    )
     fiches = Fiche.objects.filter(contract=contract)
     if filters.q:
         search = Q()
@@ -168,10 +175,14 @@ def fiches_by_objective(contract) -> list[tuple[Objective, list[FicheRow]]]:
     orientations): one query, the objectives joined to their fiches (an objective without
     fiche comes once, with none)."""
     objectives: dict[int, tuple[Objective, list[FicheRow]]] = {}
-    for objective_id, objective_number, objective_title, *fiche in (
+    rows = (
         Objective.objects.filter(contract=contract)
-        .order_by("number", "fiches__number")
-        .values_list("pk", "number", "title", *(f"fiches__{name}" for name in ROW_FIELDS))
+        .order_by()
+        .values_list("pk", "number", "title", *(f"fiches__{name}" for name in OVERVIEW_FIELDS))
+    )
+    # By objective, then by fiche number (sorted here: see cej/selectors.py).
+    for objective_id, objective_number, objective_title, *fiche in sorted(
+        rows, key=lambda row: (row[1], row[4] or 0)
     ):
         if objective_id not in objectives:
             objective = Objective(
@@ -196,19 +207,31 @@ ROW_FIELDS = [
     "updated_by__last_name",
     "updated_by__username",
 ]
+# What the dashboard shows of a fiche: not who saved it last.
+OVERVIEW_FIELDS = ROW_FIELDS[:6]
 
 
 def _rows_by_objective(fiches) -> dict[int, list[FicheRow]]:
     """The fiches of the queryset as rows, in number order, by objective id: one query
     joining the lead partner and the last author, no model instance."""
     by_objective = defaultdict(list)
-    for objective_id, *fiche in fiches.order_by("number").values_list("objective_id", *ROW_FIELDS):
+    rows = fiches.order_by().values_list("objective_id", *ROW_FIELDS)
+    for objective_id, *fiche in sorted(rows, key=lambda row: row[2]):  # by number
         by_objective[objective_id].append(_fiche_row(*fiche))
     return by_objective
 
 
 def _fiche_row(
-    pk, number, title, status, lead, validated_on, updated_at, first_name, last_name, username
+    pk,
+    number,
+    title,
+    status,
+    lead,
+    validated_on,
+    updated_at=None,
+    first_name=None,
+    last_name=None,
+    username=None,
 ) -> FicheRow:
     return FicheRow(
         pk=pk,
@@ -261,14 +284,18 @@ def fiche_page(contract, number: int, *, versions: int = RECENT_VERSIONS) -> Fic
     lines = (
         Fiche._meta.get_field("budget_lines")
         .related_model.objects.filter(fiche=fiche)
-        .order_by("year", "post__order")
-        .values_list("year", "post__label", "label", "amount")
+        .order_by()
+        .values_list("year", "post__order", "post__label", "label", "amount")
     )
+    # Sorted here, not in SQL: see cej/selectors.py.
     return FichePage(
         fiche=fiche,
-        associated_partners=list(fiche.associated_partners.order_by("name")),
-        aims=list(fiche.aims.order_by("number")),
-        lines=[FicheLine(*line) for line in lines],
+        associated_partners=sorted(fiche.associated_partners.order_by(), key=attrgetter("name")),
+        aims=sorted(fiche.aims.order_by(), key=attrgetter("number")),
+        lines=[
+            FicheLine(year, post_label, label, amount)
+            for year, _order, post_label, label, amount in sorted(lines, key=lambda line: line[:2])
+        ],
         versions=_version_rows(fiche.versions.order_by("-number")[:versions]) if versions else [],
     )
 
@@ -296,7 +323,11 @@ def _version_rows(versions) -> list[VersionRow]:
 def fiche_history(contract, fiche: Fiche, *, compared: dict) -> FicheHistory:
     """`compared`: the version numbers asked for, as typed (`from`, `to`); a number that is
     not a version of the fiche is reported and the default taken instead."""
-    versions = list(fiche.versions.select_related("author").order_by("-number"))
+    versions = sorted(
+        fiche.versions.select_related("author").order_by(),
+        key=attrgetter("number"),
+        reverse=True,
+    )
     by_number = {v.number: v for v in versions}
     errors = []
 

@@ -2,6 +2,7 @@
 (`financing.figures`), never a form. The budget page, its PDF report, the dashboard and the
 contract document read the same functions."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -61,7 +62,7 @@ def budget_table(contract, *, annex_conventions=None, planned=None) -> BudgetTab
     the lines already; otherwise one aggregate query sums them."""
     years = contract.years
     if annex_conventions is None:
-        annex_conventions = list(contract.annex_conventions.order_by("start_year"))
+        annex_conventions = list(contract.annex_conventions.order_by())
     annex_years = sorted({y for a in annex_conventions for y in a.years})
     if planned is None:
         planned = {
@@ -72,10 +73,14 @@ def budget_table(contract, *, annex_conventions=None, planned=None) -> BudgetTab
             .order_by()
         }
     used_post_ids = {post_id for _year, post_id in planned}
-    # (pk, label, instrument) in the posts' display order: no model instance is needed.
+    # (pk, label, instrument) in the posts' display order (BudgetPost's: instrument, order,
+    # label), sorted here: no model instance is needed, nor an ORDER BY to build.
     posts = [
-        post
-        for post in BudgetPost.objects.values_list("pk", "label", "instrument")
+        post[:3]
+        for post in sorted(
+            BudgetPost.objects.order_by().values_list("pk", "label", "instrument", "order"),
+            key=lambda post: (post[2], post[3], post[1]),
+        )
         if post[0] in used_post_ids or post[2] == Instrument.CEJ or annex_conventions
     ]
 
@@ -173,7 +178,7 @@ def budget_report(contract, *, year=None) -> BudgetReport:
     posts — as plain rows (no model instance: a contract's page shows every line), summed
     here."""
     year, error = parse_year(contract, year)
-    annex_conventions = list(contract.annex_conventions.order_by("start_year"))
+    annex_conventions = list(contract.annex_conventions.order_by())  # only their years count
     all_lines = _report_lines(contract)
     envelope = contract.annual_envelope
 
@@ -241,9 +246,11 @@ def budget_report(contract, *, year=None) -> BudgetReport:
 
 
 def _report_lines(contract) -> list[tuple[LineFigures, int, tuple | None]]:
-    """Every line of the contract in the report's order (year, instrument, poste, fiche),
-    with its post id and its fiche (number, title, objective id, objective number) or None.
-    Committed and paid come from one grouped query rather than a subquery per line."""
+    """Every line of the contract in the report's order (year, instrument, poste, fiche,
+    the line without fiche first), with its post id and its fiche (number, title, objective
+    id, objective number) or None. Committed and paid come from one grouped query rather
+    than a subquery per line; the rows are sorted here, where it costs less than building
+    the ORDER BY of joined columns."""
     executed = {
         (line_id, kind): total
         for line_id, kind, total in ExecutionEntry.objects.filter(line__contract=contract)
@@ -251,14 +258,14 @@ def _report_lines(contract) -> list[tuple[LineFigures, int, tuple | None]]:
         .annotate(total=Sum("amount"))
         .order_by()
     }
-    contributions: dict[int, list] = {}
+    contributions: dict[int, list] = defaultdict(list)
     for line_id, name, short_name, amount in (
         Contribution.objects.filter(line__contract=contract)
-        .order_by("partner__name")
+        .order_by()
         .values_list("line_id", "partner__name", "partner__short_name", "amount")
     ):
-        contributions.setdefault(line_id, []).append((name, short_name, amount))
-    labels = dict(Instrument.choices)
+        contributions[line_id].append((name, short_name, amount))
+    labels = {value: str(label) for value, label in Instrument.choices}
     rows = []
     for (
         pk,
@@ -268,13 +275,15 @@ def _report_lines(contract) -> list[tuple[LineFigures, int, tuple | None]]:
         annex_convention_id,
         post_id,
         post_label,
+        post_instrument,
+        post_order,
         fiche_number,
         fiche_title,
         objective_id,
         objective_number,
     ) in (
         BudgetLine.objects.filter(contract=contract)
-        .order_by("year", "post__instrument", "post__order", "fiche__number")
+        .order_by()
         .values_list(
             "pk",
             "year",
@@ -283,6 +292,8 @@ def _report_lines(contract) -> list[tuple[LineFigures, int, tuple | None]]:
             "annex_convention_id",
             "post_id",
             "post__label",
+            "post__instrument",
+            "post__order",
             "fiche__number",
             "fiche__title",
             "fiche__objective_id",
@@ -295,21 +306,23 @@ def _report_lines(contract) -> list[tuple[LineFigures, int, tuple | None]]:
             year=year,
             post_label=post_label,
             instrument=instrument,
-            instrument_label=str(labels[instrument]),
+            instrument_label=labels[instrument],
             label=label,
             fiche_number=fiche_number,
             amount=amount,
             committed=executed.get((pk, ExecutionKind.COMMITMENT), ZERO),
             paid=executed.get((pk, ExecutionKind.PAYMENT), ZERO),
-            contributions=contributions.get(pk, []),
+            contributions=sorted(contributions[pk]),  # by partner name
         )
         fiche = (
             (fiche_number, fiche_title, objective_id, objective_number)
             if fiche_number is not None
             else None
         )
-        rows.append((line, post_id, fiche))
-    return rows
+        order = (year, post_instrument, post_order, fiche_number or 0, pk)
+        rows.append((order, (line, post_id, fiche)))
+    rows.sort(key=lambda row: row[0])
+    return [row for _order, row in rows]
 
 
 def _overruns(lines, years) -> list[str]:
@@ -369,10 +382,12 @@ class LineHistory:
 
 def line_history(contract, pk) -> LineHistory:
     """Empty (`line` None, no version) when the contract never had a line `pk`."""
-    versions = list(
+    versions = sorted(
         BudgetLineVersion.objects.filter(contract=contract, line_ref=pk)
         .select_related("author")
-        .order_by("-number", "-pk")
+        .order_by(),
+        key=lambda version: (version.number, version.pk),
+        reverse=True,
     )
     line = (
         BudgetLine.objects.filter(contract=contract, pk=pk)

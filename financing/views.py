@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from cej.page_cache import cached_fragment
 from cej.pdf import pdf_response, render_pdf
-from cej.view_helpers import scoped_contract, url_for_each
+from cej.view_helpers import scoped_contract
 from financing.charts import execution_chart, split_chart
 from financing.figures import scope_label
 from financing.permissions import can_change_budget, can_record_execution
@@ -43,18 +43,12 @@ def _budget_context(request, contract, report) -> dict:
 
 
 def _figures_context(contract, report) -> dict:
-    """The report and its charts, as the page and the PDF show them, and each fiche with its
-    link (made without a reverse() per fiche)."""
-    fiche_url = url_for_each("fiche_detail", "number", slug=contract.slug)
+    """The report and its charts, as the page and the PDF show them."""
     return {
         "contract": contract,
         "report": report,
         "execution_chart": execution_chart(report.per_year, envelope=contract.annual_envelope),
         "split_chart": split_chart(report.by_post),
-        "objective_rows": [
-            (objective, [(fiche, fiche_url(fiche.key)) for fiche in objective.fiches])
-            for objective in report.by_objective
-        ],
     }
 
 

@@ -23,11 +23,11 @@ def contract_list(request):
     # Every contract in scope, small rows: a national administrator's 300 contracts cost one
     # query, and the filters below run on them without another.
     visible = contracts_in_scope(request.user)
-    territories = {row["territory_id"]: row["territory__name"] for row in visible}
+    territories = {row.territory_id: row.territory_name for row in visible}
     filters = {name: request.GET.get(name, "")[:200] for name in ContractFilterForm.base_fields}
     data = {name: value for name, value in filters.items() if value} or None
     form = ContractFilterForm(data, territories=sorted(territories.items(), key=lambda t: t[1]))
-    kept = [(row["pk"], row["token"]) for row in visible if form.keep(row)]
+    kept = [(row.pk, row.token) for row in visible if form.keep(row)]
     paginator = Paginator(kept, CONTRACTS_PER_PAGE)
     page, page_error = _page(paginator, request.GET.get("page"))
     on_page = page.object_list

@@ -108,3 +108,108 @@ def budget_line_rows(lines, contract, can_change, can_record):
             f'<td class="line-actions">{" ".join(actions)}</td></tr>'
         )
     return mark_safe("\n".join(rows))
+
+
+def _share(part, whole) -> str:
+    return format_percent(part, whole)
+
+
+@register.simple_tag
+def year_rows(report):
+    """`<tbody>{% year_rows report %}</tbody>`: planned, committed and paid per year of the
+    budget page, against the envelope."""
+    unallocated = f'<span class="cell-note">{esc(_("non encore alloué"))}</span>'
+    overrun = f'<span class="cell-note">{esc(_("dépassement"))}</span>'
+    rows = []
+    for figures in report.per_year:
+        remaining = figures.remaining
+        if remaining > 0:
+            remaining_class, note = "cell-unallocated", unallocated
+        elif remaining < 0:
+            remaining_class, note = "cell-overrun", overrun
+        else:
+            remaining_class, note = "cell-balanced", ""
+        selected = ' class="row-selected"' if report.year == figures.key else ""
+        committed_overrun = " cell-overrun" if figures.committed > figures.planned else ""
+        paid_overrun = " cell-overrun" if figures.paid > figures.committed else ""
+        rows.append(
+            f'<tr{selected}><th scope="row">{esc(figures.label)}</th>'
+            f'<td class="num">{format_eur(figures.envelope)}</td>'
+            f'<td class="num">{format_eur(figures.planned)}</td>'
+            f'<td class="num {remaining_class}">{format_eur(remaining)}{note}</td>'
+            f'<td class="num{committed_overrun}">{format_eur(figures.committed)} '
+            f'<span class="hint">{_share(figures.committed, figures.planned)}</span></td>'
+            f'<td class="num{paid_overrun}">{format_eur(figures.paid)} '
+            f'<span class="hint">{_share(figures.paid, figures.planned)}</span></td></tr>'
+        )
+    return mark_safe("\n".join(rows))
+
+
+@register.simple_tag
+def figures_rows(rows, total):
+    """`<tbody>{% figures_rows rows total %}</tbody>`: planned (and its share of the total),
+    committed and paid per row (templates/financing/_figures_table.html)."""
+    if not rows:
+        return mark_safe(f'<tr><td colspan="4" class="empty">{esc(_("Aucun montant."))}</td></tr>')
+    return mark_safe(
+        "\n".join(
+            f'<tr><th scope="row">{esc(row.label)}</th>'
+            f'<td class="num">{format_eur(row.planned)} '
+            f'<span class="hint">{_share(row.planned, total.planned)}</span></td>'
+            f'<td class="num{" cell-overrun" if row.committed > row.planned else ""}">'
+            f"{format_eur(row.committed)}</td>"
+            f'<td class="num{" cell-overrun" if row.paid > row.committed else ""}">'
+            f"{format_eur(row.paid)}</td></tr>"
+            for row in rows
+        )
+    )
+
+
+@register.simple_tag
+def partner_rows(report):
+    """`<tbody>{% partner_rows report %}</tbody>`: each partner's planned contribution and
+    its share."""
+    if not report.by_partner:
+        return mark_safe(
+            f'<tr><td colspan="3" class="empty">{esc(_("Aucune contribution."))}</td></tr>'
+        )
+    return mark_safe(
+        "\n".join(
+            f'<tr><th scope="row">{esc(share.label)}</th>'
+            f'<td class="num">{format_eur(share.planned)}</td>'
+            f'<td class="num">{_share(share.planned, report.total.planned)}</td></tr>'
+            for share in report.by_partner
+        )
+    )
+
+
+@register.simple_tag
+def objective_rows(report, contract):
+    """`<tbody>{% objective_rows report contract %}</tbody>`: planned, committed and paid per
+    objective and per fiche (linked to its page), then the lines without fiche."""
+    fiche_url = url_for_each("fiche_detail", "number", slug=contract.slug)
+
+    def cells(figures) -> str:
+        return (
+            f'<td class="num">{format_eur(figures.planned)}</td>'
+            f'<td class="num">{format_eur(figures.committed)}</td>'
+            f'<td class="num">{format_eur(figures.paid)}</td>'
+        )
+
+    rows = []
+    for objective in report.by_objective:
+        rows.append(
+            f'<tr class="row-subtotal"><th scope="row">{esc(objective.label)}</th>'
+            f"{cells(objective.total)}</tr>"
+        )
+        rows.extend(
+            f'<tr><th scope="row" class="indent"><a href="{esc(fiche_url(fiche.key))}">'
+            f"{esc(fiche.label)}</a></th>{cells(fiche)}</tr>"
+            for fiche in objective.fiches
+        )
+    if report.unassigned.planned:
+        rows.append(
+            f'<tr class="row-subtotal"><th scope="row">{esc(report.unassigned.label)}</th>'
+            f"{cells(report.unassigned)}</tr>"
+        )
+    return mark_safe("\n".join(rows))

@@ -1,8 +1,9 @@
-"""The cards of the contract list, built in Python.
+"""Repeated items of the pilotage pages, built in Python: the cards of the contract list,
+the representatives of the dashboard's parties.
 
 An administrator's page shows fifty contracts; as template nodes their cards cost more than
-everything else on the page, and the page is rendered whole on its first view after a
-change. Same markup as the template had; every text is escaped, amounts and dates go
+everything else on the page, and these pages are rendered whole on their first view after a
+change. Same markup as the templates had; every text is escaped, amounts and dates go
 through their one helper each."""
 
 from django import template
@@ -49,3 +50,26 @@ def contract_cards(contracts):
             f"{predecessor}</dl></li>"
         )
     return mark_safe("\n".join(cards))
+
+
+@register.simple_tag
+def signatory_items(signatories):
+    """`<ul class="signatories">{% signatory_items party.signatories %}</ul>`: each
+    representative of a party (cej.selectors.PartyBlock) and whether they have signed, as
+    the dashboard lists them (templates/pilotage/_dashboard_body.html)."""
+    if not signatories:
+        return mark_safe(f'<li class="empty">{esc(_("Aucun représentant déclaré."))}</li>')
+    signed_on, pending = _("a signé le %(date)s"), esc(_("signature en attente"))
+    items = []
+    for signatory, signature in signatories:
+        state = (
+            f'<span class="signed">'
+            f"{esc(signed_on % {'date': format_date_long(signature.signed_on)})}</span>"
+            if signature
+            else f'<span class="unsigned">{pending}</span>'
+        )
+        items.append(
+            f'<li><span class="signatory-name">{esc(signatory.full_name)}</span> '
+            f'<span class="signatory-function">{esc(signatory.function)}</span> {state}</li>'
+        )
+    return mark_safe("\n".join(items))
