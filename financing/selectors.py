@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from cej.money import format_eur
+from cej.money import format_eur, round_money
 from financing.figures import (
     ZERO,
     BudgetReport,
@@ -66,7 +66,7 @@ def budget_table(contract, *, annex_conventions=None, planned=None) -> BudgetTab
     annex_years = sorted({y for a in annex_conventions for y in a.years})
     if planned is None:
         planned = {
-            (year, post_id): total
+            (year, post_id): round_money(total)
             for year, post_id, total in BudgetLine.objects.filter(contract=contract)
             .values_list("year", "post_id")
             .annotate(total=Sum("amount"))
@@ -252,7 +252,7 @@ def _report_lines(contract) -> list[tuple[LineFigures, int, tuple | None]]:
     than a subquery per line; the rows are sorted here, where it costs less than building
     the ORDER BY of joined columns."""
     executed = {
-        (line_id, kind): total
+        (line_id, kind): round_money(total)  # SQLite's sums come back unrounded
         for line_id, kind, total in ExecutionEntry.objects.filter(line__contract=contract)
         .values_list("line_id", "kind")
         .annotate(total=Sum("amount"))

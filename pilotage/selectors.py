@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from operator import attrgetter
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import IntegerField, Sum
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from cej.models import (
@@ -81,22 +82,7 @@ def contract_list_page(pks: list[int]) -> list[ContractCard]:
         predecessor,
     ) in (
         Contract.objects.filter(pk__in=pks)
-        # A count per contract in a subquery: grouping the page's fifty contracts by all
-        # their columns cost more than the rest of the page.
-        .annotate(
-            fiche_count=Coalesce(
-                Subquery(
-                    Fiche.objects.filter(contract=OuterRef("pk"))
-                    .exclude(status=FicheStatus.WITHDRAWN)
-                    .order_by()
-                    .values("contract")
-                    .annotate(count=Count("pk"))
-                    .values("count"),
-                    output_field=IntegerField(),
-                ),
-                0,
-            )
-        )
+        .annotate(fiche_count=_fiche_count())
         .order_by()
         .values_list(
             "pk",
@@ -127,6 +113,22 @@ def contract_list_page(pks: list[int]) -> list[ContractCard]:
             predecessor=predecessor or "",
         )
     return [cards[pk] for pk in pks if pk in cards]
+
+
+def _fiche_count() -> RawSQL:
+    """The number of fiches of the contract of each row, withdrawn ones left out: a
+    correlated count written out. Grouping the page's fifty contracts by all their columns
+    cost more than the rest of the page, and the ORM spent more building the equivalent
+    Subquery than the database running it."""
+    quote, fiche = connection.ops.quote_name, Fiche._meta
+    return RawSQL(
+        f"SELECT COUNT(*) FROM {quote(fiche.db_table)} f"
+        f" WHERE f.{quote(fiche.get_field('contract').column)}"
+        f" = {quote(Contract._meta.db_table)}.{quote(Contract._meta.pk.column)}"
+        f" AND f.{quote(fiche.get_field('status').column)} <> %s",
+        [FicheStatus.WITHDRAWN],
+        output_field=IntegerField(),
+    )
 
 
 @dataclass
