@@ -147,20 +147,22 @@ def fiche_list(contract, *, filters: FicheFilters | None = None) -> FicheList:
         fiches = fiches.filter(aims=filters.aim)
     if filters.lead:
         fiches = fiches.filter(lead_partner=filters.lead)
+    by_objective = _rows_by_objective(fiches)
+    rows = [row for fiche_rows in by_objective.values() for row in fiche_rows]
+    # The aims of these fiches by their ids, not by a join on the fiches of the contract:
+    # PostgreSQL would rather scan the aims of every fiche of the database.
     aim_labels = {aim.pk: aim.label for aim in aims}
     aim_order = {aim.pk: position for position, aim in enumerate(aims)}
     aims_of = defaultdict(list)
     for fiche_id, aim_id in sorted(
-        Fiche.aims.through.objects.filter(fiche__contract=contract).values_list(
+        Fiche.aims.through.objects.filter(fiche_id__in=[row.pk for row in rows]).values_list(
             "fiche_id", "aim_id"
         ),
         key=lambda pair: aim_order.get(pair[1], 0),
     ):
         aims_of[fiche_id].append(aim_labels[aim_id])
-    by_objective = _rows_by_objective(fiches)
-    for rows in by_objective.values():
-        for row in rows:
-            row.aims = aims_of[row.pk]
+    for row in rows:
+        row.aims = aims_of[row.pk]
     return FicheList(
         objectives=[(objective, by_objective[objective.pk]) for objective in objectives],
         count=sum(len(rows) for rows in by_objective.values()),

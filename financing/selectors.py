@@ -250,17 +250,40 @@ def _report_lines(contract) -> list[tuple[LineFigures, int, tuple | None]]:
     the line without fiche first), with its post id and its fiche (number, title, objective
     id, objective number) or None. Committed and paid come from one grouped query rather
     than a subquery per line; the rows are sorted here, where it costs less than building
-    the ORDER BY of joined columns."""
+    the ORDER BY of joined columns. Four plain queries in all (lines, execution,
+    contributions, and the posts of the planned table)."""
+    lines = list(
+        BudgetLine.objects.filter(contract=contract)
+        .order_by()
+        .values_list(
+            "pk",
+            "year",
+            "amount",
+            "label",
+            "annex_convention_id",
+            "post_id",
+            "post__label",
+            "post__instrument",
+            "post__order",
+            "fiche__number",
+            "fiche__title",
+            "fiche__objective_id",
+            "fiche__objective__number",
+        )
+    )
+    # By the lines' ids, not by a join on the lines of the contract: PostgreSQL would
+    # rather scan every line's entries and contributions of the database.
+    line_ids = [line[0] for line in lines]
     executed = {
         (line_id, kind): round_money(total)  # SQLite's sums come back unrounded
-        for line_id, kind, total in ExecutionEntry.objects.filter(line__contract=contract)
+        for line_id, kind, total in ExecutionEntry.objects.filter(line_id__in=line_ids)
         .values_list("line_id", "kind")
         .annotate(total=Sum("amount"))
         .order_by()
     }
     contributions: dict[int, list] = defaultdict(list)
     for line_id, name, short_name, amount in (
-        Contribution.objects.filter(line__contract=contract)
+        Contribution.objects.filter(line_id__in=line_ids)
         .order_by()
         .values_list("line_id", "partner__name", "partner__short_name", "amount")
     ):
@@ -281,25 +304,7 @@ def _report_lines(contract) -> list[tuple[LineFigures, int, tuple | None]]:
         fiche_title,
         objective_id,
         objective_number,
-    ) in (
-        BudgetLine.objects.filter(contract=contract)
-        .order_by()
-        .values_list(
-            "pk",
-            "year",
-            "amount",
-            "label",
-            "annex_convention_id",
-            "post_id",
-            "post__label",
-            "post__instrument",
-            "post__order",
-            "fiche__number",
-            "fiche__title",
-            "fiche__objective_id",
-            "fiche__objective__number",
-        )
-    ):
+    ) in lines:
         instrument = Instrument.ANNEX if annex_convention_id else Instrument.CEJ
         line = LineFigures(
             pk=pk,
