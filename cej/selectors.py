@@ -143,8 +143,8 @@ def missing_signatories(contract: Contract, *, parties=None) -> list[Signatory]:
 
 def contract_overview(contract: Contract) -> ContractOverview:
     """The contract, its parties with their signatures, annex conventions and amendments.
-    The contract's territory is read with it when the caller has not (`scoped_contract`
-    has); of its predecessor, if it has one, the title and last year."""
+    The contract's territory, and the title and last year of its predecessor if it has one,
+    are read here when the caller has not (`scoped_contract` has)."""
     if not Contract.territory.is_cached(contract):
         contract = Contract.objects.select_related("territory").get(pk=contract.pk)
     if contract.predecessor_id and not Contract.predecessor.is_cached(contract):

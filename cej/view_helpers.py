@@ -29,9 +29,10 @@ def scoped_contract(request, slug) -> Contract:
 
 
 def _contract_by_slug(slug: str) -> Contract | None:
-    """The contract and its territory (which every contract page names), in one query
+    """The contract with its territory (which every contract page names) and the title and
+    years of its predecessor (which the dashboard and the contract name), in one query
     written out: every contract page starts with it, served from the cache or not, and the
-    ORM spent more time building this query (≈ 0.2 ms for select_related and get()) than the
+    ORM spent more time building it (≈ 0.2 ms for select_related and get()) than the
     database running it. cej/auth_backends.py reads the user's facts the same way."""
     rows = Contract.objects.raw(_contract_by_slug_sql(), [slug])
     fields = Territory._meta.concrete_fields
@@ -41,6 +42,17 @@ def _contract_by_slug(slug: str) -> Contract | None:
             [field.attname for field in fields],
             [getattr(contract, f"territory_{field.column}") for field in fields],
         )
+        if contract.predecessor_id:  # its other fields are read if ever asked for
+            contract.predecessor = Contract.from_db(
+                rows.db,
+                ["id", "title", "start_year", "end_year"],
+                [
+                    contract.predecessor_id,
+                    contract.predecessor_title,
+                    contract.predecessor_start,
+                    contract.predecessor_end,
+                ],
+            )
         return contract
     return None
 
@@ -52,10 +64,15 @@ def _contract_by_slug_sql() -> str:
         f"t.{quote(field.column)} AS {quote('territory_' + field.column)}"
         for field in Territory._meta.concrete_fields
     )
+    contracts, pk = quote(Contract._meta.db_table), quote(Contract._meta.pk.column)
     return (
-        f"SELECT c.*, {territory} FROM {quote(Contract._meta.db_table)} c"
+        f"SELECT c.*, {territory}, p.{quote(field('title').column)} AS predecessor_title,"
+        f" p.{quote(field('start_year').column)} AS predecessor_start,"
+        f" p.{quote(field('end_year').column)} AS predecessor_end"
+        f" FROM {contracts} c"
         f" JOIN {quote(Territory._meta.db_table)} t"
         f" ON t.{quote(Territory._meta.pk.column)} = c.{quote(field('territory').column)}"
+        f" LEFT JOIN {contracts} p ON p.{pk} = c.{quote(field('predecessor').column)}"
         f" WHERE c.{quote(field('slug').column)} = %s"
     )
 

@@ -6,7 +6,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db import connection
+from django.db.models import DecimalField, Sum
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
 from cej.money import format_eur, round_money
@@ -248,12 +250,14 @@ def budget_report(contract, *, year=None) -> BudgetReport:
 def _report_lines(contract) -> list[tuple[LineFigures, int, tuple | None]]:
     """Every line of the contract in the report's order (year, instrument, poste, fiche,
     the line without fiche first), with its post id and its fiche (number, title, objective
-    id, objective number) or None. Committed and paid come from one grouped query rather
-    than a subquery per line; the rows are sorted here, where it costs less than building
-    the ORDER BY of joined columns. Four plain queries in all (lines, execution,
-    contributions, and the posts of the planned table)."""
+    id, objective number) or None, read with what is committed and paid against it; then
+    the contributions. The rows are sorted here, where it costs less than building the
+    ORDER BY of joined columns."""
     lines = list(
         BudgetLine.objects.filter(contract=contract)
+        .annotate(
+            committed=_executed(ExecutionKind.COMMITMENT), paid=_executed(ExecutionKind.PAYMENT)
+        )
         .order_by()
         .values_list(
             "pk",
@@ -269,18 +273,13 @@ def _report_lines(contract) -> list[tuple[LineFigures, int, tuple | None]]:
             "fiche__title",
             "fiche__objective_id",
             "fiche__objective__number",
+            "committed",
+            "paid",
         )
     )
-    # By the lines' ids, not by a join on the lines of the contract: PostgreSQL would
-    # rather scan every line's entries and contributions of the database.
+    # The contributions by the lines' ids, not by a join on the lines of the contract:
+    # PostgreSQL would rather scan every contribution of the database.
     line_ids = [line[0] for line in lines]
-    executed = {
-        (line_id, kind): round_money(total)  # SQLite's sums come back unrounded
-        for line_id, kind, total in ExecutionEntry.objects.filter(line_id__in=line_ids)
-        .values_list("line_id", "kind")
-        .annotate(total=Sum("amount"))
-        .order_by()
-    }
     contributions: dict[int, list] = defaultdict(list)
     for line_id, name, short_name, amount in (
         Contribution.objects.filter(line_id__in=line_ids)
@@ -304,6 +303,8 @@ def _report_lines(contract) -> list[tuple[LineFigures, int, tuple | None]]:
         fiche_title,
         objective_id,
         objective_number,
+        committed,
+        paid,
     ) in lines:
         instrument = Instrument.ANNEX if annex_convention_id else Instrument.CEJ
         line = LineFigures(
@@ -315,8 +316,8 @@ def _report_lines(contract) -> list[tuple[LineFigures, int, tuple | None]]:
             label=label,
             fiche_number=fiche_number,
             amount=amount,
-            committed=executed.get((pk, ExecutionKind.COMMITMENT), ZERO),
-            paid=executed.get((pk, ExecutionKind.PAYMENT), ZERO),
+            committed=round_money(committed),  # SQLite's sums come back unrounded
+            paid=round_money(paid),
             contributions=sorted(contributions[pk]),  # by partner name
         )
         fiche = (
@@ -328,6 +329,22 @@ def _report_lines(contract) -> list[tuple[LineFigures, int, tuple | None]]:
         rows.append((order, (line, post_id, fiche)))
     rows.sort(key=lambda row: row[0])
     return [row for _order, row in rows]
+
+
+def _executed(kind: str) -> RawSQL:
+    """What is committed (or paid) against the line of each row: a correlated sum written
+    out, for the ORM spent more building the equivalent Subquery than the database running
+    it, and a grouped query of its own cost a query more."""
+    quote, entry = connection.ops.quote_name, ExecutionEntry._meta
+    return RawSQL(
+        f"SELECT COALESCE(SUM(e.{quote(entry.get_field('amount').column)}), 0)"
+        f" FROM {quote(entry.db_table)} e"
+        f" WHERE e.{quote(entry.get_field('line').column)}"
+        f" = {quote(BudgetLine._meta.db_table)}.{quote(BudgetLine._meta.pk.column)}"
+        f" AND e.{quote(entry.get_field('kind').column)} = %s",
+        [kind],
+        output_field=DecimalField(max_digits=12, decimal_places=2),
+    )
 
 
 def _overruns(lines, years) -> list[str]:

@@ -18,9 +18,9 @@ def contract(demo):
     return Contract.objects.select_related("territory").get(pk=demo.contract.pk)
 
 
-def test_the_report_reads_five_queries(contract, django_assert_num_queries):
-    # Annex conventions, execution totals, contributions, lines, posts.
-    with django_assert_num_queries(5):
+def test_the_report_reads_four_queries(contract, django_assert_num_queries):
+    # Annex conventions, lines with their execution, contributions, posts.
+    with django_assert_num_queries(4):
         report = budget_report(contract)
     assert [(f.label, f.envelope) for f in report.per_year] == [
         (str(year), D("198000.00")) for year in (2014, 2015, 2016, 2017)

@@ -92,3 +92,22 @@ def test_the_contract_pdf_reads_the_contract_document(client, demo, demo_user, m
     client.force_login(demo_user("cdaje"))
     assert client.get("/contracts/cej-loire-2014-2017/contract.pdf").content == b"%PDF-"
     assert calls == [True]
+
+
+def test_a_signature_can_be_cancelled_from_the_document_space_while_signing(
+    client, demo, demo_user
+):
+    """The representatives are built in Python (pilotage/templatetags/pilotage_rows.py):
+    the cancelling form carries the request's CSRF token, not the cached placeholder."""
+    from cej.models import ContractStatus, Signature
+    from cej.page_cache import CSRF_PLACEHOLDER
+
+    contract = demo.contract
+    contract.status, contract.signed_on = ContractStatus.IN_SIGNATURE, None
+    contract.save()
+    Signature.objects.filter(contract=contract).exclude(signatory__partner__kind="caf").delete()
+    client.force_login(demo_user("cdaje"))
+    html = client.get(f"/contracts/{contract.slug}/documents/").content.decode()
+    assert html.count("Annuler la signature") == 2  # the CAF's two representatives
+    assert "a signé le 1er octobre 2014 à Saint-Étienne" in html
+    assert 'name="csrfmiddlewaretoken" value="' in html and CSRF_PLACEHOLDER not in html
