@@ -40,7 +40,9 @@ from benchmarks.exchange import bench_exchange, exchange_rows, print_rows
 from benchmarks.pages import FLOOR, Page, contract_pages, logged_in, measure_pages
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "50"))
-PAGE_TARGETS = {"ratio": 3.0, "queries": 15}
+# Warm: served from the page cache. Cold: rendered, as the first view after a change is —
+# what the person who just saved sees.
+PAGE_TARGETS = {"ratio": 2.5, "cold_ratio": 5.0, "queries": 15}
 FICHE_NUMBER = 3
 ADMIN_LIST = "contracts list (admin)"
 STARTED = time.perf_counter()
@@ -128,6 +130,10 @@ def page_checks(demo: dict, scale: dict) -> dict[str, list[str]]:
         for label, figures in (("demo", d), ("scale", s)):
             if figures["ratio"] > PAGE_TARGETS["ratio"]:
                 missed.append(f"{figures['ratio']:.2f}× the floor with the {label} data")
+            if figures["cold_ratio"] > PAGE_TARGETS["cold_ratio"]:
+                missed.append(
+                    f"{figures['cold_ratio']:.2f}× the floor on a cold cache with the {label} data"
+                )
             if figures["queries_cold"] > PAGE_TARGETS["queries"]:
                 missed.append(f"{figures['queries_cold']} queries with the {label} data")
         if (d["queries_cold"], d["queries_warm"]) != (s["queries_cold"], s["queries_warm"]):
@@ -162,9 +168,10 @@ def print_pages(demo: dict, scale: dict, checks: dict) -> None:
             f"{s['queries_warm']:<4}  {verdict}"
         )
     print(
-        f"targets: warm median ≤ {PAGE_TARGETS['ratio']:g}× the floor (demo and scale), "
+        f"targets: median ≤ {PAGE_TARGETS['ratio']:g}× the floor warm and "
+        f"≤ {PAGE_TARGETS['cold_ratio']:g}× cold (demo and scale), "
         f"≤ {PAGE_TARGETS['queries']} queries on a cold cache, the same query counts with "
-        "and without the scale data; the cold ratio is for information"
+        "and without the scale data"
     )
 
 

@@ -27,15 +27,15 @@ TARGETS = {"pdf_ratio": 1.3}
 
 def bench_contract_pdf(contract, rounds: int = PDF_ROUNDS) -> dict:
     from cej.pdf import html_to_pdf, render_html, render_pdf
-    from pilotage.contract_document import contract_document_context
+    from pilotage.selectors import contract_document
 
     template = "pilotage/pdf/contract.html"
-    html = render_html(template, contract_document_context(contract))
-    render_pdf(template, contract_document_context(contract))  # warm fonts and imports
+    html = render_html(template, contract_document(contract))
+    render_pdf(template, contract_document(contract))  # warm fonts and imports
     full, raw = [], []
 
     def application():
-        return render_pdf(template, contract_document_context(contract))
+        return render_pdf(template, contract_document(contract))
 
     def alone():
         return html_to_pdf(html)

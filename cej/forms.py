@@ -4,6 +4,7 @@ what a PDF is) stay in `pilotage.signing` and `cej.documents`; the views attach 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -33,6 +34,33 @@ class IdsChoiceField(forms.ModelMultipleChoiceField):
                     params={"value": str(pk) if len(str(pk)) <= 20 else f"{str(pk)[:20]}…"},
                 )
         return super()._check_values(value)
+
+
+class _ReadChoiceIterator(ModelChoiceIterator):
+    """The choices of a `ReadModelChoiceField`: from the objects given, without a query."""
+
+    def __iter__(self):
+        if self.field.read is None:
+            yield from super().__iter__()
+            return
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.field.read:
+            yield self.choice(obj)
+
+    def __len__(self):
+        if self.field.read is None:
+            return super().__len__()
+        return len(self.field.read) + (self.field.empty_label is not None)
+
+
+class ReadModelChoiceField(forms.ModelChoiceField):
+    """A model choice whose options can come from objects the page has read already (`read`),
+    instead of a query per field when the form is shown. A submitted value is still checked
+    against the queryset."""
+
+    iterator = _ReadChoiceIterator
+    read = None
 
 
 class DateInput(forms.DateInput):
@@ -89,7 +117,7 @@ class DepositForm(forms.Form):
         widget=DateInput(),
         error_messages={"invalid": _("Saisissez une date valide (jj/mm/aaaa).")},
     )
-    amendment = forms.ModelChoiceField(
+    amendment = ReadModelChoiceField(
         label=_("Avenant concerné"),
         queryset=None,
         required=False,
@@ -104,9 +132,11 @@ class DepositForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, amendments, **kwargs):
+    def __init__(self, *args, amendments, read_amendments=None, **kwargs):
+        """`read_amendments`: the same amendments, read already, to offer without a query."""
         super().__init__(*args, **kwargs)
         self.fields["amendment"].queryset = amendments
+        self.fields["amendment"].read = read_amendments
         self.fields["file"].help_text = _("PDF uniquement, %(limit)s au plus.") % {
             "limit": human_size(settings.DOCUMENT_UPLOAD_MAX_BYTES)
         }
@@ -142,17 +172,19 @@ class ContractFilterForm(forms.Form):
     def __init__(self, *args, territories, **kwargs):
         """`territories`: (pk, name) of the territories whose contracts the user sees."""
         super().__init__(*args, **kwargs)
-        self.fields["territory"].choices = [("", _("Tous")), *territories]
+        # Lazily: a national administrator's hundred territories are only listed when the
+        # form is shown or checked, not on every page served from the cache.
+        self.fields["territory"].choices = lambda: [("", _("Tous")), *territories]
         self.fields["status"].choices = [("", _("Tous")), *ContractStatus.choices]
 
     def keep(self, row) -> bool:
-        """Whether a visible contract (a dict of its pk, title, territory_id, status) passes."""
+        """Whether a visible contract (cej.selectors.VisibleContract) passes."""
         if not self.is_bound:
             return True
         self.is_valid()  # the valid filters apply; the others are reported, not applied
         data = self.cleaned_data
         return (
-            (not data.get("q") or data["q"].casefold() in row["title"].casefold())
-            and (data.get("territory") is None or row["territory_id"] == data["territory"])
-            and (not data.get("status") or row["status"] == data["status"])
+            (not data.get("q") or data["q"].casefold() in row.title.casefold())
+            and (data.get("territory") is None or row.territory_id == data["territory"])
+            and (not data.get("status") or row.status == data["status"])
         )

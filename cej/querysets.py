@@ -62,16 +62,3 @@ class DocumentQuerySet(ScopedByContractQuerySet):
                 "downloads", filter=Q(downloads__outcome=DownloadOutcome.SERVED)
             )
         )
-
-    def in_display_order(self):
-        """The signed contract first, then what completes it, then the scans; newest first."""
-        from cej.models import DocumentKind
-
-        kinds = [
-            DocumentKind.SIGNED_CONTRACT,
-            DocumentKind.ANNEX_CONVENTION,
-            DocumentKind.AMENDMENT,
-            DocumentKind.SCANNED_ORIGINAL,
-        ]
-        rank = models.Case(*[models.When(kind=k, then=i) for i, k in enumerate(kinds)])
-        return self.order_by(rank, "-dated", "-created_at")

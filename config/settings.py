@@ -93,6 +93,10 @@ TEMPLATES = [
     },
 ]
 
+# Django's form renderer with inputs and selects built in Python, to the same HTML: widgets
+# were the largest cost of the pages with forms (cej/form_renderer.py).
+FORM_RENDERER = "cej.form_renderer.FormRenderer"
+
 # SQLite file by default so that `make run` needs no configuration;
 # PostgreSQL with DATABASE_URL=postgres://user@host:5432/name.
 DATABASES = {

@@ -2,9 +2,10 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
-from cej.forms import IdsChoiceField
+from cej.forms import IdsChoiceField, ReadModelChoiceField
 from cej.html import refuse_unprintable
 from fiches.models import Aim, Fiche, FicheStatus, Objective
+from fiches.selectors import FicheFilters, FicheList
 from fiches.services import RICH_TEXT_FIELDS
 from partners.models import Partner
 
@@ -114,17 +115,17 @@ class FicheFilterForm(forms.Form):
     """The filters of the fiche list; any invalid value is reported, never a server error."""
 
     q = forms.CharField(label=_("Rechercher"), required=False, max_length=100)
-    objective = forms.ModelChoiceField(
+    objective = ReadModelChoiceField(
         label=_("Objectif"),
         queryset=Objective.objects.none(),
         required=False,
         empty_label=_("Tous"),
     )
     status = forms.ChoiceField(label=_("Statut"), required=False)
-    aim = forms.ModelChoiceField(
+    aim = ReadModelChoiceField(
         label=_("Finalité"), queryset=Aim.objects.all(), required=False, empty_label=_("Toutes")
     )
-    lead = forms.ModelChoiceField(
+    lead = ReadModelChoiceField(
         label=_("Pilote"), queryset=Partner.objects.none(), required=False, empty_label=_("Tous")
     )
 
@@ -138,33 +139,17 @@ class FicheFilterForm(forms.Form):
         self.fields["lead"].queryset = Partner.objects.filter(contract_parties__contract=contract)
         self.fields["lead"].label_from_instance = lambda p: p.short_name
 
-    def filter(self, fiches):
-        if not self.is_valid():
-            return fiches
-        data = self.cleaned_data
-        if data["q"]:
-            from django.db.models import Q
+    def offer(self, listing: FicheList) -> None:
+        """Show as choices the objectives, aims and partners the list has read."""
+        self.fields["objective"].read = [objective for objective, _rows in listing.objectives]
+        self.fields["aim"].read = listing.aims
+        self.fields["lead"].read = listing.leads
 
-            q = data["q"]
-            fiches = fiches.filter(
-                Q(title__icontains=q)
-                | Q(findings__icontains=q)
-                | Q(goals__icontains=q)
-                | Q(actions__icontains=q)
-                | Q(target_public__icontains=q)
-                | Q(calendar__icontains=q)
-                | Q(indicators__icontains=q)
-                | Q(budget_note__icontains=q)
-            )
-        if data["objective"]:
-            fiches = fiches.filter(objective=data["objective"])
-        if data["status"]:
-            fiches = fiches.filter(status=data["status"])
-        if data["aim"]:
-            fiches = fiches.filter(aims=data["aim"])
-        if data["lead"]:
-            fiches = fiches.filter(lead_partner=data["lead"])
-        return fiches
+    def filters(self) -> FicheFilters:
+        """The filters to apply: none while any is invalid (the errors are shown instead)."""
+        if not self.is_bound or not self.is_valid():
+            return FicheFilters()
+        return FicheFilters(**self.cleaned_data)
 
 
 class TransitionForm(forms.Form):

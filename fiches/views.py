@@ -5,7 +5,6 @@ reason), changes through services."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,11 +15,11 @@ from cej import versioning
 from cej.html import sanitize_rich_text
 from cej.page_cache import cached_fragment
 from cej.pdf import pdf_response, render_pdf
-from cej.view_helpers import add_errors, require, scoped_contract
-from fiches import services
+from cej.view_helpers import add_errors, context_of, require, scoped_contract
+from fiches import selectors, services
 from fiches.diff import Names, diff_snapshots
 from fiches.forms import FicheFilterForm, FicheForm, TransitionForm
-from fiches.models import Fiche, FicheStatus, FicheVersion, Objective
+from fiches.models import Fiche, FicheStatus, FicheVersion
 from fiches.permissions import (
     allowed_transitions,
     can_create_fiche,
@@ -28,8 +27,6 @@ from fiches.permissions import (
     can_restore_version,
 )
 from fiches.workflow import TRANSITIONS
-
-RECENT_VERSIONS = 5
 
 
 def _lean_fiche(contract, number) -> Fiche:
@@ -67,26 +64,17 @@ def fiche_list(request, slug):
 
 
 def _fiche_list_context(contract, data) -> dict:
+    """The list and its filter form: the filters the form finds valid apply, the others are
+    reported on the form, whose choices are what the list has read."""
     form = FicheFilterForm(data, contract=contract)
-    fiches = form.filter(
-        Fiche.objects.filter(contract=contract)
-        .select_related("lead_partner", "updated_by")
-        .prefetch_related("aims")
-        .order_by("number")
-    )
-    by_objective = {}
-    for fiche in fiches:
-        by_objective.setdefault(fiche.objective_id, []).append(fiche)
-    objectives = [
-        (objective, by_objective.get(objective.pk, []))
-        for objective in Objective.objects.filter(contract=contract).order_by("number")
-    ]
+    found = selectors.fiche_list(contract, filters=form.filters())
+    form.offer(found)
     return {
         "contract": contract,
         "form": form,
-        "objectives": objectives,
-        "count": sum(len(f) for f in by_objective.values()),
-        "filtered": form.is_bound and form.is_valid() and any(form.cleaned_data.values()),
+        "objectives": found.objectives,
+        "count": found.count,
+        "filtered": found.filtered,
     }
 
 
@@ -113,13 +101,8 @@ def fiche_detail(request, slug, number):
 
 
 def _fiche_detail_context(contract, number) -> dict:
-    fiche = _fiche_with_lines(contract, number)
-    return {
-        "contract": contract,
-        "fiche": fiche,
-        "versions": fiche.versions.select_related("author").order_by("-number")[:RECENT_VERSIONS],
-        "transition_form": TransitionForm(),
-    }
+    page = selectors.fiche_page(contract, number)
+    return {**context_of(page), "contract": contract, "transition_form": TransitionForm()}
 
 
 @login_required
@@ -127,39 +110,18 @@ def fiche_pdf(request, slug, number):
     """One fiche as a PDF for the CDAJE plenary; a fiche that is not validated carries the
     « projet » watermark."""
     contract = scoped_contract(request, slug)
-    fiche = _fiche_with_lines(contract, number)
+    page = selectors.fiche_page(contract, number, versions=0)
     pdf = render_pdf(
         "fiches/pdf/fiche.html",
         {
+            **context_of(page),
             "contract": contract,
-            "fiche": fiche,
-            "lines": fiche.budget_lines.all(),
-            "is_draft": fiche.status != FicheStatus.VALIDATED,
+            "is_draft": page.fiche.status != FicheStatus.VALIDATED,
             "generated_at": timezone.localtime(),
             "generated_by": request.user,
         },
     )
-    return pdf_response(pdf, f"{contract.slug}-fiche-{fiche.number}.pdf")
-
-
-def _fiche_with_lines(contract, number) -> Fiche:
-    return get_object_or_404(
-        Fiche.objects.filter(contract=contract)
-        .select_related("objective", "lead_partner", "updated_by", "contract__territory")
-        .prefetch_related(
-            "associated_partners",
-            "aims",
-            # The lines funding the fiche, through the relation financing declares (financing is
-            # a layer above fiches: no import of it here). Ordered by year and poste.
-            Prefetch(
-                "budget_lines",
-                queryset=Fiche._meta.get_field("budget_lines")
-                .related_model.objects.select_related("post")
-                .order_by("year", "post__order"),
-            ),
-        ),
-        number=number,
-    )
+    return pdf_response(pdf, f"{contract.slug}-fiche-{page.fiche.number}.pdf")
 
 
 @login_required
@@ -327,41 +289,15 @@ def fiche_history(request, slug, number):
 
 
 def _fiche_history_context(contract, fiche, compared: dict) -> dict:
-    versions = list(fiche.versions.select_related("author").order_by("-number"))
-    by_number = {v.number: v for v in versions}
-    errors = []
-
-    def pick(param, default):
-        raw = compared.get(param)
-        if raw is None:
-            return default
-        try:
-            return by_number[int(raw)]
-        except (ValueError, KeyError):
-            errors.append(
-                _("La version « %(value)s » n'existe pas pour cette fiche (versions 1 à %(last)s).")
-                % {"value": raw, "last": versions[0].number if versions else 0}
-            )
-            return default
-
-    newest = versions[0] if versions else None
-    before = pick("from", versions[1] if len(versions) > 1 else newest)
-    after = pick("to", newest)
-    if before and after and before.number > after.number:
-        before, after = after, before
-    changes = (
-        diff_snapshots(before.snapshot, after.snapshot, Names.for_contract(contract))
-        if before and after
-        else []
-    )
+    history = selectors.fiche_history(contract, fiche, compared=compared)
     return {
         "contract": contract,
-        "fiche": fiche,
-        "versions": versions,
-        "before": before,
-        "after": after,
-        "changes": changes,
-        "errors": errors,
+        "fiche": history.fiche,
+        "versions": history.versions,
+        "before": history.before,
+        "after": history.after,
+        "changes": history.changes,
+        "errors": history.errors,
     }
 
 

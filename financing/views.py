@@ -1,5 +1,5 @@
 """The budget page of a contract and its PDF report. Thin: scope through the contract
-queryset, figures from financing.report, charts from financing.charts, permissions from
+queryset, figures from financing.selectors, charts from financing.charts, permissions from
 financing.permissions."""
 
 from django.contrib.auth.decorators import login_required
@@ -11,8 +11,9 @@ from cej.page_cache import cached_fragment
 from cej.pdf import pdf_response, render_pdf
 from cej.view_helpers import scoped_contract
 from financing.charts import execution_chart, split_chart
+from financing.figures import scope_label
 from financing.permissions import can_change_budget, can_record_execution
-from financing.report import budget_report, parse_year, scope_label
+from financing.selectors import budget_report, parse_year
 
 
 @login_required
@@ -47,6 +48,7 @@ def _budget_context(request, contract, report, **figures) -> dict:
 
 
 def _figures_context(contract, report, *, split_width: int = SPLIT_WIDTH_PAGE) -> dict:
+    """The report and its charts, as the page and the PDF show them."""
     return {
         "contract": contract,
         "report": report,

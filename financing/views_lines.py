@@ -21,9 +21,9 @@ from cej.view_helpers import add_errors, require, scoped_contract
 from financing import services
 from financing.diff import diff_line_snapshots
 from financing.forms import BudgetLineForm, ExecutionEntryForm
-from financing.models import BudgetLine, BudgetLineVersion, ExecutionEntry, VersionKind
+from financing.models import BudgetLine, ExecutionEntry, VersionKind
 from financing.permissions import can_change_budget, can_record_execution
-from financing.report import parse_year
+from financing.selectors import line_history, parse_year
 
 # Model error keys that are not form fields, and the field the user fixes instead.
 ERROR_FIELDS = {"annex_convention": "year", "contract": None}
@@ -197,16 +197,8 @@ def budget_line_history(request, slug, pk):
     """Every version of a line, newest first, each with what it changed. Readable by all who
     see the contract, and still after the line is deleted."""
     contract = scoped_contract(request, slug)
-    versions = list(
-        BudgetLineVersion.objects.filter(contract=contract, line_ref=pk)
-        .select_related("author")
-        .order_by("-number", "-pk")
-    )
-    line = (
-        BudgetLine.objects.filter(contract=contract, pk=pk)
-        .select_related("post", "fiche", "updated_by")
-        .first()
-    )
+    history = line_history(contract, pk)
+    line, versions = history.line, history.versions
     if line is None and not versions:
         raise Http404(_("Aucune ligne budgétaire n'a cet identifiant dans ce contrat."))
     rows = []

@@ -30,7 +30,8 @@ from cej.models import (
 from cej.page_cache import mark_contract_changed
 from cej.pdf import render_pdf
 from cej.sealing import seal_pdf
-from pilotage.contract_document import contract_document_context, signing_parties
+from cej.selectors import missing_signatories, signing_parties
+from pilotage.selectors import contract_document
 
 logger = logging.getLogger(__name__)
 
@@ -103,17 +104,6 @@ def signature_cancel(*, signature: Signature, by) -> None:
     mark_contract_changed(contract.pk)
 
 
-def missing_signatories(contract, *, parties=None) -> list:
-    """Active representatives of the parties who have not signed yet (`parties`: the
-    contract's `signing_parties`, when the caller already has them)."""
-    return [
-        signatory
-        for party in (parties if parties is not None else signing_parties(contract))
-        for signatory, signature in party.signatories
-        if signature is None
-    ]
-
-
 @transaction.atomic
 def contract_finalise(contract, *, by=None) -> Document:
     """Mark the contract signed (dated by its last signature) and produce its sealed PDF, with
@@ -166,7 +156,7 @@ def contract_seal(contract, *, by=None) -> Document:
         raise ValidationError(_("Seul un contrat signé reçoit son document scellé."))
     return _render_seal_store(
         template="pilotage/pdf/contract.html",
-        context=contract_document_context(contract, generated_by=by),
+        context=contract_document(contract, generated_by=by),
         reason=_("Contrat signé le %(date)s par l'ensemble des représentants des partenaires")
         % {"date": format_date_long(contract.signed_on)},
         contract=contract,

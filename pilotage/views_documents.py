@@ -29,13 +29,13 @@ from cej.pdf import pdf_response, render_pdf
 from cej.permissions import can_cancel_signature, can_deposit_document
 from cej.sealing import SealUnavailable
 from cej.security_log import log_security_event
-from cej.view_helpers import add_errors, require, scoped_contract
+from cej.selectors import missing_signatories
+from cej.view_helpers import add_errors, context_of, require, scoped_contract
 from partners.models import Signatory
-from pilotage.contract_document import contract_document_context, signing_parties
+from pilotage import selectors
 from pilotage.permissions import can_record_signature
 from pilotage.signing import (
     amendment_seal,
-    missing_signatories,
     scanned_original_deposit,
     signature_cancel,
     signature_record,
@@ -87,7 +87,7 @@ def contract_pdf(request, slug):
         return _serve(request, signed, download=False)
     contract = scoped_contract(request, slug)
     in_preparation = contract.status in (ContractStatus.DRAFT, ContractStatus.IN_SIGNATURE)
-    context = contract_document_context(
+    context = selectors.contract_document(
         contract, generated_by=request.user, unsealed_copy=not in_preparation
     )
     pdf = render_pdf("pilotage/pdf/contract.html", context)
@@ -120,37 +120,18 @@ def _space_permissions(user, contract) -> dict:
 
 
 def _space_context(contract, permissions, *, signature_form=None, deposit_form=None) -> dict:
-    documents = list(
-        Document.objects.filter(contract=contract)
-        .select_related("created_by", "amendment", "annex_convention")
-        .with_download_count()
-        .in_display_order()
-    )
-    parties = signing_parties(contract)
-    sealed_amendment_ids = {
-        d.amendment_id for d in documents if d.kind == DocumentKind.AMENDMENT and d.sealed
-    }
-    amendments = list(contract.amendments.select_related("annex_convention"))
-    can_deposit = permissions["can_deposit"]
-    context = {
-        "contract": contract,
-        "documents": documents,
-        "parties": parties,
-        "amendments_to_seal": [
-            a for a in amendments if a.signed_on and a.pk not in sealed_amendment_ids
-        ]
-        if can_deposit
-        else [],
-        "has_signed_document": any(d.kind == DocumentKind.SIGNED_CONTRACT for d in documents),
-        "signature_form": None,
-        "deposit_form": None,
-    }
+    """The document space and the forms this user may use (those submitted, with their
+    errors, when the page is shown again)."""
+    space = selectors.document_space(contract, with_amendments=permissions["can_deposit"])
+    context = {**context_of(space), "signature_form": None, "deposit_form": None}
     if permissions["can_sign"]:
         context["signature_form"] = signature_form or _signature_form(
-            contract, pending=missing_signatories(contract, parties=parties)
+            contract, pending=missing_signatories(contract, parties=space.parties)
         )
-    if can_deposit:
-        context["deposit_form"] = deposit_form or DepositForm(amendments=contract.amendments.all())
+    if permissions["can_deposit"]:
+        context["deposit_form"] = deposit_form or DepositForm(
+            amendments=contract.amendments.all(), read_amendments=space.amendments
+        )
     return context
 
 

@@ -4,7 +4,7 @@ helper (`cej.money`, `cej.dates`, `cej.documents.human_size`)."""
 from django import template
 from django.utils.safestring import mark_safe
 
-from cej.dates import format_date_long
+from cej.dates import format_date_long, format_date_time
 from cej.html import sanitize_rich_text
 from cej.money import format_eur, format_percent
 
@@ -13,14 +13,15 @@ register = template.Library()
 
 @register.filter
 def eur(value):
-    """`{{ amount|eur }}` → `198 000,00 €`."""
-    return format_eur(value)
+    """`{{ amount|eur }}` → `198 000,00 €`. Digits, spaces and signs only: marked safe, so
+    that the tables of amounts do not escape each of them again."""
+    return mark_safe(format_eur(value))
 
 
 @register.filter
 def percent_of(part, whole):
-    """`{{ paid|percent_of:planned }}` → `81,3 %`."""
-    return format_percent(part, whole)
+    """`{{ paid|percent_of:planned }}` → `81,3 %` (digits and signs only: safe)."""
+    return mark_safe(format_percent(part, whole))
 
 
 @register.filter
@@ -44,6 +45,12 @@ def groups_of(value, size):
     code in even groups, so that it wraps between groups and never leaves an orphan."""
     value, size = str(value or ""), int(size)
     return [value[start : start + size] for start in range(0, len(value), size)]
+
+
+@register.filter
+def date_time(value):
+    """`{{ version.created_at|date_time }}` → `03/12/2026 16:40` in local time."""
+    return format_date_time(value)
 
 
 @register.filter

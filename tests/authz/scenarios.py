@@ -205,7 +205,7 @@ def _in_signature(world):
 
 
 def _signature_form(world, viewer):
-    from pilotage.signing import missing_signatories
+    from cej.selectors import missing_signatories
 
     pending = missing_signatories(world.contract)
     signatory = pending[0] if pending else world.signature.signatory

@@ -14,7 +14,7 @@ from demo.fiches_data import FICHES, OBJECTIVES
 from fiches import services as fiche_services
 from fiches.models import Fiche, FicheStatus
 from financing.models import BudgetLine
-from pilotage.contract_document import contract_document_context
+from pilotage.selectors import contract_document
 from tests.pdftools import pdf_catalog, pdf_fonts, pdf_info, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +62,7 @@ def test_the_signed_contract_says_what_was_signed(signed_pdf):
 
 
 def test_the_contract_html_uses_french_typography(demo):
-    html = render_html("pilotage/pdf/contract.html", contract_document_context(demo.contract))
+    html = render_html("pilotage/pdf/contract.html", contract_document(demo.contract))
     # Narrow no-break space between thousands, no-break space before the euro sign: the
     # amount never breaks across lines.
     assert "198\u202f000,00\u00a0€" in html
@@ -132,7 +132,7 @@ def test_the_signed_bytes_survive_later_edits(client, sealed_demo, demo_user):
     assert after == before
     assert "Un titre entièrement nouveau" not in pdf_text(after)
     # …while a draft rendered now would show the change: the stored PDF is not re-rendered.
-    draft = render_pdf("pilotage/pdf/contract.html", contract_document_context(contract))
+    draft = render_pdf("pilotage/pdf/contract.html", contract_document(contract))
     assert "Un titre entièrement nouveau" in flat(pdf_text(draft))
 
 
@@ -144,7 +144,7 @@ def test_the_contract_context_costs_a_constant_number_of_queries(
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as baseline:
-        contract_document_context(contract)["objectives"]
+        contract_document(contract)["objectives"]
     baseline_count = len(baseline.captured_queries)
     objective = contract.objectives.first()
     for number in range(20, 40):
@@ -152,7 +152,7 @@ def test_the_contract_context_costs_a_constant_number_of_queries(
             objective=objective, number=number, title=f"Fiche {number}", status=FicheStatus.DRAFT
         )
     with django_assert_max_num_queries(baseline_count):
-        contract_document_context(contract)
+        contract_document(contract)
 
 
 # --- the URL fetcher -------------------------------------------------------------------------
@@ -217,7 +217,7 @@ def test_a_signed_contract_without_stored_document_prints_as_a_marked_copy(clien
 def test_counts_agree_in_number(demo):
     """« 1 objectif », « 3 objectifs »; « en 3 exemplaires originaux »."""
     contract = demo.contract
-    context = contract_document_context(contract)
+    context = contract_document(contract)
     text = flat(re.sub(r"<[^>]+>", " ", render_html("pilotage/pdf/contract.html", context)))
     assert "déclinées en 3 objectifs et 14 fiches actions" in text
     context["objectives"] = context["objectives"][:1]

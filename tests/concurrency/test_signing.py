@@ -6,7 +6,8 @@ import datetime
 import pytest
 
 from cej.models import AnnexConvention, ContractStatus, Document, DocumentKind, Signature
-from pilotage.signing import missing_signatories, signature_record
+from cej.selectors import missing_signatories
+from pilotage.signing import signature_record
 from tests.concurrency.sessions import at_once, sessions, wait_for_lock
 
 pytestmark = pytest.mark.django_db(transaction=True)

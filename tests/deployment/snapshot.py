@@ -18,7 +18,7 @@ def snapshot() -> dict:
     from cej.documents import DocumentUnavailable, document_read_verified, sha256_of
     from cej.models import Contract, Document
     from fiches.models import Fiche, FicheVersion
-    from financing.report import budget_report
+    from financing.selectors import budget_report
 
     contract = Contract.objects.get(slug=DEMO_SLUG)
     report = budget_report(contract)

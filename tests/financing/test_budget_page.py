@@ -7,7 +7,7 @@ import pytest
 
 from financing.charts import execution_chart, split_chart
 from financing.models import BudgetLine, ExecutionEntry, ExecutionKind
-from financing.report import budget_report
+from financing.selectors import budget_report
 from tests.factories import ContractFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from financing.summary import contract_budget_table
+from financing.selectors import budget_table
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +14,7 @@ def rows_by_label(table):
 def test_the_demo_table_shows_2014_balanced_and_the_annex_share_unallocated_later(
     demo_contract,
 ):
-    table = contract_budget_table(demo_contract)
+    table = budget_table(demo_contract)
     rows = rows_by_label(table)
     assert table.years == [2014, 2015, 2016, 2017]
     assert [c.amount for c in rows["Coordination"].cells] == [Decimal("120000.00")] * 4

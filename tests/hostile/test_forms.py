@@ -465,7 +465,7 @@ def signature_fields(draw):
 @examples(15)
 @given(fields=signature_fields())
 def test_a_hostile_signature_is_refused_in_french_or_stored_inert(cdaje, unsigned, fields):
-    from pilotage.signing import missing_signatories
+    from cej.selectors import missing_signatories
 
     first = missing_signatories(unsigned)[0]
     with isolated_example():

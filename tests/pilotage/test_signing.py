@@ -15,10 +15,11 @@ from cej.models import (
     Signature,
 )
 from cej.permissions import can_cancel_signature
+from cej.selectors import missing_signatories
 from fiches.models import Fiche, FicheStatus
 from partners.models import Signatory
 from pilotage.permissions import can_record_signature
-from pilotage.signing import missing_signatories, signature_cancel, signature_record
+from pilotage.signing import signature_cancel, signature_record
 from tests.factories import SignatoryFactory, UserFactory
 from tests.pdftools import pdf_signatures, pdf_text
 

@@ -1,0 +1,80 @@
+"""The rows of the fiche tables (the fiche list, the dashboard's orientations), built in
+Python from fiches.selectors.FicheRow.
+
+A contract has a dozen fiches or more, each row a dozen template nodes, and these pages are
+rendered whole on their first view after a change. Same markup as the templates had; every
+text is escaped, dates go through their one helper each."""
+
+from django import template
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from cej.dates import format_date_long, format_date_short, format_date_time
+from cej.html import escape_text as esc
+from cej.view_helpers import url_for_each
+
+register = template.Library()
+
+
+def _fiche_link(fiche, fiche_url) -> str:
+    return f'<a href="{esc(fiche_url(fiche.number))}">{esc(fiche.title)}</a>'
+
+
+def _status(fiche) -> str:
+    return f'<span class="badge badge-{esc(fiche.status)}">{esc(fiche.status_label)}</span>'
+
+
+@register.simple_tag
+def fiche_list_rows(fiches, contract):
+    """`<tbody>{% fiche_list_rows fiches contract %}</tbody>`: the fiche list's rows
+    (templates/fiches/_fiche_list_body.html)."""
+    fiche_url = url_for_each("fiche_detail", "number", slug=contract.slug)
+    aims_label = esc(_("Finalités servies"))
+    validated, imported = esc(_("validée en plénière")), esc(_("reprise des fiches"))
+    rows = []
+    for fiche in fiches:
+        aims = "".join(f"<li>{esc(aim)}</li>" for aim in fiche.aims)
+        if aims:
+            aims = f'<ul class="tag-list" aria-label="{aims_label}">{aims}</ul>'
+        if fiche.updated_by:
+            change = f"{esc(format_date_time(fiche.updated_at))}<br>{_hint(fiche.updated_by)}"
+        else:
+            # Without a person, the change is the fiche's reprise from the documents: the day
+            # is known, not the hour.
+            what = validated if fiche.status == "validated" else imported
+            change = (
+                f'{esc(format_date_short(fiche.updated_at))}<br><span class="hint">{what}</span>'
+            )
+        rows.append(
+            f'<tr><td class="col-number">{fiche.number}</td>'
+            f'<td class="col-title">{_fiche_link(fiche, fiche_url)}{aims}</td>'
+            f'<td class="col-status">{_status(fiche)}</td>'
+            f'<td class="col-lead">{esc(fiche.lead) or "–"}</td>'
+            f'<td class="col-change">{change}</td></tr>'
+        )
+    return mark_safe("\n".join(rows))
+
+
+def _hint(text: str, *, escaped: bool = False) -> str:
+    return f'<span class="hint">{text if escaped else esc(text)}</span>'
+
+
+@register.simple_tag
+def fiche_overview_rows(fiches, contract):
+    """`<tbody>{% fiche_overview_rows fiches contract %}</tbody>`: the dashboard's rows of
+    an objective's fiches (templates/pilotage/_dashboard_body.html)."""
+    fiche_url = url_for_each("fiche_detail", "number", slug=contract.slug)
+    rows = []
+    for fiche in fiches:
+        validated = (
+            f' <span class="hint">{esc(format_date_long(fiche.validated_on))}</span>'
+            if fiche.validated_on
+            else ""
+        )
+        rows.append(
+            f'<tr><td class="col-number">{fiche.number}</td>'
+            f"<td>{_fiche_link(fiche, fiche_url)}</td>"
+            f"<td>{esc(fiche.lead) or '–'}</td>"
+            f'<td class="col-status">{_status(fiche)}{validated}</td></tr>'
+        )
+    return mark_safe("\n".join(rows))

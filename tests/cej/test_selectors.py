@@ -1,0 +1,104 @@
+"""cej.selectors on the shared Loire demo: what each read returns, in how many queries."""
+
+import datetime
+
+import pytest
+
+from cej.models import Contract, DocumentKind
+from cej.selectors import (
+    contract_documents,
+    contract_overview,
+    contracts_in_scope,
+    missing_signatories,
+    signing_parties,
+)
+
+pytestmark = pytest.mark.django_db
+
+SIGNED_ON = datetime.date(2014, 10, 1)
+
+
+@pytest.fixture
+def contract(demo):
+    """The contract as scoped_contract gives it to the pages: with its territory."""
+    return Contract.objects.select_related("territory").get(pk=demo.contract.pk)
+
+
+def test_a_user_sees_the_contracts_of_their_scope_in_small_rows(
+    demo, demo_user, django_assert_num_queries
+):
+    user = demo_user("cdaje")
+    with django_assert_num_queries(2):  # what the user belongs to, then the contracts
+        rows = contracts_in_scope(user)
+    assert [row.title for row in rows] == [
+        "Contrat enfance jeunesse départemental de la Loire 2014–2017",
+        "Premier contrat enfance jeunesse départemental de la Loire",
+    ]
+    assert {row.territory_name for row in rows} == {"Loire"}
+    # Text, as the database gives it: the list only hashes it.
+    assert rows[0].token.replace("-", "") == demo.contract.content_token.hex
+
+
+def test_the_parties_sign_in_order_and_the_loire_contract_is_signed(
+    contract, django_assert_num_queries
+):
+    with django_assert_num_queries(2):
+        parties = signing_parties(contract)
+        names = [
+            (party.partner.short_name, [signatory.function for signatory, _s in party.signatories])
+            for party in parties
+        ]
+        assert {signature.signed_on for p in parties for _s, signature in p.signatories} == {
+            SIGNED_ON
+        }
+    assert names == [
+        ("Conseil général", ["Président du Conseil général de la Loire"]),
+        (
+            "CAF",
+            ["Présidente du conseil d'administration de la CAF", "Directeur de la CAF"],
+        ),
+        (
+            "MSA",
+            ["Président du conseil d'administration de la MSA", "Directrice générale de la MSA"],
+        ),
+    ]
+    assert missing_signatories(contract, parties=parties) == []
+
+
+def test_a_representative_out_of_office_is_not_listed(contract):
+    caf = signing_parties(contract)[1]
+    director, _signature = caf.signatories[1]
+    director.is_active = False
+    director.save()
+    assert [s.function for s, _ in signing_parties(contract)[1].signatories] == [
+        "Présidente du conseil d'administration de la CAF"
+    ]
+
+
+def test_the_overview_names_the_predecessor_the_annex_and_no_amendment(
+    contract, django_assert_num_queries
+):
+    # Signatures, parties, annex conventions, amendments, the predecessor.
+    with django_assert_num_queries(5):
+        overview = contract_overview(contract)
+        assert overview.contract.territory.name == "Loire"
+        assert overview.contract.predecessor.title == (
+            "Premier contrat enfance jeunesse départemental de la Loire"
+        )
+        assert overview.contract.predecessor.end_year == 2013
+    assert [annex.years for annex in overview.annex_conventions] == [[2014]]
+    assert overview.amendments == []
+    assert len(overview.parties) == 3
+
+
+def test_the_signed_contract_comes_first_with_its_downloads_counted(
+    sealed_demo, django_assert_num_queries
+):
+    with django_assert_num_queries(1):
+        documents = contract_documents(sealed_demo.contract)
+    assert [document.kind for document in documents] == [
+        DocumentKind.SIGNED_CONTRACT,
+        DocumentKind.ANNEX_CONVENTION,
+    ]
+    assert [document.download_count for document in documents] == [0, 0]
+    assert all(document.sealed for document in documents)

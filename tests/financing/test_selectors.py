@@ -1,0 +1,100 @@
+"""financing.selectors on the shared Loire demo: 198 000,00 € a year from 2014 to 2017,
+the budget report and the planned table read in a few queries whatever the lines."""
+
+from decimal import Decimal
+
+import pytest
+
+from cej.models import Contract
+from financing.models import BudgetLine
+from financing.selectors import budget_report, budget_table, line_history, parse_year
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+
+
+@pytest.fixture
+def contract(demo):
+    return Contract.objects.select_related("territory").get(pk=demo.contract.pk)
+
+
+def test_the_report_reads_four_queries(contract, django_assert_num_queries):
+    # Annex conventions, lines with their execution, contributions, posts.
+    with django_assert_num_queries(4):
+        report = budget_report(contract)
+    assert [(f.label, f.envelope) for f in report.per_year] == [
+        (str(year), D("198000.00")) for year in (2014, 2015, 2016, 2017)
+    ]
+    assert report.total.envelope == D("792000.00")
+    assert [line.year for line in report.lines] == sorted(line.year for line in report.lines)
+    first = report.lines[0]
+    assert (first.year, first.post_label, first.fiche_number) == (
+        2014,
+        "Dispositif d'accueil d'enfants handicapés dans les crèches",
+        4,
+    )
+    assert (first.instrument_label, first.committed, first.paid) == (
+        "Convention annexe",
+        D("40000.00"),
+        D("40000.00"),
+    )
+    assert [name for name, _short, _amount in first.contributions] == sorted(
+        name for name, _short, _amount in first.contributions
+    )
+    assert sum(amount for _n, _s, amount in first.contributions) == first.amount
+
+
+def test_the_report_and_the_table_agree(contract):
+    report = budget_report(contract)
+    table = budget_table(contract)
+    total = next(row for row in table.rows if row.kind == "total")
+    assert [cell.amount for cell in total.cells] == [f.planned for f in report.per_year]
+    assert report.table == table
+
+
+def test_the_table_sums_the_lines_it_is_given(contract, django_assert_num_queries):
+    annex_conventions = list(contract.annex_conventions.all())
+    with django_assert_num_queries(1):  # the posts: the planned amounts are given
+        table = budget_table(contract, annex_conventions=annex_conventions, planned={})
+    assert table.unallocated_years == [2014, 2015, 2016, 2017]
+
+
+def test_a_line_without_fiche_comes_before_those_of_the_same_poste(contract):
+    coordination = BudgetLine.objects.filter(contract=contract, post__code="coordination")
+    line = coordination.get(year=2015)
+    BudgetLine.objects.filter(pk=line.pk).update(fiche=None)
+    lines = [(row.year, row.post_label, row.fiche_number) for row in budget_report(contract).lines]
+    in_2015 = [line for line in lines if line[0] == 2015]
+    assert in_2015[0] == (2015, "Coordination", None)  # the same on SQLite and PostgreSQL
+
+
+def test_a_year_is_parsed_or_refused_in_french(contract):
+    assert parse_year(contract, "2015") == (2015, "")
+    assert parse_year(contract, None) == (None, "")
+    year, message = parse_year(contract, "1789")
+    assert year is None and "ne couvre pas 1789" in message
+
+
+def test_a_line_history_outlives_the_line(contract, django_assert_num_queries):
+    line = BudgetLine.objects.filter(contract=contract).first()
+    with django_assert_num_queries(2):
+        history = line_history(contract, line.pk)
+    assert history.line == line
+    assert line_history(contract, 10**9).versions == []
+
+
+def test_the_budget_page_and_its_pdf_read_the_same_report(client, demo, demo_user, monkeypatch):
+    import financing.views
+
+    calls = []
+
+    def report(contract, **kwargs):
+        calls.append(kwargs)
+        return budget_report(contract, **kwargs)
+
+    monkeypatch.setattr(financing.views, "budget_report", report)
+    monkeypatch.setattr(financing.views, "render_pdf", lambda template, context: b"%PDF-")
+    client.force_login(demo_user("finance"))
+    assert client.get("/contracts/cej-loire-2014-2017/budget/?year=2015").status_code == 200
+    assert client.get("/contracts/cej-loire-2014-2017/budget/report.pdf?year=2015").content
+    assert calls == [{"year": "2015"}, {"year": "2015"}]
