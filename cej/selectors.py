@@ -63,32 +63,30 @@ class VisibleContract(NamedTuple):
     territory_id: int
     territory_name: str
     token: str  # the content token as text: the list hashes it, nothing more
+    territory_code: str
+    start_year: int
 
 
 def contracts_in_scope(user) -> list[VisibleContract]:
-    """Every contract the user may see, as small rows: a national administrator's 300
-    contracts cost one query, and the contract list filters and pages them without another.
-    Tuples, and the token as text, not a UUID object: this runs on every view of the list,
-    cached or not."""
+    """Every contract the user may see, as small rows, by territory, the newest first: a
+    national administrator's 300 contracts cost one query, and the contract list filters
+    and pages them without another. Tuples, and the token as text, not a UUID object: this
+    runs on every view of the list, cached or not."""
     rows = (
         Contract.objects.for_user(user)
         .order_by()
         .values_list(
-            "territory__code",
-            "start_year",
             "pk",
             "title",
             "status",
             "territory_id",
             "territory__name",
             Cast("content_token", output_field=CharField()),
+            "territory__code",
+            "start_year",
         )
     )
-    # By territory, the newest contract first.
-    return [
-        VisibleContract._make(row[2:])
-        for row in sorted(rows, key=lambda row: (row[0], -row[1], row[2]))
-    ]
+    return list(map(VisibleContract._make, sorted(rows, key=lambda row: (row[6], -row[7], row[0]))))
 
 
 PARTNER_FIELDS = [field.attname for field in Partner._meta.concrete_fields]

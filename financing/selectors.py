@@ -203,17 +203,21 @@ def budget_report(contract, *, year=None) -> BudgetReport:
     fiches: dict[int, Figures] = {}
     unassigned = Figures(label=_("Sans fiche"))
     partners: dict[str, Figures] = {}
+    # Each slice made when first met (not a default built for every line), labels included.
     for line, post_id, fiche in lines:
         total.add(line)
         instruments[line.instrument].add(line)
-        posts.setdefault(post_id, Figures(label=line.post_label, key=post_id)).add(line)
+        if post_id not in posts:
+            posts[post_id] = Figures(label=line.post_label, key=post_id)
+        posts[post_id].add(line)
         if fiche is not None:
             number, title, objective_id, objective_number = fiche
-            objective_numbers[objective_id] = objective_number
-            group = objectives.setdefault(
-                objective_id,
-                ObjectiveFigures(label=_("Objectif %(number)s") % {"number": objective_number}),
-            )
+            if objective_id not in objectives:
+                objective_numbers[objective_id] = objective_number
+                objectives[objective_id] = ObjectiveFigures(
+                    label=_("Objectif %(number)s") % {"number": objective_number}
+                )
+            group = objectives[objective_id]
             if number not in fiches:
                 fiches[number] = Figures(
                     label=_("Fiche %(number)s : %(title)s") % {"number": number, "title": title},
@@ -225,7 +229,9 @@ def budget_report(contract, *, year=None) -> BudgetReport:
         else:
             unassigned.add(line)
         for partner_name, _short_name, amount in line.contributions:
-            partners.setdefault(partner_name, Figures(label=partner_name)).planned += amount
+            if partner_name not in partners:
+                partners[partner_name] = Figures(label=partner_name)
+            partners[partner_name].planned += amount
 
     return BudgetReport(
         contract=contract,
