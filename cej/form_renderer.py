@@ -12,6 +12,7 @@ template — goes to Django's engine as before."""
 import html
 
 from django.forms.renderers import DjangoTemplates
+from django.forms.widgets import Select
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, mark_safe
@@ -123,3 +124,31 @@ class FormRenderer(DjangoTemplates):
         ):
             return _select(widget)
         return super().render(template_name, context, request)
+
+
+class QuickSelect(Select):
+    """A select of plain choices (no groups, one value) written straight from its choices:
+    for a long list — a national administrator's hundred territories — building Django's
+    per-option dicts (`optgroups`) cost as much as writing the options. The same HTML as
+    Select (tests/cej/test_form_renderer.py); anything else goes Django's way."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        choices = list(self.choices)
+        if self.allow_multiple_selected or any(
+            isinstance(label, list | tuple) for _value, label in choices
+        ):
+            return super().render(name, value, attrs, renderer)
+        values = self.format_value(value)
+        parts = [f'<select name="{_shown(name)}"{_attrs(self.build_attrs(self.attrs, attrs))}>']
+        has_selected = False
+        for option_value, label in choices:
+            if option_value is None:
+                option_value = ""
+            selected = not has_selected and str(option_value) in values
+            has_selected |= selected
+            parts.append(
+                f'\n  <option value="{_as_string(option_value)}"{" selected" if selected else ""}>'
+                f"{_shown(label)}</option>\n"
+            )
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cej.documents import human_size
+from cej.form_renderer import QuickSelect
 from cej.html import refuse_unprintable
 from cej.models import ContractStatus, DocumentKind
 
@@ -165,6 +166,7 @@ class ContractFilterForm(forms.Form):
         required=False,
         coerce=int,
         empty_value=None,
+        widget=QuickSelect,  # up to a hundred territories
         error_messages={"invalid_choice": _("Ce territoire n'est pas parmi les vôtres.")},
     )
     status = forms.ChoiceField(label=_("Statut"), required=False)

@@ -41,6 +41,12 @@ def forms_of_the_application(contract, user):
                 territories=[(1, "Loire"), (2, HOSTILE)],
             ),
         ),
+        (
+            "contract filters, a territory chosen among a hundred",
+            lambda: ContractFilterForm(
+                {"territory": "42"}, territories=[(n, f"Territoire {n}") for n in range(100)]
+            ),
+        ),
         ("fiche filters", lambda: fiche_filters(None)),
         ("fiche filters, bound", lambda: fiche_filters(bound_fiche_filters)),
         ("fiche", lambda: FicheForm(instance=contract.fiches.first(), contract=contract)),
@@ -115,3 +121,17 @@ def test_choices_offered_from_read_objects_are_those_of_the_queryset(
         offered = str(form["amendment"])
     assert offered == queried
     assert "Avenant n° 1" in offered
+
+
+def test_a_quick_select_writes_what_djangos_select_writes():
+    from django import forms
+
+    from cej.form_renderer import QuickSelect
+
+    choices = [("", "Tous"), (1, "Ain"), (2, HOSTILE), ("x", mark_safe("<b>B</b>")), (None, "?")]
+    for value in (None, "", "1", 2, "x", "absent"):
+        quick = QuickSelect(choices=choices).render("t", value, {"id": "id_t", "required": True})
+        plain = forms.Select(choices=choices).render(
+            "t", value, {"id": "id_t", "required": True}, renderer=DjangoTemplates()
+        )
+        assert quick == plain, value
