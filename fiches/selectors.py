@@ -14,20 +14,12 @@ from django.utils.translation import gettext as _
 
 from fiches.diff import FieldChange, Names, diff_snapshots
 from fiches.models import Aim, Fiche, FicheStatus, FicheVersion, Objective
+from fiches.services import CONTENT_FIELDS
 from partners.models import Partner
 
 RECENT_VERSIONS = 5
-# The fields the fiche list's search looks into.
-SEARCHED_FIELDS = [
-    "title",
-    "findings",
-    "goals",
-    "actions",
-    "target_public",
-    "calendar",
-    "indicators",
-    "budget_note",
-]
+# The fiche list's search looks into everything a fiche says.
+SEARCHED_FIELDS = CONTENT_FIELDS
 
 
 @dataclass
