@@ -5,7 +5,9 @@ the fiches, is `pilotage.permissions`). Predicates answer (allowed, reason)."""
 from django.utils.translation import gettext as _
 
 from cej.auth_backends import load_viewer
-from cej.models import ContractStatus
+from cej.models import FROZEN_STATUSES, Amendment, AmendmentStatus, ContractStatus
+
+OPEN_AMENDMENT_STATUSES = (AmendmentStatus.DRAFT, AmendmentStatus.APPROVAL)
 
 
 def works_on_contract(user, contract) -> bool:
@@ -58,11 +60,51 @@ def can_cancel_signature(user, contract) -> Decision:
         return allowed, reason
     if contract.status == ContractStatus.SIGNED:
         return False, _("Le contrat est signé : ses signatures ne changent plus.")
-    if contract.status == ContractStatus.EXPIRED:
-        return False, _("Le contrat est arrivé à échéance : ses signatures ne changent plus.")
+    if contract.status in FROZEN_STATUSES:
+        return False, frozen_refusal(contract)
     return True, ""
 
 
 def can_deposit_document(user, contract) -> Decision:
     """Deposit a scanned original, or seal a signed amendment: CDAJE staff of the territory."""
     return cdaje_staff(user, contract, "cej.add_document")
+
+
+def content_change_refusal(contract) -> str:
+    """Why the contract's content (fiches, objectives, planned lines and contributions,
+    parties, the annex convention's years) cannot be changed directly, or "" when it can.
+    A signed contract binds its parties: its content changes only through an avenant, which
+    the refusal names. An expired or terminated contract is frozen entirely."""
+    if contract.status in FROZEN_STATUSES:
+        return frozen_refusal(contract)
+    if contract.status != ContractStatus.SIGNED:
+        return ""
+    current = (
+        Amendment.objects.filter(contract_id=contract.pk, status__in=OPEN_AMENDMENT_STATUSES)
+        .order_by()
+        .values_list("number", flat=True)
+        .first()
+    )
+    if current is not None:
+        return _(
+            "Le contrat est signé : son contenu ne change que par avenant. Proposez cette "
+            "modification dans l'avenant n° %(number)s en cours (page du contrat › Avenants)."
+        ) % {"number": current}
+    return _(
+        "Le contrat est signé : son contenu ne change que par avenant. Ouvrez un avenant depuis "
+        "la page du contrat (« Ouvrir un avenant ») et proposez-y cette modification."
+    )
+
+
+def execution_refusal(contract) -> str:
+    """Why the contract's execution (commitments, payments, reviews) cannot be recorded, or
+    "": it stays open once signed, and closes when the contract is frozen."""
+    if contract.status in FROZEN_STATUSES:
+        return frozen_refusal(contract)
+    return ""
+
+
+def frozen_refusal(contract) -> str:
+    if contract.status == ContractStatus.TERMINATED:
+        return _("Le contrat est résilié : il est figé, plus rien n'y change.")
+    return _("Le contrat est arrivé à échéance : il est figé, plus rien n'y change.")

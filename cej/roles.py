@@ -14,6 +14,9 @@ _READ_CONTRACT = [
     "cej.view_signature",
     "cej.view_annexconvention",
     "cej.view_amendment",
+    "cej.view_amendmentsignature",
+    "cej.view_partnerdecision",
+    "partners.view_partnername",
     "cej.view_document",
     "partners.view_partner",
     "partners.view_signatory",
@@ -35,6 +38,12 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "cej.add_signature",
         "cej.delete_signature",
         "cej.add_document",
+        # Avenants: opening one, proposing its changes, recording the partners' decisions
+        # and the representatives' signatures.
+        "cej.add_amendment",
+        "cej.change_amendment",
+        "cej.add_partnerdecision",
+        "cej.add_amendmentsignature",
     ],
     CDAJE_COORDINATOR: ["fiches.validate_fiche"],
     FINANCE_OFFICER: [

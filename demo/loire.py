@@ -21,6 +21,11 @@ from cej.models import (
 )
 from cej.page_cache import one_mark_per_contract
 from demo.fiches_data import AIMS, FICHES, OBJECTIVES
+from demo.loire_amendments import (
+    load_amendments,
+    record_contract_decisions,
+    rename_conseil_general,
+)
 from fiches.models import Aim, Fiche, FicheStatus, FicheVersion, Objective
 from fiches.services import record_version
 from financing.models import (
@@ -43,7 +48,8 @@ DEMO_PASSWORD = "demo"
 
 PARTNERS = {
     # key: (name, short name, slug, kind)
-    "cg": ("Conseil général de la Loire", "Conseil général", "cg42", PartnerKind.CONSEIL_GENERAL),
+    # Named Conseil général until March 2015 (demo.loire_amendments.rename_conseil_general).
+    "cg": ("Département de la Loire", "Département", "cg42", PartnerKind.CONSEIL_GENERAL),
     "caf": (
         "Caisse d'allocations familiales de la Loire",
         "CAF",
@@ -103,8 +109,9 @@ POSTS = [
 ]
 
 # Illustrative split of the 198 000 € (seed total). 2014 is fully allocated between the two
-# CEJ posts and the annex convention; 2015–2017 carry the CEJ lines only, leaving the annex
-# share (40 000 €) not yet allocated, as the convention covers 2014 only (seed).
+# CEJ posts and the annex convention; as signed, 2015–2017 carry the CEJ lines only, the
+# convention covering 2014 only (seed); avenant n° 1 (2015) extends it to 2017 with new
+# actions, so that every year carries 198 000,00 € (demo.loire_amendments).
 CEJ_LINES = {
     # post code: (fiche number, {partner: contribution})
     "coordination": (
@@ -144,7 +151,7 @@ ACCOUNT_ROLES = {
     "admin": "administrateur (tout, /admin/)",
     "cdaje": "équipe et coordination CDAJE (fiches)",
     "finance": "agent financier (budget)",
-    "partner-cg": "partenaire : Conseil général",
+    "partner-cg": "partenaire : Département (ex-Conseil général)",
     "partner-caf": "partenaire : CAF",
     "partner-msa": "partenaire : MSA",
 }
@@ -158,11 +165,28 @@ class DemoResult:
 
 
 @transaction.atomic
-def load_loire_demo(*, with_accounts: bool) -> DemoResult:
+def load_loire_demo(*, with_accounts: bool, seal_signed_contract=None) -> DemoResult:
     """The Loire demo, written through the apps' services; each contract it writes is marked
-    changed once, at the end, not once per row."""
+    changed once, at the end, not once per row. First the contract as signed in 2014; then
+    `seal_signed_contract(contract)`, if given, seals it as it was signed (True if it could);
+    then its life since (decisions, the Département's new name, avenants n° 1 and 2, the
+    first sealed then too if the contract could be)."""
     with one_mark_per_contract():
-        return _load_loire_demo(with_accounts=with_accounts)
+        result = _load_loire_demo(with_accounts=with_accounts)
+        contract = result.contract
+        sealed = seal_signed_contract is not None and seal_signed_contract(contract)
+        partners = {
+            key: Partner.objects.get(slug=slug) for key, (_n, _s, slug, _k) in PARTNERS.items()
+        }
+        result.created += rename_conseil_general(partners["cg"])
+        result.created += record_contract_decisions(contract, partners)
+        result.created += load_amendments(
+            contract,
+            partners,
+            seal=bool(sealed),
+            record_execution=_record_execution,
+        )
+        return result
 
 
 def _load_loire_demo(*, with_accounts: bool) -> DemoResult:
@@ -212,9 +236,9 @@ def _load_loire_demo(*, with_accounts: bool) -> DemoResult:
             "start_year": 2014,
             "end_year": 2017,
             "annual_envelope": ANNUAL_ENVELOPE,
-            "status": ContractStatus.SIGNED,
-            "signed_on": SIGNED_ON,
-            "signing_place": SIGNING_PLACE,
+            # Written in preparation, signed once its content is in (below): a signed
+            # contract's content changes only through an avenant.
+            "status": ContractStatus.DRAFT,
             "predecessor": predecessor,
         },
     )
@@ -342,6 +366,11 @@ def _load_loire_demo(*, with_accounts: bool) -> DemoResult:
             _record_execution(line)
             counter.created += line.entries.count()
 
+    if contract.status == ContractStatus.DRAFT:
+        Contract.objects.filter(pk=contract.pk).update(
+            status=ContractStatus.SIGNED, signed_on=SIGNED_ON, signing_place=SIGNING_PLACE
+        )
+        contract.refresh_from_db()
     accounts = []
     if with_accounts:
         accounts = _demo_accounts(counter, groups, territory, partners)
@@ -415,10 +444,10 @@ class _Counter:
 
 
 def seal_demo_documents(contract: Contract) -> list:
-    """The signed contract's sealed PDF and its annex convention's, produced once (a second
-    call finds them and writes nothing)."""
-    from cej.models import Document
-    from pilotage.signing import annex_convention_seal, contract_seal
+    """The signed contract's sealed PDF, its annex convention's and its signed avenants',
+    produced once (a second call finds them and writes nothing)."""
+    from cej.models import AmendmentStatus, Document
+    from pilotage.signing import amendment_seal, annex_convention_seal, contract_seal
 
     before = set(Document.objects.filter(contract=contract).values_list("pk", flat=True))
     with transaction.atomic():
@@ -426,5 +455,9 @@ def seal_demo_documents(contract: Contract) -> list:
         documents += [
             annex_convention_seal(annex)
             for annex in contract.annex_conventions.exclude(signed_on=None)
+        ]
+        documents += [
+            amendment_seal(amendment)
+            for amendment in contract.amendments.filter(status=AmendmentStatus.SIGNED)
         ]
     return [d for d in documents if d.pk not in before]

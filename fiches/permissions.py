@@ -4,7 +4,7 @@ scope (`Fiche.objects.for_user`), not of these predicates."""
 
 from django.utils.translation import gettext as _
 
-from cej.permissions import works_on_contract
+from cej.permissions import content_change_refusal, works_on_contract
 from fiches.models import FicheStatus
 from fiches.workflow import EDITABLE_STATUSES, TRANSITIONS
 
@@ -17,6 +17,8 @@ def _staff_of(user, contract, permission: str) -> Decision:
         return False, _("Seule l'équipe CDAJE modifie les fiches.")
     if not works_on_contract(user, contract):
         return False, _("Vous ne travaillez pas sur les contrats de ce territoire.")
+    if refusal := content_change_refusal(contract):
+        return False, refusal
     return ALLOWED
 
 
@@ -57,6 +59,8 @@ def can_transition(user, fiche, name: str) -> Decision:
             "action": transition.label,
             "sources": ", ".join(f"« {FicheStatus(s).label} »" for s in sorted(transition.sources)),
         }
+    if refusal := content_change_refusal(fiche.contract):
+        return False, refusal
     return ALLOWED
 
 

@@ -51,7 +51,7 @@ def snapshot_of(fiche: Fiche) -> dict:
     }
 
 
-def record_version(*, fiche: Fiche, action: str, by) -> FicheVersion:
+def record_version(*, fiche: Fiche, action: str, by, amendment=None) -> FicheVersion:
     return versioning.record_version(
         FicheVersion,
         fiche=fiche,
@@ -59,6 +59,7 @@ def record_version(*, fiche: Fiche, action: str, by) -> FicheVersion:
         snapshot=snapshot_of(fiche),
         action=action,
         by=by,
+        amendment=amendment,
     )
 
 
@@ -224,3 +225,43 @@ def fiche_restore(*, fiche: Fiche, version: FicheVersion, by) -> Fiche:
         by=by,
         action=_("Restauration de la version %(number)s") % {"number": version.number},
     )
+
+
+@transaction.atomic
+def fiche_amend(
+    *, amendment, fiche: Fiche | None, number: int, proposed: dict, withdraw: bool, by
+) -> Fiche:
+    """Apply what a signed avenant (`amendment`) says of one fiche of its contract: revise it
+    (`fiche` and `proposed`), add it (`fiche` None: a new fiche numbered `number`) or
+    withdraw it. A revised or added fiche carries the CDAJE's opinion on the avenant; the
+    version recorded names the avenant. Called only by the avenant's last signature
+    (`pilotage.amendment_apply`), which has checked who may: no permission of its own."""
+    contract = lock_contract(amendment.contract_id)
+    action = _("Avenant n° %(number)s") % {"number": amendment.number}
+    if fiche is not None and fiche.contract_id != contract.pk:
+        raise ValidationError(_("Cette fiche relève d'un autre contrat."))
+    if withdraw:
+        fiche = Fiche.objects.get(pk=fiche.pk)
+        fiche.status = FicheStatus.WITHDRAWN
+    else:
+        fiche = Fiche.objects.get(pk=fiche.pk) if fiche is not None else Fiche(number=number)
+        content = _clean_content({f: proposed.get(f, "") for f in CONTENT_FIELDS})
+        for field, value in content.items():
+            setattr(fiche, field, value)
+        fiche.objective_id = proposed["objective_id"]
+        fiche.lead_partner_id = proposed.get("lead_partner_id")
+        fiche.status = FicheStatus.VALIDATED
+        fiche.validated_on = amendment.opinion_on
+    if fiche.pk:
+        fiche.version += 1
+    fiche.updated_by = by
+    fiche.full_clean()
+    if fiche.objective.contract_id != contract.pk:
+        raise ValidationError({"objective": _("Cet objectif relève d'un autre contrat.")})
+    fiche.save()
+    if not withdraw:
+        fiche.associated_partners.set(proposed.get("associated_partner_ids", []))
+        fiche.aims.set(proposed.get("aim_ids", []))
+    record_version(fiche=fiche, action=action, by=by, amendment=amendment)
+    mark_contract_changed(contract.pk)
+    return fiche

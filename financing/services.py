@@ -16,6 +16,7 @@ from cej import versioning
 from cej.locking import lock_contract
 from cej.money import format_eur, round_money
 from cej.page_cache import mark_contract_changed
+from cej.permissions import content_change_refusal, execution_refusal
 from financing.models import (
     BudgetLine,
     BudgetLineVersion,
@@ -78,6 +79,7 @@ def record_line_version(
     by,
     action: str | None = None,
     number: int | None = None,
+    amendment=None,
 ) -> BudgetLineVersion:
     """`action` describes the change for people (« Import du classeur ») and defaults to
     the kind's label."""
@@ -92,6 +94,7 @@ def record_line_version(
         contract_id=line.contract_id,
         label=line_label(line),
         kind=kind,
+        amendment=amendment,
     )
 
 
@@ -115,6 +118,17 @@ def _conflict(stored: BudgetLine, expected_version: int) -> BudgetLineConflict:
     )
 
 
+def _refuse_unless_open(contract, amendment) -> None:
+    """A signed contract's planned lines change only through an avenant (`amendment`, the
+    signed one being applied); an expired or terminated one never."""
+    if amendment is not None:
+        if amendment.contract_id != contract.pk:
+            raise ValidationError(_("Cet avenant relève d'un autre contrat."))
+        return
+    if refusal := content_change_refusal(contract):
+        raise PermissionDenied(refusal)
+
+
 def _duplicate_error(line: BudgetLine) -> ValidationError:
     """The model's own message for the uniqueness constraint the line broke."""
     name = "budgetline_unique_post_year_fiche" if line.fiche_id else "budgetline_unique_post_year"
@@ -130,6 +144,7 @@ def budget_line_save(
     by=None,
     expected_version: int | None = None,
     action: str | None = None,
+    amendment=None,
 ) -> BudgetLine:
     """Create or update a budget line together with its partner contributions, which must add
     up exactly to the planned amount. Partners absent from `contributions` stop contributing.
@@ -169,6 +184,7 @@ def budget_line_save(
         kind=VersionKind.CHANGED if stored else VersionKind.CREATED,
         action=action,
         by=by,
+        amendment=amendment,
     )
     mark_contract_changed(line.contract_id)
     return line
@@ -176,14 +192,17 @@ def budget_line_save(
 
 @transaction.atomic
 def budget_line_delete(
-    *, line: BudgetLine, by, expected_version: int | None = None
+    *, line: BudgetLine, by, expected_version: int | None = None, amendment=None, action=None
 ) -> BudgetLineVersion:
     """Delete a line that nothing was committed or paid against. Its history stays: a last
-    version records the deletion, and every version keeps the line's contract and name."""
-    allowed, reason = can_change_budget(by, line.contract)
-    if not allowed:
-        raise PermissionDenied(reason)
-    lock_contract(line.contract_id)
+    version records the deletion, and every version keeps the line's contract and name.
+    `amendment`: the signed avenant that removes it (no permission of the person then)."""
+    if amendment is None:
+        allowed, reason = can_change_budget(by, line.contract)
+        if not allowed:
+            raise PermissionDenied(reason)
+    contract = lock_contract(line.contract_id)
+    _refuse_unless_open(contract, amendment)
     stored = _stored(line)
     if expected_version is not None and stored.version != expected_version:
         raise _conflict(stored, expected_version)
@@ -201,7 +220,12 @@ def budget_line_delete(
             % {"count": entries}
         )
     version = record_line_version(
-        line=stored, kind=VersionKind.DELETED, number=stored.version + 1, by=by
+        line=stored,
+        kind=VersionKind.DELETED,
+        number=stored.version + 1,
+        by=by,
+        action=action,
+        amendment=amendment,
     )
     stored.delete()
     version.line = None  # the database did the same (SET_NULL)
@@ -213,8 +237,11 @@ def budget_line_delete(
 def execution_entry_record(*, entry: ExecutionEntry, by=None) -> ExecutionEntry:
     """Record a commitment or a payment; refused if paid would exceed committed, or committed
     planned. Checked against the line as stored once the contract is locked, not as the
-    caller read it: its planned amount may have been lowered, or the line deleted, since."""
-    lock_contract(entry.line.contract_id)
+    caller read it: its planned amount may have been lowered, or the line deleted, since.
+    Execution stays open on a signed contract; an expired or terminated one is frozen."""
+    contract = lock_contract(entry.line.contract_id)
+    if refusal := execution_refusal(contract):
+        raise PermissionDenied(refusal)
     entry.line = _stored(entry.line)
     entry.created_by = entry.created_by or by
     entry.full_clean()
@@ -227,7 +254,9 @@ def execution_entry_record(*, entry: ExecutionEntry, by=None) -> ExecutionEntry:
 def execution_entry_delete(*, entry: ExecutionEntry, by=None) -> None:
     """Delete a commitment or payment recorded by mistake (from the admin). Refused if what
     stays would break paid ≤ committed (a commitment with payments against it)."""
-    lock_contract(entry.line.contract_id)
+    contract = lock_contract(entry.line.contract_id)
+    if refusal := execution_refusal(contract):
+        raise PermissionDenied(refusal)
     line = _stored(entry.line)
     entry = ExecutionEntry.objects.get(pk=entry.pk)
     entry.delete()

@@ -50,6 +50,22 @@ class Partner(models.Model):
     def __str__(self):
         return self.name
 
+    def name_on(self, date) -> str:
+        """The partner's name in force on `date` (today's name when `date` is None or
+        after every former name). Reads `former_names`, prefetched by the acts' selectors."""
+        if date is not None:
+            for former in sorted(self.former_names.all(), key=lambda f: f.valid_until):
+                if date <= former.valid_until:
+                    return former.name
+        return self.name
+
+    def short_name_on(self, date) -> str:
+        if date is not None:
+            for former in sorted(self.former_names.all(), key=lambda f: f.valid_until):
+                if date <= former.valid_until:
+                    return former.short_name or former.name
+        return self.short_name
+
 
 class Signatory(models.Model):
     """*Représentant signataire*: a person who signs for a partner, in a given function.
@@ -87,3 +103,34 @@ class Signatory(models.Model):
     @property
     def full_name(self) -> str:
         return " ".join(part for part in (self.civility, self.first_name, self.last_name) if part)
+
+
+class PartnerName(models.Model):
+    """*Ancienne dénomination*: a name a partner bore until a date — the Conseil général de
+    la Loire became the Département de la Loire in March 2015. Every act prints the name in
+    force on its own date (`Partner.name_on`), so a 2014 contract says Conseil général and an
+    avenant signed in 2015 says Département; pages show the current name."""
+
+    partner = models.ForeignKey(
+        Partner, verbose_name=_("partenaire"), on_delete=models.CASCADE, related_name="former_names"
+    )
+    name = models.CharField(_("dénomination"), max_length=200)
+    short_name = models.CharField(_("sigle"), max_length=40, blank=True)
+    valid_until = models.DateField(
+        _("en vigueur jusqu'au"), help_text=_("Dernier jour où ce nom était celui du partenaire.")
+    )
+
+    class Meta:
+        verbose_name = _("ancienne dénomination")
+        verbose_name_plural = _("anciennes dénominations")
+        ordering = ["partner", "valid_until"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "valid_until"],
+                name="partner_name_one_per_end_date",
+                violation_error_message=_("Une dénomination s'achève déjà à cette date."),
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(name)s (jusqu'au %(date)s)") % {"name": self.name, "date": self.valid_until}

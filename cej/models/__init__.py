@@ -2,20 +2,27 @@
 annex conventions and amendments; stored documents and their downloads."""
 
 from cej.models.contracts import (
+    FROZEN_STATUSES,
     YEAR_VALIDATORS,
     Amendment,
+    AmendmentSignature,
+    AmendmentStatus,
     AnnexConvention,
     Contract,
     ContractParty,
     ContractStatus,
+    PartnerDecision,
     Signature,
     Territory,
 )
 from cej.models.documents import Document, DocumentDownload, DocumentKind, DownloadOutcome
 
 __all__ = [
+    "FROZEN_STATUSES",
     "YEAR_VALIDATORS",
     "Amendment",
+    "AmendmentSignature",
+    "AmendmentStatus",
     "AnnexConvention",
     "Contract",
     "ContractParty",
@@ -24,6 +31,7 @@ __all__ = [
     "DocumentDownload",
     "DocumentKind",
     "DownloadOutcome",
+    "PartnerDecision",
     "Signature",
     "Territory",
 ]

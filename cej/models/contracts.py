@@ -47,6 +47,12 @@ class ContractStatus(models.TextChoices):
     IN_SIGNATURE = "in_signature", _("En signature")
     SIGNED = "signed", _("Signé")
     EXPIRED = "expired", _("Échu")
+    TERMINATED = "terminated", _("Résilié")
+
+
+# A signed contract binds its parties: its content changes only through an avenant. An
+# expired or terminated one is frozen entirely.
+FROZEN_STATUSES = frozenset({ContractStatus.EXPIRED, ContractStatus.TERMINATED})
 
 
 class Contract(models.Model):
@@ -309,9 +315,21 @@ class AnnexConvention(models.Model):
             )
 
 
+class AmendmentStatus(models.TextChoices):
+    DRAFT = "draft", _("En préparation")
+    APPROVAL = "approval", _("Avis rendu, en approbation")
+    SIGNED = "signed", _("Signé")
+    ABANDONED = "abandoned", _("Abandonné")
+
+
 class Amendment(models.Model):
-    """*Avenant*: a signed change to a contract or to its annex convention — typically
-    extending the convention to further years once new actions are defined."""
+    """*Avenant*: a change to a signed contract or to its annex convention, approved and
+    signed like the contract. CDAJE staff open it on a signed contract (one open at a time),
+    propose its changes (fiches revised, added or withdrawn, budget lines reallocated or
+    added, the annex convention extended, a representative replaced), the CDAJE gives its
+    opinion (*avis*) in plenary, each party's board decides (*délibération*), the
+    representatives sign; the last signature seals the avenant and applies its changes to
+    the contract at once. A draft avenant may be abandoned: it is kept, marked so."""
 
     contract = models.ForeignKey(
         Contract, verbose_name=_("contrat"), on_delete=models.CASCADE, related_name="amendments"
@@ -323,19 +341,47 @@ class Amendment(models.Model):
         related_name="amendments",
         null=True,
         blank=True,
-        help_text=_("Laisser vide si l'avenant modifie le contrat lui-même."),
+        help_text=_("Laisser vide si l'avenant ne modifie pas la période de la convention."),
     )
     number = models.PositiveSmallIntegerField(_("numéro"))
     title = models.CharField(_("objet"), max_length=250)
-    summary = models.TextField(_("résumé des modifications"), blank=True)
+    summary = models.TextField(_("exposé des motifs"), blank=True)
     new_end_year = models.PositiveSmallIntegerField(
-        _("prolongé jusqu'en"),
+        _("convention prolongée jusqu'en"),
         null=True,
         blank=True,
         validators=YEAR_VALIDATORS,
-        help_text=_("Nouvelle dernière année, si l'avenant prolonge le contrat ou la convention."),
+        help_text=_("Nouvelle dernière année de la convention annexe, si l'avenant la prolonge."),
+    )
+    status = models.CharField(
+        _("statut"), max_length=20, choices=AmendmentStatus.choices, default=AmendmentStatus.DRAFT
+    )
+    opinion_on = models.DateField(
+        _("avis de la CDAJE en plénière du"),
+        null=True,
+        blank=True,
+        help_text=_("Date de la séance plénière où la CDAJE a rendu son avis."),
     )
     signed_on = models.DateField(_("date de signature"), null=True, blank=True)
+    signing_place = models.CharField(_("lieu de signature"), max_length=120, blank=True)
+    opened_at = models.DateTimeField(_("ouvert le"), null=True, blank=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ouvert par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    abandoned_on = models.DateField(_("abandonné le"), null=True, blank=True)
+    abandon_reason = models.TextField(_("motif de l'abandon"), blank=True)
+    # The budget per year as the avenant found it and left it ({"2015": ["158000.00",
+    # "198000.00"], …}), and the annex convention's last year before it: kept when it is
+    # signed, so its act and the history still say what it changed once it is applied.
+    applied_budget = models.JSONField(_("budget avant et après"), default=dict, blank=True)
+    previous_end_year = models.PositiveSmallIntegerField(
+        _("dernière année de la convention avant l'avenant"), null=True, blank=True
+    )
 
     objects = ScopedByContractQuerySet.as_manager()
 
@@ -349,10 +395,34 @@ class Amendment(models.Model):
                 name="amendment_number_unique_per_contract",
                 violation_error_message=_("Ce numéro d'avenant existe déjà pour ce contrat."),
             ),
+            models.UniqueConstraint(
+                fields=["contract"],
+                condition=Q(status__in=["draft", "approval"]),
+                name="amendment_one_open_per_contract",
+                violation_error_message=_(
+                    "Un avenant est déjà en cours sur ce contrat : terminez-le ou abandonnez-le "
+                    "avant d'en ouvrir un autre."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="signed") | Q(signed_on__isnull=False),
+                name="amendment_signed_has_date",
+                violation_error_message=_("Un avenant signé porte sa date de signature."),
+            ),
         ]
 
     def __str__(self):
         return _("Avenant n° %(number)s — %(title)s") % {"number": self.number, "title": self.title}
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (AmendmentStatus.DRAFT, AmendmentStatus.APPROVAL)
+
+    def get_status_display(self) -> str:
+        try:
+            return str(AmendmentStatus(self.status).label)
+        except ValueError:
+            return self.status
 
     def clean(self):
         if self.annex_convention_id and self.contract_id:
@@ -369,3 +439,114 @@ class Amendment(models.Model):
                         % {"end": self.contract.end_year}
                     }
                 )
+
+
+class PartnerDecision(models.Model):
+    """*Délibération*: the decision by which a party's own board (commission permanente of
+    the Département, conseil d'administration of the CAF or of the MSA) approves the
+    contract or one of its avenants and authorises its representatives to sign. The acts
+    print it: « dûment autorisé(e) par délibération n° … du … »."""
+
+    contract = models.ForeignKey(
+        Contract, verbose_name=_("contrat"), on_delete=models.CASCADE, related_name="decisions"
+    )
+    amendment = models.ForeignKey(
+        Amendment,
+        verbose_name=_("avenant"),
+        on_delete=models.CASCADE,
+        related_name="decisions",
+        null=True,
+        blank=True,
+        help_text=_("Vide pour la délibération qui approuve le contrat lui-même."),
+    )
+    partner = models.ForeignKey(
+        "partners.Partner",
+        verbose_name=_("partenaire"),
+        on_delete=models.PROTECT,
+        related_name="decisions",
+    )
+    body = models.CharField(
+        _("instance"),
+        max_length=200,
+        help_text=_("Par exemple : Commission permanente, Conseil d'administration."),
+    )
+    reference = models.CharField(_("numéro de la délibération"), max_length=60)
+    decided_on = models.DateField(_("date de la délibération"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("saisie par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("saisie le"), auto_now_add=True)
+
+    objects = ScopedByContractQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("délibération d'un partenaire")
+        verbose_name_plural = _("délibérations des partenaires")
+        ordering = ["contract", "amendment", "decided_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "partner"],
+                condition=Q(amendment__isnull=True),
+                name="decision_once_per_partner_contract",
+                violation_error_message=_("La délibération de ce partenaire est déjà saisie."),
+            ),
+            models.UniqueConstraint(
+                fields=["amendment", "partner"],
+                condition=Q(amendment__isnull=False),
+                name="decision_once_per_partner_amendment",
+                violation_error_message=_("La délibération de ce partenaire est déjà saisie."),
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(body)s, délibération n° %(reference)s du %(date)s") % {
+            "body": self.body,
+            "reference": self.reference,
+            "date": date_format(self.decided_on),
+        }
+
+
+class AmendmentSignature(models.Model):
+    """*Signature d'un avenant*: one representative's signature of an avenant, dated and
+    placed — the same representatives as the contract's, in office on the day."""
+
+    amendment = models.ForeignKey(
+        Amendment, verbose_name=_("avenant"), on_delete=models.CASCADE, related_name="signatures"
+    )
+    signatory = models.ForeignKey(
+        "partners.Signatory",
+        verbose_name=_("représentant"),
+        on_delete=models.PROTECT,
+        related_name="amendment_signatures",
+    )
+    signed_on = models.DateField(_("signé le"))
+    place = models.CharField(_("lieu"), max_length=120)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("saisie par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("saisie le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("signature d'avenant")
+        verbose_name_plural = _("signatures d'avenants")
+        ordering = ["amendment", "signed_on", "signatory__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["amendment", "signatory"],
+                name="amendment_signature_once_per_signatory",
+                violation_error_message=_("Ce représentant a déjà signé cet avenant."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.signatory} — {date_format(self.signed_on)}"

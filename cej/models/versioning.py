@@ -46,6 +46,16 @@ class VersionRecord(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("enregistrée le"), auto_now_add=True)
+    # The avenant that made this change, for a change of a signed contract's content (which
+    # changes only through one): the history says which act allowed it.
+    amendment = models.ForeignKey(
+        "cej.Amendment",
+        verbose_name=_("avenant"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         abstract = True

@@ -31,9 +31,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, accounts=False, no_accounts=False, no_seal=False, **options):
         with_accounts = not no_accounts and (accounts or settings.DEMO_ACCOUNTS)
-        result = load_loire_demo(with_accounts=with_accounts)
-        if not no_seal:
-            self._seal(result.contract)
+        # The contract is sealed as it was signed, before the demo applies its avenants.
+        result = load_loire_demo(
+            with_accounts=with_accounts, seal_signed_contract=None if no_seal else self._seal
+        )
         if result.created:
             self.stdout.write(
                 self.style.SUCCESS(
@@ -68,7 +69,7 @@ class Command(BaseCommand):
                         "« python manage.py create_seal_certificate », puis relancez load_demo."
                     )
                 )
-                return
+                return False
             create_development_certificate(
                 Path(settings.SEAL_CERTIFICATE_PATH),
                 Path(settings.SEAL_KEY_PATH),
@@ -82,6 +83,7 @@ class Command(BaseCommand):
             created = seal_demo_documents(contract)
         except SealUnavailable as error:
             self.stdout.write(self.style.WARNING(f"PDF scellé non produit : {error}"))
-            return
+            return False
         for document in created:
             self.stdout.write(f"Document scellé : {document.title} (sha256 {document.sha256})")
+        return True

@@ -1,0 +1,369 @@
+"""Reads of an avenant: the contract as it would stand once the avenant is signed (its fiches,
+its planned lines, its annex convention's years), and what the avenant page and act show of
+it — every change against the contract as signed and amended so far, fiche texts word by
+word, the budget per year before and after with the envelope rule checked on the result."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from operator import attrgetter
+
+from django.utils.translation import gettext as _
+
+from cej.models import Amendment, AmendmentStatus, PartnerDecision
+from cej.money import format_eur
+from cej.selectors import PartyBlock, signing_parties
+from cej.versioning import FieldChange
+from fiches.diff import Names, diff_snapshots
+from fiches.models import Fiche, FicheStatus
+from fiches.services import snapshot_of
+from financing.diff import diff_line_snapshots
+from financing.models import BudgetLine, BudgetPost, Instrument
+from pilotage.models import (
+    AmendmentFicheChange,
+    AmendmentLineChange,
+    AmendmentRepresentativeChange,
+    ChangeKind,
+)
+
+ZERO = Decimal("0.00")
+
+
+@dataclass
+class ProposedLine:
+    """A planned line as the contract would have it after the avenant: `line` the stored one
+    it revises or keeps (None for a line the avenant adds), `change` the avenant's proposal
+    (None for a line it leaves alone)."""
+
+    year: int
+    post: BudgetPost
+    fiche_number: int | None
+    label: str
+    amount: Decimal
+    contributions: dict[int, Decimal]  # partner id → amount
+    line: BudgetLine | None = None
+    change: AmendmentLineChange | None = None
+
+    @property
+    def key(self) -> tuple:
+        return (self.year, self.post.pk, self.fiche_number)
+
+
+@dataclass
+class YearBudget:
+    """One year of the budget before and after the avenant, against the annual envelope."""
+
+    year: int
+    before: Decimal
+    after: Decimal
+    envelope: Decimal
+
+    @property
+    def delta(self) -> Decimal:
+        return self.after - self.before
+
+    @property
+    def remainder(self) -> Decimal:
+        return self.envelope - self.after
+
+    @property
+    def exceeded(self) -> bool:
+        return self.after > self.envelope
+
+
+@dataclass
+class FicheChangeView:
+    change: AmendmentFicheChange
+    title: str
+    rows: list[FieldChange]
+
+
+@dataclass
+class LineChangeView:
+    change: AmendmentLineChange
+    label: str
+    rows: list[FieldChange]
+
+
+@dataclass
+class AmendmentPage:
+    """What the avenant page shows."""
+
+    amendment: Amendment
+    fiche_changes: list[FicheChangeView]
+    line_changes: list[LineChangeView]
+    representative_changes: list[AmendmentRepresentativeChange]
+    years: list[YearBudget]
+    annex_before: str
+    annex_after: str
+    parties: list[PartyBlock]
+    decisions: dict[int, PartnerDecision]  # partner id → decision
+    signatures: dict[int, object] = field(default_factory=dict)  # signatory id → signature
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(
+            self.fiche_changes
+            or self.line_changes
+            or self.representative_changes
+            or self.annex_before != self.annex_after
+        )
+
+    @property
+    def envelope_errors(self) -> list[str]:
+        return envelope_errors(self.years)
+
+    @property
+    def missing_decisions(self) -> list:
+        return [p.partner for p in self.parties if p.partner.pk not in self.decisions]
+
+    @property
+    def missing_signatories(self) -> list:
+        return [
+            signatory
+            for party in self.parties
+            for signatory, _signature in party.signatories
+            if signatory.pk not in self.signatures
+        ]
+
+
+def open_amendment(contract) -> Amendment | None:
+    """The avenant in progress on the contract (at most one), or None."""
+    return (
+        Amendment.objects.filter(
+            contract_id=contract.pk,
+            status__in=[AmendmentStatus.DRAFT, AmendmentStatus.APPROVAL],
+        )
+        .order_by()
+        .first()
+    )
+
+
+def annex_years_after(amendment: Amendment) -> dict[int, tuple[int, int]]:
+    """Each annex convention's (first, last) year once the avenant is signed."""
+    years = {}
+    for annex in amendment.contract.annex_conventions.order_by():
+        end = annex.end_year
+        if annex.pk == amendment.annex_convention_id and amendment.new_end_year:
+            end = amendment.new_end_year
+        years[annex.pk] = (annex.start_year, end)
+    return years
+
+
+def proposed_fiche_numbers(amendment: Amendment) -> dict[int, str]:
+    """The fiches a line may fund once the avenant is signed: number → title, withdrawn
+    ones left out, added ones in."""
+    titles = dict(
+        amendment.contract.fiches.exclude(status=FicheStatus.WITHDRAWN)
+        .order_by("number")
+        .values_list("number", "title")
+    )
+    for change in amendment.fiche_changes.order_by():
+        if change.kind == ChangeKind.WITHDRAW:
+            titles.pop(change.number, None)
+        else:
+            titles[change.number] = change.proposed.get("title", "")
+    return dict(sorted(titles.items()))
+
+
+def proposed_lines(amendment: Amendment) -> list[ProposedLine]:
+    """The contract's planned lines as they would stand once the avenant is signed."""
+    contract = amendment.contract
+    posts = {p.pk: p for p in BudgetPost.objects.all()}
+    stored = list(
+        BudgetLine.objects.filter(contract=contract)
+        .order_by()
+        .select_related("fiche")
+        .prefetch_related("contributions")
+    )
+    changes = list(amendment.line_changes.order_by("pk"))
+    by_line = {c.line_id: c for c in changes if c.line_id}
+    result = []
+    for line in stored:
+        change = by_line.get(line.pk)
+        if change is not None and change.kind == ChangeKind.WITHDRAW:
+            continue
+        if change is not None:
+            result.append(_from_proposal(change, posts, line=line))
+        else:
+            result.append(
+                ProposedLine(
+                    year=line.year,
+                    post=posts[line.post_id],
+                    fiche_number=line.fiche.number if line.fiche_id else None,
+                    label=line.label,
+                    amount=line.amount,
+                    contributions={c.partner_id: c.amount for c in line.contributions.all()},
+                    line=line,
+                )
+            )
+    result += [_from_proposal(c, posts) for c in changes if c.kind == ChangeKind.ADD]
+    return sorted(
+        result, key=lambda p: (p.year, p.post.instrument, p.post.order, p.fiche_number or 0)
+    )
+
+
+def _from_proposal(change, posts, line=None) -> ProposedLine:
+    p = change.proposed
+    return ProposedLine(
+        year=p["year"],
+        post=posts[p["post_id"]],
+        fiche_number=p.get("fiche_number"),
+        label=p.get("label", ""),
+        amount=Decimal(p["amount"]),
+        contributions={int(k): Decimal(v) for k, v in p.get("contributions", {}).items()},
+        line=line,
+        change=change,
+    )
+
+
+def budget_years(amendment: Amendment, lines: list[ProposedLine] | None = None):
+    """Per contract year: planned before (as stored), after (with the avenant), envelope."""
+    contract = amendment.contract
+    lines = proposed_lines(amendment) if lines is None else lines
+    before, after = defaultdict(lambda: ZERO), defaultdict(lambda: ZERO)
+    for year, amount in BudgetLine.objects.filter(contract=contract).values_list("year", "amount"):
+        before[year] += amount
+    for line in lines:
+        after[line.year] += line.amount
+    return [
+        YearBudget(year, before[year], after[year], contract.annual_envelope)
+        for year in contract.years
+    ]
+
+
+def envelope_errors(years: list[YearBudget]) -> list[str]:
+    return [
+        _(
+            "En %(year)s, le budget après avenant (%(after)s) dépasserait l'enveloppe annuelle "
+            "(%(envelope)s) de %(excess)s."
+        )
+        % {
+            "year": y.year,
+            "after": format_eur(y.after),
+            "envelope": format_eur(y.envelope),
+            "excess": format_eur(y.after - y.envelope),
+        }
+        for y in years
+        if y.exceeded
+    ]
+
+
+def line_snapshot_of(proposed: ProposedLine, fiche_titles, partner_names) -> dict:
+    """A proposed line in the shape of `financing.services.line_snapshot`, to compare."""
+    return {
+        "year": proposed.year,
+        "post": str(proposed.post),
+        "fiche": (
+            _("Fiche %(number)s : %(title)s")
+            % {"number": proposed.fiche_number, "title": fiche_titles.get(proposed.fiche_number)}
+            if proposed.fiche_number
+            else ""
+        ),
+        "label": proposed.label,
+        "amount": str(proposed.amount),
+        "contributions": {str(k): str(v) for k, v in proposed.contributions.items()},
+        "partners": {str(k): partner_names.get(k, "?") for k in proposed.contributions},
+    }
+
+
+def stored_line_snapshot(line: BudgetLine, partner_names) -> dict:
+    contributions = {c.partner_id: c.amount for c in line.contributions.all()}
+    return {
+        "year": line.year,
+        "post": str(line.post),
+        "fiche": str(line.fiche) if line.fiche_id else "",
+        "label": line.label,
+        "amount": str(line.amount),
+        "contributions": {str(k): str(v) for k, v in contributions.items()},
+        "partners": {str(k): partner_names.get(k, "?") for k in contributions},
+    }
+
+
+def line_title(proposed: ProposedLine) -> str:
+    parts = [str(proposed.year), str(proposed.post)]
+    if proposed.fiche_number:
+        parts.append(_("fiche %(number)s") % {"number": proposed.fiche_number})
+    if proposed.label:
+        parts.append(proposed.label)
+    return " — ".join(parts)
+
+
+def amendment_page(amendment: Amendment) -> AmendmentPage:
+    contract = amendment.contract
+    names = Names.for_contract(contract)
+    partner_names = {
+        p.partner_id: p.partner.name for p in contract.parties.select_related("partner")
+    }
+    fiches = {
+        f.pk: f
+        for f in Fiche.objects.filter(contract=contract)
+        .order_by()
+        .prefetch_related("associated_partners", "aims")
+    }
+    fiche_views = []
+    for change in sorted(amendment.fiche_changes.order_by(), key=attrgetter("number")):
+        fiche = fiches.get(change.fiche_id)
+        before = snapshot_of(fiche) if fiche is not None else {}
+        if change.kind == ChangeKind.WITHDRAW:
+            after = {**before, "status": FicheStatus.WITHDRAWN}
+        else:
+            after = {**before, **change.proposed}
+        title = after.get("title") or before.get("title", "")
+        fiche_views.append(FicheChangeView(change, title, diff_snapshots(before, after, names)))
+    lines = proposed_lines(amendment)
+    fiche_titles = proposed_fiche_numbers(amendment)
+    stored_lines = {
+        line.pk: line
+        for line in BudgetLine.objects.filter(contract=contract)
+        .order_by()
+        .select_related("post", "fiche")
+        .prefetch_related("contributions")
+    }
+    line_views = []
+    proposed_by_change = {p.change.pk: p for p in lines if p.change is not None}
+    for change in amendment.line_changes.order_by("pk"):
+        stored = stored_lines.get(change.line_id)
+        before = stored_line_snapshot(stored, partner_names) if stored is not None else {}
+        proposed = proposed_by_change.get(change.pk)
+        after = (
+            line_snapshot_of(proposed, fiche_titles, partner_names) if proposed is not None else {}
+        )
+        label = line_title(proposed) if proposed is not None else str(stored)
+        line_views.append(LineChangeView(change, label, diff_line_snapshots(before, after)))
+    annex_before, annex_after = _annex_periods(amendment)
+    return AmendmentPage(
+        amendment=amendment,
+        fiche_changes=fiche_views,
+        line_changes=line_views,
+        representative_changes=list(
+            amendment.representative_changes.select_related("leaving__partner")
+        ),
+        years=budget_years(amendment, lines),
+        annex_before=annex_before,
+        annex_after=annex_after,
+        parties=signing_parties(contract),
+        decisions={d.partner_id: d for d in amendment.decisions.select_related("partner")},
+        signatures={s.signatory_id: s for s in amendment.signatures.all()},
+    )
+
+
+def _annex_periods(amendment: Amendment) -> tuple[str, str]:
+    annex = amendment.annex_convention
+    if annex is None:
+        return "", ""
+    before = f"{annex.start_year}–{annex.end_year}"
+    after = f"{annex.start_year}–{amendment.new_end_year or annex.end_year}"
+    return before, after
+
+
+def instrument_years_ok(amendment: Amendment, post: BudgetPost, year: int) -> int | None:
+    """For a line of `post` in `year` once the avenant is signed: the annex convention that
+    would fund it (an annex post), None for a CEJ post; raises LookupError when no convention
+    would cover the year."""
+    if post.instrument == Instrument.CEJ:
+        return None
+    for annex_id, (start, end) in annex_years_after(amendment).items():
+        if start <= year <= end:
+            return annex_id
+    raise LookupError(year)
