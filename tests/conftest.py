@@ -201,6 +201,20 @@ def demo_contract(demo):
 
 
 @pytest.fixture
+def contract_in_preparation(demo):
+    """The Loire demo contract put back in preparation (its content as the demo leaves it,
+    avenant n° 1 applied), for the tests of editing a contract's content directly — fiches,
+    planned lines, imports, their conflicts and history. A signed contract's content changes
+    only through an avenant: tests/pilotage/test_amendment*.py, and the refusals in
+    tests/pilotage/test_signed_contract_frozen.py."""
+    from cej.models import Contract, ContractStatus
+
+    Contract.objects.filter(pk=demo.contract.pk).update(status=ContractStatus.DRAFT)
+    demo.contract.refresh_from_db()
+    return demo.contract
+
+
+@pytest.fixture
 def demo_user(demo, django_user_model):
     def get(username):
         return django_user_model.objects.get(username=username)
