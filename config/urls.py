@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
-from pilotage import views, views_documents
+from pilotage import views, views_documents, views_amendments
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="contract_list", permanent=False)),
@@ -27,6 +27,12 @@ urlpatterns = [
     path("contracts/<slug:slug>/", views.contract_dashboard, name="contract_dashboard"),
     path("contracts/<slug:slug>/contract.pdf", views_documents.contract_pdf, name="contract_pdf"),
     path("contracts/<slug:slug>/documents/", include("pilotage.urls_documents")),
+    path("contracts/<slug:slug>/avenants/", include("pilotage.urls_amendments")),
+    path(
+        "contracts/<slug:slug>/consolidated.pdf",
+        views_amendments.consolidated_pdf,
+        name="contract_consolidated_pdf",
+    ),
     path("contracts/<slug:slug>/fiches/", include("fiches.urls")),
     path("contracts/<slug:slug>/budget/", include("financing.urls")),
     path("admin/", admin.site.urls),

@@ -63,7 +63,7 @@ def record_version(*, fiche: Fiche, action: str, by, amendment=None) -> FicheVer
     )
 
 
-def _clean_content(changes: dict) -> dict:
+def clean_content(changes: dict) -> dict:
     cleaned = dict(changes)
     for field in RICH_TEXT_FIELDS:
         if field in cleaned:
@@ -90,7 +90,7 @@ def fiche_create(
     lock_contract(contract.pk)
     last = Fiche.objects.filter(contract=contract).aggregate(last=Max("number"))["last"] or 0
     fiche = Fiche(
-        number=last + 1, status=FicheStatus.DRAFT, updated_by=by, **_clean_content(changes)
+        number=last + 1, status=FicheStatus.DRAFT, updated_by=by, **clean_content(changes)
     )
     fiche.full_clean()
     if fiche.objective.contract_id != contract.pk:
@@ -118,7 +118,7 @@ def fiche_update(
     written and EditConflict says what they changed; nothing is lost either way."""
     _check(can_edit_fiche(by, fiche))
     lock_contract(fiche.contract_id)
-    changes = _clean_content(changes)
+    changes = clean_content(changes)
     candidate = Fiche.objects.get(pk=fiche.pk)
     for field, value in changes.items():
         setattr(candidate, field, value)
@@ -245,7 +245,7 @@ def fiche_amend(
         fiche.status = FicheStatus.WITHDRAWN
     else:
         fiche = Fiche.objects.get(pk=fiche.pk) if fiche is not None else Fiche(number=number)
-        content = _clean_content({f: proposed.get(f, "") for f in CONTENT_FIELDS})
+        content = clean_content({f: proposed.get(f, "") for f in CONTENT_FIELDS})
         for field, value in content.items():
             setattr(fiche, field, value)
         fiche.objective_id = proposed["objective_id"]

@@ -114,6 +114,19 @@ class AmendmentPage:
         return envelope_errors(self.years)
 
     @property
+    def party_rows(self) -> list[tuple]:
+        """Each party with its deliberation on the avenant and its representatives with
+        their signature of it: (partner, decision | None, [(signatory, signature | None)])."""
+        return [
+            (
+                party.partner,
+                self.decisions.get(party.partner.pk),
+                [(s, self.signatures.get(s.pk)) for s, _old in party.signatories],
+            )
+            for party in self.parties
+        ]
+
+    @property
     def missing_decisions(self) -> list:
         return [p.partner for p in self.parties if p.partner.pk not in self.decisions]
 
@@ -290,7 +303,10 @@ def line_title(proposed: ProposedLine) -> str:
 
 
 def amendment_page(amendment: Amendment) -> AmendmentPage:
+    """Every change of the avenant against the contract: as it stands while the avenant is
+    prepared, as the avenant found it once signed (what it kept when it was applied)."""
     contract = amendment.contract
+    applied = amendment.status == AmendmentStatus.SIGNED
     names = Names.for_contract(contract)
     partner_names = {
         p.partner_id: p.partner.name for p in contract.parties.select_related("partner")
@@ -304,15 +320,19 @@ def amendment_page(amendment: Amendment) -> AmendmentPage:
     fiche_views = []
     for change in sorted(amendment.fiche_changes.order_by(), key=attrgetter("number")):
         fiche = fiches.get(change.fiche_id)
-        before = snapshot_of(fiche) if fiche is not None else {}
+        if applied:
+            before = dict(change.before)
+        else:
+            before = snapshot_of(fiche) if fiche is not None else {}
         if change.kind == ChangeKind.WITHDRAW:
             after = {**before, "status": FicheStatus.WITHDRAWN}
         else:
             after = {**before, **change.proposed}
         title = after.get("title") or before.get("title", "")
         fiche_views.append(FicheChangeView(change, title, diff_snapshots(before, after, names)))
-    lines = proposed_lines(amendment)
-    fiche_titles = proposed_fiche_numbers(amendment)
+    lines = [] if applied else proposed_lines(amendment)
+    fiche_titles = proposed_fiche_numbers(amendment) if not applied else _fiche_titles(contract)
+    posts = {p.pk: p for p in BudgetPost.objects.all()}
     stored_lines = {
         line.pk: line
         for line in BudgetLine.objects.filter(contract=contract)
@@ -321,25 +341,39 @@ def amendment_page(amendment: Amendment) -> AmendmentPage:
         .prefetch_related("contributions")
     }
     line_views = []
-    proposed_by_change = {p.change.pk: p for p in lines if p.change is not None}
     for change in amendment.line_changes.order_by("pk"):
         stored = stored_lines.get(change.line_id)
-        before = stored_line_snapshot(stored, partner_names) if stored is not None else {}
-        proposed = proposed_by_change.get(change.pk)
-        after = (
-            line_snapshot_of(proposed, fiche_titles, partner_names) if proposed is not None else {}
-        )
-        label = line_title(proposed) if proposed is not None else str(stored)
+        if applied:
+            before = dict(change.before)
+        else:
+            before = stored_line_snapshot(stored, partner_names) if stored is not None else {}
+        after = {}
+        label = before.get("post", "")
+        if change.kind != ChangeKind.WITHDRAW:
+            proposed = _from_proposal(change, posts)
+            after = line_snapshot_of(proposed, fiche_titles, partner_names)
+            label = line_title(proposed)
+        elif stored is not None:
+            label = str(stored)
+        elif before:
+            label = " — ".join(str(before[k]) for k in ("year", "post") if before.get(k))
         line_views.append(LineChangeView(change, label, diff_line_snapshots(before, after)))
     annex_before, annex_after = _annex_periods(amendment)
+    if applied and amendment.applied_budget:
+        years = [
+            YearBudget(int(year), Decimal(b), Decimal(a), contract.annual_envelope)
+            for year, (b, a) in sorted(amendment.applied_budget.items())
+        ]
+    else:
+        years = budget_years(amendment, lines)
     return AmendmentPage(
         amendment=amendment,
         fiche_changes=fiche_views,
         line_changes=line_views,
         representative_changes=list(
-            amendment.representative_changes.select_related("leaving__partner")
+            amendment.representative_changes.select_related("leaving__partner", "arriving")
         ),
-        years=budget_years(amendment, lines),
+        years=years,
         annex_before=annex_before,
         annex_after=annex_after,
         parties=signing_parties(contract),
@@ -348,13 +382,22 @@ def amendment_page(amendment: Amendment) -> AmendmentPage:
     )
 
 
+def _fiche_titles(contract) -> dict[int, str]:
+    return dict(contract.fiches.order_by("number").values_list("number", "title"))
+
+
 def _annex_periods(amendment: Amendment) -> tuple[str, str]:
     annex = amendment.annex_convention
-    if annex is None:
+    if annex is None or not amendment.new_end_year:
         return "", ""
-    before = f"{annex.start_year}–{annex.end_year}"
-    after = f"{annex.start_year}–{amendment.new_end_year or annex.end_year}"
-    return before, after
+    end_before = annex.end_year
+    if amendment.status == AmendmentStatus.SIGNED and amendment.previous_end_year:
+        end_before = amendment.previous_end_year
+    return _period(annex.start_year, end_before), _period(annex.start_year, amendment.new_end_year)
+
+
+def _period(start: int, end: int) -> str:
+    return str(start) if start == end else f"{start}–{end}"
 
 
 def instrument_years_ok(amendment: Amendment, post: BudgetPost, year: int) -> int | None:

@@ -23,7 +23,7 @@ from cej.models import Amendment, AmendmentStatus, PartnerDecision
 from cej.money import format_eur, round_money
 from cej.page_cache import mark_contract_changed
 from fiches.models import Fiche, FicheStatus
-from fiches.services import CONTENT_FIELDS, _clean_content, snapshot_of
+from fiches.services import CONTENT_FIELDS, clean_content, snapshot_of
 from financing.models import BudgetPost, ExecutionKind
 from pilotage.amendment_selectors import (
     amendment_page,
@@ -202,10 +202,11 @@ def amendment_fiche_propose(
             )
     _proposal_version_check(change, expected_version)
     candidate = Fiche.objects.get(pk=fiche.pk) if fiche is not None else Fiche()
-    content = _clean_content({k: v for k, v in changes.items() if k in CONTENT_FIELDS})
+    content = clean_content({k: v for k, v in changes.items() if k in CONTENT_FIELDS})
     for name, value in content.items():
         setattr(candidate, name, value)
-    for name in ("objective_id", "lead_partner_id"):
+    # The form gives the objective and the lead partner as objects, a caller may give ids.
+    for name in ("objective", "lead_partner", "objective_id", "lead_partner_id"):
         if name in changes:
             setattr(candidate, name, changes[name])
     if candidate.objective_id is None or candidate.objective.contract_id != contract.pk:
@@ -337,8 +338,10 @@ def amendment_line_propose(
     contributions: dict,
     by,
     expected_version: int | None = None,
+    change: AmendmentLineChange | None = None,
 ) -> AmendmentLineChange:
-    """The avenant reallocates `line` (or adds a line, `line` None) as given. Checked as the
+    """The avenant reallocates `line` (or adds a line, `line` None; `change`: the added
+    line's proposal being edited) as given. Checked as the
     line will stand: within the contract's years, on a *poste* of the right instrument
     within the annex convention's years after the avenant, funding a fiche the contract will
     have, split exactly between its parties, never below what is already committed, one line
@@ -347,7 +350,10 @@ def amendment_line_propose(
     amendment = _locked(amendment)
     _check(can_edit_amendment_budget(by, amendment))
     contract = amendment.contract
-    change = None
+    if change is not None:
+        change = amendment.line_changes.filter(pk=change.pk, kind=ChangeKind.ADD).first()
+        if change is None:
+            raise ValidationError(_("Cette proposition a été retirée de l'avenant entre-temps."))
     if line is not None:
         if line.contract_id != contract.pk:
             raise ValidationError(_("Cette ligne relève d'un autre contrat."))

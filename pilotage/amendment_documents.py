@@ -1,0 +1,294 @@
+"""What the avenant's act and the consolidated contract say (templates
+`pilotage/pdf/amendment.html`, `pilotage/pdf/consolidated.html`).
+
+The act states each change as a jurist writes it — « L'article N du contrat est modifié comme
+suit … » —, with the new and revised fiches and the budget in annex. Before its signature
+the changes are read from the contract as it stands and the proposals; once signed, from
+what the avenant kept when it was applied (`Amendment.applied_budget`, the changes'
+`before`), so the act reads the same whenever it is rendered.
+
+The consolidated contract is the contract as it stands, amended by its signed avenants, each
+changed fiche, year and convention footnoted with the avenant that changed it."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cej.dates import format_date_long
+from cej.models import Amendment, AmendmentStatus, Contract
+from cej.selectors import signing_parties
+from fiches.models import Aim, Fiche, FicheVersion, Objective
+from financing.models import BudgetLineVersion
+from partners.models import Partner
+from pilotage.amendment_selectors import amendment_page, budget_years
+from pilotage.contract_articles import article_number
+from pilotage.models import ChangeKind
+from pilotage.selectors import contract_document
+
+ZERO = Decimal("0.00")
+
+
+@dataclass
+class PrintedFiche:
+    """A fiche as the act's annex prints it (`fiches/pdf/_fiche.html`)."""
+
+    fiche: Fiche
+    objective: Objective
+    partners: list
+    aims: list
+    kind: str  # ChangeKind
+
+
+@dataclass
+class YearRow:
+    year: int
+    before: Decimal
+    after: Decimal
+
+    @property
+    def delta(self) -> Decimal:
+        return self.after - self.before
+
+
+def _act_date(amendment: Amendment):
+    return amendment.signed_on or timezone.localdate()
+
+
+def _printed_fiche(proposed: dict, number: int, kind: str, objectives, partners, aims):
+    fiche = Fiche(number=number, **{k: proposed.get(k, "") for k in _TEXT_FIELDS})
+    fiche.lead_partner = partners.get(proposed.get("lead_partner_id"))
+    return PrintedFiche(
+        fiche=fiche,
+        objective=objectives.get(proposed.get("objective_id")),
+        partners=[partners[p] for p in proposed.get("associated_partner_ids", []) if p in partners],
+        aims=[aims[a] for a in proposed.get("aim_ids", []) if a in aims],
+        kind=kind,
+    )
+
+
+_TEXT_FIELDS = [
+    "title",
+    "findings",
+    "goals",
+    "actions",
+    "target_public",
+    "calendar",
+    "indicators",
+    "budget_note",
+]
+
+
+def amendment_act_context(amendment: Amendment, *, generated_by=None) -> dict:
+    contract = amendment.contract
+    act_date = _act_date(amendment)
+    signed = amendment.status == AmendmentStatus.SIGNED
+    page = amendment_page(amendment)
+    objectives = {o.pk: o for o in contract.objectives.all()}
+    partners = {p.pk: p for p in Partner.objects.prefetch_related("former_names")}
+    for partner in partners.values():
+        partner.printed_name = partner.name_on(act_date)
+    aims = {a.pk: a for a in Aim.objects.all()}
+
+    revised, added, withdrawn = [], [], []
+    for view in page.fiche_changes:
+        change = view.change
+        if change.kind == ChangeKind.WITHDRAW:
+            withdrawn.append((change.number, view.title))
+            continue
+        printed = _printed_fiche(
+            change.proposed, change.number, change.kind, objectives, partners, aims
+        )
+        (added if change.kind == ChangeKind.ADD else revised).append(printed)
+
+    if signed and amendment.applied_budget:
+        years = [
+            YearRow(int(year), Decimal(before), Decimal(after))
+            for year, (before, after) in sorted(amendment.applied_budget.items())
+        ]
+    else:
+        years = [YearRow(y.year, y.before, y.after) for y in budget_years(amendment)]
+    annex = amendment.annex_convention
+    annex_before = amendment.previous_end_year if signed else (annex.end_year if annex else None)
+
+    articles = []
+
+    def article(key_title, paragraphs, **extra):
+        articles.append(
+            {"number": len(articles) + 1, "title": key_title, "paragraphs": paragraphs, **extra}
+        )
+
+    article(
+        _("Objet"),
+        [
+            _("Le présent avenant modifie le contrat « %(contract)s », signé le %(date)s.")
+            % {
+                "contract": contract.title,
+                "date": format_date_long(contract.signed_on) if contract.signed_on else "—",
+            },
+            _("Il a pour objet : %(title)s.") % {"title": amendment.title},
+        ],
+    )
+    if annex is not None and amendment.new_end_year:
+        article(
+            _("Durée de la convention annexe"),
+            [
+                _("L'article %(article)s du contrat est modifié comme suit :")
+                % {"article": article_number("annex_convention")},
+                _(
+                    "« La convention annexe « %(annex)s » couvre les années %(start)s à %(end)s "
+                    "(elle couvrait jusqu'ici %(period)s). »"
+                )
+                % {
+                    "annex": annex.title,
+                    "start": annex.start_year,
+                    "end": amendment.new_end_year,
+                    "period": (
+                        f"{annex.start_year}–{annex_before}"
+                        if annex_before and annex_before != annex.start_year
+                        else str(annex.start_year)
+                    ),
+                },
+            ],
+        )
+    if revised or added or withdrawn:
+        paragraphs = [_("L'annexe 1 du contrat (fiches actions) est modifiée comme suit :")]
+        items = [
+            _(
+                "la fiche n° %(number)s « %(title)s » est remplacée par la fiche figurant en annexe 1 du présent avenant ;"
+            )
+            % {"number": p.fiche.number, "title": p.fiche.title}
+            for p in revised
+        ]
+        items += [
+            _("la fiche n° %(number)s « %(title)s » est ajoutée (annexe 1 du présent avenant) ;")
+            % {"number": p.fiche.number, "title": p.fiche.title}
+            for p in added
+        ]
+        items += [
+            _("la fiche n° %(number)s « %(title)s » est retirée du contrat ;")
+            % {"number": number, "title": title}
+            for number, title in withdrawn
+        ]
+        article(_("Fiches actions"), paragraphs, items=items)
+    if page.line_changes:
+        article(
+            _("Dispositions financières"),
+            [
+                _(
+                    "L'article %(article)s du contrat est modifié comme suit : le montant alloué "
+                    "chaque année par le contrat et sa convention annexe, dans la limite de "
+                    "l'enveloppe annuelle de %(envelope)s, s'établit ainsi :"
+                )
+                % {
+                    "article": article_number("financing"),
+                    "envelope": _eur(contract.annual_envelope),
+                },
+                _(
+                    "Les lignes budgétaires figurant en annexe 2 du présent avenant remplacent ou "
+                    "complètent celles de l'annexe 2 du contrat."
+                ),
+            ],
+            years=years,
+        )
+    if page.representative_changes:
+        article(
+            _("Représentants des parties"),
+            [
+                _(
+                    "À compter de la signature du présent avenant, %(new)s représente %(partner)s "
+                    "en qualité de %(function)s, en remplacement de %(old)s."
+                )
+                % {
+                    "new": change.arriving_name,
+                    "partner": partners[change.leaving.partner_id].printed_name,
+                    "function": change.leaving.function,
+                    "old": change.leaving.full_name,
+                }
+                for change in page.representative_changes
+            ],
+        )
+    article(
+        _("Autres dispositions"),
+        [
+            _(
+                "Toutes les autres dispositions du contrat et de sa convention annexe demeurent inchangées."
+            ),
+            _(
+                "Le présent avenant a reçu l'avis de la CDAJE en séance plénière du %(date)s. Il "
+                "prend effet à la date de sa signature par l'ensemble des représentants des "
+                "parties."
+            )
+            % {
+                "date": format_date_long(amendment.opinion_on)
+                if amendment.opinion_on
+                else _("(à venir)")
+            },
+        ],
+    )
+    parties = signing_parties(contract)
+    signatures = page.signatures
+    for party in parties:
+        party.partner.printed_name = partners[party.partner.pk].printed_name
+        party.signatories = [(s, signatures.get(s.pk)) for s, _old in party.signatories]
+        party.decision = page.decisions.get(party.partner.pk)
+    return {
+        "contract": contract,
+        "amendment": amendment,
+        "act_date": act_date,
+        "is_draft": not signed,
+        "parties": parties,
+        "articles": articles,
+        "annex_fiches": [*revised, *added],
+        "line_changes": page.line_changes,
+        "generated_at": timezone.localtime(),
+        "generated_by": generated_by,
+    }
+
+
+def _eur(amount) -> str:
+    from cej.money import format_eur
+
+    return format_eur(amount)
+
+
+def consolidated_context(contract: Contract, *, generated_by=None) -> dict:
+    """The contract document as it stands, with what each signed avenant changed."""
+    context = contract_document(contract, generated_by=generated_by)
+    signed = list(contract.amendments.filter(status=AmendmentStatus.SIGNED).order_by("number"))
+    labels = {
+        a.pk: _("Modifié par l'avenant n° %(number)s signé le %(date)s.")
+        % {"number": a.number, "date": format_date_long(a.signed_on)}
+        for a in signed
+    }
+    fiche_notes = defaultdict(list)
+    for number, amendment_id in (
+        FicheVersion.objects.filter(fiche__contract=contract, amendment__isnull=False)
+        .order_by("amendment__number")
+        .values_list("fiche__number", "amendment_id")
+        .distinct()
+    ):
+        if labels.get(amendment_id) and labels[amendment_id] not in fiche_notes[number]:
+            fiche_notes[number].append(labels[amendment_id])
+    year_notes = defaultdict(list)
+    for snapshot, amendment_id in (
+        BudgetLineVersion.objects.filter(contract=contract, amendment__isnull=False)
+        .order_by("amendment__number")
+        .values_list("snapshot", "amendment_id")
+    ):
+        year = snapshot.get("year")
+        if labels.get(amendment_id) and labels[amendment_id] not in year_notes[year]:
+            year_notes[year].append(labels[amendment_id])
+    annex_notes = {a.annex_convention_id: labels[a.pk] for a in signed if a.annex_convention_id}
+    context.update(
+        consolidated=True,
+        is_draft=False,
+        unsealed_copy=False,
+        signed_amendments=signed,
+        fiche_notes=dict(fiche_notes),
+        year_notes=dict(year_notes),
+        annex_notes=annex_notes,
+    )
+    return context
