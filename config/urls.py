@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
-from pilotage import views, views_documents, views_amendments
+from pilotage import views, views_amendments, views_documents
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="contract_list", permanent=False)),

@@ -320,10 +320,8 @@ def amendment_page(amendment: Amendment) -> AmendmentPage:
     fiche_views = []
     for change in sorted(amendment.fiche_changes.order_by(), key=attrgetter("number")):
         fiche = fiches.get(change.fiche_id)
-        if applied:
-            before = dict(change.before)
-        else:
-            before = snapshot_of(fiche) if fiche is not None else {}
+        # Once applied, the fiche is what the avenant made of it: read what it found.
+        before = dict(change.before) if applied else (snapshot_of(fiche) if fiche else {})
         if change.kind == ChangeKind.WITHDRAW:
             after = {**before, "status": FicheStatus.WITHDRAWN}
         else:
