@@ -157,7 +157,8 @@ def amendment_act_context(amendment: Amendment, *, generated_by=None) -> dict:
         paragraphs = [_("L'annexe 1 du contrat (fiches actions) est modifiée comme suit :")]
         items = [
             _(
-                "la fiche n° %(number)s « %(title)s » est remplacée par la fiche figurant en annexe 1 du présent avenant ;"
+                "la fiche n° %(number)s « %(title)s » est remplacée par la fiche figurant en "
+                "annexe 1 du présent avenant ;"
             )
             % {"number": p.fiche.number, "title": p.fiche.title}
             for p in revised
@@ -214,7 +215,8 @@ def amendment_act_context(amendment: Amendment, *, generated_by=None) -> dict:
         _("Autres dispositions"),
         [
             _(
-                "Toutes les autres dispositions du contrat et de sa convention annexe demeurent inchangées."
+                "Toutes les autres dispositions du contrat et de sa convention annexe "
+                "demeurent inchangées."
             ),
             _(
                 "Le présent avenant a reçu l'avis de la CDAJE en séance plénière du %(date)s. Il "
