@@ -83,6 +83,8 @@ class LineChangeView:
     change: AmendmentLineChange
     label: str
     rows: list[FieldChange]
+    proposed: ProposedLine | None = None
+    shares: str = ""  # each party's share, as read: « CAF 12 500,00 € · … »
 
 
 @dataclass
@@ -99,6 +101,14 @@ class AmendmentPage:
     parties: list[PartyBlock]
     decisions: dict[int, PartnerDecision]  # partner id → decision
     signatures: dict[int, object] = field(default_factory=dict)  # signatory id → signature
+
+    @property
+    def added_lines(self) -> list[LineChangeView]:
+        return [v for v in self.line_changes if v.change.kind == ChangeKind.ADD]
+
+    @property
+    def other_line_changes(self) -> list[LineChangeView]:
+        return [v for v in self.line_changes if v.change.kind != ChangeKind.ADD]
 
     @property
     def has_changes(self) -> bool:
@@ -308,9 +318,9 @@ def amendment_page(amendment: Amendment) -> AmendmentPage:
     contract = amendment.contract
     applied = amendment.status == AmendmentStatus.SIGNED
     names = Names.for_contract(contract)
-    partner_names = {
-        p.partner_id: p.partner.name for p in contract.parties.select_related("partner")
-    }
+    parties = list(contract.parties.select_related("partner"))
+    partner_names = {p.partner_id: p.partner.name for p in parties}
+    short_names = {p.partner_id: p.partner.short_name for p in parties}
     fiches = {
         f.pk: f
         for f in Fiche.objects.filter(contract=contract)
@@ -345,17 +355,23 @@ def amendment_page(amendment: Amendment) -> AmendmentPage:
             before = dict(change.before)
         else:
             before = stored_line_snapshot(stored, partner_names) if stored is not None else {}
-        after = {}
+        after, proposed, shares = {}, None, ""
         label = before.get("post", "")
         if change.kind != ChangeKind.WITHDRAW:
             proposed = _from_proposal(change, posts)
             after = line_snapshot_of(proposed, fiche_titles, partner_names)
             label = line_title(proposed)
+            shares = " · ".join(
+                f"{short_names.get(pid, '?')} {format_eur(amount)}"
+                for pid, amount in sorted(proposed.contributions.items())
+            )
         elif stored is not None:
             label = str(stored)
         elif before:
             label = " — ".join(str(before[k]) for k in ("year", "post") if before.get(k))
-        line_views.append(LineChangeView(change, label, diff_line_snapshots(before, after)))
+        line_views.append(
+            LineChangeView(change, label, diff_line_snapshots(before, after), proposed, shares)
+        )
     annex_before, annex_after = _annex_periods(amendment)
     if applied and amendment.applied_budget:
         years = [
