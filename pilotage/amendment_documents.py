@@ -173,7 +173,7 @@ def amendment_act_context(amendment: Amendment, *, generated_by=None) -> dict:
             % {"number": number, "title": title}
             for number, title in withdrawn
         ]
-        article(_("Fiches actions"), paragraphs, items=items)
+        article(_("Fiches actions"), paragraphs, list_items=items)
     if page.line_changes:
         article(
             _("Dispositions financières"),
