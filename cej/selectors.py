@@ -7,13 +7,15 @@ The selectors of every app sort the few rows they read in Python rather than in 
 after a change, and the ORM spent more building an ORDER BY (≈ 0.07 ms a query) than
 Python sorting a contract's dozen rows. Only a query cut by LIMIT keeps its ORDER BY."""
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import attrgetter
 from typing import NamedTuple
 
-from django.db.models import CharField
+from django.db.models import CharField, prefetch_related_objects
 from django.db.models.functions import Cast
+from django.utils.translation import gettext as _
 
 from cej.models import (
     Amendment,
@@ -22,24 +24,59 @@ from cej.models import (
     ContractParty,
     Document,
     DocumentKind,
+    PartnerDecision,
     Signature,
 )
-from partners.models import Partner, Signatory
+from partners.models import Partner, PartnerKind, Signatory
 
 ZERO = Decimal("0.00")
+DESIGNATION_ARTICLES = {
+    PartnerKind.CONSEIL_GENERAL: "le",
+    PartnerKind.CAF: "la",
+    PartnerKind.MSA: "la",
+}
 
 
 @dataclass
 class PartyBlock:
-    """A party to the contract (*partie*) as the pages and the acts show it: the partner,
-    its active representatives (*représentants signataires*) in signing order with their
-    signature if recorded, and — on the contract document only — its planned contribution
-    per contract year."""
+    """A party to the contract (*partie*) as the pages and the acts show it: the partner and
+    its name (the one in force on the act's date for an act, see `signing_parties`), its
+    active representatives (*représentants signataires*) in signing order with their
+    signature if recorded, the deliberation of its board that authorised them to sign the
+    act (if read and recorded), and — on the contract document only — its planned
+    contribution per contract year."""
 
     partner: object
     signatories: list  # [(Signatory, Signature | None)]
     contributions: list[Decimal | None] = field(default_factory=list)  # per contract year
     total: Decimal = ZERO
+    name: str = ""  # the partner's name on the act's date; its current name by default
+    short_name: str = ""
+    decision: PartnerDecision | None = None
+
+    def __post_init__(self):
+        self.name = self.name or self.partner.name
+        self.short_name = self.short_name or self.partner.short_name
+
+    @property
+    def designation(self) -> str:
+        """« le Conseil général », « la CAF », « la MSA »: how the act's text names the party
+        after the parties block (the Conseil général and the Département are masculine, the
+        caisses feminine); a partner of another kind by its short name alone."""
+        article = DESIGNATION_ARTICLES.get(self.partner.kind)
+        return f"{article} {self.short_name}" if article else self.short_name
+
+    @property
+    def authorised(self) -> str:
+        """« dûment autorisé », agreed with the representatives who sign (their civility):
+        the parties block says they were authorised by the deliberation."""
+        civilities = {signatory.civility for signatory, _signature in self.signatories}
+        plural = len(self.signatories) > 1
+        if civilities == {"Mme"}:
+            return _("dûment autorisées") if plural else _("dûment autorisée")
+        if civilities <= {"M.", "Mme"} and civilities:
+            return _("dûment autorisés") if plural else _("dûment autorisé")
+        return _("dûment autorisé(e)s") if plural else _("dûment autorisé(e)")
 
 
 @dataclass
@@ -93,10 +130,23 @@ PARTNER_FIELDS = [field.attname for field in Partner._meta.concrete_fields]
 SIGNATORY_FIELDS = [field.attname for field in Signatory._meta.concrete_fields]
 
 
-def signing_parties(contract: Contract) -> list[PartyBlock]:
+def signing_parties(
+    contract: Contract,
+    *,
+    on: datetime.date | None = None,
+    also_named=(),
+    decisions: bool = False,
+    amendment: Amendment | None = None,
+) -> list[PartyBlock]:
     """Each party, its active representatives in signing order, and their signature if
     recorded. Two queries: the signatures, and the parties joined to their partner and its
-    representatives (read as rows, then made the model instances the acts print)."""
+    representatives (read as rows, then made the model instances the acts print).
+
+    For an act, dated `on`: each party named as it was on that day (`Partner.name_on`: the
+    2014 contract says « Conseil général de la Loire »), one more query for the former names,
+    which `also_named` (other Partner instances the act prints, such as its fiches' lead
+    partners) receive from the same query. `decisions`: one more query for the
+    deliberations that approved the contract (or `amendment`), one per party at most."""
     signatures = {s.signatory_id: s for s in Signature.objects.filter(contract=contract).order_by()}
     rows = (
         ContractParty.objects.filter(contract=contract)
@@ -125,7 +175,18 @@ def signing_parties(contract: Contract) -> list[PartyBlock]:
         signatory = Signatory.from_db(rows.db, SIGNATORY_FIELDS, values)
         signatory.partner = party.partner  # the object already read
         party.signatories.append((signatory, signatures.get(signatory.pk)))
-    return list(parties.values())
+    blocks = list(parties.values())
+    if on is not None:
+        prefetch_related_objects([p.partner for p in blocks] + list(also_named), "former_names")
+        for party in blocks:
+            party.name = party.partner.name_on(on)
+            party.short_name = party.partner.short_name_on(on)
+    if decisions:
+        approving = PartnerDecision.objects.filter(contract=contract, amendment=amendment)
+        by_partner = {d.partner_id: d for d in approving.order_by()}
+        for party in blocks:
+            party.decision = by_partner.get(party.partner.pk)
+    return blocks
 
 
 def missing_signatories(contract: Contract, *, parties=None) -> list[Signatory]:

@@ -24,7 +24,7 @@ from fiches.models import Aim, Fiche, FicheVersion, Objective
 from financing.models import BudgetLineVersion
 from partners.models import Partner
 from pilotage.amendment_selectors import amendment_page, budget_years
-from pilotage.contract_articles import article_number
+from pilotage.contract_articles import article
 from pilotage.models import ChangeKind
 from pilotage.selectors import contract_document
 
@@ -136,7 +136,7 @@ def amendment_act_context(amendment: Amendment, *, generated_by=None) -> dict:
             _("Durée de la convention annexe"),
             [
                 _("L'article %(article)s du contrat est modifié comme suit :")
-                % {"article": article_number("annex_convention")},
+                % {"article": article("annex_convention").number},
                 _(
                     "« La convention annexe « %(annex)s » couvre les années %(start)s à %(end)s "
                     "(elle couvrait jusqu'ici %(period)s). »"
@@ -184,7 +184,7 @@ def amendment_act_context(amendment: Amendment, *, generated_by=None) -> dict:
                     "l'enveloppe annuelle de %(envelope)s, s'établit ainsi :"
                 )
                 % {
-                    "article": article_number("financing"),
+                    "article": article("financing").number,
                     "envelope": _eur(contract.annual_envelope),
                 },
                 _(

@@ -31,6 +31,7 @@ from cej.page_cache import mark_contract_changed
 from cej.pdf import render_pdf
 from cej.sealing import seal_pdf
 from cej.selectors import missing_signatories, signing_parties
+from pilotage.contract_articles import Articles
 from pilotage.selectors import contract_document
 
 logger = logging.getLogger(__name__)
@@ -135,10 +136,14 @@ def _render_seal_store(*, template: str, context: dict, reason: str, contract, *
     return document_store(contract=contract, content=sealed, sealed=True, **document)
 
 
-def _act_context(contract, by, **extra) -> dict:
+def _act_context(contract, by, *, on, parties, **extra) -> dict:
+    """What an annex convention or an amendment prints besides itself: its parties (named as
+    on the act's date `on`, which the template's partner names follow too), when and by whom
+    the document was made."""
     return {
         "contract": contract,
-        "parties": signing_parties(contract),
+        "parties": parties,
+        "named_on": on,
         "is_draft": False,
         "generated_at": timezone.localtime(),
         "generated_by": by,
@@ -175,12 +180,31 @@ def annex_convention_seal(annex: AnnexConvention, *, by=None) -> Document:
     if existing is not None:
         return existing
     contract = annex.contract
-    lines = annex.budget_lines.select_related("post", "fiche").prefetch_related(
-        "contributions__partner"
+    lines = list(
+        annex.budget_lines.select_related("post", "fiche").prefetch_related(
+            "contributions__partner"
+        )
+    )
+    on = annex.signed_on or timezone.localdate()
+    parties = signing_parties(
+        contract,
+        on=on,
+        # Signed with the contract, in the same act: the deliberations that approved the
+        # contract authorised its signature. Signed later, it would carry its own.
+        decisions=annex.signed_on is not None and annex.signed_on == contract.signed_on,
+        also_named=[c.partner for line in lines for c in line.contributions.all()],
     )
     return _render_seal_store(
         template="pilotage/pdf/annex_convention.html",
-        context=_act_context(contract, by, annex=annex, lines=list(lines)),
+        context=_act_context(
+            contract,
+            by,
+            on=on,
+            parties=parties,
+            annex=annex,
+            lines=lines,
+            contract_articles=Articles(),
+        ),
         reason=_("Convention annexe signée le %(date)s")
         % {"date": format_date_long(annex.signed_on)},
         contract=contract,
@@ -205,9 +229,12 @@ def amendment_seal(amendment: Amendment, *, by=None) -> Document:
             _("Indiquez la date de signature de l'avenant avant d'en établir le document scellé.")
         )
     contract = amendment.contract
+    parties = signing_parties(contract, on=amendment.signed_on, decisions=True, amendment=amendment)
     return _render_seal_store(
         template="pilotage/pdf/amendment.html",
-        context=_act_context(contract, by, amendment=amendment),
+        context=_act_context(
+            contract, by, on=amendment.signed_on, parties=parties, amendment=amendment
+        ),
         reason=_("Avenant n° %(number)s signé le %(date)s")
         % {"number": amendment.number, "date": format_date_long(amendment.signed_on)},
         contract=contract,

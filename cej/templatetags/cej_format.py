@@ -72,3 +72,37 @@ def duration(value):
     if minutes or not hours:
         parts.append(ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes})
     return gettext(" et ").join(parts)
+
+
+@register.simple_tag(takes_context=True)
+def partner_name(context, partner, short=False):
+    """`{% partner_name fiche.lead_partner %}` → the partner's name in force on the act's
+    date (`named_on` in the context, set by the acts: the 2014 contract says « Conseil
+    général de la Loire »), its current name elsewhere. The acts prefetch the former names
+    (`cej.selectors.signing_parties(also_named=…)`). `short=True`: its short name."""
+    if partner is None:
+        return ""
+    on = context.get("named_on")
+    return partner.short_name_on(on) if short else partner.name_on(on)
+
+
+@register.filter
+def lowerfirst(value):
+    """`{{ aim.description|lowerfirst }}` → « la cohésion des politiques … »: a statement
+    quoted after a colon, as a list item of a sentence. An initial acronym stays as it is."""
+    value = str(value)
+    if len(value) > 1 and value[1].isupper():
+        return value
+    return value[:1].lower() + value[1:]
+
+
+NUMBER_WORDS = ["zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf"]
+NUMBER_WORDS += ["dix", "onze", "douze"]
+
+
+@register.filter
+def in_words(value):
+    """`{{ 3|in_words }}` → « trois » (0 to 12, as an act writes a duration or a number of
+    originals); digits beyond."""
+    number = int(value)
+    return NUMBER_WORDS[number] if 0 <= number < len(NUMBER_WORDS) else str(number)

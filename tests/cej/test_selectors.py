@@ -102,3 +102,33 @@ def test_the_signed_contract_comes_first_with_its_downloads_counted(
     ]
     assert [document.download_count for document in documents] == [0, 0]
     assert all(document.sealed for document in documents)
+
+
+def test_an_act_names_its_parties_as_on_its_date_with_their_deliberations(
+    contract, django_assert_num_queries
+):
+    # Signatures, parties, their former names, their deliberations on the contract.
+    with django_assert_num_queries(4):
+        parties = signing_parties(contract, on=SIGNED_ON, decisions=True)
+    assert [(p.name, p.designation) for p in parties] == [
+        ("Conseil général de la Loire", "le Conseil général"),
+        ("Caisse d'allocations familiales de la Loire", "la CAF"),
+        ("Caisse de mutualité sociale agricole Ardèche Drôme Loire", "la MSA"),
+    ]
+    assert [(p.decision.reference, p.authorised) for p in parties] == [
+        ("CP-2014-09-0412", "dûment autorisé"),  # M. Vialle
+        ("2014-051", "dûment autorisés"),  # Mme Courbon and M. Ferrand
+        ("CA-2014-33", "dûment autorisés"),
+    ]
+    # Renamed in March 2015: an act of May 2015 says Département.
+    avenant = contract.amendments.get(number=1)
+    later = signing_parties(contract, on=avenant.signed_on, decisions=True, amendment=avenant)
+    assert (later[0].name, later[0].designation) == ("Département de la Loire", "le Département")
+    assert later[0].decision.reference == "CP-2015-04-0217"
+
+
+def test_the_pages_read_the_parties_under_their_current_names(contract, django_assert_num_queries):
+    with django_assert_num_queries(2):
+        parties = signing_parties(contract)
+    assert parties[0].name == "Département de la Loire"
+    assert all(p.decision is None for p in parties)

@@ -63,14 +63,10 @@ def test_the_document_space_reads_the_amendments_only_for_who_may_seal(
 
 
 def test_the_contract_document_shares_the_pages_reads(contract):
+    # As avenant n° 1 left it: fiche 15 added, the annex convention extended to 2017.
     document = contract_document(contract)
-    assert document["fiche_count"] == 14 and document["signatory_count"] == 5
-    assert document["contribution_totals"] == [
-        D("198000.00"),
-        D("158000.00"),
-        D("158000.00"),
-        D("158000.00"),
-    ]
+    assert document["fiche_count"] == 15 and document["signatory_count"] == 5
+    assert document["contribution_totals"] == [D("198000.00")] * 4
     assert document["envelope_total"] == D("792000.00")
     assert not document["is_draft"]
 
