@@ -65,7 +65,9 @@ GROUP_DESCRIPTIONS = {
         "Rédige et révise les fiches actions des contrats de son territoire, prépare la "
         "signature et dépose les documents signés."
     ),
-    CDAJE_COORDINATOR: _("Valide les fiches en plénière et les rouvre pour révision."),
+    CDAJE_COORDINATOR: _(
+        "Enregistre les avis rendus par la CDAJE en plénière et rouvre les fiches pour révision."
+    ),
     FINANCE_OFFICER: _("Prévoit et suit le budget, saisit engagements et paiements."),
     PARTNER_USER: _("Consulte les contrats de son organisme et télécharge les documents signés."),
 }

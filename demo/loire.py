@@ -309,9 +309,11 @@ def _load_loire_demo(*, with_accounts: bool) -> DemoResult:
             fiche.aims.set([aims[n] for n in data["aims"]])
         if not fiche.versions.exists():
             version = record_version(
-                fiche=fiche, action="Validée en plénière de la CDAJE (reprise des fiches)", by=None
+                fiche=fiche,
+                action="Avis favorable de la CDAJE en plénière (reprise des fiches)",
+                by=None,
             )
-            # The fiche's last real change is its validation in plenary, not this load: its
+            # The fiche's last real change is the CDAJE's opinion in plenary, not this load: its
             # history and « dernière modification » carry the plenary's day (no person, no
             # hour: the pages show the day only).
             plenary = timezone.make_aware(datetime.datetime.combine(PLENARY_DATE, datetime.time()))

@@ -16,7 +16,7 @@ FIELDS = [
     ("title", _("Intitulé")),
     ("objective_id", _("Objectif")),
     ("status", _("Statut")),
-    ("validated_on", _("Validée en plénière le")),
+    ("validated_on", _("Avis rendu en plénière le")),
     ("findings", _("Constat")),
     ("goals", _("Objectifs de la fiche")),
     ("actions", _("Actions")),

@@ -63,17 +63,32 @@ class Objective(models.Model):
 class FicheStatus(models.TextChoices):
     DRAFT = "draft", _("Brouillon")
     SUBMITTED = "submitted", _("Soumise")
-    VALIDATED = "validated", _("Validée")
+    VALIDATED = "validated", _("Avis favorable de la CDAJE")
     REOPENED = "reopened", _("Rouverte pour révision")
     WITHDRAWN = "withdrawn", _("Retirée")
 
 
+# A status in fewer words, where space is tight (the badges of the fiche tables); the other
+# statuses are short already.
+SHORT_STATUS_LABELS = {FicheStatus.VALIDATED.value: _("Avis favorable")}
+
+
+def short_status_label(status: str) -> str:
+    """The status as a badge of the fiche list or the dashboard shows it."""
+    try:
+        return str(SHORT_STATUS_LABELS.get(status) or FicheStatus(status).label)
+    except ValueError:
+        return status
+
+
 class Fiche(Versioned):
     """*Fiche action*: one action of the contract's orientations, written by the CDAJE staff
-    and validated in plenary. It states findings (*constat*), objectives, actions, target
-    public, lead partner (*pilote*) and associated partners, calendar, evaluation indicators
-    and an indicative budget. Numbers run across the whole contract (1 to 14 in the Loire),
-    so a fiche keeps its number when it moves to another objective."""
+    and given a favourable opinion (*avis*) by the CDAJE in plenary (the signatories approve
+    the contract, fiches included, by deliberations of their own boards). It states findings
+    (*constat*), objectives, actions, target public, lead partner (*pilote*) and associated
+    partners, calendar, evaluation indicators and an indicative budget. Numbers run across
+    the whole contract (1 to 14 in the Loire), so a fiche keeps its number when it moves to
+    another objective."""
 
     contract = models.ForeignKey(
         "cej.Contract",
@@ -115,10 +130,12 @@ class Fiche(Versioned):
         _("statut"), max_length=20, choices=FicheStatus.choices, default=FicheStatus.DRAFT
     )
     validated_on = models.DateField(
-        _("validée en plénière le"),
+        _("avis rendu en plénière le"),
         null=True,
         blank=True,
-        help_text=_("Date de la séance plénière de la CDAJE qui a validé la fiche."),
+        help_text=_(
+            "Date de la séance plénière où la CDAJE a rendu son avis favorable sur la fiche."
+        ),
     )
 
     objects = FicheQuerySet.as_manager()
@@ -128,7 +145,13 @@ class Fiche(Versioned):
         verbose_name_plural = _("fiches actions")
         ordering = ["contract", "number"]
         permissions = [
-            ("validate_fiche", _("Peut valider et rouvrir les fiches (coordination CDAJE)")),
+            (
+                "validate_fiche",
+                _(
+                    "Peut enregistrer les avis de la CDAJE et rouvrir les fiches "
+                    "(coordination CDAJE)"
+                ),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -140,7 +163,8 @@ class Fiche(Versioned):
                 condition=~Q(status="validated") | Q(validated_on__isnull=False),
                 name="fiche_validated_has_plenary_date",
                 violation_error_message=_(
-                    "Une fiche validée porte la date de la plénière de la CDAJE."
+                    "Une fiche qui a reçu l'avis favorable de la CDAJE porte la date de la "
+                    "plénière."
                 ),
             ),
         ]
@@ -185,7 +209,7 @@ class Fiche(Versioned):
             raise ValidationError(errors)
         if self.status == FicheStatus.VALIDATED and not self.validated_on:
             raise ValidationError(
-                {"validated_on": _("Indiquez la date de la plénière de la CDAJE qui l'a validée.")}
+                {"validated_on": _("Indiquez la date de la plénière où la CDAJE a rendu son avis.")}
             )
 
     def get_status_display(self) -> str:

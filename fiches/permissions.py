@@ -31,7 +31,9 @@ def can_edit_fiche(user, fiche) -> Decision:
     if not allowed:
         return allowed, reason
     if fiche.status == FicheStatus.VALIDATED:
-        return False, _("Fiche validée : rouvrez-la pour la modifier.")
+        return False, _(
+            "La CDAJE a rendu un avis favorable sur cette fiche : rouvrez-la pour la modifier."
+        )
     if fiche.status not in EDITABLE_STATUSES:
         return False, _("Fiche retirée : rétablissez-la pour la modifier.")
     return ALLOWED
@@ -47,7 +49,10 @@ def can_transition(user, fiche, name: str) -> Decision:
         return False, _("Action inconnue.")
     if not user.has_perm(transition.permission):
         if transition.permission == "fiches.validate_fiche":
-            return False, _("Valider ou rouvrir une fiche relève de la coordination CDAJE.")
+            return False, _(
+                "Enregistrer l'avis de la CDAJE sur une fiche ou la rouvrir relève de la "
+                "coordination CDAJE."
+            )
         return False, _("Seule l'équipe CDAJE fait évoluer les fiches.")
     if not works_on_contract(user, fiche.contract):
         return False, _("Vous ne travaillez pas sur les contrats de ce territoire.")

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from fiches.diff import FieldChange, Names, diff_snapshots
-from fiches.models import Aim, Fiche, FicheStatus, FicheVersion, Objective
+from fiches.models import Aim, Fiche, FicheStatus, FicheVersion, Objective, short_status_label
 from fiches.services import CONTENT_FIELDS
 from partners.models import Partner
 
@@ -44,7 +44,7 @@ class FicheRow:
     number: int
     title: str
     status: str
-    status_label: str
+    status_label: str  # its short form, as the badges show it (models.short_status_label)
     lead: str  # the lead partner's short name, "" while none is named
     validated_on: datetime.date | None
     updated_at: datetime.datetime | None  # when and by whom it was saved last (list only;
@@ -232,20 +232,13 @@ def _fiche_row(
         number=number,
         title=title,
         status=status,
-        status_label=_status_label(status),
+        status_label=short_status_label(status),
         lead=lead or "",
         validated_on=validated_on,
         updated_at=updated_at,
         # As User.get_full_name(), or the username.
         updated_by=f"{first_name or ''} {last_name or ''}".strip() or username or "",
     )
-
-
-def _status_label(status: str) -> str:
-    try:
-        return str(FicheStatus(status).label)
-    except ValueError:
-        return status
 
 
 def objectives_with_fiches(

@@ -107,8 +107,8 @@ def _fiche_detail_context(contract, number) -> dict:
 
 @login_required
 def fiche_pdf(request, slug, number):
-    """One fiche as a PDF for the CDAJE plenary; a fiche that is not validated carries the
-    « projet » watermark."""
+    """One fiche as a PDF for the CDAJE plenary; a fiche without the CDAJE's favourable
+    opinion carries the « projet » watermark."""
     contract = scoped_contract(request, slug)
     page = selectors.fiche_page(contract, number, versions=0)
     pdf = render_pdf(
@@ -258,10 +258,13 @@ def fiche_transition(request, slug, number, name):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
+        status = fiche.get_status_display()
+        # « soumise », « avis favorable de la CDAJE »: the first letter only (an acronym keeps
+        # its capitals).
         messages.success(
             request,
             _("Fiche n° %(number)s : %(status)s.")
-            % {"number": fiche.number, "status": fiche.get_status_display().lower()},
+            % {"number": fiche.number, "status": status[:1].lower() + status[1:]},
         )
     return redirect("fiche_detail", slug=slug, number=number)
 

@@ -16,7 +16,7 @@ class Transition:
     sources: frozenset[str]
     target: str
     permission: str
-    # Validation records the date of the CDAJE plenary session that decided it.
+    # The CDAJE's favourable opinion records the date of the plenary session that gave it.
     needs_plenary_date: bool = False
 
 
@@ -41,7 +41,7 @@ TRANSITIONS: dict[str, Transition] = {
         ),
         Transition(
             "validate",
-            _("Valider (plénière)"),
+            _("Enregistrer l'avis favorable (plénière)"),
             frozenset({S.SUBMITTED}),
             S.VALIDATED,
             "fiches.validate_fiche",

@@ -15,7 +15,8 @@ from fiches.models import FicheStatus
 
 def can_record_signature(user, contract, *, unvalidated_fiches=None) -> Decision:
     """Record a representative's signature: CDAJE staff of the territory, on a contract that
-    is not signed yet and whose fiches are all validated (what is signed must be final).
+    is not signed yet and whose fiches all have the CDAJE's favourable opinion (what is
+    signed must be final).
     `unvalidated_fiches` (numbers) may be passed when the caller already has them."""
     allowed, reason = cdaje_staff(user, contract, "cej.add_signature")
     if not allowed:
@@ -32,7 +33,8 @@ def can_record_signature(user, contract, *, unvalidated_fiches=None) -> Decision
         )
     if unvalidated_fiches:
         return False, _(
-            "Toutes les fiches doivent être validées avant la signature (à valider : %(list)s)."
+            "Toutes les fiches doivent avoir reçu l'avis favorable de la CDAJE avant la "
+            "signature (en attente : %(list)s)."
         ) % {"list": ", ".join(_("n° %(number)s") % {"number": n} for n in unvalidated_fiches)}
     return True, ""
 

@@ -30,7 +30,7 @@ def fiche_list_rows(fiches, contract):
     (templates/fiches/_fiche_list_body.html)."""
     fiche_url = url_for_each("fiche_detail", "number", slug=contract.slug)
     aims_label = esc(_("Finalités servies"))
-    validated, imported = esc(_("validée en plénière")), esc(_("reprise des fiches"))
+    validated, imported = esc(_("avis favorable en plénière")), esc(_("reprise des fiches"))
     rows = []
     for fiche in fiches:
         aims = "".join(f"<li>{esc(aim)}</li>" for aim in fiche.aims)

@@ -25,10 +25,10 @@ def test_cdaje_submits_then_validates_with_the_plenary_date(page, loire):
     expect(status_badge(page)).to_have_text("Soumise")
 
     page.locator("input[name=plenary_date]").fill("2015-03-17")
-    page.get_by_role("button", name="Valider (plénière)").click()
-    expect(page.locator(".messages")).to_contain_text("Fiche n° 9 : validée.")
-    expect(status_badge(page)).to_have_text("Validée")
-    expect(page.locator(".page-meta")).to_contain_text("validée en plénière le 17 mars 2015")
+    page.get_by_role("button", name="Enregistrer l'avis favorable (plénière)").click()
+    expect(page.locator(".messages")).to_contain_text("Fiche n° 9 : avis favorable de la CDAJE.")
+    expect(status_badge(page)).to_have_text("Avis favorable de la CDAJE")
+    expect(page.locator(".page-meta")).to_contain_text("avis rendu en plénière le 17 mars 2015")
     # Validated again: read-only until reopened.
     expect(page.get_by_role("link", name="Modifier")).to_have_count(0)
     expect(page.get_by_role("button", name="Rouvrir pour révision")).to_be_visible()
@@ -66,5 +66,5 @@ def test_finance_sees_no_edit_or_workflow_control_and_is_refused_the_edit_page(n
 
     # A validated fiche offers finance no « Rouvrir pour révision » either.
     finance.goto(fiche_url(1))
-    expect(status_badge(finance)).to_have_text("Validée")
+    expect(status_badge(finance)).to_have_text("Avis favorable de la CDAJE")
     expect(finance.get_by_role("button", name=re.compile("Rouvrir"))).to_have_count(0)

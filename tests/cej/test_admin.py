@@ -264,7 +264,10 @@ def test_a_validated_fiche_is_not_changed_in_the_admin_either(admin_client_demo,
     data["title"] = "Changement hors avenant"
     response = admin_client_demo.post(url, data)
     assert response.status_code == 200
-    assert "Fiche validée : rouvrez-la pour la modifier." in response.content.decode()
+    assert (
+        "La CDAJE a rendu un avis favorable sur cette fiche : rouvrez-la pour la modifier."
+        in response.content.decode()
+    )
     assert Fiche.objects.get(pk=fiche.pk).title == fiche.title
 
 

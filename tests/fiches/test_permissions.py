@@ -89,7 +89,7 @@ def test_a_validated_fiche_is_read_only_until_reopened(users, demo_contract):
     fiche = Fiche.objects.get(contract=demo_contract, number=1)
     assert can_edit_fiche(users["cdaje"], fiche) == (
         False,
-        "Fiche validée : rouvrez-la pour la modifier.",
+        "La CDAJE a rendu un avis favorable sur cette fiche : rouvrez-la pour la modifier.",
     )
 
 
@@ -97,7 +97,7 @@ def test_a_refused_transition_names_the_statuses_it_starts_from(users, demo_cont
     fiche = Fiche.objects.get(contract=demo_contract, number=1)  # validated
     allowed, reason = can_transition(users["cdaje"], fiche, "submit")
     assert not allowed
-    assert "« Validée »" in reason and "« Brouillon »" in reason
+    assert "« Avis favorable de la CDAJE »" in reason and "« Brouillon »" in reason
 
 
 @pytest.mark.parametrize(

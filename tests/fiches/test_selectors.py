@@ -37,7 +37,7 @@ def test_the_list_shows_the_fourteen_fiches_under_three_objectives(
         (3, [11, 12, 13, 14]),
     ]
     first = listing.objectives[0][1][0]
-    assert (first.status_label, first.lead) == ("Validée", "CAF")
+    assert (first.status_label, first.lead) == ("Avis favorable", "CAF")
     assert first.aims == ["Cohésion des politiques", "Développement et adaptation de l'accueil"]
     assert [aim.number for aim in listing.aims] == [1, 2, 3, 4]
     assert sorted(partner.short_name for partner in listing.leads) == [

@@ -63,7 +63,7 @@ def test_formatted_text_is_sanitized_before_it_is_stored(fiche, demo_user):
 
 def test_a_validated_fiche_cannot_be_edited(demo_contract, demo_user):
     fiche = Fiche.objects.get(contract=demo_contract, number=1)
-    with pytest.raises(PermissionDenied, match="Fiche validée"):
+    with pytest.raises(PermissionDenied, match="avis favorable sur cette fiche"):
         edit(fiche, demo_user("cdaje"), title="Autre")
 
 
@@ -121,7 +121,7 @@ def test_restoring_an_old_version_adds_a_version_and_erases_nothing(fiche, demo_
     restored = fiche_restore(fiche=fiche, version=fiche.versions.get(number=1), by=cdaje)
     assert restored.title == original_title
     assert list(restored.versions.order_by("number").values_list("action", flat=True)) == [
-        "Validée en plénière de la CDAJE (reprise des fiches)",
+        "Avis favorable de la CDAJE en plénière (reprise des fiches)",
         "Modification",
         "Modification",
         "Restauration de la version 1",

@@ -133,13 +133,13 @@ def test_list_queries_do_not_grow_with_fiches(
 
 
 def test_the_list_shows_the_last_real_change_of_each_fiche(client, demo, fiche, demo_user):
-    """The demo fiches were last changed by their validation in plenary on 11 February 2014
+    """The demo fiches were last changed by the CDAJE's opinion in plenary on 11 February 2014
     (no person, no hour recorded); a fiche edited here shows who and when."""
     client.force_login(demo_user("cdaje"))
     client.post(fiche_url(fiche, "edit/"), form_data(fiche, title="Accueil la nuit"))
     fiche.refresh_from_db()
     text = text_of(client.get(LIST))
-    assert text.count("11/02/2014 validée en plénière") == 13
+    assert text.count("11/02/2014 avis favorable en plénière") == 13
     assert "reprise initiale" not in text
     now = timezone.localtime(fiche.updated_at).strftime("%d/%m/%Y %H:%M")
     assert f"{now} Sophie Durand" in text
@@ -161,7 +161,7 @@ def test_every_role_in_scope_reads_a_fiche(client, demo, demo_contract, demo_use
         "Indicateurs d’évaluation",
         "Conseil général de la Loire",
         "120\u202f000,00\u00a0€",
-        "validée en plénière le 11 février 2014",
+        "avis rendu en plénière le 11 février 2014",
     ]:
         assert expected in text, expected
 
@@ -169,7 +169,9 @@ def test_every_role_in_scope_reads_a_fiche(client, demo, demo_contract, demo_use
 def test_a_demo_fiche_dates_its_last_change_at_its_plenary(client, demo, demo_user):
     client.force_login(demo_user("cdaje"))
     text = text_of(client.get(f"{LIST}1/"))
-    assert "Validée en plénière de la CDAJE (reprise des fiches) v1, le 11 février 2014" in text
+    assert (
+        "Avis favorable de la CDAJE en plénière (reprise des fiches) v1, le 11 février 2014" in text
+    )
     assert "reprise initiale" not in text
     assert timezone.localdate().strftime("%d/%m/%Y") not in text
 
@@ -245,7 +247,10 @@ def test_a_validated_fiche_edit_url_answers_403_with_the_reason(client, demo, de
     client.force_login(demo_user("cdaje"))
     response = client.get(f"{LIST}1/edit/")
     assert response.status_code == 403
-    assert "Fiche validée : rouvrez-la pour la modifier." in text_of(response)
+    assert (
+        "La CDAJE a rendu un avis favorable sur cette fiche : rouvrez-la pour la modifier."
+        in text_of(response)
+    )
 
 
 def test_editing_a_fiche(client, demo, fiche, demo_user):
@@ -396,7 +401,7 @@ def test_a_single_version_offers_nothing_to_compare(client, demo, demo_user):
         assert "Comparer" not in text and 'type="radio"' not in html
         assert "Différences entre" not in text and "Restaurer" not in text
         # The reprise: no person, the day of the plenary.
-        assert "Validée en plénière de la CDAJE (reprise des fiches)" in text
+        assert "Avis favorable de la CDAJE en plénière (reprise des fiches)" in text
         assert "11/02/2014" in text and "reprise initiale" not in text
 
 

@@ -94,7 +94,8 @@ def test_signatures_are_refused_while_a_fiche_is_not_validated(unsigned, demo_us
     allowed, reason = can_record_signature(demo_user("cdaje"), unsigned)
     assert not allowed
     assert reason == (
-        "Toutes les fiches doivent être validées avant la signature (à valider : n° 3, n° 7)."
+        "Toutes les fiches doivent avoir reçu l'avis favorable de la CDAJE avant la signature "
+        "(en attente : n° 3, n° 7)."
     )
 
 
