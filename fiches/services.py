@@ -16,6 +16,7 @@ from cej.html import sanitize_rich_text
 from cej.locking import lock_contract
 from cej.models import Contract
 from cej.page_cache import mark_contract_changed
+from cej.permissions import content_change_refusal
 from fiches.models import Aim, Fiche, FicheStatus, FicheVersion
 from fiches.permissions import (
     can_create_fiche,
@@ -87,7 +88,9 @@ def fiche_create(
     """A new draft fiche, numbered after the contract's last one."""
     _check(can_create_fiche(by, contract))
     # Also makes two fiches created at once never take the same number.
-    lock_contract(contract.pk)
+    locked = lock_contract(contract.pk)
+    if refusal := content_change_refusal(locked):  # signed since the check above
+        raise PermissionDenied(refusal)
     last = Fiche.objects.filter(contract=contract).aggregate(last=Max("number"))["last"] or 0
     fiche = Fiche(
         number=last + 1, status=FicheStatus.DRAFT, updated_by=by, **clean_content(changes)
@@ -117,7 +120,11 @@ def fiche_update(
     """Save an edit made from `expected_version`. If anybody saved in between, nothing is
     written and EditConflict says what they changed; nothing is lost either way."""
     _check(can_edit_fiche(by, fiche))
-    lock_contract(fiche.contract_id)
+    contract = lock_contract(fiche.contract_id)
+    # Checked again as the locked contract stands: it may have been signed since the check
+    # above, and a signed contract's fiches change only through an avenant.
+    if refusal := content_change_refusal(contract):
+        raise PermissionDenied(refusal)
     changes = clean_content(changes)
     candidate = Fiche.objects.get(pk=fiche.pk)
     for field, value in changes.items():

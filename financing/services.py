@@ -120,7 +120,10 @@ def _conflict(stored: BudgetLine, expected_version: int) -> BudgetLineConflict:
 
 def _refuse_unless_open(contract, amendment) -> None:
     """A signed contract's planned lines change only through an avenant (`amendment`, the
-    signed one being applied); an expired or terminated one never."""
+    signed one being applied); an expired or terminated one never. No contract (a line
+    without one, or whose contract is gone): the line's own validation says so."""
+    if contract is None:
+        return
     if amendment is not None:
         if amendment.contract_id != contract.pk:
             raise ValidationError(_("Cet avenant relève d'un autre contrat."))
@@ -151,8 +154,12 @@ def budget_line_save(
 
     With `expected_version` (the version the editor started from), a line saved by someone
     else in between is not written: BudgetLineConflict says what they changed. A save that
-    changes nothing adds no version. Every other save records one."""
-    lock_contract(line.contract_id)
+    changes nothing adds no version. Every other save records one.
+
+    On a signed contract, only the application of a signed avenant (`amendment`) saves a
+    line; an expired or terminated contract is frozen (PermissionDenied with the reason)."""
+    contract = lock_contract(line.contract_id)
+    _refuse_unless_open(contract, amendment)
     stored = _stored(line) if line.pk else None
     if stored and expected_version is not None and stored.version != expected_version:
         raise _conflict(stored, expected_version)

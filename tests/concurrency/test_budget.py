@@ -1,14 +1,19 @@
 """Budget lines saved at the same moment: no lost update, no year pushed over its 198 000 €
 envelope, no deadlock — for lines saved one by one and for an imported workbook.
 
-The demo plans 158 000 € in 2015: 40 000 € remain. Each test below asks for 25 000 € more
-from two or more users at once: any one request fits, two do not."""
+The tests plan lines of the demo contract put back in preparation (a signed contract's lines
+change only through an avenant), with 2015 as signed in 2014: 158 000 € planned, 40 000 €
+remain (`make_room_in_2015`: avenant n° 1 has since allocated them). Each test below asks for
+25 000 € more from two or more users at once: any one request fits, two do not."""
 
 import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
+from cej.locking import lock_contract
+from cej.models import Contract, ContractStatus
 from cej.money import format_eur
 from financing.exports import build_csv
 from financing.imports import ImportApplyError, apply_import, prepare_import
@@ -21,12 +26,19 @@ from financing.services import (
 )
 from partners.models import Partner
 from tests.concurrency.sessions import at_once, sessions, wait_for_lock
+from tests.financing.conftest import make_room_in_2015
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 YEAR = 2015
 REQUEST = Decimal("25000.00")
 ENVELOPE = Decimal("198000.00")
+
+
+@pytest.fixture
+def contract(contract_in_preparation):
+    """The demo contract in preparation, 40 000 € left to allocate in 2015."""
+    return make_room_in_2015(contract_in_preparation)
 
 
 @pytest.fixture
@@ -80,8 +92,8 @@ def envelope_error(session) -> str:
     return " ".join(getattr(error, "messages", [str(error)]))
 
 
-def test_two_saves_of_the_same_line_from_the_same_version_keep_the_first(demo_contract, demo_user):
-    line = line_of(demo_contract, "communication")
+def test_two_saves_of_the_same_line_from_the_same_version_keep_the_first(contract, demo_user):
+    line = line_of(contract, "communication")
     with sessions() as begin:
         marc = begin("Marc", raise_by(line, Decimal(1000), demo_user("finance")), hold=True)
         alice = begin("Alice", raise_by(line, Decimal(2000), demo_user("admin"), label="Alice"))
@@ -102,8 +114,8 @@ def test_two_saves_of_the_same_line_from_the_same_version_keep_the_first(demo_co
     assert saved.version == stored.version
 
 
-def test_of_two_saves_of_one_line_released_together_exactly_one_is_stored(demo_contract):
-    line = line_of(demo_contract, "communication")
+def test_of_two_saves_of_one_line_released_together_exactly_one_is_stored(contract):
+    line = line_of(contract, "communication")
     for round_ in range(3):
         first, second = at_once(
             raise_by(line, Decimal(100), label=f"premier {round_}"),
@@ -120,10 +132,10 @@ def test_of_two_saves_of_one_line_released_together_exactly_one_is_stored(demo_c
 
 
 def test_saves_of_two_lines_of_one_contract_wait_for_each_other_then_both_pass(
-    demo_contract,
+    contract,
 ):
     coordination, communication = (
-        line_of(demo_contract, code) for code in ("coordination", "communication")
+        line_of(contract, code) for code in ("coordination", "communication")
     )
     with sessions() as begin:
         first = begin("coordination", raise_by(coordination, Decimal(1000)), hold=True)
@@ -137,16 +149,16 @@ def test_saves_of_two_lines_of_one_contract_wait_for_each_other_then_both_pass(
         both = at_once(raise_by(coordination, Decimal(1)), raise_by(communication, Decimal(1)))
         assert [s.error for s in both] == [None, None]
         coordination, communication = (BudgetLine.objects.get(pk=s.result.pk) for s in both)
-    assert planned(demo_contract) == Decimal("158000.00") + 2000 + 10
+    assert planned(contract) == Decimal("158000.00") + 2000 + 10
 
 
-def test_a_line_created_while_another_takes_the_rest_of_the_year_is_refused(demo_contract, caf):
+def test_a_line_created_while_another_takes_the_rest_of_the_year_is_refused(contract, caf):
     # Posts are created beforehand: a new post renews every contract's page-cache token,
     # which would wait for the held transaction.
     first_post, second_post = new_post(1), new_post(2)
     with sessions() as begin:
-        first = begin("premier", create(demo_contract, first_post, caf), hold=True)
-        second = begin("second", create(demo_contract, second_post, caf))
+        first = begin("premier", create(contract, first_post, caf), hold=True)
+        second = begin("second", create(contract, second_post, caf))
         wait_for_lock(second)  # it reads the year's total only once the first has committed
         first.commit()
     assert first.outcome().amount == REQUEST
@@ -156,41 +168,41 @@ def test_a_line_created_while_another_takes_the_rest_of_the_year_is_refused(demo
         f"{format_eur(REQUEST)} pour cette ligne, pour une enveloppe annuelle de "
         f"{format_eur(ENVELOPE)}."
     )
-    assert planned(demo_contract) == Decimal("183000.00")
+    assert planned(contract) == Decimal("183000.00")
 
 
-def test_many_lines_created_at_once_never_exceed_the_envelope(demo_contract, caf):
-    sessions_ = at_once(*(create(demo_contract, new_post(n), caf) for n in range(1, 7)))
+def test_many_lines_created_at_once_never_exceed_the_envelope(contract, caf):
+    sessions_ = at_once(*(create(contract, new_post(n), caf) for n in range(1, 7)))
     saved = [s for s in sessions_ if s.error is None]
     assert len(saved) == 1, sessions_
     for session in sessions_:
         if session.error is not None:
             assert envelope_error(session).startswith("L'enveloppe 2015 serait dépassée de")
-    assert planned(demo_contract) == Decimal("183000.00")
-    assert_within_envelope(demo_contract)
+    assert planned(contract) == Decimal("183000.00")
+    assert_within_envelope(contract)
 
 
-def test_the_same_line_created_twice_at_once_exists_once(demo_contract, caf):
+def test_the_same_line_created_twice_at_once_exists_once(contract, caf):
     post = new_post(1)
     created = at_once(
-        create(demo_contract, post, caf, Decimal(1000)),
-        create(demo_contract, post, caf, Decimal(2000)),
+        create(contract, post, caf, Decimal(1000)),
+        create(contract, post, caf, Decimal(2000)),
     )
     assert sum(s.error is None for s in created) == 1, created
     refusal = next(s.error for s in created if s.error is not None)
     assert refusal.messages == ["Une ligne existe déjà pour ce poste et cette année."]
-    assert BudgetLine.objects.filter(contract=demo_contract, post=post).count() == 1
+    assert BudgetLine.objects.filter(contract=contract, post=post).count() == 1
 
 
-def test_two_lines_raised_at_once_never_exceed_the_envelope(demo_contract):
+def test_two_lines_raised_at_once_never_exceed_the_envelope(contract):
     raised = at_once(
-        raise_by(line_of(demo_contract, "coordination"), REQUEST),
-        raise_by(line_of(demo_contract, "communication"), REQUEST),
+        raise_by(line_of(contract, "coordination"), REQUEST),
+        raise_by(line_of(contract, "communication"), REQUEST),
     )
     assert sum(s.error is None for s in raised) == 1, raised
     loser = next(s for s in raised if s.error is not None)
     assert envelope_error(loser).startswith("L'enveloppe 2015 serait dépassée de")
-    assert planned(demo_contract) == Decimal("183000.00")
+    assert planned(contract) == Decimal("183000.00")
 
 
 # An imported workbook -----------------------------------------------------------------
@@ -209,19 +221,17 @@ def raised_workbook(contract) -> bytes:
 
 
 @pytest.fixture
-def import_plan(demo_contract):
-    plan = prepare_import(
-        contract=demo_contract, data=raised_workbook(demo_contract), filename="budget.csv"
-    )
+def import_plan(contract):
+    plan = prepare_import(contract=contract, data=raised_workbook(contract), filename="budget.csv")
     assert not plan.errors, [str(e) for e in plan.errors]
     assert plan.counts["changed"] == 1
     return plan
 
 
 def test_an_import_applied_first_makes_a_concurrent_line_wait_then_refuses_it(
-    demo_contract, caf, demo_user, import_plan
+    contract, caf, demo_user, import_plan
 ):
-    creation = create(demo_contract, new_post(1), caf)
+    creation = create(contract, new_post(1), caf)
     with sessions() as begin:
         applied = begin(
             "import", lambda: apply_import(plan=import_plan, by=demo_user("finance")), hold=True
@@ -231,32 +241,32 @@ def test_an_import_applied_first_makes_a_concurrent_line_wait_then_refuses_it(
         applied.commit()
     assert applied.outcome()["changed"] == 1
     assert envelope_error(line).startswith("L'enveloppe 2015 serait dépassée de")
-    assert line_of(demo_contract, "coordination").amount == Decimal("145000.00")
-    assert planned(demo_contract) == Decimal("183000.00")
+    assert line_of(contract, "coordination").amount == Decimal("145000.00")
+    assert planned(contract) == Decimal("183000.00")
 
 
 def test_a_line_saved_first_makes_a_concurrent_import_wait_then_refuses_it_whole(
-    demo_contract, caf, demo_user, import_plan
+    contract, caf, demo_user, import_plan
 ):
     with sessions() as begin:
-        line = begin("ligne", create(demo_contract, new_post(1), caf), hold=True)
+        line = begin("ligne", create(contract, new_post(1), caf), hold=True)
         applied = begin("import", lambda: apply_import(plan=import_plan, by=demo_user("finance")))
         wait_for_lock(applied)
         line.commit()
     assert line.outcome().amount == REQUEST
     assert isinstance(applied.error, ImportApplyError), applied.error
     assert "L'enveloppe 2015 serait dépassée de" in str(applied.error.issues[0])
-    assert line_of(demo_contract, "coordination").amount == Decimal("120000.00")
-    assert planned(demo_contract) == Decimal("183000.00")
+    assert line_of(contract, "coordination").amount == Decimal("120000.00")
+    assert planned(contract) == Decimal("183000.00")
 
 
 # Commitments --------------------------------------------------------------------------
 
 
 @pytest.fixture
-def open_line(demo_contract, caf):
+def open_line(contract, caf):
     """A 2015 line of 20 000 € with nothing committed yet."""
-    line = BudgetLine(contract=demo_contract, year=YEAR, post=new_post(1), amount=Decimal(20000))
+    line = BudgetLine(contract=contract, year=YEAR, post=new_post(1), amount=Decimal(20000))
     return budget_line_save(line=line, contributions={caf: Decimal(20000)})
 
 
@@ -322,3 +332,32 @@ def test_a_commitment_on_a_line_deleted_meanwhile_is_refused_in_french(open_line
         "Cette ligne a été supprimée entre-temps."
     ]
     assert not BudgetLine.objects.filter(pk=open_line.pk).exists()
+
+
+# The contract signed meanwhile ------------------------------------------------------------
+
+
+def signing(contract):
+    """The contract's last signature being recorded: the contract locked, then signed."""
+
+    def sign():
+        lock_contract(contract.pk)
+        Contract.objects.filter(pk=contract.pk).update(status=ContractStatus.SIGNED)
+
+    return sign
+
+
+def test_a_line_saved_while_the_contract_is_signed_is_refused_once_it_is(contract, caf):
+    """The budget page let the officer save (the contract was in preparation) while its last
+    signature was being recorded: the save waits for it, then is refused — a signed
+    contract's lines change only through an avenant."""
+    post = new_post(1)
+    with sessions() as begin:
+        signature = begin("signature", signing(contract), hold=True)
+        line = begin("ligne", create(contract, post, caf))
+        wait_for_lock(line)
+        signature.commit()
+    signature.outcome()
+    assert isinstance(line.error, PermissionDenied), line.error
+    assert "son contenu ne change que par avenant" in str(line.error)
+    assert not BudgetLine.objects.filter(contract=contract, post=post).exists()

@@ -1,5 +1,6 @@
 """Two people saving or moving the same fiche at the same moment: exactly one wins, the other
-is told, and what is stored is the winner's — never a silent overwrite."""
+is told, and what is stored is the winner's — never a silent overwrite. On the demo contract
+put back in preparation: a signed contract's fiches change only through an avenant."""
 
 import datetime
 import re
@@ -9,12 +10,15 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 
+from cej.locking import lock_contract
+from cej.models import Contract, ContractStatus
 from fiches import services
 from fiches.models import Fiche, FicheStatus
 from financing import services as financing_services
 from financing.models import BudgetLine, BudgetPost, Instrument
 from partners.models import Partner
 from tests.concurrency.sessions import Pause, at_once, sessions, wait_for_lock
+from tests.financing.conftest import make_room_in_2015
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,9 +26,9 @@ PLENARY = datetime.date(2015, 3, 10)
 
 
 @pytest.fixture
-def fiche(demo_contract):
-    """Fiche 3 of the demo, reopened so that it can be edited."""
-    fiche = Fiche.objects.get(contract=demo_contract, number=3)
+def fiche(contract_in_preparation):
+    """Fiche 3 of the demo, its contract in preparation, reopened so that it can be edited."""
+    fiche = Fiche.objects.get(contract=contract_in_preparation, number=3)
     Fiche.objects.filter(pk=fiche.pk).update(status=FicheStatus.REOPENED, validated_on=None)
     fiche.refresh_from_db()
     return fiche
@@ -130,12 +134,13 @@ def test_two_editors_posting_at_once_get_one_save_and_one_conflict_page(fiche, d
     assert ("Constat de Sophie" if saved_by_alice else "Titre d&#x27;Alice") in html
 
 
-def test_two_fiches_created_at_once_take_the_next_two_numbers(demo_contract, demo_user):
-    objective = demo_contract.objectives.get(number=2)
+def test_two_fiches_created_at_once_take_the_next_two_numbers(contract_in_preparation, demo_user):
+    contract = contract_in_preparation
+    objective = contract.objectives.get(number=2)
 
     def create(user, title):
         return lambda: services.fiche_create(
-            contract=demo_contract,
+            contract=contract,
             changes={"objective": objective, "title": title},
             associated_partners=[],
             aims=[],
@@ -143,8 +148,9 @@ def test_two_fiches_created_at_once_take_the_next_two_numbers(demo_contract, dem
         )
 
     created = at_once(create(demo_user("cdaje"), "Première"), create(demo_user("admin"), "Seconde"))
-    assert sorted(s.outcome().number for s in created) == [15, 16]
-    assert Fiche.objects.filter(contract=demo_contract).count() == 16
+    # After the 14 signed fiches and n° 15, added by avenant n° 1.
+    assert sorted(s.outcome().number for s in created) == [16, 17]
+    assert Fiche.objects.filter(contract=contract).count() == 17
 
 
 def test_the_same_transition_twice_at_once_happens_once(fiche, demo_user):
@@ -208,6 +214,7 @@ def test_validating_a_fiche_while_a_line_is_budgeted_for_it_does_not_deadlock(
     for the fiche, and PostgreSQL would kill one of them as a deadlock."""
     services.fiche_transition(fiche=fiche, name="submit", by=demo_user("cdaje"))
     fiche.refresh_from_db()
+    make_room_in_2015(fiche.contract)  # every year is fully allocated since avenant n° 1
     paused = Pause(monkeypatch, financing_services, "lock_contract", session="budget")
     post = BudgetPost.objects.create(
         code="poste-test", label="Poste de test", instrument=Instrument.CEJ, order=99
@@ -251,3 +258,24 @@ def test_an_edit_and_a_transition_of_the_same_fiche_do_not_deadlock(fiche, demo_
         "Titre d'Alice",
         fiche.version + 2,
     )
+
+
+def test_an_edit_made_while_the_contract_is_signed_is_refused_once_it_is(fiche, demo_user):
+    """The edit page let Sophie save (the contract was in preparation) while its last
+    signature was being recorded: her save waits for it, then is refused — a signed
+    contract's fiches change only through an avenant."""
+
+    def signing():
+        lock_contract(fiche.contract_id)
+        Contract.objects.filter(pk=fiche.contract_id).update(status=ContractStatus.SIGNED)
+
+    with sessions() as begin:
+        signature = begin("signature", signing, hold=True)
+        sophie = begin("Sophie", edit(fiche, demo_user("cdaje"), title="Titre tardif"))
+        wait_for_lock(sophie)
+        signature.commit()
+    signature.outcome()
+    with pytest.raises(PermissionDenied, match="son contenu ne change que par avenant"):
+        sophie.outcome()
+    stored = Fiche.objects.get(pk=fiche.pk)
+    assert (stored.title, stored.version) == (fiche.title, fiche.version)

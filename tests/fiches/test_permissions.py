@@ -1,4 +1,6 @@
-"""Role × action → allowed or refused, as one table; and every workflow transition."""
+"""Role × action → allowed or refused, as one table, on a contract in preparation; every
+workflow transition; and on the signed contract, nothing directly: its fiches change only
+through an avenant."""
 
 import pytest
 
@@ -68,16 +70,16 @@ def decide(user, fiche, action):
 
 @pytest.mark.parametrize("role", list(EXPECTED))
 @pytest.mark.parametrize("status", S.values)
-def test_role_action_matrix(users, demo_contract, role, status):
-    fiche = Fiche.objects.get(contract=demo_contract, number=1)
+def test_role_action_matrix(users, contract_in_preparation, role, status):
+    fiche = Fiche.objects.get(contract=contract_in_preparation, number=1)
     fiche.status = status
     allowed = {a for a in ACTIONS if decide(users[role], fiche, a)[0]}
     assert allowed == EXPECTED[role][status]
 
 
 @pytest.mark.parametrize("role", ["finance", "partner-caf", "other_territory"])
-def test_every_refusal_says_why_in_french(users, demo_contract, role):
-    fiche = Fiche.objects.get(contract=demo_contract, number=1)
+def test_every_refusal_says_why_in_french(users, contract_in_preparation, role):
+    fiche = Fiche.objects.get(contract=contract_in_preparation, number=1)
     fiche.status = S.DRAFT
     for action in ACTIONS:
         allowed, reason = decide(users[role], fiche, action)
@@ -85,16 +87,16 @@ def test_every_refusal_says_why_in_french(users, demo_contract, role):
         assert reason and reason[0].isupper() and reason.endswith("."), (action, reason)
 
 
-def test_a_validated_fiche_is_read_only_until_reopened(users, demo_contract):
-    fiche = Fiche.objects.get(contract=demo_contract, number=1)
+def test_a_validated_fiche_is_read_only_until_reopened(users, contract_in_preparation):
+    fiche = Fiche.objects.get(contract=contract_in_preparation, number=1)
     assert can_edit_fiche(users["cdaje"], fiche) == (
         False,
         "La CDAJE a rendu un avis favorable sur cette fiche : rouvrez-la pour la modifier.",
     )
 
 
-def test_a_refused_transition_names_the_statuses_it_starts_from(users, demo_contract):
-    fiche = Fiche.objects.get(contract=demo_contract, number=1)  # validated
+def test_a_refused_transition_names_the_statuses_it_starts_from(users, contract_in_preparation):
+    fiche = Fiche.objects.get(contract=contract_in_preparation, number=1)  # validated
     allowed, reason = can_transition(users["cdaje"], fiche, "submit")
     assert not allowed
     assert "« Avis favorable de la CDAJE »" in reason and "« Brouillon »" in reason
@@ -104,12 +106,12 @@ def test_a_refused_transition_names_the_statuses_it_starts_from(users, demo_cont
     ("name", "source", "target"),
     [(t.name, source, t.target) for t in TRANSITIONS.values() for source in sorted(t.sources)],
 )
-def test_every_transition_of_the_table(users, demo_contract, name, source, target):
+def test_every_transition_of_the_table(users, contract_in_preparation, name, source, target):
     import datetime
 
     from fiches.services import fiche_transition
 
-    fiche = Fiche.objects.get(contract=demo_contract, number=2)
+    fiche = Fiche.objects.get(contract=contract_in_preparation, number=2)
     Fiche.objects.filter(pk=fiche.pk).update(
         status=source, validated_on=datetime.date(2014, 2, 11) if source == S.VALIDATED else None
     )
@@ -134,14 +136,16 @@ def test_every_transition_of_the_table(users, demo_contract, name, source, targe
         if source not in t.sources
     ],
 )
-def test_every_transition_outside_the_table_is_refused(users, demo_contract, name, source):
+def test_every_transition_outside_the_table_is_refused(
+    users, contract_in_preparation, name, source
+):
     import datetime
 
     from django.core.exceptions import PermissionDenied
 
     from fiches.services import fiche_transition
 
-    fiche = Fiche.objects.get(contract=demo_contract, number=2)
+    fiche = Fiche.objects.get(contract=contract_in_preparation, number=2)
     Fiche.objects.filter(pk=fiche.pk).update(
         status=source, validated_on=datetime.date(2014, 2, 11) if source == S.VALIDATED else None
     )
@@ -152,3 +156,16 @@ def test_every_transition_outside_the_table_is_refused(users, demo_contract, nam
         )
     fiche.refresh_from_db()
     assert fiche.status == source
+
+
+@pytest.mark.parametrize("role", ["admin", "cdaje", "writer"])
+def test_on_the_signed_contract_no_one_changes_a_fiche_directly(users, demo_contract, role):
+    """What each role may do in preparation, refused once the contract is signed, with the
+    open avenant (n° 2) as the way to propose it."""
+    fiche = Fiche.objects.get(contract=demo_contract, number=1)
+    for status, actions in EXPECTED[role].items():
+        fiche.status = status
+        for action in actions:
+            allowed, reason = decide(users[role], fiche, action)
+            assert not allowed, (status, action)
+            assert "ne change que par avenant" in reason and "avenant n° 2 en cours" in reason

@@ -1,4 +1,5 @@
-"""fiches.selectors on the shared Loire demo: the 14 fiches under their three objectives,
+"""fiches.selectors on the shared Loire demo: the 15 fiches under their three objectives
+(the 14 signed in 2014, and n° 15 added to the first by avenant n° 1),
 one fiche with what its page and PDF show, its history; in how many queries."""
 
 import pytest
@@ -22,17 +23,17 @@ def contract(demo):
     return Contract.objects.select_related("territory").get(pk=demo.contract.pk)
 
 
-def test_the_list_shows_the_fourteen_fiches_under_three_objectives(
+def test_the_list_shows_the_fifteen_fiches_under_three_objectives(
     contract, django_assert_num_queries
 ):
     # Objectives, aims, partners, fiches, which aims each serves.
     with django_assert_num_queries(5):
         listing = fiche_list(contract)
-    assert listing.count == 14 and not listing.filtered
+    assert listing.count == 15 and not listing.filtered
     assert [
         (objective.number, [f.number for f in rows]) for objective, rows in listing.objectives
     ] == [
-        (1, [1, 2, 3, 4, 5]),
+        (1, [1, 2, 3, 4, 5, 15]),
         (2, [6, 7, 8, 9, 10]),
         (3, [11, 12, 13, 14]),
     ]
@@ -42,7 +43,7 @@ def test_the_list_shows_the_fourteen_fiches_under_three_objectives(
     assert [aim.number for aim in listing.aims] == [1, 2, 3, 4]
     assert sorted(partner.short_name for partner in listing.leads) == [
         "CAF",
-        "Conseil général",
+        "Département",
         "MSA",
     ]
 
@@ -61,7 +62,7 @@ def test_the_dashboard_reads_objectives_and_fiches_in_one_query(
 ):
     with django_assert_num_queries(1):
         objectives = fiches_by_objective(contract)
-    assert [len(rows) for _o, rows in objectives] == [5, 5, 4]
+    assert [len(rows) for _o, rows in objectives] == [6, 5, 4]
     assert all(row.validated_on for _o, rows in objectives for row in rows)
 
 
@@ -69,7 +70,7 @@ def test_an_objective_without_fiche_is_listed_empty(contract):
     from tests.factories import ObjectiveFactory
 
     ObjectiveFactory(contract=contract, number=4)
-    assert [len(rows) for _o, rows in fiches_by_objective(contract)] == [5, 5, 4, 0]
+    assert [len(rows) for _o, rows in fiches_by_objective(contract)] == [6, 5, 4, 0]
     assert fiche_list(contract).objectives[-1][1] == []
 
 
@@ -79,7 +80,7 @@ def test_a_fiche_page_reads_its_lists_once_each(contract, django_assert_num_quer
         page = fiche_page(contract, 3)
         assert page.fiche.objective.number == 1 and page.fiche.lead_partner.short_name
     assert page.fiche.title == "Répondre aux besoins d'accueil en horaires atypiques et en urgence"
-    assert [partner.short_name for partner in page.associated_partners] == ["Conseil général"]
+    assert [partner.short_name for partner in page.associated_partners] == ["Département"]
     assert [version.number for version in page.versions] == [1]
     with django_assert_num_queries(4):  # the PDF: no version
         assert fiche_page(contract, 3, versions=0).versions == []
@@ -99,7 +100,7 @@ def test_the_contract_document_prints_the_fiches_with_partners_and_aims(
         objectives = objectives_with_fiches(contract, withdrawn=False, printed=True)
         fiches = [fiche for objective in objectives for fiche in objective.fiches.all()]
         assert all(fiche.aims.all() is not None for fiche in fiches)
-    assert len(fiches) == 14
+    assert len(fiches) == 15
 
 
 def test_the_history_reports_a_version_that_does_not_exist(

@@ -1,8 +1,15 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from cej.models import Contract, ContractStatus
 from fiches.models import Fiche, FicheStatus, FicheVersion
-from fiches.services import EditConflict, fiche_create, fiche_restore, fiche_update
+from fiches.services import (
+    EditConflict,
+    fiche_create,
+    fiche_restore,
+    fiche_transition,
+    fiche_update,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -61,8 +68,8 @@ def test_formatted_text_is_sanitized_before_it_is_stored(fiche, demo_user):
     )
 
 
-def test_a_validated_fiche_cannot_be_edited(demo_contract, demo_user):
-    fiche = Fiche.objects.get(contract=demo_contract, number=1)
+def test_a_validated_fiche_cannot_be_edited(contract_in_preparation, demo_user):
+    fiche = Fiche.objects.get(contract=contract_in_preparation, number=1)
     with pytest.raises(PermissionDenied, match="avis favorable sur cette fiche"):
         edit(fiche, demo_user("cdaje"), title="Autre")
 
@@ -82,21 +89,23 @@ def test_a_fiche_moves_only_to_an_objective_of_its_contract(fiche, demo_user):
     assert fiche.objective.contract == fiche.contract
 
 
-def test_moving_a_fiche_to_another_objective(fiche, demo_user, demo_contract):
-    third = demo_contract.objectives.get(number=3)
+def test_moving_a_fiche_to_another_objective(fiche, demo_user):
+    third = fiche.contract.objectives.get(number=3)
     saved = edit(fiche, demo_user("cdaje"), objective=third)
     assert (saved.objective, saved.number) == (third, 3)
 
 
-def test_a_new_fiche_takes_the_next_number_as_a_draft(demo_contract, demo_user):
+def test_a_new_fiche_takes_the_next_number_as_a_draft(contract_in_preparation, demo_user):
+    contract = contract_in_preparation
     fiche = fiche_create(
-        contract=demo_contract,
-        changes={"objective": demo_contract.objectives.get(number=2), "title": "Nouvelle"},
+        contract=contract,
+        changes={"objective": contract.objectives.get(number=2), "title": "Nouvelle"},
         associated_partners=[],
         aims=[],
         by=demo_user("cdaje"),
     )
-    assert (fiche.number, fiche.status, fiche.version) == (15, FicheStatus.DRAFT, 1)
+    # After the 14 signed fiches and n° 15, added by avenant n° 1.
+    assert (fiche.number, fiche.status, fiche.version) == (16, FicheStatus.DRAFT, 1)
     assert fiche.versions.get().action == "Création"
 
 
@@ -127,3 +136,36 @@ def test_restoring_an_old_version_adds_a_version_and_erases_nothing(fiche, demo_
         "Restauration de la version 1",
     ]
     assert FicheVersion.objects.filter(fiche=fiche, snapshot__title="Second changement").exists()
+
+
+def test_a_signed_contracts_fiches_change_only_through_an_avenant(demo_contract, demo_user):
+    cdaje = demo_user("cdaje")
+    fiche = Fiche.objects.get(contract=demo_contract, number=3)
+    with pytest.raises(PermissionDenied, match="ne change que par avenant"):
+        edit(fiche, cdaje, title="Autre")
+    with pytest.raises(PermissionDenied, match="avenant n° 2 en cours"):
+        fiche_transition(fiche=fiche, name="reopen", by=cdaje)
+    with pytest.raises(PermissionDenied, match="ne change que par avenant"):
+        fiche_create(
+            contract=demo_contract,
+            changes={"objective": demo_contract.objectives.first(), "title": "Nouvelle"},
+            associated_partners=[],
+            aims=[],
+            by=cdaje,
+        )
+    assert fiche.versions.count() == 1
+    assert not Fiche.objects.filter(contract=demo_contract, number=16).exists()
+
+
+@pytest.mark.parametrize(
+    ("status", "reason"),
+    [
+        (ContractStatus.EXPIRED, "Le contrat est arrivé à échéance : il est figé"),
+        (ContractStatus.TERMINATED, "Le contrat est résilié : il est figé"),
+    ],
+)
+def test_an_expired_or_terminated_contract_is_frozen(fiche, demo_user, status, reason):
+    Contract.objects.filter(pk=fiche.contract_id).update(status=status)
+    fiche.contract.refresh_from_db()
+    with pytest.raises(PermissionDenied, match=reason):
+        edit(fiche, demo_user("cdaje"), title="Autre")

@@ -46,9 +46,10 @@ def test_every_role_in_scope_reads_the_fiche_list(client, demo, demo_user, role)
     client.force_login(demo_user(role))
     response = client.get(LIST)
     assert response.status_code == 200
-    assert response.context["count"] == 14
+    assert response.context["count"] == 15
     assert "Plan de communication petite enfance" in text_of(response)
-    assert ("Nouvelle fiche" in text_of(response)) is (role in ("admin", "cdaje"))
+    # The contract is signed: a new fiche comes through an avenant, for every role.
+    assert "Nouvelle fiche" not in text_of(response)
 
 
 @pytest.mark.parametrize(
@@ -56,7 +57,8 @@ def test_every_role_in_scope_reads_the_fiche_list(client, demo, demo_user, role)
     [
         ({"objective_number": 3}, [11, 12, 13, 14]),
         ({"lead_kind": "msa"}, [2]),
-        ({"status": "validated"}, list(range(1, 15))),
+        # Fiche 15 (avenant n° 1) is listed with the first objective's.
+        ({"status": "validated"}, [1, 2, 3, 4, 5, 15, *range(6, 15)]),
         ({"status": "draft"}, []),
     ],
 )
@@ -79,7 +81,7 @@ def test_the_search_covers_titles_and_text(client, demo, demo_contract, demo_use
     response = client.get(LIST, {"q": "HORAIRES ATYPIQUES"})
     found = [f for _o, fiches in response.context["objectives"] for f in fiches]
     assert 3 in [f.number for f in found]
-    assert len(found) < 14
+    assert len(found) < 15  # of the 15
     for fiche in found:
         stored = Fiche.objects.get(pk=fiche.pk)
         text = " ".join(
@@ -114,7 +116,7 @@ def test_invalid_filters_are_reported_in_french_not_a_server_error(client, demo,
     text = text_of(response)
     assert "Certains filtres sont invalides" in text
     assert "Statut : Sélectionnez un choix valide" in text
-    assert response.context["count"] == 14
+    assert response.context["count"] == 15
 
 
 def test_list_queries_do_not_grow_with_fiches(
@@ -125,21 +127,23 @@ def test_list_queries_do_not_grow_with_fiches(
         client.get(LIST)
     baseline_count = len(baseline.captured_queries)  # now: the next request clears the log
     objective = ObjectiveFactory(contract=demo_contract, number=4)
-    for number in range(15, 45):
+    for number in range(16, 46):
         FicheFactory(objective=objective, number=number, updated_by=demo_user("admin"))
     with django_assert_max_num_queries(baseline_count):
         response = client.get(LIST)
-    assert response.context["count"] == 44
+    assert response.context["count"] == 45
 
 
 def test_the_list_shows_the_last_real_change_of_each_fiche(client, demo, fiche, demo_user):
     """The demo fiches were last changed by the CDAJE's opinion in plenary on 11 February 2014
-    (no person, no hour recorded); a fiche edited here shows who and when."""
+    (no person, no hour recorded), fiches 4 and 15 by avenant n° 1, signed on 26 May 2015;
+    a fiche edited here shows who and when."""
     client.force_login(demo_user("cdaje"))
     client.post(fiche_url(fiche, "edit/"), form_data(fiche, title="Accueil la nuit"))
     fiche.refresh_from_db()
     text = text_of(client.get(LIST))
-    assert text.count("11/02/2014 avis favorable en plénière") == 13
+    assert text.count("11/02/2014 avis favorable en plénière") == 12  # 15, less 3, 4 and 15
+    assert text.count("26/05/2015 avis favorable en plénière") == 2
     assert "reprise initiale" not in text
     now = timezone.localtime(fiche.updated_at).strftime("%d/%m/%Y %H:%M")
     assert f"{now} Sophie Durand" in text
@@ -159,7 +163,7 @@ def test_every_role_in_scope_reads_a_fiche(client, demo, demo_contract, demo_use
         "Constat",
         "Public visé",
         "Indicateurs d’évaluation",
-        "Conseil général de la Loire",
+        "Département de la Loire",
         "120\u202f000,00\u00a0€",
         "avis rendu en plénière le 11 février 2014",
     ]:
@@ -243,7 +247,9 @@ def test_readers_get_403_on_edit_urls(client, demo, fiche, demo_user, role):
     assert client.post(fiche_url(fiche, "history/1/restore/")).status_code == 403
 
 
-def test_a_validated_fiche_edit_url_answers_403_with_the_reason(client, demo, demo_user):
+def test_a_validated_fiche_edit_url_answers_403_with_the_reason(
+    client, contract_in_preparation, demo_user
+):
     client.force_login(demo_user("cdaje"))
     response = client.get(f"{LIST}1/edit/")
     assert response.status_code == 403
@@ -324,16 +330,44 @@ def test_a_field_changed_by_both_is_kept_as_typed_and_named(client, demo, fiche,
     assert "Modifiés par vous deux, à fusionner à la main : Intitulé." in text_of(response)
 
 
-def test_creating_a_fiche(client, demo, demo_contract, demo_user):
+def test_creating_a_fiche(client, contract_in_preparation, demo_user):
     client.force_login(demo_user("cdaje"))
+    assert "Nouvelle fiche" in text_of(client.get(LIST))
     assert client.get(f"{LIST}new/").status_code == 200
-    objective = demo_contract.objectives.get(number=1)
+    objective = contract_in_preparation.objectives.get(number=1)
     response = client.post(
         f"{LIST}new/",
         {"version": 1, "objective": objective.pk, "title": "Relais petite enfance itinérant"},
     )
-    assert response.status_code == 302 and response.url == f"{LIST}15/"
-    assert Fiche.objects.get(contract=demo_contract, number=15).status == FicheStatus.DRAFT
+    # Numbered after fiche 15, added by avenant n° 1.
+    assert response.status_code == 302 and response.url == f"{LIST}16/"
+    created = Fiche.objects.get(contract=contract_in_preparation, number=16)
+    assert created.status == FicheStatus.DRAFT
+
+
+def test_on_the_signed_contract_editing_answers_403_naming_the_avenant(client, demo, demo_user):
+    """The demo contract as it is, signed: its fiches change only through an avenant, and
+    the refusal says where (avenant n° 2 is open)."""
+    fiche = Fiche.objects.get(contract=demo.contract, number=3)
+    client.force_login(demo_user("cdaje"))
+    for response in [
+        client.get(fiche_url(fiche, "edit/")),
+        client.post(fiche_url(fiche, "edit/"), form_data(fiche, title="Autre intitulé")),
+        client.get(f"{LIST}new/"),
+        client.post(fiche_url(fiche, "transition/reopen/")),
+    ]:
+        assert response.status_code == 403
+        text = text_of(response)
+        assert "Le contrat est signé : son contenu ne change que par avenant." in text
+        assert "l'avenant n° 2 en cours" in text
+    stored = Fiche.objects.get(pk=fiche.pk)
+    assert (stored.title, stored.status, stored.version) == (
+        fiche.title,
+        fiche.status,
+        fiche.version,
+    )
+    text = text_of(client.get(fiche_url(fiche)))
+    assert "Modifier" not in text and "Rouvrir pour révision" not in text
 
 
 # --- workflow ----------------------------------------------------------------------------

@@ -44,3 +44,25 @@ def communication(db):
 @pytest.fixture
 def disability_scheme(db):
     return BudgetPostFactory(annex=True)
+
+
+def make_room_in_2015(contract):
+    """2015 of the demo contract as signed in 2014: 158 000 € planned, 40 000 € left to
+    allocate. Every year of the demo is fully allocated since avenant n° 1; its two annex
+    lines of 2015 (fiches 4 and 15) are removed here, with their entries, written directly."""
+    from financing.models import BudgetLine, ExecutionEntry
+
+    added = BudgetLine.objects.filter(
+        contract=contract, year=2015, post__code="accueil-enfants-handicapes"
+    )
+    assert sorted(added.values_list("fiche__number", flat=True)) == [4, 15]
+    ExecutionEntry.objects.filter(line__in=added).delete()
+    added.delete()
+    return contract
+
+
+@pytest.fixture
+def room_in_2015(contract_in_preparation):
+    """The demo contract in preparation, with 40 000 € left to allocate in 2015, for the
+    tests of planning lines directly (`make_room_in_2015`)."""
+    return make_room_in_2015(contract_in_preparation)

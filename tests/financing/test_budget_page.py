@@ -8,7 +8,12 @@ import pytest
 from financing.charts import execution_chart, split_chart
 from financing.models import BudgetLine, ExecutionEntry, ExecutionKind
 from financing.selectors import budget_report
-from tests.factories import ContractFactory, UserFactory
+from tests.factories import (
+    BudgetLineFactory,
+    ContractFactory,
+    ContributionFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -23,22 +28,21 @@ def text_of(response) -> str:
 
 
 def test_the_report_adds_up_per_year_and_for_the_period(demo_contract):
+    """Every year 120 000 (coordination) + 38 000 (communication) + 40 000 on the annex
+    convention: fiche 4 in 2014, then fiches 4 and 15 (25 000 + 15 000, avenant n° 1)."""
     report = budget_report(demo_contract)
     assert [(f.label, f.planned, f.remaining) for f in report.per_year] == [
-        ("2014", D("198000.00"), D("0.00")),
-        ("2015", D("158000.00"), D("40000.00")),
-        ("2016", D("158000.00"), D("40000.00")),
-        ("2017", D("158000.00"), D("40000.00")),
+        (str(year), D("198000.00"), D("0.00")) for year in range(2014, 2018)
     ]
-    assert report.total.planned == D("672000.00") == report.total.committed == report.total.paid
+    assert report.total.planned == D("792000.00") == report.total.committed == report.total.paid
     assert {f.label: f.planned for f in report.by_post} == {
         "Coordination": D("480000.00"),
         "Communication": D("152000.00"),
-        "Dispositif d'accueil d'enfants handicapés dans les crèches": D("40000.00"),
+        "Dispositif d'accueil d'enfants handicapés dans les crèches": D("160000.00"),
     }
     assert {f.label: f.planned for f in report.by_instrument} == {
         "Contrat enfance jeunesse": D("632000.00"),
-        "Convention annexe": D("40000.00"),
+        "Convention annexe": D("160000.00"),
     }
     assert sum(f.planned for f in report.by_partner) == report.total.planned
     assert [o.label for o in report.by_objective] == ["Objectif 1", "Objectif 3"]
@@ -48,7 +52,8 @@ def test_the_report_adds_up_per_year_and_for_the_period(demo_contract):
 def test_one_year_narrows_the_breakdowns(demo_contract):
     report = budget_report(demo_contract, year="2015")
     assert report.year == 2015 and report.error == ""
-    assert report.total.planned == D("158000.00")
+    assert report.total.planned == D("198000.00")
+    assert len(report.lines) == 4  # coordination, communication, fiches 4 and 15
     assert report.total.envelope == D("198000.00")
     assert {line.year for line in report.lines} == {2015}
     assert report.per_year[0].planned == D("198000.00")  # the years stay whole
@@ -81,11 +86,14 @@ def test_overruns_are_reported_not_hidden(demo_contract):
 
 def test_the_execution_chart_is_valid_accessible_svg(demo_contract):
     report = budget_report(demo_contract)
+    report.per_year[1].planned = D("158000.00")  # a year planned below the others
     svg = execution_chart(report.per_year, envelope=demo_contract.annual_envelope)
     root = ET.fromstring(svg)
     ns = {"s": "http://www.w3.org/2000/svg"}
     assert root.get("role") == "img"
-    assert "2015 : prévu 158\u202f000,00\u00a0€" in root.find("s:desc", ns).text
+    desc = root.find("s:desc", ns).text
+    assert "2014 : prévu 198\u202f000,00\u00a0€" in desc
+    assert "2015 : prévu 158\u202f000,00\u00a0€" in desc
     bars = [r for r in root.findall("s:rect", ns) if r.find("s:title", ns) is not None]
     assert len(bars) == 4 * 3
     heights = {r.find("s:title", ns).text: float(r.get("height")) for r in bars}
@@ -126,8 +134,8 @@ def test_every_role_in_scope_sees_the_budget(client, demo, demo_user, role):
     response = client.get(BUDGET)
     assert response.status_code == 200
     text = text_of(response)
-    assert "40\u202f000,00\u00a0€ non encore alloué" in text
-    assert "672\u202f000,00\u00a0€" in text
+    assert "non encore alloué" not in text  # 198 000,00 € allocated in every year
+    assert "792\u202f000,00\u00a0€" in text
 
 
 def test_out_of_scope_and_anonymous(client, demo):
@@ -140,7 +148,6 @@ def test_budget_page_queries_do_not_grow_with_lines(
     client, demo, demo_contract, demo_user, django_assert_max_num_queries
 ):
     from fiches.models import Fiche
-    from financing.services import budget_line_save
     from partners.models import Partner
 
     client.force_login(demo_user("finance"))
@@ -149,19 +156,20 @@ def test_budget_page_queries_do_not_grow_with_lines(
     baseline_count = len(baseline.captured_queries)
     caf = Partner.objects.get(kind="caf")
     coordination = BudgetLine.objects.filter(post__code="coordination").first().post
+    # Written directly: the signed contract's lines change only through an avenant, and
+    # 2015 is fully allocated (the overrun they make is reported, in the same queries).
     for fiche in Fiche.objects.filter(contract=demo_contract, number__lte=8):
-        budget_line_save(
-            line=BudgetLine(
-                contract=demo_contract, year=2015, post=coordination, fiche=fiche, amount=D("100")
-            ),
-            contributions={caf: D("100")},
+        line = BudgetLineFactory(
+            contract=demo_contract, year=2015, post=coordination, fiche=fiche, amount=D("100")
         )
+        ContributionFactory(line=line, partner=caf, amount=D("100"))
     with django_assert_max_num_queries(baseline_count):
         response = client.get(BUDGET)
-    assert len(response.context["report"].lines) == 17
+    # The demo's 15 lines (3 in 2014, 4 in each year 2015–2017) and these 8.
+    assert len(response.context["report"].lines) == 15 + 8
 
 
-def test_controls_follow_the_budget_permissions(client, demo, demo_user):
+def test_controls_follow_the_budget_permissions(client, contract_in_preparation, demo_user):
     client.force_login(demo_user("finance"))
     text = text_of(client.get(BUDGET))
     assert "Nouvelle ligne" in text and "Importer un classeur" in text
@@ -171,3 +179,10 @@ def test_controls_follow_the_budget_permissions(client, demo, demo_user):
     assert "Nouvelle ligne" not in text and "Importer" not in text
     assert "Engager / payer" not in text and "Modifier" not in text
     assert "Classeur Excel (XLSX)" in text and "Historique" in text
+
+
+def test_on_the_signed_contract_the_budget_offers_execution_not_planning(client, demo, demo_user):
+    client.force_login(demo_user("finance"))
+    text = text_of(client.get(BUDGET))
+    assert "Engager / payer" in text and "Classeur Excel (XLSX)" in text
+    assert "Nouvelle ligne" not in text and "Importer" not in text and "Modifier" not in text

@@ -7,10 +7,11 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from cej.models import Contract, ContractStatus
 from cej.money import format_eur
 from financing import imports
 from financing.cells import clean_money
@@ -26,14 +27,19 @@ BUDGET = "/contracts/cej-loire-2014-2017/budget/"
 IMPORT = BUDGET + "import/"
 CONFIRM = IMPORT + "confirm/"
 D = Decimal
-# The demo export, rows as the sheet numbers them (header = 1):
+# The tests import into the demo contract in preparation, with 40 000 € left to allocate in
+# 2015 (`room_in_2015`, tests/financing/conftest.py). Its export, rows as the sheet numbers
+# them (header = 1), 15 the first empty one:
 #  2 2014 coordination (fiche 12)  3 2014 communication (14)  4 2014 annex scheme (4)
-#  5 2015 coordination             6 2015 communication        7–10 2016, 2017 likewise
-# Columns: A Année … E N° fiche, G Libellé, H Prévu, I CG, J CAF, K MSA, L Engagé, M Payé.
+#  5 2015 coordination             6 2015 communication
+#  7 2016 coordination  8 communication  9 annex scheme (4)  10 annex scheme (15)
+#  11–14 2017 likewise (avenant n° 1 funds fiches 4 and 15 on the annex convention)
+# Columns: A Année … E N° fiche, G Libellé, H Prévu, I Département, J CAF, K MSA, L Engagé,
+# M Payé.
 
 
 @pytest.fixture
-def finance(client, demo_user):
+def finance(client, demo_user, room_in_2015):
     client.force_login(demo_user("finance"))
     return client
 
@@ -84,27 +90,27 @@ def state(contract):
 
 @pytest.mark.parametrize("extension", ["xlsx", "csv", "ods"])
 def test_reimporting_an_unchanged_export_shows_every_row_unchanged_and_writes_nothing(
-    finance, demo_contract, extension
+    finance, room_in_2015, extension
 ):
-    before = state(demo_contract)
+    before = state(room_in_2015)
     response = upload(finance, export(finance, extension), f"budget.{extension}")
     assert response.status_code == 200
     assert response.templates[0].name == "financing/import_preview.html"
     plan = response.context["plan"]
     assert plan.errors == []
-    assert plan.counts == {"new": 0, "changed": 0, "unchanged": 9}
+    assert plan.counts == {"new": 0, "changed": 0, "unchanged": 13}
     assert {row.status_label for row in plan.rows} == {"inchangée"}
     html = response.content.decode()
     assert "il n’y a rien à enregistrer" in html
     assert "<li>aucune ligne nouvelle</li>" in html and "<li>aucune ligne modifiée</li>" in html
-    assert "<li>9 lignes inchangées</li>" in html
+    assert "<li>13 lignes inchangées</li>" in html
     assert CONFIRM not in html  # nothing to confirm
     assert "budget_import" not in finance.session
-    assert state(demo_contract) == before
+    assert state(room_in_2015) == before
 
 
 def test_a_corrected_workbook_is_previewed_with_its_differences_then_applied(
-    finance, demo_contract, demo_user
+    finance, room_in_2015, demo_user
 ):
     content = edited(
         export(finance),
@@ -113,40 +119,40 @@ def test_a_corrected_workbook_is_previewed_with_its_differences_then_applied(
         J5=65000,
         K5=13000,
         G6="Plan de communication 2015",
-        A11=2015,
-        C11="communication",
-        G11="Guide des modes d'accueil",
-        H11="20 000,00",
-        I11=8000,
-        J11=10000,
-        K11=2000,
+        A15=2015,
+        C15="communication",
+        G15="Guide des modes d'accueil",
+        H15="20 000,00",
+        I15=8000,
+        J15=10000,
+        K15=2000,
     )
-    before = state(demo_contract)
+    before = state(room_in_2015)
     response = upload(finance, content)
     plan = response.context["plan"]
-    assert plan.counts == {"new": 1, "changed": 2, "unchanged": 7}
+    assert plan.counts == {"new": 1, "changed": 2, "unchanged": 11}
     by_row = {row.number: row for row in plan.rows}
     assert by_row[5].status_label == "modifiée"
     assert [(c.column, c.old, c.new) for c in by_row[5].changes] == [
         ("Prévu (€)", format_eur(120000), format_eur(130000)),
-        ("Contribution Conseil général (€)", format_eur(48000), format_eur(52000)),
+        ("Contribution Département (€)", format_eur(48000), format_eur(52000)),
         ("Contribution CAF (€)", format_eur(60000), format_eur(65000)),
         ("Contribution MSA (€)", format_eur(12000), format_eur(13000)),
     ]
     assert [(c.column, c.old, c.new) for c in by_row[6].changes] == [
         ("Libellé", "«  »", "« Plan de communication 2015 »")
     ]
-    assert by_row[11].status_label == "nouvelle"
+    assert by_row[15].status_label == "nouvelle"
     html = response.content.decode()
     assert f"{format_eur(120000)} → {format_eur(130000)}" in html
     assert "nouvelle" in html and "modifiée" in html and "inchangée" in html
-    assert state(demo_contract) == before  # a preview writes nothing
+    assert state(room_in_2015) == before  # a preview writes nothing
 
     fingerprint = response.context["fingerprint"]
     response = finance.post(CONFIRM, {"fingerprint": fingerprint})
     assert response.status_code == 302 and response["Location"] == BUDGET
     coordination = BudgetLine.objects.get(
-        contract=demo_contract, year=2015, post__code="coordination"
+        contract=room_in_2015, year=2015, post__code="coordination"
     )
     assert coordination.amount == D("130000.00")
     assert coordination.version == 2
@@ -157,13 +163,14 @@ def test_a_corrected_workbook_is_previewed_with_its_differences_then_applied(
         D("65000.00"),
     ]
     new = BudgetLine.objects.get(
-        contract=demo_contract, year=2015, post__code="communication", fiche=None
+        contract=room_in_2015, year=2015, post__code="communication", fiche=None
     )
     assert (new.label, new.amount) == ("Guide des modes d'accueil", D("20000.00"))
-    assert BudgetLine.objects.filter(contract=demo_contract).total() == D("702000.00")
+    # 198 000 in each year, less the 40 000 left in 2015, plus 10 000 and 20 000 in 2015.
+    assert BudgetLine.objects.filter(contract=room_in_2015).total() == D("782000.00")
     assert "budget_import" not in finance.session
     follow = finance.get(BUDGET)
-    assert "Import appliqué : 1 ligne créée, 2 lignes modifiées, 7 lignes inchangées." in [
+    assert "Import appliqué : 1 ligne créée, 2 lignes modifiées, 11 lignes inchangées." in [
         str(m) for m in follow.context["messages"]
     ]
 
@@ -185,7 +192,7 @@ def test_the_applied_import_is_counted_in_french(counts, message):
     assert applied_message(counts) == message
 
 
-def test_the_preview_table_scrolls_by_keyboard_when_it_must(finance, demo_contract):
+def test_the_preview_table_scrolls_by_keyboard_when_it_must(finance, room_in_2015):
     html = upload(finance, edited(export(finance), G6="Plan de communication 2015")).content
     html = html.decode()
     assert (
@@ -195,14 +202,14 @@ def test_the_preview_table_scrolls_by_keyboard_when_it_must(finance, demo_contra
     assert "<li>1 ligne modifiée</li>" in html
 
 
-def test_a_french_csv_and_an_international_csv_are_both_understood(finance, demo_contract):
+def test_a_french_csv_and_an_international_csv_are_both_understood(finance, room_in_2015):
     text = export(finance, "csv").decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
     rows[4][7:11] = ["130 000,00", "52000,00", "65000", "13000,0"]
     french = io.StringIO()
     csv.writer(french, delimiter=";").writerows(rows)
     plan = prepare_import(
-        contract=demo_contract, data=french.getvalue().encode("cp1252"), filename="b.csv"
+        contract=room_in_2015, data=french.getvalue().encode("cp1252"), filename="b.csv"
     )
     assert plan.errors == [] and plan.counts["changed"] == 1
 
@@ -213,7 +220,7 @@ def test_a_french_csv_and_an_international_csv_are_both_understood(finance, demo
     international = io.StringIO()
     csv.writer(international).writerows(rows)
     plan = prepare_import(
-        contract=demo_contract, data=international.getvalue().encode(), filename="b.csv"
+        contract=room_in_2015, data=international.getvalue().encode(), filename="b.csv"
     )
     assert plan.errors == []
     assert [(r.number, r.amount) for r in plan.rows if r.status == "changed"] == [
@@ -221,7 +228,7 @@ def test_a_french_csv_and_an_international_csv_are_both_understood(finance, demo
     ]
 
 
-def test_an_ods_saved_by_libreoffice_is_read_by_its_values(finance, demo_contract):
+def test_an_ods_saved_by_libreoffice_is_read_by_its_values(finance, room_in_2015):
     """LibreOffice writes currency cells whose text is « 120 000,00 € », and repeats empty
     cells and rows up to the sheet's end."""
     from odf.opendocument import OpenDocumentSpreadsheet
@@ -257,9 +264,9 @@ def test_an_ods_saved_by_libreoffice_is_read_by_its_values(finance, demo_contrac
     output = io.BytesIO()
     document.write(output)
 
-    plan = prepare_import(contract=demo_contract, data=output.getvalue(), filename="b.ods")
+    plan = prepare_import(contract=room_in_2015, data=output.getvalue(), filename="b.ods")
     assert plan.errors == []
-    assert plan.counts == {"new": 0, "changed": 1, "unchanged": 8}
+    assert plan.counts == {"new": 0, "changed": 1, "unchanged": 12}
     assert [(r.number, r.amount) for r in plan.rows if r.status == "changed"] == [
         (5, D("130000.00"))
     ]
@@ -286,8 +293,7 @@ def test_amounts_are_read_the_french_way_or_not(text, amount):
 
 POST_LABEL = "Dispositif d'accueil d'enfants handicapés dans les crèches"
 CONTRIBUTIONS = (
-    "colonnes « Contribution Conseil général (€) », « Contribution CAF (€) », "
-    "« Contribution MSA (€) »"
+    "colonnes « Contribution Département (€) », « Contribution CAF (€) », « Contribution MSA (€) »"
 )
 
 
@@ -309,11 +315,6 @@ CONTRIBUTIONS = (
         (
             {"A5": "2015 bis"},
             "Ligne 5, colonne « Année » : « 2015 bis » n'est pas un nombre entier.",
-        ),
-        (
-            {"A4": 2016},
-            f"Ligne 4, colonne « Année » : La convention annexe ne couvre pas 2016 : le poste "
-            f"« {POST_LABEL} » ne peut pas y être financé.",
         ),
         (
             {"E5": 99},
@@ -350,14 +351,14 @@ CONTRIBUTIONS = (
             f"de {format_eur(198000)}.",
         ),
         (
-            {"A11": 2015, "C11": "coordination", "E11": 12, "H11": 120000, "J11": 120000},
-            "Ligne 11, colonnes « Année », « Code poste », « N° fiche » : cette ligne budgétaire "
+            {"A15": 2015, "C15": "coordination", "E15": 12, "H15": 120000, "J15": 120000},
+            "Ligne 15, colonnes « Année », « Code poste », « N° fiche » : cette ligne budgétaire "
             "(2015, poste « coordination », fiche n° 12) figure déjà à la ligne 5 du fichier.",
         ),
         (
             {"N1": "Contribution Région (€)"},
             "Ligne 1, colonne « Contribution Région (€) » : « Région » n'est pas partie au "
-            "contrat (parties : Conseil général, CAF, MSA) : il ne peut pas y contribuer.",
+            "contrat (parties : Département, CAF, MSA) : il ne peut pas y contribuer.",
         ),
         (
             {"G1": "Libellé", "N1": "libellé"},
@@ -366,18 +367,34 @@ CONTRIBUTIONS = (
         ),
     ],
 )
-def test_each_invalid_cell_is_named_by_row_and_column(finance, demo_contract, cells, message):
-    assert errors(demo_contract, edited(export(finance), **cells)) == [message]
+def test_each_invalid_cell_is_named_by_row_and_column(finance, room_in_2015, cells, message):
+    assert errors(room_in_2015, edited(export(finance), **cells)) == [message]
 
 
-def test_an_envelope_counts_the_lines_left_out_of_the_file(finance, demo_contract):
+def test_a_line_of_the_annex_convention_outside_its_years_is_refused(contract, disability_scheme):
+    """The financing conftest's contract: its annex convention covers 2014 only (the demo's,
+    since avenant n° 1, covers the whole contract)."""
+    rows = [
+        ["Année", "Code poste", "N° fiche", "Libellé", "Prévu (€)"],
+        [2016, disability_scheme.code, None, None, 1000],
+    ]
+    for party in contract.parties.order_by("order").select_related("partner"):
+        rows[0].append(f"Contribution {party.partner.short_name} (€)")
+        rows[1].append(1000 if party.partner.short_name == "CAF" else None)
+    assert errors(contract, written("csv", rows), "budget.csv") == [
+        f"Ligne 2, colonne « Année » : La convention annexe ne couvre pas 2016 : le poste "
+        f"« {POST_LABEL} » ne peut pas y être financé."
+    ]
+
+
+def test_an_envelope_counts_the_lines_left_out_of_the_file(finance, room_in_2015):
     workbook = openpyxl.load_workbook(io.BytesIO(export(finance)))
     sheet = workbook["Lignes budgétaires"]
     sheet.delete_rows(6)  # 2015 communication, 38 000 €, stays as it is
     sheet["H5"], sheet["I5"], sheet["J5"], sheet["K5"] = 170000, 68000, 85000, 17000
     output = io.BytesIO()
     workbook.save(output)
-    assert errors(demo_contract, output.getvalue()) == [
+    assert errors(room_in_2015, output.getvalue()) == [
         f"Ligne 5, colonne « Prévu (€) » : l'enveloppe 2015 serait dépassée de "
         f"{format_eur(10000)} : {format_eur(208000)} prévus (dont {format_eur(38000)} sur des "
         f"lignes absentes du fichier, qui restent inchangées) pour une enveloppe annuelle de "
@@ -385,18 +402,18 @@ def test_an_envelope_counts_the_lines_left_out_of_the_file(finance, demo_contrac
     ]
 
 
-def test_a_missing_column_is_named(finance, demo_contract):
+def test_a_missing_column_is_named(finance, room_in_2015):
     workbook = openpyxl.load_workbook(io.BytesIO(export(finance)))
     workbook["Lignes budgétaires"].delete_cols(8)  # Prévu (€)
     output = io.BytesIO()
     workbook.save(output)
-    assert errors(demo_contract, output.getvalue()) == [
+    assert errors(room_in_2015, output.getvalue()) == [
         "Ligne 1, colonne « Prévu (€) » : colonne absente de la ligne d'en-tête : elle est "
         "obligatoire (reprenez la présentation de l'export)."
     ]
 
 
-def test_informative_columns_may_go_and_unknown_ones_are_ignored(finance, demo_contract):
+def test_informative_columns_may_go_and_unknown_ones_are_ignored(finance, room_in_2015):
     workbook = openpyxl.load_workbook(io.BytesIO(export(finance)))
     sheet = workbook["Lignes budgétaires"]
     sheet.delete_cols(12, 2)  # Engagé, Payé
@@ -405,10 +422,10 @@ def test_informative_columns_may_go_and_unknown_ones_are_ignored(finance, demo_c
     sheet["M2"] = "à revoir"
     output = io.BytesIO()
     workbook.save(output)
-    plan = prepare_import(contract=demo_contract, data=output.getvalue(), filename="b.xlsx")
+    plan = prepare_import(contract=room_in_2015, data=output.getvalue(), filename="b.xlsx")
     assert plan.errors == []
     assert plan.ignored_columns == ["Commentaire"]
-    assert plan.counts["unchanged"] == 9
+    assert plan.counts["unchanged"] == 13
 
 
 def exported_rows(client) -> list[list]:
@@ -459,30 +476,30 @@ def written(fmt: str, rows: list[list]) -> bytes:
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv", "ods"])
 def test_a_value_beyond_the_last_column_is_refused_with_its_row_and_column(
-    finance, demo_contract, fmt
+    finance, room_in_2015, fmt
 ):
     rows = exported_rows(finance)
     rows[4] += [None, "xyz"]  # row 5, column O
     rows[5] += ["a", "", 7]  # row 6, columns N and P
-    rows.append([None] * 13 + [None, "oublié"])  # row 11: nothing else
-    assert errors(demo_contract, written(fmt, rows), f"budget.{fmt}") == [
+    rows.append([None] * 13 + [None, "oublié"])  # row 15: nothing else
+    assert errors(room_in_2015, written(fmt, rows), f"budget.{fmt}") == [
         "Ligne 5, colonne O : cellule en trop (« xyz ») — la ligne d'en-tête a 13 colonnes "
         "(A à M) : videz cette cellule, ou donnez un en-tête à sa colonne.",
         "Ligne 6, colonnes N et P : cellules en trop (« a », « 7 ») — la ligne d'en-tête a 13 "
         "colonnes (A à M) : videz ces cellules, ou donnez un en-tête à leur colonne.",
-        "Ligne 11, colonne O : cellule en trop (« oublié ») — la ligne d'en-tête a 13 colonnes "
+        "Ligne 15, colonne O : cellule en trop (« oublié ») — la ligne d'en-tête a 13 colonnes "
         "(A à M) : videz cette cellule, ou donnez un en-tête à sa colonne.",
     ]
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv", "ods"])
-def test_empty_cells_beyond_the_last_column_are_fine(finance, demo_contract, fmt):
+def test_empty_cells_beyond_the_last_column_are_fine(finance, room_in_2015, fmt):
     rows = exported_rows(finance)
     rows[4] += [None, "", "   "]
     rows.append([None] * 16)
-    plan = prepare_import(contract=demo_contract, data=written(fmt, rows), filename=f"b.{fmt}")
+    plan = prepare_import(contract=room_in_2015, data=written(fmt, rows), filename=f"b.{fmt}")
     assert plan.errors == []
-    assert plan.counts["unchanged"] == 9
+    assert plan.counts["unchanged"] == 13
 
 
 @pytest.mark.parametrize(
@@ -514,7 +531,7 @@ def test_empty_cells_beyond_the_last_column_are_fine(finance, demo_contract, fmt
         ),
         (
             "Année;Instrument;Code poste;Poste;N° fiche;Fiche;Libellé;Prévu (€);"
-            "Contribution Conseil général (€);Contribution CAF (€);Contribution MSA (€)\r\n"
+            "Contribution Département (€);Contribution CAF (€);Contribution MSA (€)\r\n"
             ";;;;\r\n".encode(),
             "budget.csv",
             "Le fichier ne contient aucune ligne budgétaire sous la ligne d'en-tête.",
@@ -522,28 +539,28 @@ def test_empty_cells_beyond_the_last_column_are_fine(finance, demo_contract, fmt
         (b"", "budget.csv", "Le fichier est vide."),
     ],
 )
-def test_unreadable_files_are_refused(demo_contract, content, name, message):
-    assert errors(demo_contract, content, name) == [message]
+def test_unreadable_files_are_refused(room_in_2015, content, name, message):
+    assert errors(room_in_2015, content, name) == [message]
 
 
-def test_the_content_decides_not_the_extension(finance, demo_contract):
+def test_the_content_decides_not_the_extension(finance, room_in_2015):
     xlsx = export(finance)
-    assert errors(demo_contract, xlsx, "budget.csv") == [
+    assert errors(room_in_2015, xlsx, "budget.csv") == [
         "Le fichier « budget.csv » n'est pas un fichier CSV valide : son contenu est celui "
         "d'un fichier XLSX."
     ]
-    assert errors(demo_contract, export(finance, "ods"), "budget.xlsx") == [
+    assert errors(room_in_2015, export(finance, "ods"), "budget.xlsx") == [
         "Le fichier « budget.xlsx » n'est pas un fichier XLSX valide : son contenu est celui "
         "d'un fichier ODS."
     ]
-    assert errors(demo_contract, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "budget.xlsx") == [
+    assert errors(room_in_2015, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "budget.xlsx") == [
         "Le fichier « budget.xlsx » est un classeur Excel 97-2003 (.xls) : enregistrez-le au "
         "format .xlsx."
     ]
 
 
-def test_an_empty_or_too_large_upload_is_refused_by_the_form(finance, demo_contract):
-    before = state(demo_contract)
+def test_an_empty_or_too_large_upload_is_refused_by_the_form(finance, room_in_2015):
+    before = state(room_in_2015)
     response = upload(finance, b"", "budget.csv")
     assert response.context["form"].errors["file"] == ["Le fichier est vide."]
     response = upload(finance, b"a" * (5 * 1024 * 1024 + 1), "budget.csv")
@@ -551,15 +568,15 @@ def test_an_empty_or_too_large_upload_is_refused_by_the_form(finance, demo_contr
         "Le fichier pèse 5\u202f242\u202f881 octets : 5 Mo (5\u202f242\u202f880 octets) au plus "
         "sont acceptés."
     ]
-    assert state(demo_contract) == before
+    assert state(room_in_2015) == before
 
 
 # All or nothing -----------------------------------------------------------------------
 
 
-def test_one_invalid_row_blocks_the_whole_file(finance, demo_contract):
+def test_one_invalid_row_blocks_the_whole_file(finance, room_in_2015):
     content = edited(export(finance), H5=130000, I5=52000, J5=65000, K5=13000, H10="n/a")
-    before = state(demo_contract)
+    before = state(room_in_2015)
     count = BudgetLine.objects.count()
     response = upload(finance, content)
     assert response.templates[0].name == "financing/import.html"
@@ -568,27 +585,18 @@ def test_one_invalid_row_blocks_the_whole_file(finance, demo_contract):
     ]
     assert "Le budget n’a pas été modifié" in response.content.decode()
     assert BudgetLine.objects.count() == count
-    assert state(demo_contract) == before
+    assert state(room_in_2015) == before
     assert "budget_import" not in finance.session
 
 
 def test_a_refusal_while_applying_rolls_back_the_rows_already_written(
-    finance, demo_contract, demo_user, monkeypatch
+    finance, room_in_2015, demo_user, monkeypatch
 ):
-    content = edited(
-        export(finance),
-        H5=130000,
-        I5=52000,
-        J5=65000,
-        K5=13000,
-        H7=130000,
-        I7=52000,
-        J7=65000,
-        K7=13000,
-    )
-    plan = prepare_import(contract=demo_contract, data=content, filename="b.xlsx")
+    # 2016 is fully allocated: its line changes by its label.
+    content = edited(export(finance), G5="Coordination 2015", G7="Coordination 2016")
+    plan = prepare_import(contract=room_in_2015, data=content, filename="b.xlsx")
     assert plan.counts["changed"] == 2
-    before = state(demo_contract)
+    before = state(room_in_2015)
     calls = []
 
     def save_then_refuse(**kwargs):
@@ -602,13 +610,13 @@ def test_a_refusal_while_applying_rolls_back_the_rows_already_written(
         apply_import(plan=plan, by=demo_user("finance"))
     assert [str(i) for i in refused.value.issues] == ["Ligne 7 : Refus simulé."]
     assert calls == [2015, 2016]
-    assert state(demo_contract) == before
+    assert state(room_in_2015) == before
 
 
-def test_money_moved_between_lines_of_a_full_year_is_applied(finance, demo_contract, demo_user):
+def test_money_moved_between_lines_of_a_full_year_is_applied(finance, room_in_2015, demo_user):
     """2014 is fully allocated: the decrease must be written before the increase."""
     post = BudgetPost.objects.get(code="communication")
-    line = BudgetLine.objects.get(contract=demo_contract, year=2014, post=post)
+    line = BudgetLine.objects.get(contract=room_in_2015, year=2014, post=post)
     line.entries.all().delete()  # nothing committed, so that it may decrease
     content = edited(
         export(finance),
@@ -621,51 +629,51 @@ def test_money_moved_between_lines_of_a_full_year_is_applied(finance, demo_contr
         J3=14000,
         K3=2800,
     )
-    plan = prepare_import(contract=demo_contract, data=content, filename="b.xlsx")
+    plan = prepare_import(contract=room_in_2015, data=content, filename="b.xlsx")
     assert plan.errors == []
     assert apply_import(plan=plan, by=demo_user("finance"))["changed"] == 2
-    assert BudgetLine.objects.filter(contract=demo_contract, year=2014).total() == D("198000")
+    assert BudgetLine.objects.filter(contract=room_in_2015, year=2014).total() == D("198000")
 
 
 # From preview to confirmation ---------------------------------------------------------
 
 
-def test_a_budget_changed_since_the_preview_is_previewed_again_not_applied(finance, demo_contract):
+def test_a_budget_changed_since_the_preview_is_previewed_again_not_applied(finance, room_in_2015):
     content = edited(export(finance), H5=130000, I5=52000, J5=65000, K5=13000)
     preview = upload(finance, content)
-    line = BudgetLine.objects.get(contract=demo_contract, year=2016, post__code="communication")
+    line = BudgetLine.objects.get(contract=room_in_2015, year=2016, post__code="communication")
     line.label = "Modifié par un collègue"
     budget_line_save(
         line=line, contributions={c.partner: c.amount for c in line.contributions.all()}
     )
-    before = state(demo_contract)
+    before = state(room_in_2015)
     response = finance.post(CONFIRM, {"fingerprint": preview.context["fingerprint"]})
     assert response.status_code == 200
     assert response.context["stale"] is True
     assert "Le budget a changé depuis l’aperçu précédent." in response.content.decode()
-    assert response.context["plan"].counts == {"new": 0, "changed": 2, "unchanged": 7}
-    assert state(demo_contract) == before
+    assert response.context["plan"].counts == {"new": 0, "changed": 2, "unchanged": 11}
+    assert state(room_in_2015) == before
 
     response = finance.post(CONFIRM, {"fingerprint": response.context["fingerprint"]})
     assert response.status_code == 302
     assert BudgetLine.objects.get(pk=line.pk).label == ""  # the file's version wins, as shown
     assert BudgetLine.objects.get(
-        contract=demo_contract, year=2015, post__code="coordination"
+        contract=room_in_2015, year=2015, post__code="coordination"
     ).amount == D("130000")
 
 
-def test_a_confirmation_without_a_matching_preview_applies_nothing(finance, demo_contract):
-    before = state(demo_contract)
+def test_a_confirmation_without_a_matching_preview_applies_nothing(finance, room_in_2015):
+    before = state(room_in_2015)
     response = finance.post(CONFIRM, {"fingerprint": "0" * 64})
     assert response.status_code == 302 and response["Location"] == IMPORT
     preview = upload(finance, edited(export(finance), H5=130000, I5=52000, J5=65000, K5=13000))
     assert preview.context["plan"].has_changes
     response = finance.post(CONFIRM, {"fingerprint": "forged"})
     assert response.status_code == 302 and response["Location"] == IMPORT
-    assert state(demo_contract) == before
+    assert state(room_in_2015) == before
 
 
-def test_cancelling_forgets_the_upload(finance, demo_contract):
+def test_cancelling_forgets_the_upload(finance, room_in_2015):
     preview = upload(finance, edited(export(finance), H5=130000, I5=52000, J5=65000, K5=13000))
     pending = finance.session["budget_import"]
     stored = f"imports/{pending['token']}.upload"
@@ -675,7 +683,7 @@ def test_cancelling_forgets_the_upload(finance, demo_contract):
     assert not default_storage.exists(stored)
     assert "budget_import" not in finance.session
     assert BudgetLine.objects.get(
-        contract=demo_contract, year=2015, post__code="coordination"
+        contract=room_in_2015, year=2015, post__code="coordination"
     ).amount == D("120000")
 
 
@@ -683,7 +691,9 @@ def test_cancelling_forgets_the_upload(finance, demo_contract):
 
 
 @pytest.mark.parametrize("username", ["finance", "admin"])
-def test_finance_officers_and_administrators_may_import(client, demo_user, username):
+def test_finance_officers_and_administrators_may_import(
+    client, demo_user, contract_in_preparation, username
+):
     client.force_login(demo_user(username))
     response = client.get(IMPORT)
     assert response.status_code == 200
@@ -708,3 +718,32 @@ def test_out_of_scope_is_404_and_anonymous_goes_to_login(client, demo):
     )
     assert client.get(IMPORT).status_code == 404
     assert client.post(CONFIRM).status_code == 404
+
+
+def test_on_the_signed_contract_importing_answers_403_naming_the_avenant(client, demo_user, demo):
+    client.force_login(demo_user("finance"))
+    content = export(client)  # reading stays open
+    before = state(demo.contract)
+    for response in (
+        client.get(IMPORT),
+        upload(client, edited(content, G6="Plan de communication 2015")),
+        client.post(CONFIRM, {"fingerprint": "x"}),
+    ):
+        assert response.status_code == 403
+        text = response.content.decode().replace("&#x27;", "'")
+        assert "son contenu ne change que par avenant" in text
+        assert "l'avenant n° 2 en cours" in text
+    assert state(demo.contract) == before
+
+
+def test_a_contract_signed_between_preview_and_application_is_not_changed(
+    finance, room_in_2015, demo_user
+):
+    content = edited(export(finance), G6="Plan de communication 2015")
+    plan = prepare_import(contract=room_in_2015, data=content, filename="b.xlsx")
+    assert plan.errors == [] and plan.counts["changed"] == 1
+    Contract.objects.filter(pk=room_in_2015.pk).update(status=ContractStatus.SIGNED)
+    before = state(room_in_2015)
+    with pytest.raises(PermissionDenied, match="ne change que par avenant"):
+        apply_import(plan=plan, by=demo_user("finance"))
+    assert state(room_in_2015) == before

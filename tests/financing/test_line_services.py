@@ -1,18 +1,28 @@
-"""Budget line services: versions, no lost update, deletion that keeps the history."""
+"""Budget line services: versions, no lost update, deletion that keeps the history; a signed
+contract's lines changed only through an avenant, its execution open until it is frozen."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from cej.models import Amendment, AmendmentStatus, Contract, ContractStatus
 from financing.models import BudgetLine, BudgetLineVersion, Contribution, VersionKind
 from financing.services import (
     BudgetLineConflict,
     budget_line_delete,
     budget_line_save,
+    execution_entry_delete,
     execution_entry_record,
 )
-from tests.factories import ExecutionEntryFactory, FicheFactory, ObjectiveFactory, UserFactory
+from tests.factories import (
+    ContractFactory,
+    ExecutionEntryFactory,
+    FicheFactory,
+    ObjectiveFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -171,3 +181,89 @@ def test_execution_entries_do_not_add_versions(contract, coordination, partners,
     execution_entry_record(entry=entry, by=finance)
     assert entry.created_by == finance
     assert BudgetLineVersion.objects.filter(line=line).count() == 1
+
+
+# --- a signed contract's planned lines change only through an avenant --------------------
+
+
+def sign(contract, status=ContractStatus.SIGNED):
+    """The contract signed (then, as `status` says, expired or terminated)."""
+    Contract.objects.filter(pk=contract.pk).update(
+        status=status, signed_on=datetime.date(2014, 10, 1)
+    )
+    contract.refresh_from_db()
+
+
+def test_a_signed_contracts_lines_change_only_through_an_avenant(
+    contract, coordination, communication, partners, finance
+):
+    line = save(new_line(contract, coordination), {partners["caf"]: "45000"}, by=finance)
+    sign(contract)
+    line.amount = Decimal("50000")
+    attempts = [
+        lambda: save(line, {partners["caf"]: "50000"}, by=finance, expected_version=1),
+        lambda: save(new_line(contract, communication), {partners["caf"]: "45000"}, by=finance),
+        lambda: budget_line_delete(line=line, by=finance, expected_version=1),
+    ]
+    for attempt in attempts:
+        with pytest.raises(PermissionDenied) as refused:
+            attempt()
+        # No avenant is open: the refusal says how to open one.
+        assert "Le contrat est signé : son contenu ne change que par avenant." in str(refused.value)
+        assert "« Ouvrir un avenant »" in str(refused.value)
+    stored = BudgetLine.objects.get(pk=line.pk)
+    assert (stored.amount, stored.version) == (Decimal("45000.00"), 1)
+    assert BudgetLine.objects.filter(contract=contract).count() == 1
+
+    # What the application of a signed avenant does.
+    amendment = Amendment.objects.create(
+        contract=contract,
+        number=1,
+        title="Avenant n° 1",
+        status=AmendmentStatus.SIGNED,
+        signed_on=datetime.date(2015, 5, 26),
+    )
+    save(line, {partners["caf"]: "50000"}, by=None, amendment=amendment)
+    assert BudgetLineVersion.objects.get(line=line, number=2).amendment == amendment
+    other = Amendment.objects.create(
+        contract=ContractFactory(), number=1, title="Avenant d'un autre contrat"
+    )
+    with pytest.raises(ValidationError, match="Cet avenant relève d'un autre contrat"):
+        save(line, {partners["caf"]: "45000"}, amendment=other)
+
+
+def test_execution_stays_open_on_a_signed_contract(contract, coordination, partners, finance):
+    line = save(new_line(contract, coordination), {partners["caf"]: "45000"}, by=finance)
+    sign(contract)
+    commitment = ExecutionEntryFactory.build(line=line, amount=Decimal("45000"))
+    execution_entry_record(entry=commitment, by=finance)
+    payment = ExecutionEntryFactory.build(line=line, kind="payment", amount=Decimal("30000"))
+    execution_entry_record(entry=payment, by=finance)
+    execution_entry_delete(entry=payment, by=finance)
+    assert list(line.entries.values_list("kind", "amount")) == [("commitment", Decimal("45000.00"))]
+
+
+@pytest.mark.parametrize(
+    ("status", "reason"),
+    [
+        (ContractStatus.EXPIRED, "Le contrat est arrivé à échéance : il est figé"),
+        (ContractStatus.TERMINATED, "Le contrat est résilié : il est figé"),
+    ],
+)
+def test_an_expired_or_terminated_contract_is_frozen(
+    contract, coordination, partners, finance, status, reason
+):
+    line = save(new_line(contract, coordination), {partners["caf"]: "45000"}, by=finance)
+    commitment = ExecutionEntryFactory(line=line, amount=Decimal("45000"))
+    sign(contract, status)
+    line.label = "Changée"
+    with pytest.raises(PermissionDenied, match=reason):
+        save(line, {partners["caf"]: "45000"}, by=finance)
+    with pytest.raises(PermissionDenied, match=reason):
+        execution_entry_record(
+            entry=ExecutionEntryFactory.build(line=line, kind="payment", amount=Decimal("1")),
+            by=finance,
+        )
+    with pytest.raises(PermissionDenied, match=reason):
+        execution_entry_delete(entry=commitment, by=finance)
+    assert line.entries.count() == 1 and BudgetLine.objects.get(pk=line.pk).label == ""

@@ -22,7 +22,7 @@ from financing.models import (
 )
 from financing.services import budget_line_save
 from partners.models import Partner
-from tests.factories import UserFactory
+from tests.factories import BudgetLineFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -89,11 +89,12 @@ def line_form(line):
 
 
 @pytest.fixture
-def spare_line(demo, demo_user):
-    """A 2015 line nothing was committed against: 30 000 € (CAF 20 000, CG 10 000)."""
+def spare_line(room_in_2015, demo_user):
+    """A 2015 line nothing was committed against: 30 000 € (CAF 20 000, CG 10 000), on the
+    demo contract in preparation."""
     return budget_line_save(
         line=BudgetLine(
-            contract=demo.contract,
+            contract=room_in_2015,
             year=2015,
             post=post("communication"),
             label="Guide des modes d'accueil",
@@ -105,9 +106,12 @@ def spare_line(demo, demo_user):
 
 
 @pytest.fixture
-def executed_line(demo_contract):
-    """The demo's 2015 coordination line: 120 000 € planned, all committed."""
-    return BudgetLine.objects.get(contract=demo_contract, year=2015, post__code="coordination")
+def executed_line(contract_in_preparation):
+    """The demo's 2015 coordination line: 120 000 € planned, all committed (its contract in
+    preparation)."""
+    return BudgetLine.objects.get(
+        contract=contract_in_preparation, year=2015, post__code="coordination"
+    )
 
 
 @pytest.fixture
@@ -119,7 +123,7 @@ def finance(client, demo_user):
 # --- creating and editing ----------------------------------------------------------------
 
 
-def test_creating_a_line_with_french_amounts(finance, demo, demo_user):
+def test_creating_a_line_with_french_amounts(finance, room_in_2015, demo_user):
     assert finance.get(NEW_LINE).status_code == 200
     response = finance.post(
         NEW_LINE,
@@ -129,7 +133,7 @@ def test_creating_a_line_with_french_amounts(finance, demo, demo_user):
         ),
     )
     assert response.status_code == 302 and response.url == BUDGET
-    line = BudgetLine.objects.get(contract=demo.contract, year=2015, fiche=None)
+    line = BudgetLine.objects.get(contract=room_in_2015, year=2015, fiche=None)
     assert line.amount == Decimal("30000.50")
     assert line.annex_convention is None
     assert {c.partner.slug: c.amount for c in line.contributions.select_related("partner")} == {
@@ -147,10 +151,10 @@ def test_creating_a_line_with_french_amounts(finance, demo, demo_user):
     ]
 
 
-def test_the_form_labels_one_contribution_per_party(finance, demo):
+def test_the_form_labels_one_contribution_per_party(finance, contract_in_preparation):
     page = text_of(finance.get(NEW_LINE))
     for name in [
-        "Conseil général de la Loire",
+        "Département de la Loire",
         "Caisse d'allocations familiales de la Loire",
         "Caisse de mutualité sociale agricole Ardèche Drôme Loire",
     ]:
@@ -158,13 +162,13 @@ def test_the_form_labels_one_contribution_per_party(finance, demo):
     assert "Contributions des partenaires" in page  # the fieldset's legend
 
 
-def test_the_year_can_be_chosen_from_the_budget_page(finance, demo):
+def test_the_year_can_be_chosen_from_the_budget_page(finance, contract_in_preparation):
     assert finance.get(f"{NEW_LINE}?year=2016").context["form"]["year"].value() == 2016
     assert finance.get(f"{NEW_LINE}?year=2031").context["form"]["year"].value() is None
     assert finance.get(f"{NEW_LINE}?year=abc").status_code == 200
 
 
-def test_an_envelope_overrun_is_refused_next_to_the_amount(finance, demo):
+def test_an_envelope_overrun_is_refused_next_to_the_amount(finance, room_in_2015):
     # 2015 holds 158 000 € of the 198 000 €: 52 000 more is 12 000 too many.
     data = line_data(amount="52 000", **{contribution("caf42"): "52 000", contribution("cg42"): ""})
     response = finance.post(NEW_LINE, data)
@@ -178,7 +182,7 @@ def test_an_envelope_overrun_is_refused_next_to_the_amount(finance, demo):
     assert not BudgetLine.objects.filter(year=2015, fiche=None).exists()
 
 
-def test_contributions_that_do_not_add_up_are_refused_in_the_fieldset(finance, demo):
+def test_contributions_that_do_not_add_up_are_refused_in_the_fieldset(finance, room_in_2015):
     data = line_data(
         amount="45 000", **{contribution("caf42"): "30 000", contribution("cg42"): "10 000"}
     )
@@ -196,19 +200,44 @@ def test_contributions_that_do_not_add_up_are_refused_in_the_fieldset(finance, d
     assert not BudgetLine.objects.filter(year=2015, fiche=None).exists()
 
 
-def test_the_annex_convention_is_chosen_from_the_post_and_must_cover_the_year(finance, demo):
-    scheme = post("accueil-enfants-handicapes")
-    response = finance.post(NEW_LINE, line_data(year=2016, post=scheme.pk))
+def test_the_annex_convention_is_chosen_from_the_post_and_must_cover_the_year(
+    client, contract, partners, disability_scheme
+):
+    """The financing conftest's contract: its annex convention covers 2014 only."""
+    client.force_login(UserFactory(finance=True, territory=contract.territory))
+    new_line = reverse("budget_line_create", kwargs={"slug": contract.slug})
+    data = {
+        "year": 2016,
+        "post": disability_scheme.pk,
+        "fiche": "",
+        "label": "",
+        "amount": "1 000",
+        f"contribution_{partners['caf'].pk}": "1 000",
+        f"contribution_{partners['cg'].pk}": "",
+    }
+    response = client.post(new_line, data)
     assert response.status_code == 200
     assert "La convention annexe ne couvre pas 2016" in response.context["form"].errors["year"][0]
     assert "La convention annexe ne couvre pas 2016" in text_of(response)
-    # In 2014 it does, but the envelope is full: the message says so, not the convention.
-    response = finance.post(NEW_LINE, line_data(year=2014, post=scheme.pk))
-    assert "L'enveloppe 2014 serait dépassée" in text_of(response)
+    assert client.post(new_line, {**data, "year": 2014}).status_code == 302
+    line = BudgetLine.objects.get(contract=contract, post=disability_scheme)
+    assert line.annex_convention == contract.annex_conventions.get()
 
 
-def test_moving_an_annex_line_to_a_cej_post_drops_the_convention(finance, demo_contract):
-    line = BudgetLine.objects.get(contract=demo_contract, post__code="accueil-enfants-handicapes")
+def test_since_avenant_1_the_demo_convention_covers_2016_and_the_envelope_refuses(
+    finance, contract_in_preparation
+):
+    scheme = post("accueil-enfants-handicapes")
+    response = finance.post(NEW_LINE, line_data(year=2016, post=scheme.pk))
+    text = text_of(response)
+    assert "L'enveloppe 2016 serait dépassée" in text
+    assert "La convention annexe ne couvre pas" not in text
+
+
+def test_moving_an_annex_line_to_a_cej_post_drops_the_convention(finance, contract_in_preparation):
+    line = BudgetLine.objects.get(
+        contract=contract_in_preparation, year=2014, post__code="accueil-enfants-handicapes"
+    )
     assert line.annex_convention is not None
     data = {**form_data(line), "post": post("communication").pk}
     response = finance.post(url("budget_line_edit", line), data)
@@ -217,7 +246,7 @@ def test_moving_an_annex_line_to_a_cej_post_drops_the_convention(finance, demo_c
     assert (line.post.code, line.annex_convention) == ("communication", None)
 
 
-def test_a_duplicate_line_is_a_clear_message(finance, demo_contract, executed_line):
+def test_a_duplicate_line_is_a_clear_message(finance, executed_line):
     data = line_data(
         year=2015,
         post=executed_line.post_id,
@@ -254,7 +283,7 @@ def test_planned_cannot_go_below_what_is_committed(finance, executed_line):
     assert executed_line.amount == Decimal("120000.00")
 
 
-def test_an_amount_that_is_not_a_number_is_reported_in_french(finance, demo):
+def test_an_amount_that_is_not_a_number_is_reported_in_french(finance, contract_in_preparation):
     response = finance.post(NEW_LINE, line_data(amount="trente mille"))
     assert response.context["form"].errors["amount"] == ["« trente mille » n'est pas un montant."]
     response = finance.post(NEW_LINE, line_data(amount="-5"))
@@ -348,7 +377,7 @@ def test_a_field_changed_by_both_keeps_the_typed_value_and_is_named(client, spar
     conflict = response.context["conflict"]
     assert conflict["both_changed"] == [
         "Montant prévu (€)",
-        "Contribution Conseil général de la Loire (€)",
+        "Contribution Département de la Loire (€)",
     ]
     assert response.context["form"]["amount"].value() == "32 000"
     assert str(conflict["changes"][0].after) == eur("<ins>31 000,00 €</ins>")
@@ -356,11 +385,11 @@ def test_a_field_changed_by_both_keeps_the_typed_value_and_is_named(client, spar
 
 
 def test_a_line_saved_before_versions_existed_still_refuses_a_stale_save(
-    client, demo_contract, demo_user
+    client, room_in_2015, demo_user
 ):
     # A line written without the services (an older database): no version rows.
     line = BudgetLine.objects.create(
-        contract=demo_contract, year=2016, post=post("communication"), amount=Decimal("100")
+        contract=room_in_2015, year=2015, post=post("communication"), amount=Decimal("100")
     )
     line.contributions.create(partner=partner("caf42"), amount=Decimal("100"))
     opened = form_data(line)
@@ -390,7 +419,7 @@ def test_history_shows_who_when_and_what_changed(finance, spare_line, demo_user)
     ]
     assert [c.label for c in rows[0]["changes"]] == [
         "Montant prévu",
-        "Contribution Conseil général de la Loire",
+        "Contribution Département de la Loire",
     ]
     text = text_of(response)
     assert "Version 2 : Modification" in text
@@ -402,14 +431,21 @@ def test_history_shows_who_when_and_what_changed(finance, spare_line, demo_user)
 
 
 def test_a_demo_lines_history_starts_with_the_signed_budget(client, demo, demo_user):
-    """Not with the day the demo was loaded: the budget is the one signed on 1 October 2014."""
-    line = BudgetLine.objects.filter(contract=demo.contract, year=2015).first()
+    """Not with the day the demo was loaded: the budget is the one signed on 1 October 2014,
+    and the lines avenant n° 1 added date from its signature, on 26 May 2015."""
+    lines = BudgetLine.objects.filter(contract=demo.contract, year=2015)
     client.force_login(demo_user("finance"))
-    text = client.get(reverse("budget_line_history", args=[demo.contract.slug, line.pk]))
-    text = text.content.decode()
+
+    def history(line):
+        page = client.get(reverse("budget_line_history", args=[demo.contract.slug, line.pk]))
+        return page.content.decode()
+
+    text = history(lines.get(post__code="coordination"))
     assert "Version 1 : Budget du contrat signé (reprise)" in text
     assert "le 1er octobre 2014" in text
     assert "reprise initiale" not in text
+    text = history(lines.get(fiche__number=15))
+    assert "Version 1 : Avenant n° 1" in text and "le 26 mai 2015" in text
 
 
 def test_history_is_readable_by_everyone_in_scope(client, spare_line, demo_user):
@@ -628,18 +664,21 @@ def test_anonymous_users_go_to_login(client, spare_line):
         assert response.url.startswith("/accounts/login/?next=")
 
 
-def test_a_line_of_another_contract_is_not_found(finance, demo, demo_contract):
+def test_a_line_of_another_contract_is_not_found(finance, contract_in_preparation):
+    # The predecessor has expired: frozen, its line is written here without the services.
     predecessor = Contract.objects.get(slug="cej-loire-2010-2013")
-    other = budget_line_save(
-        line=BudgetLine(
-            contract=predecessor, year=2012, post=post("coordination"), amount=Decimal("10")
-        ),
-        contributions={partner("caf42"): Decimal("10")},
+    other = BudgetLineFactory(
+        contract=predecessor, year=2012, post=post("coordination"), amount=Decimal("10")
     )
     for name in [*WRITE_URLS, "budget_line_history"]:
         assert finance.get(url(name, other)).status_code == 404, name
-        # ... and is found under its own contract, which the officer also works on.
-        assert finance.get(url(name, other, slug=predecessor.slug)).status_code == 200, name
+    # ... and is found under its own contract, which the officer also works on: readable,
+    # and frozen.
+    assert finance.get(url("budget_line_history", other, slug=predecessor.slug)).status_code == 200
+    for name in WRITE_URLS:
+        response = finance.get(url(name, other, slug=predecessor.slug))
+        assert response.status_code == 403, name
+        assert "Le contrat est arrivé à échéance : il est figé" in text_of(response)
     assert (
         finance.get(
             reverse("budget_line_edit", kwargs={"slug": DEMO_SLUG, "pk": 999999})
@@ -655,3 +694,62 @@ def test_a_deletion_without_the_version_seen_deletes_nothing(finance, spare_line
     assert response.status_code == 409
     assert "rien n'a été supprimé" in text_of(response)
     assert BudgetLine.objects.filter(pk=spare_line.pk).exists()
+
+
+# --- the signed contract -----------------------------------------------------------------
+
+AVENANT_REFUSAL = "Le contrat est signé : son contenu ne change que par avenant."
+
+
+def test_on_the_signed_contract_planning_answers_403_naming_the_avenant(finance, demo_contract):
+    line = BudgetLine.objects.get(contract=demo_contract, year=2015, post__code="communication")
+    before = (line.version, line.amount, line.label)
+    for response in [
+        finance.get(NEW_LINE),
+        finance.post(NEW_LINE, line_data(amount="0", **{contribution("caf42"): "0"})),
+        finance.get(url("budget_line_edit", line)),
+        finance.post(url("budget_line_edit", line), {**form_data(line), "label": "Affiches"}),
+        finance.post(url("budget_line_delete", line), {"version": line.version}),
+    ]:
+        assert response.status_code == 403
+        text = text_of(response)
+        assert AVENANT_REFUSAL in text and "l'avenant n° 2 en cours" in text
+    line.refresh_from_db()
+    assert (line.version, line.amount, line.label) == before
+    assert not BudgetLine.objects.filter(contract=demo_contract, fiche=None).exists()
+
+
+@pytest.fixture
+def balance_due(demo_contract):
+    """The demo's 2017 coordination line with its balance (June 2018) not yet paid."""
+    line = BudgetLine.objects.get(contract=demo_contract, year=2017, post__code="coordination")
+    line.entries.filter(kind=ExecutionKind.PAYMENT, date__year=2018).delete()
+    return line
+
+
+def test_on_the_signed_contract_payments_stay_open(finance, balance_due):
+    payment = entry("payment", "36 000,00", date="30/06/2018", reference="MAN-2017-S")
+    response = finance.post(url("budget_entry_create", balance_due), payment)
+    assert response.status_code == 302 and response.url == BUDGET
+    assert balance_due.entries.filter(reference="MAN-2017-S", amount=Decimal("36000")).exists()
+
+
+@pytest.mark.parametrize(
+    ("status", "reason"),
+    [
+        ("expired", "Le contrat est arrivé à échéance : il est figé, plus rien n'y change."),
+        ("terminated", "Le contrat est résilié : il est figé, plus rien n'y change."),
+    ],
+)
+def test_on_a_frozen_contract_payments_are_refused_with_the_reason(
+    finance, balance_due, status, reason
+):
+    Contract.objects.filter(pk=balance_due.contract_id).update(status=status)
+    payments = balance_due.entries.count()
+    for response in [
+        finance.get(url("budget_entry_create", balance_due)),
+        finance.post(url("budget_entry_create", balance_due), entry("payment", "36 000,00")),
+    ]:
+        assert response.status_code == 403
+        assert reason in text_of(response)
+    assert balance_due.entries.count() == payments

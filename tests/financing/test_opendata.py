@@ -66,8 +66,10 @@ def test_one_row_per_granting_partner_and_year_summing_its_contributions(rows, d
         for row in rows
     }
     assert found == expected
-    assert found["Caisse d'allocations familiales de la Loire", 2014] == Decimal("99000.00")
-    assert sum(found.values()) == Decimal("672000.00")
+    # The CAF's half of each year's 198 000 € (2015–2017: 12 500 + 7 500 on the annex lines).
+    caf = "Caisse d'allocations familiales de la Loire"
+    assert [found[caf, year] for year in range(2014, 2018)] == [Decimal("99000.00")] * 4
+    assert sum(found.values()) == Decimal("792000.00")
 
 
 def test_types_and_formats_follow_the_schema(rows, demo_contract):
@@ -81,7 +83,7 @@ def test_types_and_formats_follow_the_schema(rows, demo_contract):
         assert row["referenceDecision"] == "cej-loire-2014-2017"
         assert row["nomBeneficiaire"] == (
             "Contrat enfance jeunesse départemental de la Loire 2014–2017 "
-            "(géré par Conseil général de la Loire)"
+            "(géré par Département de la Loire)"
         )
         assert row["idBeneficiaire"] == lead.siret
         assert re.fullmatch(r"\d+\.\d{2}", row["montant"])  # dot decimal, no grouping
@@ -95,7 +97,8 @@ def test_types_and_formats_follow_the_schema(rows, demo_contract):
         assert 0 < len(row["objet"]) <= 256
     by_year = {row["datesPeriodeVersement"][:4]: row["objet"] for row in rows}
     assert "participation 2014 (Coordination, Communication, Dispositif" in by_year["2014"]
-    assert by_year["2015"].endswith("participation 2015 (Coordination, Communication)")
+    annex = "Dispositif d'accueil d'enfants handicapés dans les crèches"
+    assert by_year["2015"].endswith(f"participation 2015 (Coordination, Communication, {annex})")
 
 
 def test_an_unsigned_contract_grants_nothing_yet(db):

@@ -28,8 +28,9 @@ def test_the_whole_period_report(client, demo, demo_user):
     assert "Rapport budgétaire" in text
     assert "198 000,00 €" in text
     assert "Coordination" in text and "Communication" in text
-    # 2014: 198 000 planned; 2015–2017: 158 000 each → 672 000 over the period.
-    assert "672 000,00 €" in text
+    # 198 000 planned in each year 2014–2017 (2015–2017 through avenant n° 1) → 792 000.
+    assert "792 000,00 €" in text
+    assert "non encore alloué" not in text
     assert "Marc Bernard" in text  # who generated it
     assert "Généré le" in text
     info = pdf_info(response.content)
@@ -42,7 +43,8 @@ def test_a_single_year_report(client, demo, demo_user):
     assert response.status_code == 200
     assert response["Content-Disposition"].endswith('rapport-budgetaire-2015.pdf"')
     text = plain(pdf_text(response.content))
-    assert "2015" in text and "158 000,00 €" in text
+    assert "2015" in text and "198 000,00 €" in text
+    assert "25 000,00 €" in text and "15 000,00 €" in text  # fiches 4 and 15 (avenant n° 1)
 
 
 @pytest.mark.parametrize(

@@ -60,12 +60,20 @@ def test_the_table_sums_the_lines_it_is_given(contract, django_assert_num_querie
 
 
 def test_a_line_without_fiche_comes_before_those_of_the_same_poste(contract):
-    coordination = BudgetLine.objects.filter(contract=contract, post__code="coordination")
-    line = coordination.get(year=2015)
+    """In 2015 the annex convention's poste has two lines (fiches 4 and 15, avenant n° 1);
+    the convention's lines come before the CEJ's."""
+    annex = BudgetLine.objects.filter(contract=contract, post__code="accueil-enfants-handicapes")
+    line = annex.get(year=2015, fiche__number=15)
     BudgetLine.objects.filter(pk=line.pk).update(fiche=None)
     lines = [(row.year, row.post_label, row.fiche_number) for row in budget_report(contract).lines]
     in_2015 = [line for line in lines if line[0] == 2015]
-    assert in_2015[0] == (2015, "Coordination", None)  # the same on SQLite and PostgreSQL
+    label = "Dispositif d'accueil d'enfants handicapés dans les crèches"
+    assert in_2015 == [  # the same on SQLite and PostgreSQL
+        (2015, label, None),
+        (2015, label, 4),
+        (2015, "Coordination", 12),
+        (2015, "Communication", 14),
+    ]
 
 
 def test_a_year_is_parsed_or_refused_in_french(contract):
