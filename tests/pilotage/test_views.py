@@ -207,6 +207,21 @@ def test_the_403_page_offers_the_page_the_user_came_from(client, demo, demo_user
         assert "Revenir à la page précédente" not in html
 
 
+def test_the_refusal_on_a_signed_contract_names_its_open_avenant(client, demo, demo_user):
+    """Read with the contract by the page (cej.view_helpers.scoped_contract): the avenant in
+    preparation, n° 2; once it is abandoned, none — the refusal says to open one."""
+    from cej.models import AmendmentStatus
+
+    client.force_login(demo_user("cdaje"))
+    response = client.get(f"{FICHE}edit/")
+    assert response.status_code == 403
+    assert "Proposez cette modification dans l'avenant n° 2 en cours" in text_of(response)
+    demo.contract.amendments.filter(number=2).update(status=AmendmentStatus.ABANDONED)
+    response = client.get(f"{FICHE}edit/")
+    assert response.status_code == 403
+    assert "Ouvrez un avenant depuis la page du contrat" in text_of(response)
+
+
 def test_every_contract_card_shows_the_same_four_facts(client, demo, demo_user):
     client.force_login(demo_user("cdaje"))
     html = client.get("/contracts/").content.decode()
