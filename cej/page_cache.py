@@ -153,6 +153,11 @@ WRITTEN_BY_SERVICES = {
     "cej.Amendment",
     "cej.Document",
     "cej.DocumentDownload",  # the documents page counts the downloads
+    "cej.PartnerDecision",
+    "cej.AmendmentSignature",
+    "pilotage.AmendmentFicheChange",
+    "pilotage.AmendmentLineChange",
+    "pilotage.AmendmentRepresentativeChange",
     "fiches.Objective",
     "fiches.Fiche",
     "fiches.FicheVersion",
@@ -176,6 +181,8 @@ REFERENCE_DATA: dict[str, Callable | None] = {
     "cej.Territory": lambda territory: territory.contracts.all(),
     "partners.Partner": _contracts_naming_partner,
     "partners.Signatory": lambda signatory: _contracts_naming_partner(signatory.partner_id),
+    # A former name: the acts print the name in force on their date.
+    "partners.PartnerName": lambda former: _contracts_naming_partner(former.partner_id),
     "fiches.Aim": None,
     "financing.BudgetPost": None,
 }

@@ -79,12 +79,7 @@ def content_change_refusal(contract) -> str:
         return frozen_refusal(contract)
     if contract.status != ContractStatus.SIGNED:
         return ""
-    current = (
-        Amendment.objects.filter(contract_id=contract.pk, status__in=OPEN_AMENDMENT_STATUSES)
-        .order_by()
-        .values_list("number", flat=True)
-        .first()
-    )
+    current = open_amendment_number(contract)
     if current is not None:
         return _(
             "Le contrat est signé : son contenu ne change que par avenant. Proposez cette "
@@ -94,6 +89,21 @@ def content_change_refusal(contract) -> str:
         "Le contrat est signé : son contenu ne change que par avenant. Ouvrez un avenant depuis "
         "la page du contrat (« Ouvrir un avenant ») et proposez-y cette modification."
     )
+
+
+def open_amendment_number(contract) -> int | None:
+    """The number of the contract's avenant in preparation or in approval (one at most), or
+    None. A page reads it with the contract, in the same query (`open_amendment_number`, set
+    by `cej.view_helpers.scoped_contract`): the predicates its buttons ask then cost none."""
+    try:
+        return contract.open_amendment_number
+    except AttributeError:
+        return (
+            Amendment.objects.filter(contract_id=contract.pk, status__in=OPEN_AMENDMENT_STATUSES)
+            .order_by()
+            .values_list("number", flat=True)
+            .first()
+        )
 
 
 def execution_refusal(contract) -> str:

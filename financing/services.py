@@ -156,10 +156,11 @@ def budget_line_save(
     else in between is not written: BudgetLineConflict says what they changed. A save that
     changes nothing adds no version. Every other save records one.
 
-    On a signed contract, only the application of a signed avenant (`amendment`) saves a
-    line; an expired or terminated contract is frozen (PermissionDenied with the reason)."""
+    Refused (PermissionDenied) on a signed contract unless `amendment` is the signed avenant
+    being applied, and on an expired or terminated one always."""
     contract = lock_contract(line.contract_id)
-    _refuse_unless_open(contract, amendment)
+    if contract is not None:  # no contract at all: full_clean below says so
+        _refuse_unless_open(contract, amendment)
     stored = _stored(line) if line.pk else None
     if stored and expected_version is not None and stored.version != expected_version:
         raise _conflict(stored, expected_version)

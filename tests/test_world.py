@@ -52,12 +52,14 @@ def test_empty_database_holds_only_what_migrate_writes(empty_database):
 
 def test_the_demo_is_there_again_after_a_test_emptied_the_database(demo):
     assert Contract.objects.filter(pk=demo.contract.pk).exists()
-    assert Fiche.objects.filter(contract=demo.contract).count() == 14
+    # The seed's 14 fiches and n° 15, added by avenant n° 1.
+    assert Fiche.objects.filter(contract=demo.contract).count() == 15
 
 
 def test_sealed_documents_are_the_sealed_bytes(sealed_demo):
     documents = Document.objects.filter(contract=sealed_demo.contract)
     assert sorted(documents.values_list("kind", flat=True)) == [
+        DocumentKind.AMENDMENT,  # avenant n° 1's act
         DocumentKind.ANNEX_CONVENTION,
         DocumentKind.SIGNED_CONTRACT,
     ]

@@ -25,22 +25,16 @@ def admin_client_demo(client, demo, demo_user, settings, tmp_path):
 
 
 def _add_what_the_demo_lacks(contract):
-    """The seed mentions no amendment, and the `demo` fixture stores no document (sealing is
-    load_demo's last step) and no log-in record: add one of each, and a download, so that
-    their admin pages are exercised too."""
+    """The `demo` fixture stores no document (sealing is load_demo's last step) and no
+    log-in record: add a stored act for its signed avenant n° 1, a download of it, and one
+    of each log-in record, so that their admin pages are exercised too."""
     import hashlib
 
     from django.core.files.base import ContentFile
 
-    from cej.models import Amendment, Document, DocumentDownload, DocumentKind
+    from cej.models import Document, DocumentDownload, DocumentKind
 
-    amendment = Amendment.objects.create(
-        contract=contract,
-        annex_convention=contract.annex_conventions.first(),
-        number=1,
-        title="Prolongation de la convention annexe",
-        new_end_year=2015,
-    )
+    amendment = contract.amendments.get(number=1)
     content = b"%PDF-1.4 test"
     document = Document(
         contract=contract,
@@ -128,10 +122,14 @@ def test_the_contract_form_shows_objectives_and_fiches_inline(admin_client_demo,
     assert "Plan de communication petite enfance" in content
 
 
-def test_contributions_that_do_not_add_up_are_refused_in_the_admin(admin_client_demo, demo):
+def test_contributions_that_do_not_add_up_are_refused_in_the_admin(
+    admin_client_demo, contract_in_preparation
+):
     from financing.models import BudgetLine
 
-    line = BudgetLine.objects.get(contract=demo.contract, year=2015, post__code="communication")
+    line = BudgetLine.objects.get(
+        contract=contract_in_preparation, year=2015, post__code="communication"
+    )
     url = admin_url(BudgetLine, "change", line.pk)
     page = admin_client_demo.get(url)
     data = _form_data(page)
@@ -142,10 +140,12 @@ def test_contributions_that_do_not_add_up_are_refused_in_the_admin(admin_client_
     assert line.contributions.get(partner=line.contributions.first().partner).amount > 1
 
 
-def test_an_envelope_overrun_is_refused_in_the_admin(admin_client_demo, demo):
+def test_an_envelope_overrun_is_refused_in_the_admin(admin_client_demo, contract_in_preparation):
     from financing.models import BudgetLine
 
-    line = BudgetLine.objects.get(contract=demo.contract, year=2015, post__code="communication")
+    line = BudgetLine.objects.get(
+        contract=contract_in_preparation, year=2015, post__code="communication"
+    )
     url = admin_url(BudgetLine, "change", line.pk)
     data = _form_data(admin_client_demo.get(url))
     data["amount"] = "90000.00"
@@ -186,10 +186,14 @@ def _form_data(response) -> dict:
     return data
 
 
-def test_a_budget_line_changed_in_the_admin_keeps_a_version(admin_client_demo, demo):
+def test_a_budget_line_changed_in_the_admin_keeps_a_version(
+    admin_client_demo, contract_in_preparation
+):
     from financing.models import BudgetLine, BudgetLineVersion
 
-    line = BudgetLine.objects.get(contract=demo.contract, year=2016, post__code="communication")
+    line = BudgetLine.objects.get(
+        contract=contract_in_preparation, year=2016, post__code="communication"
+    )
     url = admin_url(BudgetLine, "change", line.pk)
     data = _form_data(admin_client_demo.get(url))
     data["label"] = "Campagne d'affichage"
@@ -211,10 +215,12 @@ def _reopened_fiche(contract, number=5):
     return fiche
 
 
-def test_a_fiche_changed_in_the_admin_goes_through_the_service(admin_client_demo, demo):
+def test_a_fiche_changed_in_the_admin_goes_through_the_service(
+    admin_client_demo, contract_in_preparation
+):
     from fiches.models import Fiche
 
-    fiche = _reopened_fiche(demo.contract)
+    fiche = _reopened_fiche(contract_in_preparation)
     url = admin_url(Fiche, "change", fiche.pk)
     data = _form_data(admin_client_demo.get(url))
     data["title"] = "Accueil des enfants handicapés : titre revu"
@@ -228,12 +234,12 @@ def test_a_fiche_changed_in_the_admin_goes_through_the_service(admin_client_demo
 
 
 def test_a_stale_fiche_form_in_the_admin_is_refused_and_keeps_what_was_typed(
-    admin_client_demo, demo
+    admin_client_demo, contract_in_preparation
 ):
     from fiches.models import Fiche
     from fiches.services import fiche_update
 
-    fiche = _reopened_fiche(demo.contract)
+    fiche = _reopened_fiche(contract_in_preparation)
     url = admin_url(Fiche, "change", fiche.pk)
     data = _form_data(admin_client_demo.get(url))
     fiche_update(  # someone else saves in between
@@ -242,7 +248,7 @@ def test_a_stale_fiche_form_in_the_admin_is_refused_and_keeps_what_was_typed(
         associated_partners=list(fiche.associated_partners.all()),
         aims=list(fiche.aims.all()),
         expected_version=fiche.version,
-        by=demo.contract.territory.staff.first(),
+        by=contract_in_preparation.territory.staff.first(),
     )
     data["title"] = "Titre de l'administrateur"
     response = admin_client_demo.post(url, data)
@@ -255,10 +261,12 @@ def test_a_stale_fiche_form_in_the_admin_is_refused_and_keeps_what_was_typed(
     assert fiche.title == "Titre de l'équipe CDAJE"
 
 
-def test_a_validated_fiche_is_not_changed_in_the_admin_either(admin_client_demo, demo):
+def test_a_validated_fiche_is_not_changed_in_the_admin_either(
+    admin_client_demo, contract_in_preparation
+):
     from fiches.models import Fiche
 
-    fiche = Fiche.objects.get(contract=demo.contract, number=5)
+    fiche = Fiche.objects.get(contract=contract_in_preparation, number=5)
     url = admin_url(Fiche, "change", fiche.pk)
     data = _form_data(admin_client_demo.get(url))
     data["title"] = "Changement hors avenant"
@@ -271,15 +279,40 @@ def test_a_validated_fiche_is_not_changed_in_the_admin_either(admin_client_demo,
     assert Fiche.objects.get(pk=fiche.pk).title == fiche.title
 
 
+def test_a_signed_contract_is_changed_in_the_admin_only_through_an_avenant(admin_client_demo, demo):
+    """The admin saves through the services, which keep a signed contract's content as
+    signed: neither a fiche nor a planned line changes outside an avenant."""
+    from fiches.models import Fiche
+    from financing.models import BudgetLine
+
+    fiche = _reopened_fiche(demo.contract)
+    url = admin_url(Fiche, "change", fiche.pk)
+    data = _form_data(admin_client_demo.get(url))
+    data["title"] = "Changement hors avenant"
+    response = admin_client_demo.post(url, data)
+    assert response.status_code == 200
+    assert "ne change que par avenant" in response.content.decode()
+    assert Fiche.objects.get(pk=fiche.pk).title == fiche.title
+
+    line = BudgetLine.objects.get(contract=demo.contract, year=2016, post__code="communication")
+    url = admin_url(BudgetLine, "change", line.pk)
+    data = _form_data(admin_client_demo.get(url))
+    data["label"] = "Campagne d'affichage"
+    response = admin_client_demo.post(url, data, follow=True)
+    assert "ne change que par avenant" in response.content.decode()
+    line.refresh_from_db()
+    assert line.label != "Campagne d'affichage"
+
+
 def test_a_refusal_only_the_service_sees_comes_back_as_a_message(
-    admin_client_demo, demo, monkeypatch
+    admin_client_demo, contract_in_preparation, monkeypatch
 ):
     """Someone saved in the very instant between the form's check and the service."""
     from cej.versioning import VersionConflict
     from fiches import services
     from fiches.models import Fiche
 
-    fiche = _reopened_fiche(demo.contract)
+    fiche = _reopened_fiche(contract_in_preparation)
 
     def conflict(**kwargs):
         raise services.EditConflict(
@@ -298,11 +331,15 @@ def test_a_refusal_only_the_service_sees_comes_back_as_a_message(
     assert Fiche.objects.get(pk=fiche.pk).title != "Titre jamais enregistré"
 
 
-def test_a_stale_budget_line_form_in_the_admin_is_refused(admin_client_demo, demo):
+def test_a_stale_budget_line_form_in_the_admin_is_refused(
+    admin_client_demo, contract_in_preparation
+):
     from financing.models import BudgetLine
     from financing.services import budget_line_save
 
-    line = BudgetLine.objects.get(contract=demo.contract, year=2016, post__code="communication")
+    line = BudgetLine.objects.get(
+        contract=contract_in_preparation, year=2016, post__code="communication"
+    )
     url = admin_url(BudgetLine, "change", line.pk)
     data = _form_data(admin_client_demo.get(url))
     contributions = {c.partner: c.amount for c in line.contributions.all()}

@@ -167,8 +167,12 @@ def _change_a_budget_line(contract):
     line = BudgetLine.objects.filter(contract=contract, year=2016).order_by("pk").first()
     contributions = {c.partner: c.amount for c in line.contributions.all()}
     first = next(iter(contributions))
-    contributions[first] += Decimal("1234.00")
-    line.amount += Decimal("1234.00")
+    # Less, not more: every year of the demo is allocated up to its envelope. Every line is
+    # committed in full too: its execution is removed first, around the services, which
+    # marks nothing (only the save below may renew the pages).
+    ExecutionEntry.objects.filter(line=line).delete()
+    contributions[first] -= Decimal("1234.00")
+    line.amount -= Decimal("1234.00")
     budget_line_save(
         line=line, contributions=contributions, by=User.objects.get(username="finance")
     )
@@ -197,6 +201,18 @@ def _rename_an_author(contract):
     return "Durand-Martin"
 
 
+# Changes to the contract's content, made directly: on a contract in preparation (a signed
+# one's content changes only through an avenant).
+CONTENT_CHANGES = {
+    _rename_fiche_in_admin,
+    _edit_fiche_through_the_service,
+    _rename_objective,
+    _change_aims,
+    _change_a_budget_line,
+    _rename_an_author,
+}
+
+
 @pytest.mark.parametrize(
     ("url", "change"),
     [
@@ -215,7 +231,9 @@ def _rename_an_author(contract):
     ],
     ids=lambda value: value if isinstance(value, str) else value.__name__,
 )
-def test_a_change_shows_on_the_next_view(client, demo, demo_user, url, change):
+def test_a_change_shows_on_the_next_view(client, demo, demo_user, request, url, change):
+    if change in CONTENT_CHANGES:
+        request.getfixturevalue("contract_in_preparation")
     client.force_login(demo_user("cdaje"))
     before = cached_html(client, BASE + url)
     expected = change(Contract.objects.get(slug=DEMO_SLUG))
@@ -256,8 +274,9 @@ def test_many_writes_mark_their_contract_once(demo):
     assert Contract.objects.get(pk=contract.pk).content_token != contract.content_token
 
 
-def test_each_user_sees_the_controls_of_their_role(client, demo, demo_user):
-    """Finance and CDAJE share the cached budget figures, not each other's controls."""
+def test_each_user_sees_the_controls_of_their_role(client, contract_in_preparation, demo_user):
+    """Finance and CDAJE share the cached budget figures, not each other's controls (a
+    contract in preparation: a signed one's lines change only through an avenant)."""
     client.force_login(demo_user("finance"))
     finance_page = cached_html(client, f"{BASE}/budget/")
     client.force_login(demo_user("cdaje"))
@@ -294,8 +313,9 @@ def test_the_language_is_part_of_the_key(client, demo, demo_user):
     assert "Action sheets" in english
 
 
-def test_a_confirmed_import_shows_on_the_budget_page(client, demo, demo_user):
-    """Many lines written at once under one_mark_per_contract: one new token, at the end."""
+def test_a_confirmed_import_shows_on_the_budget_page(client, contract_in_preparation, demo_user):
+    """Many lines written at once under one_mark_per_contract: one new token, at the end
+    (a contract in preparation: a signed one's lines change only through an avenant)."""
     import io
 
     import openpyxl

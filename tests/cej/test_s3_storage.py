@@ -222,14 +222,15 @@ def test_a_deposited_scan_goes_to_the_bucket_and_comes_back_identical(
 def test_verify_documents_reads_the_bucket(bucket, s3_sealed_demo):
     out = io.StringIO()
     call_command("verify_documents", stdout=out)
-    assert out.getvalue().strip() == "2 documents vérifiés, 0 en erreur."
+    # The signed contract, its annex convention and avenant n° 1's act.
+    assert out.getvalue().strip() == "3 documents vérifiés, 0 en erreur."
 
     document = signed(s3_sealed_demo.contract)
     tampered = bytearray(object_bytes(bucket, document.file.name))
     tampered[-100] ^= 0x01
     bucket.put_object(Bucket=BUCKET, Key=f"{PREFIX}/{document.file.name}", Body=bytes(tampered))
     err = io.StringIO()
-    with pytest.raises(CommandError, match="2 documents vérifiés, 1 en erreur"):
+    with pytest.raises(CommandError, match="3 documents vérifiés, 1 en erreur"):
         call_command("verify_documents", stdout=io.StringIO(), stderr=err)
     assert f"document {document.pk} " in err.getvalue()
     assert f"trouvée {hashlib.sha256(tampered).hexdigest()}" in err.getvalue()
@@ -254,18 +255,21 @@ BUDGET = "/contracts/cej-loire-2014-2017/budget/"
 
 
 def corrected_export(client) -> bytes:
+    """The export with the label of row 5 (coordination 2015) corrected: its amounts cannot
+    grow (every year of the demo is allocated up to its envelope) nor shrink (every line is
+    committed in full)."""
     workbook = openpyxl.load_workbook(io.BytesIO(client.get(BUDGET + "export.xlsx").content))
     sheet = workbook["Lignes budgétaires"]
-    for ref, value in {"H5": 130000, "I5": 52000, "J5": 65000, "K5": 13000}.items():
-        sheet[ref] = value
+    sheet["G5"] = "Coordination départementale 2015"
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
 
 
 def test_the_import_waits_in_the_bucket_between_preview_and_confirmation(
-    client, bucket, demo, demo_user
+    client, bucket, contract_in_preparation, demo_user
 ):
+    """On the contract in preparation: a signed one's lines change only through an avenant."""
     client.force_login(demo_user("finance"))
     content = corrected_export(client)
     preview = client.post(BUDGET + "import/", {"file": SimpleUploadedFile("budget.xlsx", content)})
@@ -278,12 +282,16 @@ def test_the_import_waits_in_the_bucket_between_preview_and_confirmation(
         BUDGET + "import/confirm/", {"fingerprint": preview.context["fingerprint"]}
     )
     assert response.status_code == 302 and response["Location"] == BUDGET
-    line = BudgetLine.objects.get(contract=demo.contract, year=2015, post__code="coordination")
-    assert line.amount == 130000
+    line = BudgetLine.objects.get(
+        contract=contract_in_preparation, year=2015, post__code="coordination"
+    )
+    assert line.label == "Coordination départementale 2015"
     assert key not in object_keys(bucket)
 
 
-def test_abandoned_previews_are_swept_from_the_bucket(client, bucket, demo, demo_user):
+def test_abandoned_previews_are_swept_from_the_bucket(
+    client, bucket, contract_in_preparation, demo_user
+):
     day_old = f"{int(time.time()) - 25 * 3600:010d}-{'a' * 32}"
     recent = f"{int(time.time()) - 3600:010d}-{'b' * 32}"
     for token in (day_old, recent):

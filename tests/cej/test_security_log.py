@@ -104,13 +104,17 @@ def test_document_downloads_are_logged(client, sealed_demo, demo_user, security_
     assert download["outcome"] == "served"
 
 
-def test_imports_are_logged_applied_or_rejected(client, demo, demo_user, security_events):
+def test_imports_are_logged_applied_or_rejected(
+    client, contract_in_preparation, demo_user, security_events
+):
+    """On the contract in preparation: a signed one's lines change only through an avenant."""
     from tests.financing.test_imports import IMPORT, edited, export, upload
 
     client.force_login(demo_user("finance"))
     assert upload(client, b"not;a;budget\n1;2;3\n", name="budget.csv").status_code == 200
-    # Row 6 (coordination 2015): 120 000 → 130 000, contributions to match.
-    preview = upload(client, edited(export(client), H5=130000, I5=52000, J5=65000, K5=13000))
+    # Row 5 (coordination 2015) gets a label; its amounts cannot grow (every year of the demo
+    # is allocated up to its envelope) nor shrink (every line is committed in full).
+    preview = upload(client, edited(export(client), G5="Coordination départementale 2015"))
     client.post(f"{IMPORT}confirm/", {"fingerprint": preview.context["fingerprint"]})
     events = security_events()
     [refusal] = events_named(events, "import_rejected")

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from cej.models import Contract, DocumentKind
+from cej.models import AmendmentStatus, Contract, DocumentKind
 from cej.selectors import (
     contract_documents,
     contract_overview,
@@ -51,8 +51,10 @@ def test_the_parties_sign_in_order_and_the_loire_contract_is_signed(
         assert {signature.signed_on for p in parties for _s, signature in p.signatories} == {
             SIGNED_ON
         }
+    # Pages name a partner as it is called today (the Conseil général became the
+    # Département in 2015); the representative's function is as recorded.
     assert names == [
-        ("Conseil général", ["Président du Conseil général de la Loire"]),
+        ("Département", ["Président du Conseil général de la Loire"]),
         (
             "CAF",
             ["Présidente du conseil d'administration de la CAF", "Directeur de la CAF"],
@@ -75,7 +77,7 @@ def test_a_representative_out_of_office_is_not_listed(contract):
     ]
 
 
-def test_the_overview_names_the_predecessor_the_annex_and_no_amendment(
+def test_the_overview_names_the_predecessor_the_annex_and_the_amendments(
     contract, django_assert_num_queries
 ):
     # Signatures, parties, annex conventions, amendments, the predecessor.
@@ -86,8 +88,13 @@ def test_the_overview_names_the_predecessor_the_annex_and_no_amendment(
             "Premier contrat enfance jeunesse départemental de la Loire"
         )
         assert overview.contract.predecessor.end_year == 2013
-    assert [annex.years for annex in overview.annex_conventions] == [[2014]]
-    assert overview.amendments == []
+    # The annex convention signed for 2014, extended to 2017 by avenant n° 1 (signed);
+    # avenant n° 2 is in preparation.
+    assert [annex.years for annex in overview.annex_conventions] == [[2014, 2015, 2016, 2017]]
+    assert [(a.number, a.status) for a in overview.amendments] == [
+        (1, AmendmentStatus.SIGNED),
+        (2, AmendmentStatus.DRAFT),
+    ]
     assert len(overview.parties) == 3
 
 
@@ -96,11 +103,14 @@ def test_the_signed_contract_comes_first_with_its_downloads_counted(
 ):
     with django_assert_num_queries(1):
         documents = contract_documents(sealed_demo.contract)
+    # Then what completes it: the annex convention, the act of avenant n° 1.
     assert [document.kind for document in documents] == [
         DocumentKind.SIGNED_CONTRACT,
         DocumentKind.ANNEX_CONVENTION,
+        DocumentKind.AMENDMENT,
     ]
-    assert [document.download_count for document in documents] == [0, 0]
+    assert documents[2].amendment.number == 1
+    assert [document.download_count for document in documents] == [0, 0, 0]
     assert all(document.sealed for document in documents)
 
 

@@ -232,7 +232,9 @@ IMPORT = "/contracts/cej-loire-2014-2017/budget/import/"
 
 
 @pytest.fixture
-def finance(client, demo_user):
+def finance(client, contract_in_preparation, demo_user):
+    """A finance officer on the contract in preparation: an import changes planned lines,
+    which a signed contract changes only through an avenant."""
     client.force_login(demo_user("finance"))
     return client
 
@@ -313,7 +315,9 @@ def test_a_real_export_passes_the_archive_check(finance):
         response = finance.post(
             IMPORT, {"file": SimpleUploadedFile(f"budget.{extension}", export(finance, extension))}
         )
-        assert response.context["plan"].counts["unchanged"] == 9
+        # 2014: two CEJ lines and the annex convention's; 2015–2017: the two CEJ lines and,
+        # since avenant n° 1, two annex lines (fiches n° 4 and 15).
+        assert response.context["plan"].counts["unchanged"] == 3 + 3 * 4
 
 
 # --- outside the web root, served only through scoped views -----------------------------------

@@ -40,3 +40,21 @@ def finance(client, demo_user):
 def cdaje(client, demo_user):
     client.force_login(demo_user("cdaje"))
     return client
+
+
+@pytest.fixture
+def contract_with_room(contract_in_preparation):
+    """The demo contract in preparation (hostile input goes to the forms and imports that
+    change a contract's content directly) with its budget as signed in 2014: without the
+    annex lines avenant n° 1 added for 2015–2017, so that 40 000 € of each of those years
+    are left to plan — the demo allocates every year in full. Their commitments and payments
+    go first (a line with execution is never deleted); all of it around the services, as
+    setting up, not as a change under test."""
+    from financing.models import BudgetLine, ExecutionEntry, Instrument
+
+    added = BudgetLine.objects.filter(
+        contract=contract_in_preparation, year__gte=2015, post__instrument=Instrument.ANNEX
+    )
+    ExecutionEntry.objects.filter(line__in=added).delete()
+    added.delete()
+    return contract_in_preparation

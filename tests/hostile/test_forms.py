@@ -126,27 +126,29 @@ def check_page(client, url) -> str:
 
 
 @pytest.fixture
-def reopened(demo_contract):
+def reopened(contract_with_room):
     """Fiche 3 of the demo, reopened so that it can be edited."""
-    Fiche.objects.filter(contract=demo_contract, number=3).update(
+    Fiche.objects.filter(contract=contract_with_room, number=3).update(
         status=FicheStatus.REOPENED, validated_on=None
     )
-    return Fiche.objects.get(contract=demo_contract, number=3)
+    return Fiche.objects.get(contract=contract_with_room, number=3)
 
 
 @pytest.fixture
-def choices(demo_contract):
+def choices(contract_with_room):
     """Valid values of the fiche form's choices."""
     return {
         "objective": [
             str(pk)
-            for pk in Objective.objects.filter(contract=demo_contract).values_list("pk", flat=True)
+            for pk in Objective.objects.filter(contract=contract_with_room).values_list(
+                "pk", flat=True
+            )
         ],
         "partners": [
             str(pk)
-            for pk in Partner.objects.filter(contract_parties__contract=demo_contract).values_list(
-                "pk", flat=True
-            )
+            for pk in Partner.objects.filter(
+                contract_parties__contract=contract_with_room
+            ).values_list("pk", flat=True)
         ],
         "aims": [str(pk) for pk in Aim.objects.values_list("pk", flat=True)],
     }
@@ -212,17 +214,17 @@ def check_accepted_fiche(client, fiche) -> None:
 @examples(15)
 @given(data=st.data())
 def test_a_hostile_new_fiche_is_refused_in_french_or_stored_inert(
-    cdaje, demo_contract, choices, data
+    cdaje, contract_with_room, choices, data
 ):
     fields = data.draw(fiche_fields(choices))
     with isolated_example():
-        before = fiche_state(demo_contract)
+        before = fiche_state(contract_with_room)
         response = post(cdaje, f"/contracts/{SLUG}/fiches/new/", {**fields, "version": "1"})
         if response.status_code != 302:
-            check_refusal(response, lambda: fiche_state(demo_contract), before)
+            check_refusal(response, lambda: fiche_state(contract_with_room), before)
             return
         fiche = Fiche.objects.get(
-            contract=demo_contract, number=response["Location"].split("/")[-2]
+            contract=contract_with_room, number=response["Location"].split("/")[-2]
         )
         check_accepted_fiche(cdaje, fiche)
 
@@ -230,15 +232,15 @@ def test_a_hostile_new_fiche_is_refused_in_french_or_stored_inert(
 @examples(15)
 @given(data=st.data(), version=version_value)
 def test_a_hostile_fiche_edit_is_refused_in_french_or_stored_inert(
-    cdaje, demo_contract, reopened, choices, data, version
+    cdaje, contract_with_room, reopened, choices, data, version
 ):
     fields = data.draw(fiche_fields(choices))
     with isolated_example():
-        before = fiche_state(demo_contract)
+        before = fiche_state(contract_with_room)
         fields["version"] = str(reopened.version) if version == "current" else version
         response = post(cdaje, f"/contracts/{SLUG}/fiches/3/edit/", fields)
         if response.status_code != 302:
-            check_refusal(response, lambda: fiche_state(demo_contract), before)
+            check_refusal(response, lambda: fiche_state(contract_with_room), before)
             return
         check_accepted_fiche(cdaje, Fiche.objects.get(pk=reopened.pk))
 
@@ -247,36 +249,36 @@ def test_a_hostile_fiche_edit_is_refused_in_french_or_stored_inert(
 
 
 @pytest.fixture
-def line_choices(demo_contract):
+def line_choices(contract_with_room):
     return {
         "posts": [str(pk) for pk in BudgetPost.objects.values_list("pk", flat=True)],
         "fiches": [
             str(pk)
-            for pk in Fiche.objects.filter(contract=demo_contract).values_list("pk", flat=True)
+            for pk in Fiche.objects.filter(contract=contract_with_room).values_list("pk", flat=True)
         ],
         "partners": [
             str(pk)
-            for pk in Partner.objects.filter(contract_parties__contract=demo_contract).values_list(
-                "pk", flat=True
-            )
+            for pk in Partner.objects.filter(
+                contract_parties__contract=contract_with_room
+            ).values_list("pk", flat=True)
         ],
     }
 
 
 @pytest.fixture
-def fresh_line(demo_contract):
+def fresh_line(contract_with_room):
     """A 2016 line of 20 000 € (communication, fiche 1) with nothing committed yet: edits,
     entries and its deletion are all possible."""
     from financing.services import budget_line_save
 
     line = BudgetLine(
-        contract=demo_contract,
+        contract=contract_with_room,
         year=2016,
         post=BudgetPost.objects.get(code="communication"),
-        fiche=Fiche.objects.get(contract=demo_contract, number=1),
+        fiche=Fiche.objects.get(contract=contract_with_room, number=1),
         amount=Decimal("20000.00"),
     )
-    partner = Partner.objects.filter(contract_parties__contract=demo_contract).first()
+    partner = Partner.objects.filter(contract_parties__contract=contract_with_room).first()
     return budget_line_save(line=line, contributions={partner: Decimal("20000.00")})
 
 
@@ -319,16 +321,16 @@ def line_fields(draw, choices):
 @examples(20)
 @given(data=st.data())
 def test_a_hostile_budget_line_is_refused_in_french_or_stored_inert(
-    finance, demo_contract, line_choices, data
+    finance, contract_with_room, line_choices, data
 ):
     fields = data.draw(line_fields(line_choices))
     with isolated_example():
-        before = budget_state(demo_contract)
+        before = budget_state(contract_with_room)
         response = post(finance, f"/contracts/{SLUG}/budget/lines/new/", fields)
         if response.status_code != 302:
-            check_refusal(response, lambda: budget_state(demo_contract), before)
+            check_refusal(response, lambda: budget_state(contract_with_room), before)
             return
-        line = BudgetLine.objects.filter(contract=demo_contract).order_by("-pk").first()
+        line = BudgetLine.objects.filter(contract=contract_with_room).order_by("-pk").first()
         assert "\x00" not in line.label
         check_page(finance, f"/contracts/{SLUG}/budget/")
         check_page(finance, f"/contracts/{SLUG}/budget/lines/{line.pk}/history/")
@@ -339,16 +341,16 @@ def test_a_hostile_budget_line_is_refused_in_french_or_stored_inert(
 @examples(15)
 @given(data=st.data(), version=version_value)
 def test_a_hostile_budget_line_edit_is_refused_in_french_or_stored_inert(
-    finance, demo_contract, line_choices, fresh_line, data, version
+    finance, contract_with_room, line_choices, fresh_line, data, version
 ):
     line = fresh_line
     fields = data.draw(line_fields(line_choices))
     with isolated_example():
-        before = budget_state(demo_contract)
+        before = budget_state(contract_with_room)
         fields["version"] = str(line.version) if version == "current" else version
         response = post(finance, f"/contracts/{SLUG}/budget/lines/{line.pk}/edit/", fields)
         if response.status_code != 302:
-            check_refusal(response, lambda: budget_state(demo_contract), before)
+            check_refusal(response, lambda: budget_state(contract_with_room), before)
             return
         check_page(finance, f"/contracts/{SLUG}/budget/lines/{line.pk}/history/")
         assert_exports_are_inert(finance)
@@ -416,18 +418,18 @@ def entry_fields(draw):
 @examples(15)
 @given(fields=entry_fields())
 def test_a_hostile_commitment_or_payment_is_refused_in_french_or_stored_inert(
-    finance, demo_contract, fresh_line, fields
+    finance, contract_with_room, fresh_line, fields
 ):
     line = fresh_line
     with isolated_example():
-        before = budget_state(demo_contract)
+        before = budget_state(contract_with_room)
         response = post(
             finance,
             f"/contracts/{SLUG}/budget/lines/{line.pk}/entries/new/",
             fields,
         )
         if response.status_code != 302:
-            check_refusal(response, lambda: budget_state(demo_contract), before)
+            check_refusal(response, lambda: budget_state(contract_with_room), before)
             return
         check_page(finance, f"/contracts/{SLUG}/budget/")
         tally("accepted")
@@ -570,10 +572,10 @@ def test_a_hostile_deposit_is_refused_in_french_or_stored_inert(cdaje, demo_cont
 @pytest.mark.parametrize("field", ["aims", "associated_partners"])
 @pytest.mark.parametrize("value", ["9" * 30, str(2**63), str(-(2**63) - 1)])
 def test_a_forged_id_beyond_64_bits_in_checkboxes_is_an_invalid_choice(
-    cdaje, demo_contract, reopened, field, value
+    cdaje, contract_with_room, reopened, field, value
 ):
     """Was a server error: `pk__in` sent it to the database (SQLite: OverflowError)."""
-    before = fiche_state(demo_contract)
+    before = fiche_state(contract_with_room)
     response = post(
         cdaje,
         f"/contracts/{SLUG}/fiches/3/edit/",
@@ -586,14 +588,14 @@ def test_a_forged_id_beyond_64_bits_in_checkboxes_is_an_invalid_choice(
     )
     assert response.status_code == 200
     assert response.context["form"].errors[field][0].startswith("Sélectionnez un choix valide.")
-    assert fiche_state(demo_contract) == before
+    assert fiche_state(contract_with_room) == before
 
 
 @pytest.mark.parametrize(
     ("field", "value"), [("title", "Ti\x0btre"), ("budget_note", "\x1b[31m"), ("title", "\uffff")]
 )
 def test_an_invisible_character_in_a_fiche_is_refused_in_french(
-    cdaje, demo_contract, reopened, field, value
+    cdaje, contract_with_room, reopened, field, value
 ):
     """No workbook can hold it: the fiche's title went to the budget export, which failed."""
     fields = {"objective": reopened.objective_id, "title": "Titre", "version": reopened.version}
@@ -636,16 +638,16 @@ def test_a_long_or_odd_upload_name_is_stored_within_the_file_column(cdaje, demo_
     ],
     ids=["too-many-fields", "too-big"],
 )
-def test_an_oversized_form_is_a_french_400(cdaje, demo_contract, reopened, fields):
-    before = fiche_state(demo_contract)
+def test_an_oversized_form_is_a_french_400(cdaje, contract_with_room, reopened, fields):
+    before = fiche_state(contract_with_room)
     response = post(cdaje, f"/contracts/{SLUG}/fiches/3/edit/", fields)
     assert response.status_code == 400
     assert_french_refusal_page(response)
-    assert fiche_state(demo_contract) == before
+    assert fiche_state(contract_with_room) == before
 
 
 @pytest.mark.parametrize("depth", [200, 1000])
-def test_deeply_nested_lists_print(cdaje, demo_contract, reopened, depth):
+def test_deeply_nested_lists_print(cdaje, contract_with_room, reopened, depth):
     """Was a server error on the fiche's PDF (and the contract's): 200 nested lists took the
     renderer past Python's recursion limit."""
     fields = {"objective": reopened.objective_id, "title": "Titre", "version": reopened.version}
@@ -660,7 +662,7 @@ def test_deeply_nested_lists_print(cdaje, demo_contract, reopened, depth):
 
 
 def test_hostile_text_is_inert_in_the_contract_and_the_budget_report(
-    client, demo_user, demo_contract, reopened
+    client, demo_user, contract_with_room, reopened
 ):
     """The two longer PDFs that print what the forms accepted: the contract (its fiches)
     and the budget report (its lines)."""
@@ -687,7 +689,7 @@ def test_hostile_text_is_inert_in_the_contract_and_the_budget_report(
     assert DROPPED not in text and "profond" in text
     assert "<script>" in text  # the title, as inert text
 
-    line = BudgetLine.objects.filter(contract=demo_contract, year=2015).first()
+    line = BudgetLine.objects.filter(contract=contract_with_room, year=2015).first()
     BudgetLine.objects.filter(pk=line.pk).update(label=hostile)
     report = client.get(f"/contracts/{SLUG}/budget/report.pdf", {"year": "2015"})
     assert report.status_code == 200

@@ -42,7 +42,8 @@ BUDGET = "/contracts/cej-loire-2014-2017/budget/"
 IMPORT = BUDGET + "import/"
 CONFIRM = IMPORT + "confirm/"
 BUILDERS = {"xlsx": build_xlsx, "csv": build_csv, "ods": build_ods}
-# Columns of the demo export (header = row 1, lines on rows 2 to 10).
+# Columns of the demo export (header = row 1, lines on rows 2 to 10: the budget as signed,
+# `contract_with_room`).
 COLUMNS = {
     "year": 0,
     "post_code": 2,
@@ -59,7 +60,7 @@ HEADERS = {
     4: "N° fiche",
     6: "Libellé",
     7: "Prévu (€)",
-    8: "Contribution Conseil général (€)",
+    8: "Contribution Département (€)",
     9: "Contribution CAF (€)",
     10: "Contribution MSA (€)",
 }
@@ -79,9 +80,9 @@ class Exports(dict):
 
 
 @pytest.fixture
-def exports(demo_contract):
+def exports(contract_with_room):
     """The demo budget as each export writes it, and as rows of values."""
-    files = {ext: build(demo_contract) for ext, build in BUILDERS.items()}
+    files = {ext: build(contract_with_room) for ext, build in BUILDERS.items()}
     table = read_table(files["xlsx"], "budget.xlsx")
     return Exports(files=files, header=table.headers, rows=[cells for _n, cells in table.rows])
 
@@ -229,10 +230,10 @@ names = st.sampled_from(
 @examples(40)
 @given(content=st.binary(max_size=3000), name=names)
 def test_random_bytes_under_a_spreadsheet_name_are_refused_in_french(
-    finance, demo_contract, content, name
+    finance, contract_with_room, content, name
 ):
     with isolated_example():
-        outcome, _detail = attempt(finance, demo_contract, content, name)
+        outcome, _detail = attempt(finance, contract_with_room, content, name)
         assert outcome == "refused"
 
 
@@ -313,14 +314,14 @@ def damaged_workbooks(draw, files):
 
 @examples(50)
 @given(data=st.data())
-def test_a_damaged_workbook_is_refused_in_french(finance, demo_contract, exports, data):
+def test_a_damaged_workbook_is_refused_in_french(finance, contract_with_room, exports, data):
     content, name = data.draw(damaged_workbooks(exports["files"]))
     with isolated_example():
-        outcome, _detail = attempt(finance, demo_contract, content, name)
+        outcome, _detail = attempt(finance, contract_with_room, content, name)
         assert outcome in ("refused", "unchanged", "applied")
 
 
-def test_a_zip_bomb_is_refused_without_being_inflated(finance, demo_contract, exports):
+def test_a_zip_bomb_is_refused_without_being_inflated(finance, contract_with_room, exports):
     """A small archive that claims a sheet of hundreds of megabytes is refused on its
     claim: the sheet is never inflated into memory."""
     bomb = _rezip(
@@ -330,12 +331,12 @@ def test_a_zip_bomb_is_refused_without_being_inflated(finance, demo_contract, ex
     )
     assert len(bomb) < 1_000_000
     with isolated_example():
-        outcome, issues = attempt(finance, demo_contract, bomb, "budget.xlsx")
+        outcome, issues = attempt(finance, contract_with_room, bomb, "budget.xlsx")
     assert outcome == "refused"
     assert "décompress" in str(issues[0])
 
 
-def test_a_far_away_row_is_refused_quickly(finance, demo_contract, exports):
+def test_a_far_away_row_is_refused_quickly(finance, contract_with_room, exports):
     """`<row r="1000000000">` is a few bytes; reading every row up to it would take hours."""
     far = _rezip(
         exports["files"]["xlsx"],
@@ -347,7 +348,7 @@ def test_a_far_away_row_is_refused_quickly(finance, demo_contract, exports):
         ),
     )
     with isolated_example():
-        outcome, issues = attempt(finance, demo_contract, far, "budget.xlsx")
+        outcome, issues = attempt(finance, contract_with_room, far, "budget.xlsx")
     assert outcome == "refused"
     assert "1 048 576" in str(issues[0]).replace("\u202f", " ")
 
@@ -360,13 +361,13 @@ ENCODINGS = ["utf-8", "utf-8-sig", "cp1252", "latin-1", "utf-16", "utf-16-le", "
 @examples(25)
 @given(encoding=st.sampled_from(ENCODINGS), label=hostile_text, row=st.integers(0, 8))
 def test_a_csv_in_any_encoding_is_read_or_refused_in_french(
-    finance, demo_contract, exports, encoding, label, row
+    finance, contract_with_room, exports, encoding, label, row
 ):
     rows = [list(r) for r in exports["rows"]]
     rows[row][COLUMNS["label"]] = label[:250]
     content = write_csv(exports["header"], rows, encoding=encoding)
     with isolated_example():
-        outcome, detail = attempt(finance, demo_contract, content, "budget.csv")
+        outcome, detail = attempt(finance, contract_with_room, content, "budget.csv")
         if outcome == "refused":
             assert_french([str(issue) for issue in detail])
         if outcome == "applied":
@@ -403,14 +404,14 @@ def binary(changes) -> bool:
     ),
 )
 def test_a_hostile_cell_is_refused_with_its_row_and_column_or_kept_inert(
-    finance, demo_contract, exports, fmt, changes
+    finance, contract_with_room, exports, fmt, changes
 ):
     rows = [list(r) for r in exports["rows"]]
     for row, column, value in changes:
         rows[row][column] = value
     content, name = write(fmt, exports["header"], rows)
     with isolated_example():
-        outcome, detail = attempt(finance, demo_contract, content, name)
+        outcome, detail = attempt(finance, contract_with_room, content, name)
         if outcome == "refused" and fmt == "csv" and binary(changes):
             # A NUL near the top makes the file no text at all: refused as a whole.
             assert "fichier texte" in str(detail[0]), str(detail[0])
@@ -435,13 +436,13 @@ def test_a_hostile_cell_is_refused_with_its_row_and_column_or_kept_inert(
 @example(fmt="csv", row=0, label="\x00")
 @example(fmt="csv", row=0, label="\x1f\x00")
 def test_a_formula_or_script_in_a_label_is_stored_as_text_and_exported_inert(
-    finance, demo_contract, exports, fmt, row, label
+    finance, contract_with_room, exports, fmt, row, label
 ):
     rows = [list(r) for r in exports["rows"]]
     rows[row][COLUMNS["label"]] = label
     content, name = write(fmt, exports["header"], rows)
     with isolated_example():
-        outcome, detail = attempt(finance, demo_contract, content, name)
+        outcome, detail = attempt(finance, contract_with_room, content, name)
         if outcome == "applied":
             assert_exports_are_inert(finance)
             page = finance.get(BUDGET)
@@ -451,7 +452,8 @@ def test_a_formula_or_script_in_a_label_is_stored_as_text_and_exported_inert(
             assert_issues_name_their_cells(detail)
 
 
-# Amounts that fit the room left in 2015 (40 000 €), written the ways people write them.
+# Amounts that fit the room left in 2015 (40 000 €, `contract_with_room`), written the ways
+# people write them.
 fitting_amounts = st.one_of(
     st.decimals(min_value=0, max_value=40_000, places=2),
     st.floats(min_value=0, max_value=40_000),
@@ -466,7 +468,7 @@ fitting_amounts = st.one_of(
     amount=st.one_of(fitting_amounts, amount_text, st.floats(), st.decimals(), huge_ints),
 )
 def test_an_amount_is_read_exactly_or_refused_in_french(
-    finance, demo_contract, exports, fmt, amount
+    finance, contract_with_room, exports, fmt, amount
 ):
     """A new 2015 line (communication, fiche 1) whose amount goes to its first partner, so
     that only the amount itself can make the row wrong."""
@@ -479,14 +481,14 @@ def test_an_amount_is_read_exactly_or_refused_in_french(
     rows.append(new)
     content, name = write(fmt, exports["header"], rows)
     with isolated_example():
-        outcome, detail = attempt(finance, demo_contract, content, name)
+        outcome, detail = attempt(finance, contract_with_room, content, name)
         if outcome == "refused":
             assert_issues_name_their_cells(detail)
             for issue in detail:  # the new line's own row, with others for an envelope
                 assert 11 in issue.rows, str(issue)
         else:
             assert outcome == "applied"
-            line = BudgetLine.objects.get(contract=demo_contract, year=2015, fiche__number=1)
+            line = BudgetLine.objects.get(contract=contract_with_room, year=2015, fiche__number=1)
             assert line.amount.is_finite() and Decimal(0) <= line.amount <= Decimal(40_000)
             assert line.amount == line.amount.quantize(Decimal("0.01"))
             assert str(line.amount) != "-0.00"
@@ -511,7 +513,7 @@ def test_an_amount_is_read_exactly_or_refused_in_french(
     ),
 )
 def test_a_hostile_header_is_refused_in_french_or_ignored(
-    finance, demo_contract, exports, fmt, changes
+    finance, contract_with_room, exports, fmt, changes
 ):
     """Unknown columns are ignored, a missing or doubled one, an unknown partner refused:
     each named by its column on row 1."""
@@ -520,7 +522,7 @@ def test_a_hostile_header_is_refused_in_french_or_ignored(
         header[column] = value
     content, name = write(fmt, _trim_none(header), [list(r) for r in exports["rows"]])
     with isolated_example():
-        outcome, detail = attempt(finance, demo_contract, content, name)
+        outcome, detail = attempt(finance, contract_with_room, content, name)
         if outcome == "refused" and fmt == "csv" and binary(changes):
             assert "fichier texte" in str(detail[0]), str(detail[0])
         elif outcome == "refused":
@@ -540,7 +542,7 @@ def _trim_none(header):
 @examples(4)
 @given(count=st.integers(min_value=1000, max_value=4000), fmt=st.sampled_from(["csv", "xlsx"]))
 def test_thousands_of_rows_are_refused_in_french_and_name_their_rows(
-    finance, demo_contract, exports, count, fmt
+    finance, contract_with_room, exports, count, fmt
 ):
     """Thousands of lines of the same year and poste: duplicates, and an envelope blown."""
     template = exports["rows"][5]
@@ -551,31 +553,31 @@ def test_thousands_of_rows_are_refused_in_french_and_name_their_rows(
         rows.append(row)
     content, name = write(fmt, exports["header"], rows)
     with isolated_example():
-        outcome, issues = attempt(finance, demo_contract, content, name)
+        outcome, issues = attempt(finance, contract_with_room, content, name)
     assert outcome == "refused"
     assert_issues_name_their_cells(issues)
     assert issues.total >= count
 
 
-def test_too_many_rows_or_columns_are_refused_in_french(finance, demo_contract, exports):
+def test_too_many_rows_or_columns_are_refused_in_french(finance, contract_with_room, exports):
     header = exports["header"]
     content = write_csv(header, [[2015, "x"]] * 100_001)
     with isolated_example():
-        outcome, issues = attempt(finance, demo_contract, content, "budget.csv")
+        outcome, issues = attempt(finance, contract_with_room, content, "budget.csv")
     assert outcome == "refused"
     assert "100 000" in str(issues[0]).replace("\u202f", " ")
     wide = write_csv(header + [f"x{i}" for i in range(MAX_COLUMNS * 2)], exports["rows"])
     with isolated_example():
-        outcome, _plan = attempt(finance, demo_contract, wide, "budget.csv")
+        outcome, _plan = attempt(finance, contract_with_room, wide, "budget.csv")
     assert outcome == "unchanged"
 
 
-def test_a_huge_cell_is_refused_in_french(finance, demo_contract, exports):
+def test_a_huge_cell_is_refused_in_french(finance, contract_with_room, exports):
     rows = [list(r) for r in exports["rows"]]
     rows[3][COLUMNS["label"]] = "x" * 200_000
     with isolated_example():
         outcome, issues = attempt(
-            finance, demo_contract, write_csv(exports["header"], rows), "budget.csv"
+            finance, contract_with_room, write_csv(exports["header"], rows), "budget.csv"
         )
     assert outcome == "refused"
     assert len(str(issues[0])) < 500
@@ -596,22 +598,22 @@ def _with(exports, fmt, row, **cells):
     [("csv", "1" * 40), ("xlsx", 1e30), ("ods", Decimal("1E+30")), ("csv", "9" * 5000)],
 )
 def test_an_amount_beyond_any_precision_is_refused_with_its_cell(
-    finance, demo_contract, exports, fmt, amount
+    finance, contract_with_room, exports, fmt, amount
 ):
     """Was a server error: rounding it to the cent overflowed the decimal context."""
     content, name = _with(exports, fmt, 4, amount=amount)
-    outcome, issues = attempt(finance, demo_contract, content, name)
+    outcome, issues = attempt(finance, contract_with_room, content, name)
     assert outcome == "refused"
     assert str(issues[0]).startswith("Ligne 6, colonne « Prévu (€) » : le montant « ")
     assert "dépasse le maximum de 9 999 999 999,99" in str(issues[0]).replace("\u202f", " ")
     assert len(str(issues[0])) < 300  # the 5 000 digits are not shown back
 
 
-def test_year_zero_is_refused_at_the_preview_with_its_column(finance, demo_contract, exports):
+def test_year_zero_is_refused_at_the_preview_with_its_column(finance, contract_with_room, exports):
     """Was accepted by the preview (0 is falsy: the period check was skipped), then refused
     at confirmation by a message naming no column."""
     content, name = _with(exports, "xlsx", 0, year="0.0")
-    outcome, issues = attempt(finance, demo_contract, content, name)
+    outcome, issues = attempt(finance, contract_with_room, content, name)
     assert outcome == "refused"
     assert [str(i) for i in issues] == [
         "Ligne 2, colonne « Année » : L'année 0 est hors de la période du contrat (2014–2017)."
@@ -628,7 +630,7 @@ def test_year_zero_is_refused_at_the_preview_with_its_column(finance, demo_contr
     ],
 )
 def test_a_forged_ods_number_or_count_is_refused_in_french(
-    finance, demo_contract, exports, attribute, value, expected
+    finance, contract_with_room, exports, attribute, value, expected
 ):
     """Were server errors (Decimal("abc"), int("zz"), int(NaN)), or a header row silently
     dropped (a negative count)."""
@@ -637,7 +639,7 @@ def test_a_forged_ods_number_or_count_is_refused_in_french(
         "content.xml",
         lambda content: content.replace(attribute.encode(), value.encode(), 1),
     )
-    outcome, issues = attempt(finance, demo_contract, forged, "budget.ods")
+    outcome, issues = attempt(finance, contract_with_room, forged, "budget.ods")
     assert outcome == "refused"
     assert expected in str(issues[0])
 
@@ -645,24 +647,24 @@ def test_a_forged_ods_number_or_count_is_refused_in_french(
 @pytest.mark.parametrize(
     ("old", "new"), [(b'r="2"', b'r="x"'), (b"<v>2014</v>", b"<v>abc</v>"), (b' s="', b' s="99')]
 )
-def test_a_forged_xlsx_sheet_is_refused_in_french(finance, demo_contract, exports, old, new):
+def test_a_forged_xlsx_sheet_is_refused_in_french(finance, contract_with_room, exports, old, new):
     """openpyxl reads a sheet while it is iterated: its errors came after the guard."""
     forged = _rezip(
         exports["files"]["xlsx"],
         "xl/worksheets/sheet1.xml",
         lambda content: content.replace(old, new, 1),
     )
-    outcome, _detail = attempt(finance, demo_contract, forged, "budget.xlsx")
+    outcome, _detail = attempt(finance, contract_with_room, forged, "budget.xlsx")
     assert outcome in ("refused", "unchanged")
 
 
-def test_a_nul_far_down_a_csv_is_refused_with_its_cell(finance, demo_contract, exports):
+def test_a_nul_far_down_a_csv_is_refused_with_its_cell(finance, contract_with_room, exports):
     """Past the first 8 KB the file is taken for text: the NUL reached the database, which
     PostgreSQL refuses (a server error there)."""
     header = [*exports["header"], "Commentaire"]
     rows = [[*r, "x" * 9000 if n == 0 else ""] for n, r in enumerate(exports["rows"])]
     rows[6][COLUMNS["label"]] = "Libellé\x00caché"
-    outcome, issues = attempt(finance, demo_contract, write_csv(header, rows), "budget.csv")
+    outcome, issues = attempt(finance, contract_with_room, write_csv(header, rows), "budget.csv")
     assert outcome == "refused"
     assert [str(i) for i in issues] == [
         "Ligne 8, colonne « Libellé » : le texte contient un caractère invisible interdit "
@@ -671,20 +673,20 @@ def test_a_nul_far_down_a_csv_is_refused_with_its_cell(finance, demo_contract, e
 
 
 @pytest.mark.parametrize("label", ["\uffff\ufffe", "a\x01b", "\x1b[31m"])
-def test_a_label_no_workbook_can_hold_is_refused(finance, demo_contract, exports, label):
+def test_a_label_no_workbook_can_hold_is_refused(finance, contract_with_room, exports, label):
     """Was stored, and the XLSX export then failed on it (a server error)."""
     content, name = _with(exports, "csv", 2, label=label)
-    outcome, issues = attempt(finance, demo_contract, content, name)
+    outcome, issues = attempt(finance, contract_with_room, content, name)
     assert outcome == "refused"
     assert "Ligne 4, colonne « Libellé » : le texte contient un caractère invisible" in str(
         issues[0]
     )
 
 
-def test_exports_drop_what_no_workbook_can_hold(finance, demo_contract):
+def test_exports_drop_what_no_workbook_can_hold(finance, contract_with_room):
     """Text stored by another path (the admin, an older import) still exports."""
-    BudgetLine.objects.filter(contract=demo_contract, year=2015).update(label="\x01=cmd\uffff")
-    Fiche.objects.filter(contract=demo_contract, number=12).update(title="-\x0bFiche")
+    BudgetLine.objects.filter(contract=contract_with_room, year=2015).update(label="\x01=cmd\uffff")
+    Fiche.objects.filter(contract=contract_with_room, number=12).update(title="-\x0bFiche")
     assert_exports_are_inert(finance)
 
 
@@ -692,10 +694,10 @@ def test_exports_drop_what_no_workbook_can_hold(finance, demo_contract):
     ("encoding", "outcome"), [("utf-16", "unchanged"), ("utf-16-le", "refused")]
 )
 def test_a_utf16_csv_is_read_with_its_byte_order_mark(
-    finance, demo_contract, exports, encoding, outcome
+    finance, contract_with_room, exports, encoding, outcome
 ):
     content = write_csv(exports["header"], exports["rows"], encoding=encoding)
-    result, detail = attempt(finance, demo_contract, content, "budget.csv")
+    result, detail = attempt(finance, contract_with_room, content, "budget.csv")
     assert result == outcome
     if outcome == "refused":
         assert "UTF-16 sans marque d'ordre des octets" in str(detail[0])

@@ -287,7 +287,9 @@ def a_year_of_the_contract(value: str) -> bool:
 
 @examples(20)
 @given(query=params("year"), page=st.sampled_from(["budget/", "budget/lines/new/"]))
-def test_a_bad_year_is_reported_in_french(login, demo, query, page):
+def test_a_bad_year_is_reported_in_french(login, contract_in_preparation, query, page):
+    """On the contract in preparation: a signed one's lines change only through an avenant
+    (no new line form)."""
     client = login("finance")
     with isolated_example():
         response = get(client, f"/contracts/{SLUG}/{page}", query)
@@ -335,16 +337,17 @@ def test_a_bad_version_comparison_is_reported_in_french(login, demo, query, numb
 
 
 @pytest.mark.parametrize("year", ["²", "٣", "9" * 5000])
-def test_odd_digits_in_the_year_of_a_new_line_are_ignored(login, demo, year):
+def test_odd_digits_in_the_year_of_a_new_line_are_ignored(login, contract_in_preparation, year):
     """Was a server error: "²".isdigit() is true and int("²") fails; 5 000 digits exceed
-    int()'s limit."""
+    int()'s limit. (A new line: on the contract in preparation.)"""
     response = get(login("finance"), f"/contracts/{SLUG}/budget/lines/new/", {"year": year})
     assert response.status_code == 200
 
 
 @pytest.mark.parametrize("version", ["²", "9" * 5000])
-def test_odd_digits_in_a_deletion_version_are_a_page(login, demo, version):
-    line = demo.contract.budget_lines.filter(year=2015).first()
+def test_odd_digits_in_a_deletion_version_are_a_page(login, contract_in_preparation, version):
+    """A deletion: on the contract in preparation."""
+    line = contract_in_preparation.budget_lines.filter(year=2015).first()
     response = login("finance").post(
         f"/contracts/{SLUG}/budget/lines/{line.pk}/delete/", {"version": version}
     )

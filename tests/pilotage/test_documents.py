@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from cej.documents import validate_pdf_upload
-from cej.models import Amendment, Document, DocumentDownload, DocumentKind, DownloadOutcome
+from cej.models import Document, DocumentDownload, DocumentKind, DownloadOutcome
 from tests.factories import ContractFactory, PartnerFactory, UserFactory
 from tests.pdftools import minimal_pdf, pdf_signatures
 
@@ -269,28 +269,25 @@ def test_an_amendment_deposit_must_name_the_amendment(client, sealed_demo, demo_
 # --- amendments ------------------------------------------------------------------------------
 
 
-def test_a_signed_amendment_gets_its_own_sealed_document(client, sealed_demo, demo_user):
+def test_a_signed_amendment_gets_its_own_sealed_document(client, demo, seal, demo_user):
+    """The demo loaded without a seal certificate (the `demo` fixture): avenant n° 1 was
+    signed without its act being sealed. The contract's own document, sealed first, stays
+    as it was when the avenant's is established."""
     import datetime
 
-    contract = sealed_demo.contract
-    before = stored_bytes(signed_document(contract))
-    annex = contract.annex_conventions.get()
-    amendment = Amendment.objects.create(
-        contract=contract,
-        annex_convention=annex,
-        number=1,
-        title="Prolongation de la convention annexe",
-        summary="La convention annexe est prolongée d'un an.",
-        new_end_year=2015,
-        signed_on=datetime.date(2015, 3, 2),
-    )
+    from pilotage.signing import contract_seal
+
+    contract = demo.contract
+    before = stored_bytes(contract_seal(contract))
+    amendment = contract.amendments.get(number=1)
+    assert not Document.objects.filter(kind=DocumentKind.AMENDMENT).exists()
     client.force_login(demo_user("cdaje"))
     page = client.get(url(contract))
     assert "Établir le document scellé" in page.content.decode()
     response = client.post(url(contract, "amendment_seal", number=1))
     assert response.status_code == 302
     document = Document.objects.get(kind=DocumentKind.AMENDMENT, amendment=amendment)
-    assert document.sealed and document.dated == datetime.date(2015, 3, 2)
+    assert document.sealed and document.dated == datetime.date(2015, 5, 26)
     assert "Signature is Valid" in pdf_signatures(stored_bytes(document)).stdout
     # The contract's own signed document is untouched.
     assert stored_bytes(signed_document(contract)) == before
@@ -325,7 +322,8 @@ def test_load_demo_produces_the_sealed_documents_once(empty_database, seal, sett
     settings.DEBUG = False
     call_command("load_demo", "--no-accounts")
     documents = list(Document.objects.order_by("kind").values_list("kind", "sha256"))
-    assert [kind for kind, _ in documents] == ["annex_convention", "signed_contract"]
+    # The contract and its annex convention as signed, and the act of avenant n° 1.
+    assert [kind for kind, _ in documents] == ["amendment", "annex_convention", "signed_contract"]
     call_command("load_demo", "--no-accounts")
     assert list(Document.objects.order_by("kind").values_list("kind", "sha256")) == documents
 

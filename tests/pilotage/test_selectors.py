@@ -26,9 +26,10 @@ def contract(demo):
 def test_the_cards_of_the_contract_list(contract, django_assert_num_queries):
     with django_assert_num_queries(2):  # the contracts, their parties
         current, first = contract_list_page([contract.pk, contract.predecessor_id])
+    # The seed's 14 fiches and n° 15, added by avenant n° 1; the parties as named today.
     assert (current.fiche_count, current.parties, current.period_label) == (
-        14,
-        ["Conseil général", "CAF", "MSA"],
+        15,
+        ["Département", "CAF", "MSA"],
         "2014–2017",
     )
     assert current.predecessor == first.title
@@ -37,7 +38,7 @@ def test_the_cards_of_the_contract_list(contract, django_assert_num_queries):
 
 def test_a_withdrawn_fiche_is_not_counted(contract):
     Fiche.objects.filter(contract=contract, number=14).update(status=FicheStatus.WITHDRAWN)
-    assert contract_list_page([contract.pk])[0].fiche_count == 13
+    assert contract_list_page([contract.pk])[0].fiche_count == 14
 
 
 def test_the_dashboard_reads_eight_queries(contract, django_assert_num_queries):
@@ -45,8 +46,10 @@ def test_the_dashboard_reads_eight_queries(contract, django_assert_num_queries):
     # with their fiches, the planned amounts, the posts.
     with django_assert_num_queries(8):
         dashboard = contract_dashboard(contract)
-    assert [len(rows) for _objective, rows in dashboard.objectives] == [5, 5, 4]
-    assert dashboard.budget.annex_years == [2014]
+    # Fiche n° 15, added by avenant n° 1, serves the first objective.
+    assert [len(rows) for _objective, rows in dashboard.objectives] == [6, 5, 4]
+    # The annex convention, extended to 2017 by avenant n° 1.
+    assert dashboard.budget.annex_years == [2014, 2015, 2016, 2017]
     envelope = next(row for row in dashboard.budget.rows if row.kind == "envelope")
     assert [cell.amount for cell in envelope.cells] == [D("198000.00")] * 4
 
@@ -65,6 +68,8 @@ def test_the_document_space_reads_the_amendments_only_for_who_may_seal(
 def test_the_contract_document_shares_the_pages_reads(contract):
     # As avenant n° 1 left it: fiche 15 added, the annex convention extended to 2017.
     document = contract_document(contract)
+    # The contract as it now stands: avenant n° 1 added fiche n° 15, and the annex lines
+    # that allocate 198 000 € in 2015–2017 too.
     assert document["fiche_count"] == 15 and document["signatory_count"] == 5
     assert document["contribution_totals"] == [D("198000.00")] * 4
     assert document["envelope_total"] == D("792000.00")

@@ -253,7 +253,7 @@ def expired_with_signatures(demo):
 def test_signatures_of_an_expired_contract_cannot_be_cancelled(expired_with_signatures, demo_user):
     allowed, reason = can_cancel_signature(demo_user("cdaje"), expired_with_signatures)
     assert not allowed
-    assert reason == "Le contrat est arrivé à échéance : ses signatures ne changent plus."
+    assert reason == "Le contrat est arrivé à échéance : il est figé, plus rien n'y change."
     with pytest.raises(ValidationError, match="arrivé à échéance"):
         signature_cancel(
             signature=expired_with_signatures.signatures.first(), by=demo_user("cdaje")

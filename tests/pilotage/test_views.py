@@ -57,7 +57,7 @@ def test_every_demo_role_sees_the_dashboard(client, demo, demo_user, username):
     for expected in [
         "Contrat enfance jeunesse départemental de la Loire 2014–2017",
         "Signé le 1er octobre 2014",
-        "Conseil général de la Loire",
+        "Département de la Loire",  # the party as named today (Conseil général until 2015)
         "Caisse d'allocations familiales de la Loire",
         "Caisse de mutualité sociale agricole",
         "Directeur de la CAF",
@@ -65,16 +65,21 @@ def test_every_demo_role_sees_the_dashboard(client, demo, demo_user, username):
         "Favoriser la qualité de l'accueil : inscrire le lieu d'accueil dans une démarche qualité",
         "Coordination départementale de la politique petite enfance",
         "198\u202f000,00\u00a0€",
-        "40\u202f000,00\u00a0€ non encore alloué",
+        "Avenant n° 1 — Prolongation de la convention annexe 2015–2017 et actions nouvelles "
+        "(26 mai 2015)",
+        "Créer un pôle ressource handicap petite enfance",  # fiche n° 15, by avenant n° 1
     ]:
         assert expected in text, expected
+    # Every year allocated up to its envelope (2015–2017 through avenant n° 1).
+    assert "non encore alloué" not in text
 
 
-def test_the_dashboard_lists_the_fourteen_fiches(client, demo, demo_user):
+def test_the_dashboard_lists_the_fifteen_fiches_by_objective(client, demo, demo_user):
+    """The seed's 14 fiches, and n° 15 (objective 1) added by avenant n° 1."""
     client.force_login(demo_user("partner-msa"))
     response = client.get(DASHBOARD)
     fiches = [f for _o, fiches in response.context["objectives"] for f in fiches]
-    assert [f.number for f in fiches] == list(range(1, 15))
+    assert [f.number for f in fiches] == [1, 2, 3, 4, 5, 15, *range(6, 15)]
 
 
 def test_the_contract_list_shows_the_contracts_in_scope(client, demo, demo_user):
@@ -117,11 +122,11 @@ def test_dashboard_queries_do_not_grow_with_fiches(
         client.get(DASHBOARD)
     baseline_count = len(baseline.captured_queries)  # now: the next request clears the log
     objective = ObjectiveFactory(contract=demo_contract, number=4)
-    for number in range(15, 45):
+    for number in range(16, 46):
         FicheFactory(objective=objective, number=number)
     with django_assert_max_num_queries(baseline_count):
         response = client.get(DASHBOARD)
-    assert len([f for _o, fiches in response.context["objectives"] for f in fiches]) == 44
+    assert len([f for _o, fiches in response.context["objectives"] for f in fiches]) == 45
 
 
 def test_contract_list_queries_do_not_grow_with_contracts(
@@ -200,6 +205,21 @@ def test_the_403_page_offers_the_page_the_user_came_from(client, demo, demo_user
         assert f'<a href="{escape(back)}">Revenir à la page précédente</a>' in html
     else:
         assert "Revenir à la page précédente" not in html
+
+
+def test_the_refusal_on_a_signed_contract_names_its_open_avenant(client, demo, demo_user):
+    """Read with the contract by the page (cej.view_helpers.scoped_contract): the avenant in
+    preparation, n° 2; once it is abandoned, none — the refusal says to open one."""
+    from cej.models import AmendmentStatus
+
+    client.force_login(demo_user("cdaje"))
+    response = client.get(f"{FICHE}edit/")
+    assert response.status_code == 403
+    assert "Proposez cette modification dans l'avenant n° 2 en cours" in text_of(response)
+    demo.contract.amendments.filter(number=2).update(status=AmendmentStatus.ABANDONED)
+    response = client.get(f"{FICHE}edit/")
+    assert response.status_code == 403
+    assert "Ouvrez un avenant depuis la page du contrat" in text_of(response)
 
 
 def test_every_contract_card_shows_the_same_four_facts(client, demo, demo_user):
