@@ -151,6 +151,8 @@ WRITTEN_BY_SERVICES = {
     "cej.Signature",
     "cej.AnnexConvention",
     "cej.Amendment",
+    "cej.PartnerDecision",
+    "cej.AmendmentSignature",
     "cej.Document",
     "cej.DocumentDownload",  # the documents page counts the downloads
     "fiches.Objective",
@@ -160,6 +162,9 @@ WRITTEN_BY_SERVICES = {
     "financing.BudgetLineVersion",
     "financing.Contribution",
     "financing.ExecutionEntry",
+    "pilotage.AmendmentFicheChange",
+    "pilotage.AmendmentLineChange",
+    "pilotage.AmendmentRepresentativeChange",
 }
 
 
@@ -176,6 +181,8 @@ REFERENCE_DATA: dict[str, Callable | None] = {
     "cej.Territory": lambda territory: territory.contracts.all(),
     "partners.Partner": _contracts_naming_partner,
     "partners.Signatory": lambda signatory: _contracts_naming_partner(signatory.partner_id),
+    # A former name: the acts of those contracts print it (`Partner.name_on`).
+    "partners.PartnerName": lambda name: _contracts_naming_partner(name.partner_id),
     "fiches.Aim": None,
     "financing.BudgetPost": None,
 }

@@ -151,8 +151,12 @@ def budget_line_save(
 
     With `expected_version` (the version the editor started from), a line saved by someone
     else in between is not written: BudgetLineConflict says what they changed. A save that
-    changes nothing adds no version. Every other save records one."""
-    lock_contract(line.contract_id)
+    changes nothing adds no version. Every other save records one.
+
+    Refused on a signed contract unless `amendment` (the signed avenant being applied) says
+    so, and on an expired or terminated one: whoever calls it (a page, the admin, an import).
+    """
+    _refuse_unless_open(lock_contract(line.contract_id), amendment)
     stored = _stored(line) if line.pk else None
     if stored and expected_version is not None and stored.version != expected_version:
         raise _conflict(stored, expected_version)
