@@ -1,19 +1,24 @@
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cej.admin_utils import ContractDataAdmin, ReadOnlyAdmin, eur_column
 from cej.models import (
-    Amendment,
+    FROZEN_STATUSES,
+    AmendmentSignature,
     AnnexConvention,
     Contract,
     ContractParty,
+    ContractStatus,
     Document,
     DocumentDownload,
+    PartnerDecision,
     Signature,
     Territory,
 )
+from cej.permissions import frozen_refusal
 
 
 @admin.register(Territory)
@@ -36,6 +41,12 @@ class AnnexConventionInline(admin.StackedInline):
 
 @admin.register(Contract)
 class ContractAdmin(ContractDataAdmin):
+    """A contract in preparation is edited freely. Once signed, its content changes only
+    through an avenant: the one change left to the administrator is its end — its status
+    set to « Échu » or « Résilié », and nothing else in the same save. An expired or
+    terminated contract changes no more (`ContractDataAdmin`). The avenants themselves are
+    `pilotage/admin.py`'s."""
+
     contract_field = "pk"
 
     list_display = [
@@ -64,6 +75,28 @@ class ContractAdmin(ContractDataAdmin):
     def period(self, obj):
         return obj.period_label
 
+    def change_refusal(self, contract, form=None) -> str:
+        signed = contract.status == ContractStatus.SIGNED
+        if signed and form is not None and set(form.changed_data) == {"status"}:
+            if form.cleaned_data["status"] in FROZEN_STATUSES:
+                return ""  # how a signed contract ends
+            return gettext(
+                "Le contrat est signé : il ne redevient pas un projet. Son statut ne peut "
+                "plus passer qu'à « Échu » ou « Résilié »."
+            )
+        return super().change_refusal(contract, form)
+
+    def delete_refusal(self, contract) -> str:
+        if contract.status in FROZEN_STATUSES:
+            return frozen_refusal(contract)
+        if contract.status == ContractStatus.SIGNED:
+            return gettext(
+                "Le contrat est signé : il n'est pas supprimé. Il s'achève à son échéance ou "
+                "par résiliation (statut « Échu » ou « Résilié ») ; son contenu ne change que "
+                "par avenant."
+            )
+        return ""
+
 
 @admin.register(ContractParty)
 class ContractPartyAdmin(ContractDataAdmin):
@@ -90,6 +123,30 @@ class SignatureAdmin(ReadOnlyAdmin):
         return obj.signatory.partner
 
 
+@admin.register(PartnerDecision)
+class PartnerDecisionAdmin(ReadOnlyAdmin):
+    """Read-only here: each party's deliberation is recorded on the contract's and the
+    avenant's pages (`pilotage.amendments`), which check it against the contract's parties,
+    the CDAJE's opinion and the signatures it authorises."""
+
+    list_display = ["partner", "body", "reference", "decided_on", "contract", "amendment"]
+    list_filter = ["decided_on", "partner"]
+    search_fields = ["reference", "body", "partner__name", "contract__title"]
+    list_select_related = ["partner", "contract", "amendment"]
+    readonly_fields = ["recorded_by", "recorded_at"]
+
+
+@admin.register(AmendmentSignature)
+class AmendmentSignatureAdmin(ReadOnlyAdmin):
+    """Read-only here: an avenant's signatures are recorded on its page, where the last one
+    seals it and applies its changes to the contract (`pilotage.amendment_apply`)."""
+
+    list_display = ["signatory", "amendment", "signed_on", "place", "recorded_by"]
+    list_filter = ["signed_on", "signatory__partner"]
+    search_fields = ["signatory__last_name", "amendment__title", "place"]
+    list_select_related = ["signatory__partner", "amendment__contract", "recorded_by"]
+
+
 @admin.register(AnnexConvention)
 class AnnexConventionAdmin(ContractDataAdmin):
     list_display = ["title", "contract", "start_year", "end_year", "signed_on"]
@@ -99,22 +156,15 @@ class AnnexConventionAdmin(ContractDataAdmin):
     autocomplete_fields = ["contract"]
 
 
-@admin.register(Amendment)
-class AmendmentAdmin(ContractDataAdmin):
-    list_display = ["number", "title", "contract", "annex_convention", "new_end_year", "signed_on"]
-    list_filter = ["signed_on", "contract__territory"]
-    search_fields = ["title", "summary", "contract__title"]
-    list_select_related = ["contract", "annex_convention"]
-    autocomplete_fields = ["contract"]
-
-
 @admin.register(Document)
 class DocumentAdmin(ContractDataAdmin):
     """Documents are recorded with their hash by the application; the admin lists them and
     never lets their bytes or hash be edited. The file is linked through the scoped download
     (hash checked, download recorded), never through the storage's own URL: on S3 that would
-    be a signed link handing out the bytes unchecked and unrecorded."""
+    be a signed link handing out the bytes unchecked and unrecorded. Their titles change
+    until the contract is frozen."""
 
+    contract_content = False  # kept beside the contract: frozen with it, not amended
     list_display = ["title", "kind", "contract", "dated", "sealed", "size", "short_hash"]
     list_filter = ["kind", "sealed", "contract__territory"]
     search_fields = ["title", "sha256", "contract__title"]

@@ -2,13 +2,23 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from partners.models import Partner, Signatory
+from partners.models import Partner, PartnerName, Signatory
 
 
 class SignatoryInline(admin.TabularInline):
     model = Signatory
     extra = 0
     fields = ["order", "civility", "first_name", "last_name", "function", "is_active"]
+
+
+class PartnerNameInline(admin.TabularInline):
+    """The names the partner bore before today's, each until a date: the acts print the one
+    in force on their own date (`Partner.name_on`). Saving one marks the contracts the
+    partner is party to changed (`cej.page_cache.REFERENCE_DATA`)."""
+
+    model = PartnerName
+    extra = 0
+    fields = ["name", "short_name", "valid_until"]
 
 
 @admin.register(Partner)
@@ -18,7 +28,7 @@ class PartnerAdmin(admin.ModelAdmin):
     search_fields = ["name", "short_name", "siret"]
     prepopulated_fields = {"slug": ["short_name"]}
     filter_horizontal = ["members"]
-    inlines = [SignatoryInline]
+    inlines = [PartnerNameInline, SignatoryInline]
 
     def get_queryset(self, request):
         return (

@@ -15,11 +15,23 @@ What a cell says:
   happened, its effect read before and after. Any other outcome must leave that effect
   unchanged: a refused write writes nothing, and neither does a GET.
 
-A row is a URL pattern, or a pattern in a given state: `[signing]` the contract before its
-last signatures, `[signed]` after; `[Rhône]` a Loire object's id at the address of the
-Rhône contract, where `elsewhere` holds every right. Each cell is its own test in its own
-savepoint, on a world built once for the module (tests/authz/: the world, each row's URL,
-payload and effect, the admin's rules).
+- AVENANT: 403, and the page says the contract is signed, that its content changes only
+  through an avenant, and where to open or find it — what whoever could make the change on a
+  contract in preparation is told on a signed one.
+
+The Loire has two contracts here: the demo's, signed (avenant n° 1 signed, n° 2 open), whose
+pages are read, documents signed and sealed, execution recorded; and its successor, still in
+preparation, on which the rows that write a fiche or the budget plan prove who may. A row is a
+URL pattern, or a pattern in a given state: `[signing]` the signed contract before its last
+signatures; `[signed]` the signed contract, for the signature rows after its last signature,
+for the fiche and budget rows the same write refused there (`SIGNED_ROWS`); `[Rhône]` a Loire
+object's id at the address of the Rhône contract, where `elsewhere` holds every right. Each
+cell is its own test in its own savepoint, on a world built once for the module (tests/authz/:
+the world, each row's URL, payload and effect, the admin's rules).
+
+A URL pattern added to the project (the avenant pages under /contracts/<slug>/avenants/, say)
+fails here, one cell per method, until it has its rows below and its scenarios in
+tests/authz/scenarios.py.
 """
 
 import pytest
@@ -29,6 +41,7 @@ from django.test import Client, override_settings
 from tests.authz.admin import admin_models, admin_page, admin_url, database_counts
 from tests.authz.cells import (
     ADMIN_LOGIN,
+    AVENANT,
     DONE,
     GET,
     HELD,
@@ -48,6 +61,9 @@ HOME = to("/contracts/")
 ROOT = to("/")
 BYE = to("/accounts/login/")
 AGAIN = to("/contracts/cej-rhone-2015-2018/budget/import/")
+
+CHANGE_PAGE = "→ the object's change page"
+KEPT = CHANGE_PAGE
 
 # fmt: off
 MATRIX = {
@@ -88,7 +104,7 @@ MATRIX = {
     ("document_deposit",             POST): (LOGIN,  DONE,   403,    403,    404,    404,    DONE),
     ("amendment_seal",               GET):  (LOGIN,  405,    405,    405,    405,    405,    405),
     ("amendment_seal",               POST): (LOGIN,  DONE,   403,    403,    404,    404,    DONE),
-    # Fiches
+    # Fiches: read on the signed contract, written on the one in preparation
     ("fiche_list",                   GET):  (LOGIN,  200,    200,    200,    404,    404,    200),
     ("fiche_list",                   POST): (LOGIN,  200,    200,    200,    404,    404,    200),
     ("fiche_create",                 GET):  (LOGIN,  200,    403,    403,    404,    404,    200),
@@ -111,20 +127,18 @@ MATRIX = {
     ("fiche_transition[withdraw]",   POST): (LOGIN,  DONE,   403,    403,    404,    404,    DONE),
     ("fiche_transition[reinstate]",  POST): (LOGIN,  DONE,   403,    403,    404,    404,    DONE),
     ("fiche_transition[unknown]",    POST): (LOGIN,  404,    404,    404,    404,    404,    404),
-    # Budget
+    # … and on the signed one, only through an avenant
+    ("fiche_create[signed]",          GET):  (LOGIN, AVENANT, 403,   403,   404,   404,   AVENANT),
+    ("fiche_create[signed]",          POST): (LOGIN, AVENANT, 403,   403,   404,   404,   AVENANT),
+    ("fiche_edit[signed]",            GET):  (LOGIN, AVENANT, 403,   403,   404,   404,   AVENANT),
+    ("fiche_edit[signed]",            POST): (LOGIN, AVENANT, 403,   403,   404,   404,   AVENANT),
+    ("fiche_restore[signed]",         POST): (LOGIN, AVENANT, 403,   403,   404,   404,   AVENANT),
+    ("fiche_transition[signed]",      POST): (LOGIN, AVENANT, 403,   403,   404,   404,   AVENANT),
+    # Budget: read, and its execution recorded, on the signed contract
     ("budget",                       GET):  (LOGIN,  200,    200,    200,    404,    404,    200),
     ("budget",                       POST): (LOGIN,  200,    200,    200,    404,    404,    200),
     ("budget_report_pdf",            GET):  (LOGIN,  200,    200,    200,    404,    404,    200),
     ("budget_report_pdf",            POST): (LOGIN,  200,    200,    200,    404,    404,    200),
-    ("budget_line_create",           GET):  (LOGIN,  403,    200,    403,    404,    404,    200),
-    ("budget_line_create",           POST): (LOGIN,  403,    DONE,   403,    404,    404,    DONE),
-    ("budget_line_edit",             GET):  (LOGIN,  403,    200,    403,    404,    404,    200),
-    ("budget_line_edit",             POST): (LOGIN,  403,    DONE,   403,    404,    404,    DONE),
-    ("budget_line_edit[Rhône]",      GET):  (LOGIN,  404,    404,    404,    404,    404,    404),
-    ("budget_line_edit[Rhône]",      POST): (LOGIN,  404,    404,    404,    404,    404,    404),
-    ("budget_line_delete",           GET):  (LOGIN,  403,    200,    403,    404,    404,    200),
-    ("budget_line_delete",           POST): (LOGIN,  403,    DONE,   403,    404,    404,    DONE),
-    ("budget_line_delete[Rhône]",    POST): (LOGIN,  404,    404,    404,    404,    404,    404),
     ("budget_line_history",          GET):  (LOGIN,  200,    200,    200,    404,    404,    200),
     ("budget_line_history",          POST): (LOGIN,  200,    200,    200,    404,    404,    200),
     ("budget_line_history[Rhône]",   GET):  (LOGIN,  404,    404,    404,    404,    404,    404),
@@ -139,18 +153,56 @@ MATRIX = {
     ("budget_export_ods",            POST): (405,    405,    405,    405,    405,    405,    405),
     ("budget_opendata_csv",          GET):  (LOGIN,  200,    200,    200,    404,    404,    200),
     ("budget_opendata_csv",          POST): (405,    405,    405,    405,    405,    405,    405),
+    # … its plan written on the contract in preparation
+    ("budget_line_create",           GET):  (LOGIN,  403,    200,    403,    404,    404,    200),
+    ("budget_line_create",           POST): (LOGIN,  403,    DONE,   403,    404,    404,    DONE),
+    ("budget_line_edit",             GET):  (LOGIN,  403,    200,    403,    404,    404,    200),
+    ("budget_line_edit",             POST): (LOGIN,  403,    DONE,   403,    404,    404,    DONE),
+    ("budget_line_edit[Rhône]",      GET):  (LOGIN,  404,    404,    404,    404,    404,    404),
+    ("budget_line_edit[Rhône]",      POST): (LOGIN,  404,    404,    404,    404,    404,    404),
+    ("budget_line_delete",           GET):  (LOGIN,  403,    200,    403,    404,    404,    200),
+    ("budget_line_delete",           POST): (LOGIN,  403,    DONE,   403,    404,    404,    DONE),
+    ("budget_line_delete[Rhône]",    POST): (LOGIN,  404,    404,    404,    404,    404,    404),
     ("budget_import",                GET):  (LOGIN,  403,    200,    403,    404,    404,    200),
     ("budget_import",                POST): (LOGIN,  403,    HELD,   403,    404,    404,    HELD),
     ("budget_import_confirm",        GET):  (405,    405,    405,    405,    405,    405,    405),
     ("budget_import_confirm",        POST): (LOGIN,  403,    DONE,   403,    404,    404,    DONE),
     # The Loire preview, confirmed at the Rhône's address: the upload is bound to its contract.
     ("budget_import_confirm[Rhône]", POST): (LOGIN,  404,    404,    404,    403,    AGAIN,  AGAIN),
+    # … and on the signed one, only through an avenant
+    ("budget_line_create[signed]",    GET):  (LOGIN, 403,   AVENANT, 403,   404,   404,   AVENANT),
+    ("budget_line_create[signed]",    POST): (LOGIN, 403,   AVENANT, 403,   404,   404,   AVENANT),
+    ("budget_line_edit[signed]",      GET):  (LOGIN, 403,   AVENANT, 403,   404,   404,   AVENANT),
+    ("budget_line_edit[signed]",      POST): (LOGIN, 403,   AVENANT, 403,   404,   404,   AVENANT),
+    ("budget_line_delete[signed]",    GET):  (LOGIN, 403,   AVENANT, 403,   404,   404,   AVENANT),
+    ("budget_line_delete[signed]",    POST): (LOGIN, 403,   AVENANT, 403,   404,   404,   AVENANT),
+    ("budget_import[signed]",         GET):  (LOGIN, 403,   AVENANT, 403,   404,   404,   AVENANT),
+    ("budget_import[signed]",         POST): (LOGIN, 403,   AVENANT, 403,   404,   404,   AVENANT),
+    # Previewed while the contract was in preparation, confirmed once it is signed.
+    ("budget_import_confirm[signed]", POST): (LOGIN, 403,   AVENANT, 403,   404,   404,   AVENANT),
+}
+# The direct edits refused on the signed contract, each with the row that proves who may make
+# it on a contract in preparation: whoever that row lets through is told the avenant route
+# (AVENANT), everyone else is refused as there.
+SIGNED_ROWS = {
+    "fiche_create[signed]": "fiche_create",
+    "fiche_edit[signed]": "fiche_edit",
+    "fiche_restore[signed]": "fiche_restore",
+    "fiche_transition[signed]": "fiche_transition[reopen]",
+    "budget_line_create[signed]": "budget_line_create",
+    "budget_line_edit[signed]": "budget_line_edit",
+    "budget_line_delete[signed]": "budget_line_delete",
+    "budget_import[signed]": "budget_import",
+    "budget_import_confirm[signed]": "budget_import_confirm",
 }
 
 # The admin is for the administrator. Every model it shows has a row: what the administrator
-# gets on its pages (change, delete and history on a real object). What only the application
-# writes (signatures, versions, stored documents, the download log) is read-only there, and
-# contributions are edited with their line (they add up to it; its version records them).
+# gets on its pages (change, delete and history on a real object: the first of its model, a
+# row of the expired or the signed Loire contract). What only the application writes
+# (signatures, deliberations, versions, stored documents, the download log) is read-only
+# there, and contributions are edited with their line (they add up to it; its version records
+# them). KEPT: the row of a signed or ended contract is not offered for deletion — back to its
+# change page, which says why.
 ADMIN_MODELS = {
     # model                        changelist add   change delete history
     "auth.group":                  (200,      200,  200,   200,   200),
@@ -159,17 +211,19 @@ ADMIN_MODELS = {
     "axes.accessfailurelog":       (200,      403,  200,   200,   200),
     "axes.accesslog":              (200,      403,  200,   200,   200),
     "cej.territory":               (200,      200,  200,   200,   200),
-    "cej.contract":                (200,      200,  200,   200,   200),
-    "cej.contractparty":           (200,      200,  200,   200,   200),
+    "cej.contract":                (200,      200,  200,   KEPT,  200),
+    "cej.contractparty":           (200,      200,  200,   KEPT,  200),
     "cej.signature":               (200,      403,  200,   403,   200),
-    "cej.annexconvention":         (200,      200,  200,   200,   200),
-    "cej.amendment":               (200,      200,  200,   200,   200),
+    "cej.annexconvention":         (200,      200,  200,   KEPT,  200),
+    "cej.amendment":               (200,      403,  200,   403,   200),  # through its pages
+    "cej.partnerdecision":         (200,      403,  200,   403,   200),
+    "cej.amendmentsignature":      (200,      403,  200,   403,   200),
     "cej.document":                (200,      403,  200,   403,   200),
     "cej.documentdownload":        (200,      403,  200,   403,   200),
     "partners.partner":            (200,      200,  200,   200,   200),
     "partners.signatory":          (200,      200,  200,   200,   200),
     "fiches.aim":                  (200,      200,  200,   200,   200),
-    "fiches.objective":            (200,      200,  200,   200,   200),
+    "fiches.objective":            (200,      200,  200,   KEPT,  200),
     "fiches.fiche":                (200,      200,  200,   200,   200),
     "fiches.ficheversion":         (200,      403,  200,   403,   200),
     "financing.budgetpost":        (200,      200,  200,   200,   200),
@@ -178,7 +232,6 @@ ADMIN_MODELS = {
     "financing.executionentry":    (200,      200,  200,   200,   200),
     "financing.budgetlineversion": (200,      403,  200,   403,   200),
 }
-CHANGE_PAGE = "→ the object's change page"
 # The other admin pages, for the administrator.
 ADMIN_SITE = {
     "index":                       200,
@@ -313,6 +366,42 @@ def test_the_matrix_checks_every_kind_of_write():
         assert SCENARIOS[label].effect is not None, label
 
 
+def test_on_the_signed_contract_only_an_avenant_changes_the_content():
+    """Every direct edit of a signed contract's content is refused, to everyone: whoever may
+    make it on a contract in preparation is told the avenant route, the others are refused
+    as there; nothing is written."""
+    assert {pattern_of(label) for label in SIGNED_ROWS} >= {
+        "fiche_create",
+        "fiche_edit",
+        "fiche_restore",
+        "fiche_transition",
+        "budget_line_create",
+        "budget_line_edit",
+        "budget_line_delete",
+        "budget_import",
+        "budget_import_confirm",
+    }
+    for label, preparation in SIGNED_ROWS.items():
+        methods = [m for m in (GET, POST) if (label, m) in MATRIX]
+        assert POST in methods, label
+        for method in methods:
+            cells = zip(VIEWERS, MATRIX[preparation, method], MATRIX[label, method], strict=True)
+            for viewer, there, here in cells:
+                there = as_expect(there)
+                allowed = there.done or there.status == 200
+                assert as_expect(here) == (AVENANT if allowed else there), (label, viewer)
+        assert SCENARIOS[label].effect is not None, label
+
+
+def test_the_signed_contracts_execution_stays_open(world):
+    from cej.models import ContractStatus
+
+    assert world.contract.status == ContractStatus.SIGNED
+    assert f"/{world.contract.slug}/" in SCENARIOS["budget_entry_create"].url(world)
+    finance = as_expect(MATRIX["budget_entry_create", POST][VIEWERS.index("finance")])
+    assert finance.done
+
+
 # --- the admin -----------------------------------------------------------------------------
 
 
@@ -323,7 +412,8 @@ def admin_expectation(kind: str, label: str | None, viewer: str, world):
         expected = ADMIN_SITE[kind]
         return to(admin_url("change", label, world)) if expected == CHANGE_PAGE else expected
     columns = ("changelist", "add", "change", "delete", "history")
-    return ADMIN_MODELS[label][columns.index(kind)]
+    expected = ADMIN_MODELS[label][columns.index(kind)]
+    return to(admin_url("change", label, world)) if expected == CHANGE_PAGE else expected
 
 
 @pytest.mark.admin_templates

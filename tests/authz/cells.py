@@ -1,6 +1,7 @@
 """Every URL pattern of the project, what a cell of the matrix expects, and how one cell is
 checked."""
 
+import html
 import re
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
@@ -70,6 +71,7 @@ class Expect:
     login: str | None = None  # a login page, with ?next= the page asked for
     done: bool = False
     label: str = ""
+    says: tuple[str, ...] = ()  # what the page must say (its text, entities decoded)
 
     def __str__(self):
         return self.label or str(self.status)
@@ -79,6 +81,11 @@ class Expect:
         location = response.get("Location", "")
         if got != self.status:
             return [f"expected {self}, got {got}" + (f" → {location}" if location else "")]
+        if self.says:
+            text = html.unescape(_body(response).decode())
+            missing = [words for words in self.says if words not in text]
+            if missing:
+                return [f"expected {self}: the page does not say {missing}"]
         if self.login is not None:
             parts = urlsplit(location)
             asked = parse_qs(parts.query).get("next", [None])[0]
@@ -94,6 +101,13 @@ ADMIN_LOGIN = Expect(302, login="/admin/login/", label="ADMIN_LOGIN")
 DONE = Expect(302, done=True, label="DONE")
 # The import preview: a page, and the upload kept in the session for the confirmation.
 HELD = Expect(200, done=True, label="HELD")
+# Refused because the contract is signed, by a page that names the way its content changes
+# (`cej.permissions.content_change_refusal`): to whoever could make the change before.
+AVENANT = Expect(
+    403,
+    says=("Le contrat est signé : son contenu ne change que par avenant.", "page du contrat"),
+    label="AVENANT",
+)
 
 
 def to(path: str) -> Expect:
@@ -163,17 +177,18 @@ def check_cell(client, world: World, scenario: Scenario, method: str, viewer: st
     if not expected.done and after != before:
         problems.append(f"not allowed, yet something changed: {before!r} → {after!r}")
     body = _body(response)
-    if response.status_code == 404 and f"/{world.slug}/" in url:
+    slug = next((c.slug for c in world.loire if f"/{c.slug}/" in url), None)
+    if response.status_code == 404 and slug:
         # Out of scope must read exactly as a contract that does not exist.
-        missing = send(client, method, url.replace(world.slug, MISSING_SLUG), data())
+        missing = send(client, method, url.replace(slug, MISSING_SLUG), data())
         if missing.status_code != 404 or _normalized(_body(missing), MISSING_SLUG) != (
-            _normalized(body, world.slug)
+            _normalized(body, slug)
         ):
             problems.append("the 404 differs from the one of a contract that does not exist")
     if viewer in OUT_OF_SCOPE:
         # The page may repeat the address the viewer typed (the language form's `next`).
         body = body.replace(url.encode(), b"")
-        for secret in (world.contract.title, world.slug):
+        for secret in (text for c in world.loire for text in (c.title, c.slug)):
             if secret.encode() in body:
                 problems.append(f"the page shows {secret!r} to a viewer out of scope")
     return [f"{method} {url} as {viewer}: {problem}" for problem in problems]

@@ -1,5 +1,13 @@
-"""The viewers of the matrix and the world they look at: the Loire demo with its sealed
-documents, a Rhône contract with its own staff and partner, and what the rows need."""
+"""The viewers of the matrix and the world they look at: the Loire demo as `load_demo` leaves
+it (signed, its documents sealed, avenant n° 1 signed, n° 2 open), the Loire's next contract
+still in preparation, a Rhône contract with its own staff and partner, and what the rows
+need.
+
+Two Loire contracts because a signed contract's content changes only through an avenant:
+the rows that prove who may edit a fiche or the budget write to the one in preparation;
+the rows marked `[signed]` prove that on the signed one nobody may, and are told the
+avenant route. Reading, documents, signatures and execution (commitments, payments) are
+the signed contract's."""
 
 import datetime
 import io
@@ -13,29 +21,43 @@ from django.test import Client
 VIEWERS = ("anonymous", "cdaje", "finance", "partner", "outsider", "elsewhere", "admin")
 # For the admin only: a Loire agent someone gave the staff flag (« Statut équipe »).
 FLAGGED = "flagged"
-# Viewers for whom the Loire contract does not exist: not a word of it may reach them.
+# Viewers for whom the Loire contracts do not exist: not a word of them may reach them.
 OUT_OF_SCOPE = ("outsider", "elsewhere")
 DEMO_ACCOUNT = {"cdaje": "cdaje", "finance": "finance", "partner": "partner-caf", "admin": "admin"}
 PASSWORD = "demo"
 RHONE_SLUG = "cej-rhone-2015-2018"
+NEXT_SLUG = "cej-loire-2018-2021"
 
 
 @dataclass
 class World:
     contract: object  # the Loire demo contract, signed, with its sealed documents
+    preparation: object  # the Loire's next contract (2018–2021), in preparation
     users: dict  # viewer → user (None for anonymous)
     sessions: dict  # viewer → session key, logged in once for the module
-    fiche: object  # n° 3, reopened for revision, with a second version
-    validated_fiche: object  # n° 1
+    # The contract in preparation's: n° 3 reopened for revision, with later versions than
+    # its first; n° 1 validated in plenary; a line with room.
+    fiche: object
+    validated_fiche: object
+    line: object
+    # The signed contract's: fiche n° 4, revised by avenant n° 1 (its version 1 is the text
+    # as first signed); its 2017 communication line, nothing committed on it yet.
+    signed_fiche: object
+    signed_line: object
     document: object  # the sealed signed contract
     signature: object
-    amendment: object  # n° 1, signed, not sealed yet
-    line: object  # a 2015 line with room, nothing committed on it
-    workbook: bytes  # the budget export with one label changed
+    amendment: object  # avenant n° 1, signed and sealed
+    open_amendment: object  # avenant n° 2, in preparation
+    workbook: bytes  # the budget export of the contract in preparation, one label changed
 
     @property
     def slug(self) -> str:
         return self.contract.slug
+
+    @property
+    def loire(self) -> tuple:
+        """The contracts out-of-scope viewers must never learn of."""
+        return (self.contract, self.preparation)
 
 
 def build_world(demo_world, sealed_world) -> World:
@@ -43,7 +65,7 @@ def build_world(demo_world, sealed_world) -> World:
     the storage in force."""
     from django.contrib.auth import get_user_model
 
-    from cej.models import Document, DocumentKind, Signature
+    from cej.models import Amendment, Document, DocumentKind, Signature
     from fiches.models import Fiche
 
     contract = demo_world.result().contract
@@ -52,7 +74,8 @@ def build_world(demo_world, sealed_world) -> World:
     users = {viewer: User.objects.get(username=name) for viewer, name in DEMO_ACCOUNT.items()}
     users.update(_rhone())
     users[FLAGGED] = _flagged_agent(contract)
-    fiche = _fiche_in_revision(contract, users["cdaje"])
+    preparation = _next_contract(contract)
+    fiches = _fiches_in_preparation(preparation, users["cdaje"])
     document = Document.objects.get(contract=contract, kind=DocumentKind.SIGNED_CONTRACT)
     _admin_rows(document)
     sessions = {}
@@ -63,15 +86,19 @@ def build_world(demo_world, sealed_world) -> World:
     users["anonymous"] = None
     return World(
         contract=contract,
+        preparation=preparation,
         users=users,
         sessions=sessions,
-        fiche=fiche,
-        validated_fiche=Fiche.objects.get(contract=contract, number=1),
+        fiche=fiches[3],
+        validated_fiche=fiches[1],
+        line=_line_with_room(preparation, fiches[1], users["finance"]),
+        signed_fiche=Fiche.objects.get(contract=contract, number=4),
+        signed_line=_line_not_yet_committed(contract, users["finance"]),
         document=document,
         signature=Signature.objects.filter(contract=contract).order_by("pk").first(),
-        amendment=_signed_amendment(contract),
-        line=_line_with_room(contract, users["finance"]),
-        workbook=_edited_export(contract),
+        amendment=Amendment.objects.get(contract=contract, number=1),
+        open_amendment=Amendment.objects.get(contract=contract, number=2),
+        workbook=_edited_export(preparation),
     )
 
 
@@ -117,39 +144,62 @@ def _flagged_agent(contract):
     )
 
 
-def _fiche_in_revision(contract, cdaje):
-    from fiches import services
-    from fiches.models import Fiche, FicheStatus
+def _next_contract(signed):
+    """The Loire's next contract, 2018–2021, as the CDAJE starts writing it: the same
+    parties, one objective, nothing signed."""
+    from tests.factories import ContractFactory, ObjectiveFactory
 
-    fiche = Fiche.objects.get(contract=contract, number=3)
-    Fiche.objects.filter(pk=fiche.pk).update(status=FicheStatus.REOPENED, validated_on=None)
-    fiche.refresh_from_db()
-    return services.fiche_update(
+    contract = ContractFactory(
+        territory=signed.territory,
+        slug=NEXT_SLUG,
+        title="Contrat enfance jeunesse départemental de la Loire 2018–2021",
+        start_year=2018,
+        end_year=2021,
+        annual_envelope=signed.annual_envelope,
+        predecessor=signed,
+        partners=[party.partner for party in signed.parties.order_by("order")],
+    )
+    ObjectiveFactory(contract=contract, number=1, title="Accompagner les familles")
+    return contract
+
+
+def _fiches_in_preparation(contract, cdaje) -> dict:
+    """Through the services, as the CDAJE writes them: n° 1 validated in plenary, n° 2 a
+    draft, n° 3 validated then reopened for revision and revised."""
+    from fiches import services
+
+    objective = contract.objectives.get()
+    fiches = {}
+    for number, title in enumerate(
+        ["Relais petite enfance", "Lieu d'accueil enfants-parents", "Accueil en crèche"], 1
+    ):
+        fiches[number] = services.fiche_create(
+            contract=contract,
+            changes={"objective": objective, "title": title, "findings": "<p>Constat.</p>"},
+            associated_partners=[],
+            aims=[],
+            by=cdaje,
+        )
+    plenary = datetime.date(2017, 12, 12)
+    for number in (1, 3):
+        services.fiche_transition(fiche=fiches[number], name="submit", by=cdaje)
+        fiches[number] = services.fiche_transition(
+            fiche=fiches[number], name="validate", by=cdaje, plenary_date=plenary
+        )
+    fiche = services.fiche_transition(fiche=fiches[3], name="reopen", by=cdaje)
+    fiches[3] = services.fiche_update(
         fiche=fiche,
         changes={"title": f"{fiche.title} (révisée)"},
-        associated_partners=fiche.associated_partners.all(),
-        aims=fiche.aims.all(),
+        associated_partners=[],
+        aims=[],
         expected_version=fiche.version,
         by=cdaje,
     )
+    return fiches
 
 
-def _signed_amendment(contract):
-    from cej.models import Amendment
-
-    return Amendment.objects.create(
-        contract=contract,
-        annex_convention=contract.annex_conventions.first(),
-        number=1,
-        title="Prolongation de la convention annexe",
-        new_end_year=2015,
-        signed_on=datetime.date(2015, 3, 2),
-    )
-
-
-def _line_with_room(contract, finance):
-    """Every demo line is fully committed: this one can take an entry and be deleted."""
-    from fiches.models import Fiche
+def _line_with_room(contract, fiche, finance):
+    """A planned line nothing is committed on: it can be changed, and deleted."""
     from financing import services
     from financing.models import BudgetLine, BudgetPost
     from partners.models import Partner
@@ -157,15 +207,28 @@ def _line_with_room(contract, finance):
     return services.budget_line_save(
         line=BudgetLine(
             contract=contract,
-            year=2015,
+            year=contract.start_year,
             post=BudgetPost.objects.get(code="coordination"),
-            fiche=Fiche.objects.get(contract=contract, number=1),
+            fiche=fiche,
             label="Ligne de la matrice",
             amount=Decimal("10000.00"),
         ),
         contributions={Partner.objects.get(slug="caf42"): Decimal("10000.00")},
         by=finance,
     )
+
+
+def _line_not_yet_committed(contract, finance):
+    """The demo commits and pays every line: its 2017 communication line goes back to before
+    its execution (payments, then commitments, deleted through the service), so that a
+    commitment can be recorded on it, and its deletion be refused for the signature alone."""
+    from financing import services
+    from financing.models import BudgetLine
+
+    line = BudgetLine.objects.get(contract=contract, year=2017, post__code="communication")
+    for entry in line.entries.order_by("-kind", "-pk"):  # « payment » after « commitment »
+        services.execution_entry_delete(entry=entry, by=finance)
+    return BudgetLine.objects.get(pk=line.pk)
 
 
 def _admin_rows(document) -> None:

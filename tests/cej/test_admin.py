@@ -1,4 +1,8 @@
-"""Every admin changelist, add form and change form renders for an administrator."""
+"""Every admin changelist, add form and change form renders for an administrator; the admin
+saves through the services, and refuses what they refuse: a signed contract's content changes
+only through an avenant, an expired or terminated contract not at all."""
+
+import html
 
 import pytest
 from django.contrib import admin
@@ -365,3 +369,304 @@ def test_a_payment_deleted_in_the_admin_goes_through_the_service(admin_client_de
     response = admin_client_demo.post(url, {"post": "yes"}, follow=True)
     assert "Cet engagement ne peut pas être supprimé" in response.content.decode()
     assert ExecutionEntry.objects.filter(pk=commitment.pk).exists()
+
+
+# --- a signed contract changes only through an avenant, an ended one not at all ----------
+
+AVENANT = "Le contrat est signé : son contenu ne change que par avenant."
+OPEN_AVENANT = "Proposez cette modification dans l'avenant n° 2 en cours"
+
+
+def _page(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+def _post_form(client, url, **changes):
+    """The change form as stored, with `changes`, submitted; the page it leads to."""
+    data = _form_data(client.get(url))
+    data.update(changes)
+    return client.post(url, data, follow=True)
+
+
+def _token(contract):
+    from cej.models import Contract
+
+    return Contract.objects.get(pk=contract.pk).content_token
+
+
+def test_a_signed_contract_is_not_changed_in_the_admin(admin_client_demo, demo_contract):
+    from cej.models import Contract
+
+    url = admin_url(Contract, "change", demo_contract.pk)
+    token = _token(demo_contract)
+    page = _page(_post_form(admin_client_demo, url, title="Contrat renommé hors avenant"))
+    assert AVENANT in page and OPEN_AVENANT in page
+    assert Contract.objects.get(pk=demo_contract.pk).title == demo_contract.title
+    assert _token(demo_contract) == token
+
+
+def test_a_signed_contract_ends_in_the_admin_by_its_status_alone(admin_client_demo, demo_contract):
+    from cej.models import Contract, ContractStatus
+
+    url = admin_url(Contract, "change", demo_contract.pk)
+    token = _token(demo_contract)
+    response = _post_form(admin_client_demo, url, status=ContractStatus.TERMINATED)
+    assert response.redirect_chain[0][1] == 302
+    assert "error" not in [m.level_tag for m in response.context["messages"]]
+    assert Contract.objects.get(pk=demo_contract.pk).status == ContractStatus.TERMINATED
+    assert _token(demo_contract) != token
+
+
+def test_ending_a_signed_contract_changes_nothing_else_in_the_same_save(
+    admin_client_demo, demo_contract
+):
+    from cej.models import Contract, ContractStatus
+
+    url = admin_url(Contract, "change", demo_contract.pk)
+    page = _page(_post_form(admin_client_demo, url, status=ContractStatus.EXPIRED, end_year="2018"))
+    assert AVENANT in page
+    stored = Contract.objects.get(pk=demo_contract.pk)
+    assert (stored.status, stored.end_year) == (ContractStatus.SIGNED, 2017)
+
+
+def test_a_signed_contract_does_not_go_back_to_preparation_in_the_admin(
+    admin_client_demo, demo_contract
+):
+    from cej.models import Contract, ContractStatus
+
+    url = admin_url(Contract, "change", demo_contract.pk)
+    page = _page(_post_form(admin_client_demo, url, status=ContractStatus.DRAFT))
+    assert "Son statut ne peut plus passer qu'à « Échu » ou « Résilié »." in page
+    assert Contract.objects.get(pk=demo_contract.pk).status == ContractStatus.SIGNED
+
+
+def test_the_signed_contracts_inlines_are_not_changed_in_the_admin(
+    admin_client_demo, demo_contract
+):
+    """Its annex convention's years, its objectives, its parties: nothing of the form saved,
+    not even a status that alone would have been accepted."""
+    from cej.models import Contract, ContractStatus
+
+    url = admin_url(Contract, "change", demo_contract.pk)
+    data = _form_data(admin_client_demo.get(url))
+    prefix = next(k for k in data if k.endswith("-end_year") and k.startswith("annex"))
+    data[prefix] = "2016"
+    data["status"] = ContractStatus.TERMINATED
+    page = _page(admin_client_demo.post(url, data, follow=True))
+    assert AVENANT in page
+    assert Contract.objects.get(pk=demo_contract.pk).status == ContractStatus.SIGNED
+    assert demo_contract.annex_conventions.get().end_year == 2017
+
+
+def _party(contract):
+    return contract.parties.order_by("pk").first()
+
+
+def _annex(contract):
+    return contract.annex_conventions.order_by("pk").first()
+
+
+def _objective(contract):
+    return contract.objectives.order_by("pk").first()
+
+
+CONTENT_ROWS = [
+    ("cej.ContractParty", _party, {"order": "9"}),
+    ("cej.AnnexConvention", _annex, {"end_year": "2016"}),
+    ("fiches.Objective", _objective, {"title": "Objectif réécrit hors avenant"}),
+]
+CONTENT_IDS = [label for label, _row, _changes in CONTENT_ROWS]
+
+
+@pytest.mark.parametrize("label, row, changes", CONTENT_ROWS, ids=CONTENT_IDS)
+def test_a_signed_contracts_content_is_not_changed_in_the_admin(
+    admin_client_demo, demo_contract, label, row, changes
+):
+    obj = row(demo_contract)
+    model = _model(label)
+    before = model.objects.filter(pk=obj.pk).values().get()
+    page = _page(_post_form(admin_client_demo, admin_url(model, "change", obj.pk), **changes))
+    assert AVENANT in page and OPEN_AVENANT in page
+    assert model.objects.filter(pk=obj.pk).values().get() == before
+
+
+@pytest.mark.parametrize("label, row, changes", CONTENT_ROWS, ids=CONTENT_IDS)
+def test_a_signed_contracts_content_is_not_deleted_in_the_admin(
+    admin_client_demo, demo_contract, label, row, changes
+):
+    """Not offered: the deletion page leads back to the row, saying why."""
+    obj = row(demo_contract)
+    model = _model(label)
+    url = admin_url(model, "delete", obj.pk)
+    response = admin_client_demo.get(url, follow=True)
+    assert response.redirect_chain == [(admin_url(model, "change", obj.pk), 302)]
+    assert AVENANT in _page(response)
+    assert AVENANT in _page(admin_client_demo.post(url, {"post": "yes"}, follow=True))
+    assert model.objects.filter(pk=obj.pk).exists()
+
+
+def test_a_signed_contracts_party_is_not_deleted_by_the_changelist_action(
+    admin_client_demo, demo_contract
+):
+    from cej.models import ContractParty
+
+    party = _party(demo_contract)
+    action = {"action": "delete_selected", "_selected_action": [party.pk], "post": "yes"}
+    url = admin_url(ContractParty, "changelist")
+    assert AVENANT in _page(admin_client_demo.post(url, action, follow=True))
+    assert ContractParty.objects.filter(pk=party.pk).exists()
+
+
+def test_no_party_is_added_to_a_signed_contract_in_the_admin(admin_client_demo, demo_contract):
+    from cej.models import ContractParty
+    from tests.factories import PartnerFactory
+
+    partner = PartnerFactory()
+    url = admin_url(ContractParty, "add")
+    data = {"contract": demo_contract.pk, "partner": partner.pk, "order": "4"}
+    page = _page(admin_client_demo.post(url, data, follow=True))
+    assert AVENANT in page
+    assert not ContractParty.objects.filter(partner=partner).exists()
+
+
+def test_a_signed_contract_is_not_deleted_in_the_admin(admin_client_demo, demo_contract):
+    from cej.models import Contract
+
+    url = admin_url(Contract, "delete", demo_contract.pk)
+    page = _page(admin_client_demo.post(url, {"post": "yes"}, follow=True))
+    assert "Le contrat est signé : il n'est pas supprimé." in page
+    assert Contract.objects.filter(pk=demo_contract.pk).exists()
+
+
+def test_a_contract_in_preparation_is_still_edited_in_the_admin(
+    admin_client_demo, contract_in_preparation
+):
+    from fiches.models import Objective
+
+    objective = _objective(contract_in_preparation)
+    token = _token(contract_in_preparation)
+    url = admin_url(Objective, "change", objective.pk)
+    _post_form(admin_client_demo, url, title="Objectif reformulé")
+    assert Objective.objects.get(pk=objective.pk).title == "Objectif reformulé"
+    assert _token(contract_in_preparation) != token
+
+
+def test_a_signed_contracts_fiche_is_not_changed_in_the_admin(admin_client_demo, demo_contract):
+    from fiches.models import Fiche
+
+    fiche = Fiche.objects.get(contract=demo_contract, number=5)
+    url = admin_url(Fiche, "change", fiche.pk)
+    response = _post_form(admin_client_demo, url, title="Fiche réécrite hors avenant")
+    assert AVENANT in _page(response)
+    assert Fiche.objects.get(pk=fiche.pk).title == fiche.title
+
+
+def test_a_signed_contracts_budget_line_is_not_changed_in_the_admin(
+    admin_client_demo, demo_contract
+):
+    from financing.models import BudgetLine
+
+    line = BudgetLine.objects.get(contract=demo_contract, year=2016, post__code="communication")
+    url = admin_url(BudgetLine, "change", line.pk)
+    page = _page(_post_form(admin_client_demo, url, label="Ligne renommée hors avenant"))
+    assert AVENANT in page
+    assert BudgetLine.objects.get(pk=line.pk).label == line.label
+
+
+@pytest.fixture
+def ended_contract(demo_contract):
+    from cej.models import Contract, ContractStatus
+
+    Contract.objects.filter(pk=demo_contract.pk).update(status=ContractStatus.TERMINATED)
+    demo_contract.refresh_from_db()
+    return demo_contract
+
+
+def test_a_terminated_contract_is_frozen_in_the_admin(admin_client_demo, ended_contract):
+    """Everything refused: its status, its content, its documents' titles."""
+    from cej.models import Contract, ContractStatus, Document
+
+    frozen = "Le contrat est résilié : il est figé, plus rien n'y change."
+    url = admin_url(Contract, "change", ended_contract.pk)
+    assert frozen in _page(_post_form(admin_client_demo, url, status=ContractStatus.SIGNED))
+    assert Contract.objects.get(pk=ended_contract.pk).status == ContractStatus.TERMINATED
+    document = Document.objects.get(contract=ended_contract)
+    url = admin_url(Document, "change", document.pk)
+    assert frozen in _page(_post_form(admin_client_demo, url, title="Titre changé"))
+    assert Document.objects.get(pk=document.pk).title == document.title
+    objective = _objective(ended_contract)
+    url = admin_url(_model("fiches.Objective"), "delete", objective.pk)
+    assert frozen in _page(admin_client_demo.post(url, {"post": "yes"}, follow=True))
+
+
+def test_a_signed_contracts_document_title_is_still_corrected(admin_client_demo, demo_contract):
+    from cej.models import Document
+
+    document = Document.objects.get(contract=demo_contract)
+    _post_form(admin_client_demo, admin_url(Document, "change", document.pk), title="Avenant 1")
+    assert Document.objects.get(pk=document.pk).title == "Avenant 1"
+
+
+# --- avenants: read here, worked on their pages --------------------------------------------
+
+
+def test_a_signed_avenant_is_read_only_in_the_admin(admin_client_demo, demo_contract):
+    from cej.models import Amendment
+
+    amendment = Amendment.objects.get(contract=demo_contract, number=1)
+    response = admin_client_demo.get(admin_url(Amendment, "change", amendment.pk))
+    page = _page(response)
+    assert response.context["has_change_permission"] is False
+    assert 'name="title"' not in page and 'name="status"' not in page
+    # Its proposals, the parties' deliberations and its signatures, shown with it.
+    assert "Ajout" in page and "Modification" in page
+    decision = amendment.decisions.first()
+    assert decision.reference in page
+    assert amendment.signatures.first().place in page
+    data = {"title": "Titre changé après signature"}
+    assert admin_client_demo.post(admin_url(Amendment, "change", amendment.pk), data)
+    assert Amendment.objects.get(pk=amendment.pk).title == amendment.title
+
+
+def test_an_open_avenants_object_is_corrected_through_its_service(admin_client_demo, demo_contract):
+    from cej.models import Amendment, AmendmentStatus
+
+    amendment = Amendment.objects.get(contract=demo_contract, number=2)
+    url = admin_url(Amendment, "change", amendment.pk)
+    page = _page(admin_client_demo.get(url))
+    assert 'name="title"' in page and 'name="status"' not in page
+    token = _token(demo_contract)
+    _post_form(admin_client_demo, url, title="Information des familles", status="signed")
+    stored = Amendment.objects.get(pk=amendment.pk)
+    assert (stored.title, stored.status) == ("Information des familles", AmendmentStatus.DRAFT)
+    assert _token(demo_contract) != token
+
+
+def test_no_avenant_is_added_or_deleted_in_the_admin(admin_client_demo, demo_contract):
+    from cej.models import Amendment
+
+    amendment = Amendment.objects.get(contract=demo_contract, number=2)
+    assert admin_client_demo.get(admin_url(Amendment, "add")).status_code == 403
+    assert admin_client_demo.get(admin_url(Amendment, "delete", amendment.pk)).status_code == 403
+    admin_client_demo.post(admin_url(Amendment, "delete", amendment.pk), {"post": "yes"})
+    assert Amendment.objects.filter(pk=amendment.pk).exists()
+
+
+# --- a partner's former names ------------------------------------------------------------
+
+
+def test_a_partners_former_name_is_edited_with_it_and_marks_its_contracts(
+    admin_client_demo, demo_contract
+):
+    from partners.models import Partner
+
+    partner = Partner.objects.get(slug="cg42")
+    url = admin_url(Partner, "change", partner.pk)
+    data = _form_data(admin_client_demo.get(url))
+    key = next(k for k in data if k.startswith("former_names-0-") and k.endswith("-name"))
+    assert data[key] == "Conseil général de la Loire"
+    token = _token(demo_contract)
+    data[key] = "Conseil général du département de la Loire"
+    assert admin_client_demo.post(url, data).status_code == 302
+    assert partner.former_names.get().name == "Conseil général du département de la Loire"
+    assert _token(demo_contract) != token
