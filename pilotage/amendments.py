@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cej import versioning
+from cej.dates import format_date_long
 from cej.locking import lock_contract
 from cej.models import Amendment, AmendmentStatus, PartnerDecision
 from cej.money import format_eur, round_money
@@ -578,7 +579,7 @@ def amendment_record_decision(
                 "decided_on": _(
                     "La délibération ne peut pas précéder l'avis de la CDAJE (%(date)s)."
                 )
-                % {"date": amendment.opinion_on.strftime("%d/%m/%Y")}
+                % {"date": format_date_long(amendment.opinion_on)}
             }
         )
     return _decision(
