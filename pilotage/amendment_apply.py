@@ -1,7 +1,7 @@
 """The signature of an avenant and what its last signature does, in one transaction: the
-avenant becomes signed, its act is rendered once, sealed (PAdES) and stored with its SHA-256
-(`pilotage.signing.amendment_seal`), and its changes are applied to the contract through the
-apps' services, each version naming the avenant. The contract's lock, taken first, makes two
+avenant becomes signed, its changes are applied to the contract through the apps' services,
+each version naming the avenant, and its act is rendered once, sealed (PAdES) and stored with
+its SHA-256 (`pilotage.signing.amendment_seal`). The contract's lock, taken first, makes two
 last signatures recorded at once apply it exactly once: the second sees it signed."""
 
 import datetime
@@ -84,10 +84,10 @@ def amendment_record_signature(
 
 @transaction.atomic
 def amendment_finalise(amendment: Amendment, *, by=None, seal: bool = True):
-    """Sign, seal and apply. What the avenant found is kept first (`_keep_before`), so the
-    act rendered then, and the history later, state the changes against the contract as it
-    stood. `seal=False` only for the demo loaded without a seal certificate: it seals the
-    act later (`demo.loire.seal_demo_documents`), from what was kept."""
+    """Sign, apply and seal. What the avenant found is kept first (`_keep_before`), so the
+    act and the history state the changes against the contract as it stood. `seal=False`
+    only for the demo loaded without a seal certificate: it seals the act later
+    (`demo.loire.seal_demo_documents`), from what was kept."""
     from pilotage.signing import amendment_seal
 
     contract = lock_contract(amendment.contract_id)
@@ -101,9 +101,12 @@ def amendment_finalise(amendment: Amendment, *, by=None, seal: bool = True):
     amendment.save(update_fields=["status", "signed_on", "signing_place"])
     amendment.contract = contract
     _keep_before(amendment)
+    _apply(amendment, by=by)
+    # Sealed last: a change that no longer applies (a line committed beyond its reduction
+    # since the proposal) refuses the signature before an act is rendered and stored. The
+    # act reads what `_keep_before` kept, so it says the same as if rendered before.
     if seal:
         amendment_seal(amendment, by=by)
-    _apply(amendment, by=by)
     mark_contract_changed(contract.pk)
     return amendment
 

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 
 from cej.dates import format_date_long
 from cej.models import Amendment, AmendmentStatus, Contract
-from cej.selectors import signing_parties
 from fiches.models import Aim, Fiche, FicheVersion, Objective
 from financing.models import BudgetLineVersion
 from partners.models import Partner
@@ -230,7 +229,7 @@ def amendment_act_context(amendment: Amendment, *, generated_by=None) -> dict:
             },
         ],
     )
-    parties = signing_parties(contract)
+    parties = page.parties
     signatures = page.signatures
     for party in parties:
         party.partner.printed_name = partners[party.partner.pk].printed_name

@@ -380,6 +380,7 @@ def amendment_page(amendment: Amendment) -> AmendmentPage:
         ]
     else:
         years = budget_years(amendment, lines)
+    signatures = {s.signatory_id: s for s in amendment.signatures.select_related("signatory")}
     return AmendmentPage(
         amendment=amendment,
         fiche_changes=fiche_views,
@@ -390,10 +391,28 @@ def amendment_page(amendment: Amendment) -> AmendmentPage:
         years=years,
         annex_before=annex_before,
         annex_after=annex_after,
-        parties=signing_parties(contract),
+        parties=_signing_parties(contract, signatures if applied else None),
         decisions={d.partner_id: d for d in amendment.decisions.select_related("partner")},
-        signatures={s.signatory_id: s for s in amendment.signatures.all()},
+        signatures=signatures,
     )
+
+
+def _signing_parties(contract, signatures: dict | None) -> list[PartyBlock]:
+    """The parties and their representatives in office; for a signed avenant (`signatures`),
+    the representatives who signed it — one it replaced has left office since, and the one
+    who took over did not sign it."""
+    parties = signing_parties(contract)
+    if signatures is not None:
+        for party in parties:
+            party.signatories = sorted(
+                (
+                    (signature.signatory, None)
+                    for signature in signatures.values()
+                    if signature.signatory.partner_id == party.partner.pk
+                ),
+                key=lambda pair: (pair[0].order, pair[0].last_name),
+            )
+    return parties
 
 
 def _fiche_titles(contract) -> dict[int, str]:
