@@ -22,7 +22,7 @@ from cej.models import Amendment, AmendmentStatus, Contract
 from fiches.models import Aim, Fiche, FicheVersion, Objective
 from financing.models import BudgetLineVersion
 from partners.models import Partner
-from pilotage.amendment_selectors import amendment_page, budget_years
+from pilotage.amendment_selectors import amendment_page
 from pilotage.contract_articles import article_number
 from pilotage.models import ChangeKind
 from pilotage.selectors import contract_document
@@ -102,13 +102,8 @@ def amendment_act_context(amendment: Amendment, *, generated_by=None) -> dict:
         )
         (added if change.kind == ChangeKind.ADD else revised).append(printed)
 
-    if signed and amendment.applied_budget:
-        years = [
-            YearRow(int(year), Decimal(before), Decimal(after))
-            for year, (before, after) in sorted(amendment.applied_budget.items())
-        ]
-    else:
-        years = [YearRow(y.year, y.before, y.after) for y in budget_years(amendment)]
+    # The page reads a signed avenant's budget from what it kept when it was applied.
+    years = [YearRow(y.year, y.before, y.after) for y in page.years]
     annex = amendment.annex_convention
     annex_before = amendment.previous_end_year if signed else (annex.end_year if annex else None)
 
