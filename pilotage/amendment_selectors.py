@@ -70,6 +70,11 @@ class YearBudget:
     def exceeded(self) -> bool:
         return self.after > self.envelope
 
+    @property
+    def excess(self) -> Decimal:
+        """How much the year goes above the envelope (0 within it)."""
+        return max(self.after - self.envelope, ZERO)
+
 
 @dataclass
 class FicheChangeView:

@@ -219,6 +219,10 @@ def test_bad_input_is_refused_in_french_and_nothing_is_saved(client, demo_contra
     ) in text_of(response).replace("\u202f", " ").replace("\xa0", " ")
     avenant.refresh_from_db()
     assert (avenant.status, avenant.opinion_on) == (AmendmentStatus.DRAFT, None)
+    page = text_of(client.get(BASE + "/2/")).replace("\u202f", " ").replace("\xa0", " ")
+    assert (
+        "2017 158 000,00 € 203 000,00 € 45 000,00 € 198 000,00 € dépassement : 5 000,00 €" in page
+    )
 
 
 def detail_queries(client) -> int:
