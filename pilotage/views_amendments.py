@@ -644,6 +644,9 @@ def amendment_pdf(request, slug, number):
     if stored is not None:
         return _serve(request, stored, download=False)
     context = amendment_act_context(amendment, generated_by=request.user)
+    # A signed avenant without its stored act (signed before the application, or loaded
+    # without a seal): a reconstitution, said so on every page, never the original.
+    context["unsealed_copy"] = amendment.status == AmendmentStatus.SIGNED
     pdf = render_pdf("pilotage/pdf/amendment.html", context)
     suffix = "-projet" if amendment.status != AmendmentStatus.SIGNED else "-copie"
     return pdf_response(pdf, f"{contract.slug}-avenant-{amendment.number}{suffix}.pdf")

@@ -108,7 +108,7 @@ def test_signing_avenant_2_seals_its_act_and_leaves_the_signed_contract_alone(
     assert "couvre les années 2014 à 2017" in text
 
 
-def test_avenant_1_prints_the_partners_names_in_force_on_its_date(sealed_demo):
+def test_avenant_1_prints_the_partners_names_in_force_on_its_date(client, sealed_demo, demo_user):
     """Signed on 26 May 2015, after the Conseil général became the Département (its act was
     sealed when the demo was loaded); its budget before and after, and the parties'
     deliberations."""
@@ -120,3 +120,14 @@ def test_avenant_1_prints_the_partners_names_in_force_on_its_date(sealed_demo):
     assert "couvre les années 2014 à 2017 (elle couvrait jusqu'ici 2014)" in text
     assert "2015 158 000,00 € 198 000,00 € 40 000,00 €" in text
     assert "la fiche n° 15 « Créer un pôle ressource handicap petite enfance » est ajoutée" in text
+
+    # Without its stored act (as if signed before the application), the PDF is a copy that
+    # says so on every page, never passed off as the original.
+    act.delete()
+    client.force_login(demo_user("partner-cg"))
+    response = client.get(reverse("amendment_pdf", kwargs={"slug": act.contract.slug, "number": 1}))
+    copy = served(response)
+    assert response["Content-Disposition"].endswith('-avenant-1-copie.pdf"')
+    pages = int(pdf_info(copy)["Pages"])
+    assert pdf_text(copy).count("COPIE RECONSTITUÉE LE") == pages
+    assert "Entre les soussignés Département de la Loire SIRET" in words(pdf_text(copy))
