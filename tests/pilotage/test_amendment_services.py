@@ -362,6 +362,10 @@ def test_an_annex_line_needs_the_convention_to_cover_its_year(demo_contract, ave
 def test_contributions_must_add_up_to_the_line(demo_contract, avenant, cdaje):
     free_2017(demo_contract)
     target = line(demo_contract, 2017, "communication", 14)
+    unchanged = {"year": 2017, "post": "communication", "fiche_number": 14, "target": target}
+    with pytest.raises(ValidationError) as error:
+        propose_line(avenant, cdaje, amount="38000", shares=("19000", "15200", "3800"), **unchanged)
+    assert messages_of(error) == ["Rien n'a changé dans la ligne : l'avenant ne la modifie pas."]
     with pytest.raises(ValidationError) as error:
         propose_line(
             avenant,
