@@ -20,6 +20,7 @@ from cej.documents import document_store, validate_pdf_upload
 from cej.locking import lock_contract
 from cej.models import (
     Amendment,
+    AmendmentStatus,
     AnnexConvention,
     Contract,
     ContractStatus,
@@ -201,6 +202,8 @@ def amendment_seal(amendment: Amendment, *, by=None) -> Document:
     ).first()
     if existing is not None:
         return existing
+    if amendment.status != AmendmentStatus.SIGNED:
+        raise ValidationError(_("Seul un avenant signé reçoit son document scellé."))
     if amendment.signed_on is None:
         raise ValidationError(
             _("Indiquez la date de signature de l'avenant avant d'en établir le document scellé.")

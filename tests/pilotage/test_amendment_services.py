@@ -16,6 +16,7 @@ from cej.models import (
     AnnexConvention,
     Contract,
     ContractStatus,
+    Document,
 )
 from fiches.models import Fiche, FicheStatus, FicheVersion
 from fiches.services import CONTENT_FIELDS, snapshot_of
@@ -559,6 +560,14 @@ def test_the_signature_dates_follow_the_deliberations(demo_contract, avenant, cd
 
 
 # --- the last signature -----------------------------------------------------------------------
+
+
+def test_only_a_signed_avenant_gets_a_sealed_act(avenant, cdaje):
+    avenant.signed_on = SIGNED_ON  # as a careless admin edit would leave it
+    with pytest.raises(ValidationError) as error:
+        signing.amendment_seal(avenant, by=cdaje)
+    assert messages_of(error) == ["Seul un avenant signé reçoit son document scellé."]
+    assert not Document.objects.filter(amendment=avenant).exists()
 
 
 @pytest.fixture
