@@ -1,7 +1,7 @@
 """The signature of an avenant and what its last signature does, in one transaction: the
-avenant becomes signed, its act is rendered once, sealed (PAdES) and stored with its SHA-256
-(`pilotage.signing.amendment_seal`), and its changes are applied to the contract through the
-apps' services, each version naming the avenant. The contract's lock, taken first, makes two
+avenant becomes signed, its changes are applied to the contract through the apps' services,
+each version naming the avenant, and its act is rendered once, sealed (PAdES) and stored with
+its SHA-256 (`pilotage.signing.amendment_seal`). The contract's lock, taken first, makes two
 last signatures recorded at once apply it exactly once: the second sees it signed."""
 
 import datetime
@@ -19,7 +19,12 @@ from fiches.services import fiche_amend, snapshot_of
 from financing.models import BudgetLine
 from financing.services import budget_line_delete, budget_line_save, line_snapshot
 from partners.models import Partner, Signatory
-from pilotage.amendment_selectors import amendment_page, instrument_years_ok, proposed_lines
+from pilotage.amendment_selectors import (
+    amendment_page,
+    budget_years,
+    instrument_years_ok,
+    proposed_lines,
+)
 from pilotage.models import ChangeKind
 from pilotage.permissions import can_record_amendment_decision
 
@@ -79,10 +84,10 @@ def amendment_record_signature(
 
 @transaction.atomic
 def amendment_finalise(amendment: Amendment, *, by=None, seal: bool = True):
-    """Sign, seal and apply. What the avenant found is kept first (`_keep_before`), so the
-    act rendered then, and the history later, state the changes against the contract as it
-    stood. `seal=False` only for the demo loaded without a seal certificate: it seals the
-    act later (`demo.loire.seal_demo_documents`), from what was kept."""
+    """Sign, apply and seal. What the avenant found is kept first (`_keep_before`), so the
+    act and the history state the changes against the contract as it stood. `seal=False`
+    only for the demo loaded without a seal certificate: it seals the act later
+    (`demo.loire.seal_demo_documents`), from what was kept."""
     from pilotage.signing import amendment_seal
 
     contract = lock_contract(amendment.contract_id)
@@ -96,18 +101,24 @@ def amendment_finalise(amendment: Amendment, *, by=None, seal: bool = True):
     amendment.save(update_fields=["status", "signed_on", "signing_place"])
     amendment.contract = contract
     _keep_before(amendment)
+    _apply(amendment, by=by)
+    # Sealed last: a change that no longer applies (a line committed beyond its reduction
+    # since the proposal) refuses the signature before an act is rendered and stored. The
+    # act reads what `_keep_before` kept, so it says the same as if rendered before.
     if seal:
         amendment_seal(amendment, by=by)
-    _apply(amendment, by=by)
     mark_contract_changed(contract.pk)
     return amendment
 
 
 def _keep_before(amendment: Amendment) -> None:
     """The fiches, lines, budget per year and annex convention's last year as the avenant
-    finds them, kept on the avenant and its changes."""
-    page = amendment_page(amendment)
-    amendment.applied_budget = {str(y.year): [str(y.before), str(y.after)] for y in page.years}
+    finds them, kept on the avenant and its changes. The budget is computed from the stored
+    lines and the proposals: the avenant is already marked signed here, and its page would
+    read a signed avenant's budget from what this function is about to keep."""
+    amendment.applied_budget = {
+        str(y.year): [str(y.before), str(y.after)] for y in budget_years(amendment)
+    }
     if amendment.annex_convention_id:
         amendment.previous_end_year = amendment.annex_convention.end_year
     amendment.save(update_fields=["applied_budget", "previous_end_year"])

@@ -19,13 +19,12 @@ from django.utils.translation import gettext as _
 
 from cej.dates import format_date_long
 from cej.models import Amendment, AmendmentStatus, Contract
-from cej.selectors import signing_parties
-from fiches.models import Aim, Fiche, FicheVersion, Objective
+from fiches.models import Aim, Fiche, Objective
 from financing.models import BudgetLineVersion
 from partners.models import Partner
-from pilotage.amendment_selectors import amendment_page, budget_years
+from pilotage.amendment_selectors import amendment_page
 from pilotage.contract_articles import article
-from pilotage.models import ChangeKind
+from pilotage.models import AmendmentFicheChange, ChangeKind
 from pilotage.selectors import contract_document
 
 ZERO = Decimal("0.00")
@@ -103,13 +102,8 @@ def amendment_act_context(amendment: Amendment, *, generated_by=None) -> dict:
         )
         (added if change.kind == ChangeKind.ADD else revised).append(printed)
 
-    if signed and amendment.applied_budget:
-        years = [
-            YearRow(int(year), Decimal(before), Decimal(after))
-            for year, (before, after) in sorted(amendment.applied_budget.items())
-        ]
-    else:
-        years = [YearRow(y.year, y.before, y.after) for y in budget_years(amendment)]
+    # The page reads a signed avenant's budget from what it kept when it was applied.
+    years = [YearRow(y.year, y.before, y.after) for y in page.years]
     annex = amendment.annex_convention
     annex_before = amendment.previous_end_year if signed else (annex.end_year if annex else None)
 
@@ -230,7 +224,7 @@ def amendment_act_context(amendment: Amendment, *, generated_by=None) -> dict:
             },
         ],
     )
-    parties = signing_parties(contract)
+    parties = page.parties
     signatures = page.signatures
     for party in parties:
         party.partner.printed_name = partners[party.partner.pk].printed_name
@@ -257,40 +251,50 @@ def _eur(amount) -> str:
 
 
 def consolidated_context(contract: Contract, *, generated_by=None) -> dict:
-    """The contract document as it stands, with what each signed avenant changed."""
+    """The contract document as it stands, with what each signed avenant changed: a footnote
+    on each fiche it revised or added (`fiche.amendment_notes`) and on the annex convention
+    it extended (`annex.amendment_note`), a note per budget year it changed (`year_notes`,
+    (year, [note, …]) in year order); article 7 lists the signed avenants only."""
     context = contract_document(contract, generated_by=generated_by)
     signed = list(contract.amendments.filter(status=AmendmentStatus.SIGNED).order_by("number"))
-    labels = {
-        a.pk: _("Modifié par l'avenant n° %(number)s signé le %(date)s.")
-        % {"number": a.number, "date": format_date_long(a.signed_on)}
-        for a in signed
-    }
+    by_pk = {a.pk: a for a in signed}
+
+    def note(text, amendment) -> str:
+        return text % {"number": amendment.number, "date": format_date_long(amendment.signed_on)}
+
+    modified = _("Modifié par l'avenant n° %(number)s signé le %(date)s.")
     fiche_notes = defaultdict(list)
-    for number, amendment_id in (
-        FicheVersion.objects.filter(fiche__contract=contract, amendment__isnull=False)
+    for number, kind, amendment_id in (
+        AmendmentFicheChange.objects.filter(amendment__in=signed)
+        .exclude(kind=ChangeKind.WITHDRAW)
         .order_by("amendment__number")
-        .values_list("fiche__number", "amendment_id")
-        .distinct()
+        .values_list("number", "kind", "amendment_id")
     ):
-        if labels.get(amendment_id) and labels[amendment_id] not in fiche_notes[number]:
-            fiche_notes[number].append(labels[amendment_id])
+        text = _("Ajoutée par l'avenant n° %(number)s signé le %(date)s.")
+        fiche_notes[number].append(
+            note(text if kind == ChangeKind.ADD else modified, by_pk[amendment_id])
+        )
+    for objective in context["objectives"]:
+        for fiche in objective.fiches.all():
+            fiche.amendment_notes = fiche_notes.get(fiche.number, [])
     year_notes = defaultdict(list)
     for snapshot, amendment_id in (
-        BudgetLineVersion.objects.filter(contract=contract, amendment__isnull=False)
+        BudgetLineVersion.objects.filter(contract=contract, amendment__in=signed)
         .order_by("amendment__number")
         .values_list("snapshot", "amendment_id")
     ):
-        year = snapshot.get("year")
-        if labels.get(amendment_id) and labels[amendment_id] not in year_notes[year]:
-            year_notes[year].append(labels[amendment_id])
-    annex_notes = {a.annex_convention_id: labels[a.pk] for a in signed if a.annex_convention_id}
+        label = note(modified, by_pk[amendment_id])
+        if label not in year_notes[snapshot.get("year")]:
+            year_notes[snapshot.get("year")].append(label)
+    for annex in context["annex_conventions"]:
+        annex.amendment_note = " ".join(
+            note(modified, a) for a in signed if a.annex_convention_id == annex.pk
+        )
     context.update(
         consolidated=True,
         is_draft=False,
         unsealed_copy=False,
-        signed_amendments=signed,
-        fiche_notes=dict(fiche_notes),
-        year_notes=dict(year_notes),
-        annex_notes=annex_notes,
+        amendments=signed,
+        year_notes=sorted((year, notes) for year, notes in year_notes.items() if year),
     )
     return context

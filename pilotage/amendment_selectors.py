@@ -70,6 +70,11 @@ class YearBudget:
     def exceeded(self) -> bool:
         return self.after > self.envelope
 
+    @property
+    def excess(self) -> Decimal:
+        """How much the year goes above the envelope (0 within it)."""
+        return max(self.after - self.envelope, ZERO)
+
 
 @dataclass
 class FicheChangeView:
@@ -101,6 +106,10 @@ class AmendmentPage:
     parties: list[PartyBlock]
     decisions: dict[int, PartnerDecision]  # partner id → decision
     signatures: dict[int, object] = field(default_factory=dict)  # signatory id → signature
+    # The contract's fiches in force and its planned lines, as stored (what the avenant may
+    # propose to change), in the order the page lists them.
+    fiches: list[Fiche] = field(default_factory=list)
+    lines: list[BudgetLine] = field(default_factory=list)
 
     @property
     def added_lines(self) -> list[LineChangeView]:
@@ -173,15 +182,23 @@ def annex_years_after(amendment: Amendment) -> dict[int, tuple[int, int]]:
     return years
 
 
-def proposed_fiche_numbers(amendment: Amendment) -> dict[int, str]:
+def proposed_fiche_numbers(
+    amendment: Amendment, *, fiches: list[Fiche] | None = None, changes=None
+) -> dict[int, str]:
     """The fiches a line may fund once the avenant is signed: number → title, withdrawn
-    ones left out, added ones in."""
-    titles = dict(
-        amendment.contract.fiches.exclude(status=FicheStatus.WITHDRAWN)
-        .order_by("number")
-        .values_list("number", "title")
-    )
-    for change in amendment.fiche_changes.order_by():
+    ones left out, added ones in. `fiches` (the contract's) and `changes` (the avenant's
+    fiche changes): when the caller has read them already."""
+    if fiches is None:
+        titles = dict(
+            amendment.contract.fiches.exclude(status=FicheStatus.WITHDRAWN)
+            .order_by("number")
+            .values_list("number", "title")
+        )
+    else:
+        titles = {f.number: f.title for f in fiches if f.status != FicheStatus.WITHDRAWN}
+    if changes is None:
+        changes = amendment.fiche_changes.order_by()
+    for change in changes:
         if change.kind == ChangeKind.WITHDRAW:
             titles.pop(change.number, None)
         else:
@@ -189,17 +206,18 @@ def proposed_fiche_numbers(amendment: Amendment) -> dict[int, str]:
     return dict(sorted(titles.items()))
 
 
-def proposed_lines(amendment: Amendment) -> list[ProposedLine]:
-    """The contract's planned lines as they would stand once the avenant is signed."""
-    contract = amendment.contract
-    posts = {p.pk: p for p in BudgetPost.objects.all()}
-    stored = list(
-        BudgetLine.objects.filter(contract=contract)
-        .order_by()
-        .select_related("fiche")
-        .prefetch_related("contributions")
-    )
-    changes = list(amendment.line_changes.order_by("pk"))
+def proposed_lines(
+    amendment: Amendment, *, posts=None, stored=None, changes=None
+) -> list[ProposedLine]:
+    """The contract's planned lines as they would stand once the avenant is signed.
+    `posts` (pk → post), `stored` (the contract's lines, with their fiche and contributions)
+    and `changes` (the avenant's line changes, in order): when the caller has read them."""
+    if posts is None:
+        posts = {p.pk: p for p in BudgetPost.objects.all()}
+    if stored is None:
+        stored = _stored_lines(amendment.contract)
+    if changes is None:
+        changes = list(amendment.line_changes.order_by("pk"))
     by_line = {c.line_id: c for c in changes if c.line_id}
     result = []
     for line in stored:
@@ -226,6 +244,15 @@ def proposed_lines(amendment: Amendment) -> list[ProposedLine]:
     )
 
 
+def _stored_lines(contract) -> list[BudgetLine]:
+    return list(
+        BudgetLine.objects.filter(contract=contract)
+        .order_by()
+        .select_related("post", "fiche")
+        .prefetch_related("contributions")
+    )
+
+
 def _from_proposal(change, posts, line=None) -> ProposedLine:
     p = change.proposed
     return ProposedLine(
@@ -240,13 +267,18 @@ def _from_proposal(change, posts, line=None) -> ProposedLine:
     )
 
 
-def budget_years(amendment: Amendment, lines: list[ProposedLine] | None = None):
-    """Per contract year: planned before (as stored), after (with the avenant), envelope."""
+def budget_years(amendment: Amendment, lines: list[ProposedLine] | None = None, *, stored=None):
+    """Per contract year: planned before (as stored), after (with the avenant), envelope.
+    `stored`: the contract's lines, when the caller has read them."""
     contract = amendment.contract
-    lines = proposed_lines(amendment) if lines is None else lines
+    if lines is None:
+        stored = _stored_lines(contract) if stored is None else stored
+        lines = proposed_lines(amendment, stored=stored)
+    elif stored is None:
+        stored = BudgetLine.objects.filter(contract=contract).only("year", "amount")
     before, after = defaultdict(lambda: ZERO), defaultdict(lambda: ZERO)
-    for year, amount in BudgetLine.objects.filter(contract=contract).values_list("year", "amount"):
-        before[year] += amount
+    for line in stored:
+        before[line.year] += line.amount
     for line in lines:
         after[line.year] += line.amount
     return [
@@ -318,17 +350,19 @@ def amendment_page(amendment: Amendment) -> AmendmentPage:
     contract = amendment.contract
     applied = amendment.status == AmendmentStatus.SIGNED
     names = Names.for_contract(contract)
-    parties = list(contract.parties.select_related("partner"))
-    partner_names = {p.partner_id: p.partner.name for p in parties}
-    short_names = {p.partner_id: p.partner.short_name for p in parties}
+    signatures = {s.signatory_id: s for s in amendment.signatures.select_related("signatory")}
+    parties = _signing_parties(contract, signatures if applied else None)
+    partner_names = {p.partner.pk: p.partner.name for p in parties}
+    short_names = {p.partner.pk: p.partner.short_name for p in parties}
     fiches = {
         f.pk: f
         for f in Fiche.objects.filter(contract=contract)
         .order_by()
         .prefetch_related("associated_partners", "aims")
     }
+    fiche_changes = sorted(amendment.fiche_changes.order_by(), key=attrgetter("number"))
     fiche_views = []
-    for change in sorted(amendment.fiche_changes.order_by(), key=attrgetter("number")):
+    for change in fiche_changes:
         fiche = fiches.get(change.fiche_id)
         # Once applied, the fiche is what the avenant made of it: read what it found.
         before = dict(change.before) if applied else (snapshot_of(fiche) if fiche else {})
@@ -338,18 +372,19 @@ def amendment_page(amendment: Amendment) -> AmendmentPage:
             after = {**before, **change.proposed}
         title = after.get("title") or before.get("title", "")
         fiche_views.append(FicheChangeView(change, title, diff_snapshots(before, after, names)))
-    lines = [] if applied else proposed_lines(amendment)
-    fiche_titles = proposed_fiche_numbers(amendment) if not applied else _fiche_titles(contract)
     posts = {p.pk: p for p in BudgetPost.objects.all()}
-    stored_lines = {
-        line.pk: line
-        for line in BudgetLine.objects.filter(contract=contract)
-        .order_by()
-        .select_related("post", "fiche")
-        .prefetch_related("contributions")
-    }
+    contract_lines = _stored_lines(contract)
+    stored_lines = {line.pk: line for line in contract_lines}
+    line_changes = list(amendment.line_changes.order_by("pk"))
+    if applied:
+        lines, fiche_titles = [], _fiche_titles(contract)
+    else:
+        lines = proposed_lines(amendment, posts=posts, stored=contract_lines, changes=line_changes)
+        fiche_titles = proposed_fiche_numbers(
+            amendment, fiches=list(fiches.values()), changes=fiche_changes
+        )
     line_views = []
-    for change in amendment.line_changes.order_by("pk"):
+    for change in line_changes:
         stored = stored_lines.get(change.line_id)
         if applied:
             before = dict(change.before)
@@ -379,7 +414,7 @@ def amendment_page(amendment: Amendment) -> AmendmentPage:
             for year, (b, a) in sorted(amendment.applied_budget.items())
         ]
     else:
-        years = budget_years(amendment, lines)
+        years = budget_years(amendment, lines, stored=contract_lines)
     return AmendmentPage(
         amendment=amendment,
         fiche_changes=fiche_views,
@@ -390,10 +425,41 @@ def amendment_page(amendment: Amendment) -> AmendmentPage:
         years=years,
         annex_before=annex_before,
         annex_after=annex_after,
-        parties=signing_parties(contract),
+        parties=parties,
         decisions={d.partner_id: d for d in amendment.decisions.select_related("partner")},
-        signatures={s.signatory_id: s for s in amendment.signatures.all()},
+        signatures=signatures,
+        fiches=sorted(
+            (f for f in fiches.values() if f.status != FicheStatus.WITHDRAWN),
+            key=attrgetter("number"),
+        ),
+        lines=sorted(
+            contract_lines,
+            key=lambda line: (
+                line.year,
+                line.post.instrument,
+                line.post.order,
+                line.fiche.number if line.fiche_id else 0,
+            ),
+        ),
     )
+
+
+def _signing_parties(contract, signatures: dict | None) -> list[PartyBlock]:
+    """The parties and their representatives in office; for a signed avenant (`signatures`),
+    the representatives who signed it — one it replaced has left office since, and the one
+    who took over did not sign it."""
+    parties = signing_parties(contract)
+    if signatures is not None:
+        for party in parties:
+            party.signatories = sorted(
+                (
+                    (signature.signatory, None)
+                    for signature in signatures.values()
+                    if signature.signatory.partner_id == party.partner.pk
+                ),
+                key=lambda pair: (pair[0].order, pair[0].last_name),
+            )
+    return parties
 
 
 def _fiche_titles(contract) -> dict[int, str]:

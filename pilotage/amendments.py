@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cej import versioning
+from cej.dates import format_date_long
 from cej.locking import lock_contract
 from cej.models import Amendment, AmendmentStatus, PartnerDecision
 from cej.money import format_eur, round_money
@@ -429,6 +430,8 @@ def amendment_line_propose(
         "amount": str(amount),
         "contributions": {str(k): str(v) for k, v in sorted(split.items())},
     }
+    if line is not None and change is None and proposed == _line_as_proposal(line):
+        raise ValidationError(_("Rien n'a changé dans la ligne : l'avenant ne la modifie pas."))
     if change is None:
         change = AmendmentLineChange(
             amendment=amendment,
@@ -442,6 +445,19 @@ def amendment_line_propose(
     change.save()
     mark_contract_changed(contract.pk)
     return change
+
+
+def _line_as_proposal(line) -> dict:
+    """A stored line in the shape of a proposal, to tell a revision that changes nothing."""
+    contributions = sorted((c.partner_id, round_money(c.amount)) for c in line.contributions.all())
+    return {
+        "year": line.year,
+        "post_id": line.post_id,
+        "fiche_number": line.fiche.number if line.fiche_id else None,
+        "label": line.label,
+        "amount": str(round_money(line.amount)),
+        "contributions": {str(k): str(v) for k, v in contributions if v},
+    }
 
 
 @transaction.atomic
@@ -578,7 +594,7 @@ def amendment_record_decision(
                 "decided_on": _(
                     "La délibération ne peut pas précéder l'avis de la CDAJE (%(date)s)."
                 )
-                % {"date": amendment.opinion_on.strftime("%d/%m/%Y")}
+                % {"date": format_date_long(amendment.opinion_on)}
             }
         )
     return _decision(

@@ -46,6 +46,8 @@ def can_record_signature(user, contract, *, unvalidated_fiches=None) -> Decision
 def can_open_amendment(user, contract) -> Decision:
     """Open an avenant: CDAJE staff of the territory, on a signed contract with no other
     avenant in progress."""
+    if not user.has_perm("cej.add_amendment"):
+        return False, _("Seule l'équipe CDAJE prépare les avenants.")
     allowed, reason = cdaje_staff(user, contract, "cej.add_amendment")
     if not allowed:
         return allowed, reason

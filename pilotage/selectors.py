@@ -189,7 +189,9 @@ def document_space(contract: Contract, *, with_amendments: bool) -> DocumentSpac
             key=attrgetter("number"),
         )
         amendments_to_seal = [
-            a for a in amendments if a.signed_on and a.pk not in sealed_amendment_ids
+            a
+            for a in amendments
+            if a.status == AmendmentStatus.SIGNED and a.pk not in sealed_amendment_ids
         ]
     return DocumentSpace(
         contract=contract,

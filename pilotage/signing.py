@@ -20,6 +20,7 @@ from cej.documents import document_store, validate_pdf_upload
 from cej.locking import lock_contract
 from cej.models import (
     Amendment,
+    AmendmentStatus,
     AnnexConvention,
     Contract,
     ContractStatus,
@@ -31,6 +32,7 @@ from cej.page_cache import mark_contract_changed
 from cej.pdf import render_pdf
 from cej.sealing import seal_pdf
 from cej.selectors import missing_signatories, signing_parties
+from pilotage.amendment_documents import amendment_act_context
 from pilotage.contract_articles import Articles
 from pilotage.selectors import contract_document
 
@@ -224,17 +226,16 @@ def amendment_seal(amendment: Amendment, *, by=None) -> Document:
     ).first()
     if existing is not None:
         return existing
+    if amendment.status != AmendmentStatus.SIGNED:
+        raise ValidationError(_("Seul un avenant signé reçoit son document scellé."))
     if amendment.signed_on is None:
         raise ValidationError(
             _("Indiquez la date de signature de l'avenant avant d'en établir le document scellé.")
         )
     contract = amendment.contract
-    parties = signing_parties(contract, on=amendment.signed_on, decisions=True, amendment=amendment)
     return _render_seal_store(
         template="pilotage/pdf/amendment.html",
-        context=_act_context(
-            contract, by, on=amendment.signed_on, parties=parties, amendment=amendment
-        ),
+        context=amendment_act_context(amendment, generated_by=by),
         reason=_("Avenant n° %(number)s signé le %(date)s")
         % {"number": amendment.number, "date": format_date_long(amendment.signed_on)},
         contract=contract,

@@ -19,7 +19,7 @@ from cej.pdf import pdf_response, render_pdf
 from cej.sealing import SealUnavailable
 from cej.view_helpers import add_errors, require, scoped_contract
 from fiches.forms import FicheForm
-from fiches.models import Fiche, FicheStatus
+from fiches.models import Fiche
 from financing.models import BudgetLine
 from partners.models import Partner
 from pilotage import amendment_apply, amendments
@@ -167,10 +167,8 @@ def amendment_detail(request, slug, number, *, forms=None, status=200):
         "can_budget": can_budget[0],
         "can_opinion": can_opinion[0],
         "can_abandon": can_abandon_amendment(user, amendment)[0],
-        "fiches": contract.fiches.exclude(status=FicheStatus.WITHDRAWN).order_by("number"),
-        "lines": BudgetLine.objects.filter(contract=contract)
-        .select_related("post", "fiche")
-        .order_by("year", "post__instrument", "post__order", "fiche__number"),
+        "fiches": page.fiches,
+        "lines": page.lines,
         "changed_fiche_ids": {c.change.fiche_id for c in page.fiche_changes},
         "changed_line_ids": {c.change.line_id for c in page.line_changes},
     }
@@ -646,6 +644,9 @@ def amendment_pdf(request, slug, number):
     if stored is not None:
         return _serve(request, stored, download=False)
     context = amendment_act_context(amendment, generated_by=request.user)
+    # A signed avenant without its stored act (signed before the application, or loaded
+    # without a seal): a reconstitution, said so on every page, never the original.
+    context["unsealed_copy"] = amendment.status == AmendmentStatus.SIGNED
     pdf = render_pdf("pilotage/pdf/amendment.html", context)
     suffix = "-projet" if amendment.status != AmendmentStatus.SIGNED else "-copie"
     return pdf_response(pdf, f"{contract.slug}-avenant-{amendment.number}{suffix}.pdf")
