@@ -116,8 +116,17 @@ def amendment_act_context(amendment: Amendment, *, generated_by=None) -> dict:
     articles = []
 
     def article(key_title, paragraphs, **extra):
+        # Every key the template reads, present: a dict without "items" would give the
+        # template dict.items(), and the act would print the article's own keys.
         articles.append(
-            {"number": len(articles) + 1, "title": key_title, "paragraphs": paragraphs, **extra}
+            {
+                "number": len(articles) + 1,
+                "title": key_title,
+                "paragraphs": paragraphs,
+                "items": [],
+                "years": [],
+                **extra,
+            }
         )
 
     article(

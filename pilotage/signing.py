@@ -31,6 +31,7 @@ from cej.page_cache import mark_contract_changed
 from cej.pdf import render_pdf
 from cej.sealing import seal_pdf
 from cej.selectors import missing_signatories, signing_parties
+from pilotage.amendment_documents import amendment_act_context
 from pilotage.selectors import contract_document
 
 logger = logging.getLogger(__name__)
@@ -207,7 +208,9 @@ def amendment_seal(amendment: Amendment, *, by=None) -> Document:
     contract = amendment.contract
     return _render_seal_store(
         template="pilotage/pdf/amendment.html",
-        context=_act_context(contract, by, amendment=amendment),
+        # The act itself — its articles, annexes, the parties under their names on the day
+        # and the avenant's own signatures —, as the draft PDF shows it.
+        context=amendment_act_context(amendment, generated_by=by),
         reason=_("Avenant n° %(number)s signé le %(date)s")
         % {"number": amendment.number, "date": format_date_long(amendment.signed_on)},
         contract=contract,
