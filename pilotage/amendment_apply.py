@@ -19,7 +19,12 @@ from fiches.services import fiche_amend, snapshot_of
 from financing.models import BudgetLine
 from financing.services import budget_line_delete, budget_line_save, line_snapshot
 from partners.models import Partner, Signatory
-from pilotage.amendment_selectors import amendment_page, instrument_years_ok, proposed_lines
+from pilotage.amendment_selectors import (
+    amendment_page,
+    budget_years,
+    instrument_years_ok,
+    proposed_lines,
+)
 from pilotage.models import ChangeKind
 from pilotage.permissions import can_record_amendment_decision
 
@@ -106,8 +111,10 @@ def amendment_finalise(amendment: Amendment, *, by=None, seal: bool = True):
 def _keep_before(amendment: Amendment) -> None:
     """The fiches, lines, budget per year and annex convention's last year as the avenant
     finds them, kept on the avenant and its changes."""
-    page = amendment_page(amendment)
-    amendment.applied_budget = {str(y.year): [str(y.before), str(y.after)] for y in page.years}
+    # From the proposals, not from `amendment_page`: the avenant is already marked signed,
+    # and the page of a signed avenant reads what this function is about to keep.
+    years = budget_years(amendment)
+    amendment.applied_budget = {str(y.year): [str(y.before), str(y.after)] for y in years}
     if amendment.annex_convention_id:
         amendment.previous_end_year = amendment.annex_convention.end_year
     amendment.save(update_fields=["applied_budget", "previous_end_year"])
