@@ -339,7 +339,11 @@ def amendment_page(amendment: Amendment) -> AmendmentPage:
         title = after.get("title") or before.get("title", "")
         fiche_views.append(FicheChangeView(change, title, diff_snapshots(before, after, names)))
     lines = [] if applied else proposed_lines(amendment)
-    fiche_titles = proposed_fiche_numbers(amendment) if not applied else _fiche_titles(contract)
+    fiche_titles = proposed_fiche_numbers(amendment)
+    if applied:
+        # Also the fiches withdrawn since; and a fiche the avenant adds is not in the contract
+        # yet when its act is sealed, just before the changes are applied.
+        fiche_titles = {**_fiche_titles(contract), **fiche_titles}
     posts = {p.pk: p for p in BudgetPost.objects.all()}
     stored_lines = {
         line.pk: line
