@@ -292,14 +292,26 @@ def consolidated_context(contract: Contract, *, generated_by=None) -> dict:
         year = snapshot.get("year")
         if labels.get(amendment_id) and labels[amendment_id] not in year_notes[year]:
             year_notes[year].append(labels[amendment_id])
-    annex_notes = {a.annex_convention_id: labels[a.pk] for a in signed if a.annex_convention_id}
+    annex_notes = defaultdict(list)
+    for amendment in signed:
+        if amendment.annex_convention_id:
+            annex_notes[amendment.annex_convention_id].append(labels[amendment.pk])
+    # What the template prints: each fiche and annex convention with its notes, the years'
+    # notes in order; the avenants listed in article 7 are the signed ones (an avenant in
+    # preparation or abandoned changed nothing).
+    for objective in context["objectives"]:
+        for fiche in objective.fiches.all():
+            fiche.amendment_notes = fiche_notes.get(fiche.number, [])
+    for annex in context["annex_conventions"]:
+        annex.amendment_notes = annex_notes.get(annex.pk, [])
     context.update(
         consolidated=True,
         is_draft=False,
         unsealed_copy=False,
+        amendments=signed,
         signed_amendments=signed,
         fiche_notes=dict(fiche_notes),
-        year_notes=dict(year_notes),
-        annex_notes=annex_notes,
+        year_notes=sorted(year_notes.items()),
+        annex_notes=dict(annex_notes),
     )
     return context
