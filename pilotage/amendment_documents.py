@@ -23,7 +23,7 @@ from fiches.models import Aim, Fiche, Objective
 from financing.models import BudgetLineVersion
 from partners.models import Partner
 from pilotage.amendment_selectors import amendment_page
-from pilotage.contract_articles import article
+from pilotage.contract_articles import article as contract_article
 from pilotage.models import AmendmentFicheChange, ChangeKind
 from pilotage.selectors import contract_document
 
@@ -110,8 +110,17 @@ def amendment_act_context(amendment: Amendment, *, generated_by=None) -> dict:
     articles = []
 
     def article(key_title, paragraphs, **extra):
+        # Every key the template reads, present: a dict without "items" would give the
+        # template dict.items(), and the act would print the article's own keys.
         articles.append(
-            {"number": len(articles) + 1, "title": key_title, "paragraphs": paragraphs, **extra}
+            {
+                "number": len(articles) + 1,
+                "title": key_title,
+                "paragraphs": paragraphs,
+                "items": [],
+                "years": [],
+                **extra,
+            }
         )
 
     article(
@@ -130,7 +139,7 @@ def amendment_act_context(amendment: Amendment, *, generated_by=None) -> dict:
             _("Durée de la convention annexe"),
             [
                 _("L'article %(article)s du contrat est modifié comme suit :")
-                % {"article": article("annex_convention").number},
+                % {"article": contract_article("annex_convention").number},
                 _(
                     "« La convention annexe « %(annex)s » couvre les années %(start)s à %(end)s "
                     "(elle couvrait jusqu'ici %(period)s). »"
@@ -178,7 +187,7 @@ def amendment_act_context(amendment: Amendment, *, generated_by=None) -> dict:
                     "l'enveloppe annuelle de %(envelope)s, s'établit ainsi :"
                 )
                 % {
-                    "article": article("financing").number,
+                    "article": contract_article("financing").number,
                     "envelope": _eur(contract.annual_envelope),
                 },
                 _(

@@ -397,7 +397,7 @@ def amendment_page(amendment: Amendment) -> AmendmentPage:
             after = line_snapshot_of(proposed, fiche_titles, partner_names)
             label = line_title(proposed)
             shares = " · ".join(
-                f"{short_names.get(pid, '?')} {format_eur(amount)}"
+                f"{short_names.get(pid, '?')}\u00a0{format_eur(amount)}"
                 for pid, amount in sorted(proposed.contributions.items())
             )
         elif stored is not None:
