@@ -13,8 +13,10 @@ from django.views.decorators.http import require_POST
 
 from cej import versioning
 from cej.html import sanitize_rich_text
+from cej.models import ContractStatus
 from cej.page_cache import cached_fragment
 from cej.pdf import pdf_response, render_pdf
+from cej.permissions import open_amendment_number, works_on_contract
 from cej.view_helpers import add_errors, context_of, require, scoped_contract
 from fiches import selectors, services
 from fiches.diff import Names, diff_snapshots
@@ -78,6 +80,16 @@ def _fiche_list_context(contract, data) -> dict:
     }
 
 
+def _amendment_to_propose_in(user, contract) -> int | None:
+    """The open avenant in which this person may propose a change of a signed contract's
+    fiche (CDAJE staff of its territory), for the page to link to it; else None."""
+    if contract.status != ContractStatus.SIGNED or not user.has_perm("cej.change_amendment"):
+        return None
+    if not works_on_contract(user, contract):
+        return None
+    return open_amendment_number(contract)
+
+
 @login_required
 def fiche_detail(request, slug, number):
     contract = scoped_contract(request, slug)
@@ -91,6 +103,7 @@ def fiche_detail(request, slug, number):
         viewer={
             "number": fiche.number,
             "can_edit": can_edit_fiche(request.user, fiche)[0],
+            "amend_in": _amendment_to_propose_in(request.user, contract),
             "transition_names": [t.name for t in transitions],
         },
         derived={"transitions": transitions},

@@ -101,6 +101,14 @@ class BudgetTable:
     overrun_years: list[int]
     annex_years: list[int]
 
+    @property
+    def annex_short(self) -> bool:
+        """Some year of the contract is left unallocated where the annex convention does not
+        run (« dans l'attente de la définition d'actions nouvelles »)."""
+        return bool(self.annex_years) and any(
+            y not in self.annex_years for y in self.unallocated_years
+        )
+
 
 @dataclass
 class BudgetReport:

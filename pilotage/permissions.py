@@ -124,16 +124,13 @@ def can_record_amendment_decision(user, amendment) -> Decision:
 
 
 def can_abandon_amendment(user, amendment) -> Decision:
+    """Abandon an avenant until its last signature: CDAJE staff. Signatures already given do
+    not prevent it — an avenant binds nobody until every representative has signed, and one
+    whose last signature has become impossible (a commitment recorded since below a proposed
+    reduction, say) must not stay open for ever, blocking the next."""
     if not cdaje_staff(user, amendment.contract, "cej.change_amendment")[0]:
         return False, _("Seule l'équipe CDAJE prépare les avenants.")
-    allowed, reason = _amendment_in_progress(
-        amendment, AmendmentStatus.DRAFT, AmendmentStatus.APPROVAL
-    )
-    if not allowed:
-        return allowed, reason
-    if amendment.signatures.exists():
-        return False, _("Un représentant a déjà signé l'avenant : il ne peut plus être abandonné.")
-    return True, ""
+    return _amendment_in_progress(amendment, AmendmentStatus.DRAFT, AmendmentStatus.APPROVAL)
 
 
 def can_record_contract_decision(user, contract) -> Decision:

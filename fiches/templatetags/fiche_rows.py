@@ -6,6 +6,7 @@ rendered whole on their first view after a change. Same markup as the templates 
 text is escaped, dates go through their one helper each."""
 
 from django import template
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -31,6 +32,7 @@ def fiche_list_rows(fiches, contract):
     fiche_url = url_for_each("fiche_detail", "number", slug=contract.slug)
     aims_label = esc(_("Finalités servies"))
     validated, imported = esc(_("avis favorable en plénière")), esc(_("reprise des fiches"))
+    amended = esc(_("modifiée par avenant"))
     rows = []
     for fiche in fiches:
         aims = "".join(f"<li>{esc(aim)}</li>" for aim in fiche.aims)
@@ -41,7 +43,13 @@ def fiche_list_rows(fiches, contract):
         else:
             # Without a person, the change is the fiche's reprise from the documents: the day
             # is known, not the hour.
-            what = validated if fiche.status == "validated" else imported
+            # Without a person either, a change after the plenary's opinion was an avenant's
+            # (applied by the demo's loader).
+            what = imported
+            if fiche.status == "validated":
+                day = timezone.localtime(fiche.updated_at).date()
+                plenary = fiche.validated_on and day == fiche.validated_on
+                what = validated if plenary or not fiche.validated_on else amended
             change = (
                 f'{esc(format_date_short(fiche.updated_at))}<br><span class="hint">{what}</span>'
             )

@@ -143,7 +143,7 @@ def test_the_list_shows_the_last_real_change_of_each_fiche(client, demo, fiche, 
     fiche.refresh_from_db()
     text = text_of(client.get(LIST))
     assert text.count("11/02/2014 avis favorable en plénière") == 12  # 15, less 3, 4 and 15
-    assert text.count("26/05/2015 avis favorable en plénière") == 2
+    assert text.count("26/05/2015 modifiée par avenant") == 2  # fiches 4 and 15, avenant n° 1
     assert "reprise initiale" not in text
     now = timezone.localtime(fiche.updated_at).strftime("%d/%m/%Y %H:%M")
     assert f"{now} Sophie Durand" in text
