@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from cej.dates import format_date_long
 from cej.models import Amendment, AmendmentStatus, Contract
+from cej.selectors import signing_parties
 from fiches.models import Aim, Fiche, Objective
 from financing.models import BudgetLineVersion
 from partners.models import Partner
@@ -233,16 +234,18 @@ def amendment_act_context(amendment: Amendment, *, generated_by=None) -> dict:
             },
         ],
     )
-    parties = page.parties
-    signatures = page.signatures
+    # The parties as the contract's acts print them (pilotage/pdf/_parties.html): named on
+    # the avenant's date, with their deliberation on it; signing it, the representatives the
+    # avenant page lists (who signed it, once signed), with their signature of it.
+    parties = signing_parties(contract, on=act_date, decisions=True, amendment=amendment)
+    signers = {partner.pk: signatories for partner, _d, signatories in page.party_rows}
     for party in parties:
-        party.partner.printed_name = partners[party.partner.pk].printed_name
-        party.signatories = [(s, signatures.get(s.pk)) for s, _old in party.signatories]
-        party.decision = page.decisions.get(party.partner.pk)
+        party.signatories = signers.get(party.partner.pk, [])
     return {
         "contract": contract,
         "amendment": amendment,
         "act_date": act_date,
+        "named_on": act_date,  # the partners' names in its fiches (`partner_name`)
         "is_draft": not signed,
         "parties": parties,
         "articles": articles,

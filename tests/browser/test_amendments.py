@@ -218,7 +218,7 @@ def test_cdaje_takes_an_avenant_from_its_opening_to_the_sealed_act(
         "AVENANT N° 3",
         "la fiche n° 14 « Plan de communication petite enfance » est remplacée",
         "2016 198 000,00 € 198 000,00 € —",
-        "dûment autorisé(e) par délibération n° CP-2016-12-0533 du 12 décembre 2016",
+        "dûment autorisé par délibération n° CP-2016-12-0533 du 12 décembre 2016",
         "Fait à Saint-Étienne, le 16 janvier 2017",
         NEW_ACTION,
         "Montant prévu 120 000,00 € 119 000,00 €",

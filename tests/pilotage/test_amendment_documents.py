@@ -73,10 +73,10 @@ def test_signing_avenant_2_seals_its_act_and_leaves_the_signed_contract_alone(
     body, reference, _day = DECISIONS["cg"]
     assert (
         f"Département de la Loire SIRET 22429900800017 représenté(e) par : M. Bernard Vialle, "
-        f"Président du Conseil général de la Loire, dûment autorisé(e) par délibération "
+        f"Président du Conseil général de la Loire, dûment autorisé par délibération "
         f"n° {reference} du 14 novembre 2016 ({body})"
     ) in text
-    assert "dûment autorisé(e) par délibération n° 2016-064 du 8 novembre 2016" in text
+    assert "dûment autorisés par délibération n° 2016-064 du 8 novembre 2016" in text
     assert "Fait à Saint-Étienne, le 5 décembre 2016" in text
 
     # Served as stored, to the parties.
@@ -116,9 +116,9 @@ def test_avenant_1_prints_the_partners_names_in_force_on_its_date(client, sealed
     text = words(pdf_text(stored_bytes(act)))
     assert "Entre les soussignés Département de la Loire SIRET" in text
     assert "Entre les soussignés Conseil général de la Loire" not in text
-    assert "dûment autorisé(e) par délibération n° CP-2015-04-0217 du 20 avril 2015" in text
+    assert "dûment autorisé par délibération n° CP-2015-04-0217 du 20 avril 2015" in text
     assert "couvre les années 2014 à 2017 (elle couvrait jusqu'ici 2014)" in text
-    assert "2015 158 000,00 € 198 000,00 € 40 000,00 €" in text
+    assert "2015 158 000,00 € 198 000,00 € +40 000,00 €" in text
     assert "la fiche n° 15 « Créer un pôle ressource handicap petite enfance » est ajoutée" in text
 
     # Without its stored act (as if signed before the application), the PDF is a copy that

@@ -79,7 +79,7 @@ def test_cdaje_staff_reach_every_avenant_page(client, demo_contract, demo_user):
     signed = text_of(client.get(BASE + "/1/"))
     assert "Ce que l’avenant a modifié" in signed
     assert "Période : 2014 → 2014–2017" in signed
-    assert "2015 158 000,00 € 198 000,00 € 40 000,00 € 198 000,00 € 0,00 €" in signed.replace(
+    assert "2015 158 000,00 € 198 000,00 € +40 000,00 € 198 000,00 € 0,00 €" in signed.replace(
         "\u202f", " "
     ).replace("\xa0", " ")
     assert "Enregistrer l’avis" not in signed and "Abandonner l’avenant" not in signed
@@ -221,7 +221,7 @@ def test_bad_input_is_refused_in_french_and_nothing_is_saved(client, demo_contra
     assert (avenant.status, avenant.opinion_on) == (AmendmentStatus.DRAFT, None)
     page = text_of(client.get(BASE + "/2/")).replace("\u202f", " ").replace("\xa0", " ")
     assert (
-        "2017 158 000,00 € 203 000,00 € 45 000,00 € 198 000,00 € dépassement : 5 000,00 €" in page
+        "2017 158 000,00 € 203 000,00 € +45 000,00 € 198 000,00 € dépassement : 5 000,00 €" in page
     )
 
 

@@ -66,7 +66,9 @@ def test_every_demo_role_sees_the_dashboard(client, demo, demo_user, username):
         "Coordination départementale de la politique petite enfance",
         "198\u202f000,00\u00a0€",
         "Avenant n° 1 — Prolongation de la convention annexe 2015–2017 et actions nouvelles "
-        "(26 mai 2015)",
+        "— signé le 26 mai 2015",
+        "Avenant n° 2 — Actualisation de l'information des familles (2016–2017) "
+        "— En préparation",
         "Créer un pôle ressource handicap petite enfance",  # fiche n° 15, by avenant n° 1
     ]:
         assert expected in text, expected
