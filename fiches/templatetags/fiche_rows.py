@@ -31,7 +31,7 @@ def fiche_list_rows(fiches, contract):
     (templates/fiches/_fiche_list_body.html)."""
     fiche_url = url_for_each("fiche_detail", "number", slug=contract.slug)
     aims_label = esc(_("Finalités servies"))
-    validated, imported = esc(_("avis favorable en plénière")), esc(_("reprise des fiches"))
+    validated, imported = esc(_("avis en plénière")), esc(_("reprise des fiches"))
     amended = esc(_("modifiée par avenant"))
     rows = []
     for fiche in fiches:

@@ -94,6 +94,18 @@ def loire(browser, live_server, transactional_db, demo_world):
 
 
 @pytest.fixture
+def loire_in_preparation(loire):
+    """The Loire demo contract put back in preparation, for the tests that edit its fiches and
+    lines directly: a signed contract changes only through an avenant
+    (tests/browser/test_amendments.py). The world is put back after the test."""
+    from cej.models import Contract, ContractStatus
+
+    Contract.objects.filter(pk=loire.contract.pk).update(status=ContractStatus.DRAFT)
+    loire.contract.refresh_from_db()
+    return loire
+
+
+@pytest.fixture
 def new_page(browser, live_server, loire):
     """`new_page()` opens a page in a fresh browser context (its own cookies: one person).
 

@@ -35,7 +35,7 @@ FINANCE_PAGES = {"budget", "budget-line", "budget-import"}
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_no_serious_accessibility_violation(page, loire, name):
+def test_no_serious_accessibility_violation(page, loire_in_preparation, name):
     # Fiche 3 reopened and edited once: the edit page exists, the history shows a diff.
     fiche = reopen(3)
     services.fiche_update(

@@ -30,13 +30,13 @@ def diff_row(scope, label: str):
     )
 
 
-def test_cdaje_reopens_edits_and_sees_the_change_in_the_history(page, loire):
+def test_cdaje_reopens_edits_and_sees_the_change_in_the_history(page, loire_in_preparation):
     added = " Permanence du samedi matin ouverte aux familles."
     fiche_title = demo_fiche(3).title
 
     login(page, "cdaje")
     expect(page).to_have_url(re.compile(r"/contracts/$"))
-    page.get_by_role("link", name=loire.contract.title).click()
+    page.get_by_role("link", name=loire_in_preparation.contract.title).click()
     page.get_by_role("navigation", name="Sections du contrat").get_by_role(
         "link", name="Fiches actions"
     ).click()
@@ -68,7 +68,7 @@ def test_cdaje_reopens_edits_and_sees_the_change_in_the_history(page, loire):
     expect(page.locator("table.version-table tbody tr").first).to_contain_text("Modification")
 
 
-def test_second_editor_gets_the_conflict_and_keeps_their_text(new_page, loire):
+def test_second_editor_gets_the_conflict_and_keeps_their_text(new_page, loire_in_preparation):
     reopen(5)
     new_title = "Accueil des familles en parcours d'insertion"
     added = " Ajout de l'administratrice sur les places réservées."
@@ -109,7 +109,7 @@ def test_second_editor_gets_the_conflict_and_keeps_their_text(new_page, loire):
     expect(findings_block(alice)).to_contain_text(added.strip())
 
 
-def test_restoring_an_older_version_brings_its_text_back(page, loire):
+def test_restoring_an_older_version_brings_its_text_back(page, loire_in_preparation):
     fiche = reopen(7)
     older = fiche.version
     original_findings = fiche.findings

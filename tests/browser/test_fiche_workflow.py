@@ -14,7 +14,7 @@ def status_badge(page):
     return page.locator(".page-meta .badge")
 
 
-def test_cdaje_submits_then_validates_with_the_plenary_date(page, loire):
+def test_cdaje_submits_then_validates_with_the_plenary_date(page, loire_in_preparation):
     reopen(9)
     login(page, "cdaje")
     page.goto(fiche_url(9))
@@ -38,7 +38,9 @@ def test_cdaje_submits_then_validates_with_the_plenary_date(page, loire):
     assert fiche.validated_on == datetime.date(2015, 3, 17)
 
 
-def test_finance_sees_no_edit_or_workflow_control_and_is_refused_the_edit_page(new_page, loire):
+def test_finance_sees_no_edit_or_workflow_control_and_is_refused_the_edit_page(
+    new_page, loire_in_preparation
+):
     reopen(4)  # editable, so that only the role stands in the way
     labels = [str(transition.label) for transition in TRANSITIONS.values()]
 

@@ -142,7 +142,7 @@ def test_the_list_shows_the_last_real_change_of_each_fiche(client, demo, fiche, 
     client.post(fiche_url(fiche, "edit/"), form_data(fiche, title="Accueil la nuit"))
     fiche.refresh_from_db()
     text = text_of(client.get(LIST))
-    assert text.count("11/02/2014 avis favorable en plénière") == 12  # 15, less 3, 4 and 15
+    assert text.count("11/02/2014 avis en plénière") == 12  # 15, less 3, 4 and 15
     assert text.count("26/05/2015 modifiée par avenant") == 2  # fiches 4 and 15, avenant n° 1
     assert "reprise initiale" not in text
     now = timezone.localtime(fiche.updated_at).strftime("%d/%m/%Y %H:%M")
@@ -366,8 +366,11 @@ def test_on_the_signed_contract_editing_answers_403_naming_the_avenant(client, d
         fiche.status,
         fiche.version,
     )
-    text = text_of(client.get(fiche_url(fiche)))
-    assert "Modifier" not in text and "Rouvrir pour révision" not in text
+    # The fiche page offers the legal route instead: the open avenant's fiche form.
+    page = client.get(fiche_url(fiche)).content.decode()
+    avenant_form = f"/avenants/2/fiches/{fiche.number}/edit/"
+    assert "Modifier par l’avenant n° 2" in page and avenant_form in page
+    assert f"2017/fiches/{fiche.number}/edit/" not in page and "Rouvrir pour révision" not in page
 
 
 # --- workflow ----------------------------------------------------------------------------

@@ -67,8 +67,7 @@ def test_every_demo_role_sees_the_dashboard(client, demo, demo_user, username):
         "198\u202f000,00\u00a0€",
         "Avenant n° 1 — Prolongation de la convention annexe 2015–2017 et actions nouvelles "
         "— signé le 26 mai 2015",
-        "Avenant n° 2 — Actualisation de l'information des familles (2016–2017) "
-        "— En préparation",
+        "Avenant n° 2 — Actualisation de l'information des familles (2016–2017) — En préparation",
         "Créer un pôle ressource handicap petite enfance",  # fiche n° 15, by avenant n° 1
     ]:
         assert expected in text, expected
