@@ -244,15 +244,17 @@ def test_a_change_shows_on_the_next_view(client, demo, demo_user, request, url, 
         assert expected in after
 
 
-def test_the_contract_list_follows_the_contracts_it_shows(client, demo, demo_user):
+def test_the_contract_list_follows_the_contracts_it_shows(
+    client, contract_in_preparation, demo_user
+):
     client.force_login(demo_user("partner-caf"))
     before = cached_html(client, "/contracts/")
     expected = _rename_territory(None)
     assert expected in html(client, "/contracts/")
     assert expected not in before
-    predecessor = Contract.objects.get(slug="cej-loire-2010-2013")
-    _change_in_admin(predecessor, title="Premier contrat enfance jeunesse de la Loire")
-    assert "Premier contrat enfance jeunesse de la Loire" in html(client, "/contracts/")
+    # A contract in preparation (an expired or signed one is frozen in the admin too).
+    _change_in_admin(contract_in_preparation, title="Contrat enfance jeunesse de la Loire révisé")
+    assert "Contrat enfance jeunesse de la Loire révisé" in html(client, "/contracts/")
 
 
 def test_a_download_updates_the_counter_of_the_documents_page(client, sealed_demo, demo_user):
