@@ -35,7 +35,12 @@ from pilotage.forms_amendments import (
     OpinionForm,
     RepresentativeChangeForm,
 )
-from pilotage.models import AmendmentFicheChange, AmendmentLineChange, ChangeKind
+from pilotage.models import (
+    AmendmentFicheChange,
+    AmendmentLineChange,
+    AmendmentRepresentativeChange,
+    ChangeKind,
+)
 from pilotage.permissions import (
     can_abandon_amendment,
     can_edit_amendment,
@@ -461,7 +466,12 @@ def amendment_line_remove(request, slug, number, line_pk):
     return _detail(amendment)
 
 
-CHANGE_MODELS = {"fiche": AmendmentFicheChange, "line": AmendmentLineChange}
+# Each kind of proposal, and who may drop it: a line's, whoever may propose lines.
+CHANGE_KINDS = {
+    "fiche": (AmendmentFicheChange, can_edit_amendment),
+    "line": (AmendmentLineChange, can_edit_amendment_budget),
+    "representative": (AmendmentRepresentativeChange, can_edit_amendment),
+}
 
 
 @login_required
@@ -469,13 +479,12 @@ CHANGE_MODELS = {"fiche": AmendmentFicheChange, "line": AmendmentLineChange}
 def amendment_change_cancel(request, slug, number, kind, pk):
     contract = scoped_contract(request, slug)
     amendment = _amendment(contract, number)
-    model = CHANGE_MODELS.get(kind)
-    if model is None:
-        from pilotage.models import AmendmentRepresentativeChange
-
-        if kind != "representative":
-            raise Http404(_("Aucune modification de ce type."))
-        model = AmendmentRepresentativeChange
+    if kind not in CHANGE_KINDS:
+        raise Http404(_("Aucune modification de ce type."))
+    model, predicate = CHANGE_KINDS[kind]
+    # Refused before the proposal is looked up, as every other action of these pages: who
+    # may not act is not told which ids are the avenant's proposals.
+    require(predicate(request.user, amendment))
     change = get_object_or_404(model, amendment=amendment, pk=pk)
     try:
         amendments.amendment_change_cancel(change=change, by=request.user)

@@ -29,9 +29,14 @@ object's id at the address of the Rhône contract, where `elsewhere` holds every
 cell is its own test in its own savepoint, on a world built once for the module (tests/authz/:
 the world, each row's URL, payload and effect, the admin's rules).
 
-A URL pattern added to the project (the avenant pages under /contracts/<slug>/avenants/, say)
-fails here, one cell per method, until it has its rows below and its scenarios in
-tests/authz/scenarios.py.
+The avenants are the signed contract's: avenant n° 2, open, is read and written through its
+pages (its state set per row: `[approval]` after the CDAJE's opinion, and for the decision and
+signature rows too; the signature recorded is never the last, which would apply and seal it),
+each write checked in the avenant and, unchanged, in the signed contract (`kept`); n° 1,
+signed, is refused every change (`[signed]`) and its sealed act served (`[sealed]`).
+
+A URL pattern added to the project fails here, one cell per method, until it has its rows
+below and its scenarios in tests/authz/scenarios.py.
 """
 
 import pytest
@@ -47,6 +52,7 @@ from tests.authz.cells import (
     HELD,
     LOGIN,
     POST,
+    Expect,
     as_expect,
     check_cell,
     to,
@@ -63,6 +69,13 @@ BYE = to("/accounts/login/")
 AGAIN = to("/contracts/cej-rhone-2015-2018/budget/import/")
 
 CHANGE_PAGE = "→ the object's change page"
+
+# Refused for the avenant's state, to whoever could act on it otherwise: signed, it changes no
+# more; once the CDAJE has given its opinion, neither do its proposals; and a contract not
+# signed yet changes directly, not by avenant.
+CLOSED = Expect(403, says=("L'avenant est signé : il ne change plus.",), label="CLOSED")
+FIXED = Expect(403, says=("La CDAJE a rendu son avis sur l'avenant",), label="FIXED")
+UNSIGNED = Expect(403, says=("Le contrat n'est pas encore signé",), label="UNSIGNED")
 KEPT = CHANGE_PAGE
 
 # fmt: off
@@ -104,6 +117,65 @@ MATRIX = {
     ("document_deposit",             POST): (LOGIN,  DONE,   403,    403,    404,    404,    DONE),
     ("amendment_seal",               GET):  (LOGIN,  405,    405,    405,    405,    405,    405),
     ("amendment_seal",               POST): (LOGIN,  DONE,   403,    403,    404,    404,    DONE),
+    # Avenants: read by whoever sees the contract; prepared by the CDAJE, their budget lines
+    # by the CDAJE and finance officers; the opinion by the CDAJE coordination
+    ("amendment_list",               GET):  (LOGIN,  200,    200,    200,    404,    404,    200),
+    ("amendment_list",               POST): (LOGIN,  200,    200,    200,    404,    404,    200),
+    ("amendment_open",               GET):  (LOGIN,  405,    405,    405,    405,    405,    405),
+    ("amendment_open",               POST): (LOGIN,  DONE,   403,    403,    404,    404,    DONE),
+    ("contract_decision",            GET):  (LOGIN,  405,    405,    405,    405,    405,    405),
+    ("contract_decision",            POST): (LOGIN,  DONE,   403,    403,    404,    404,    DONE),
+    ("amendment_detail",             GET):  (LOGIN,  200,    200,    200,    404,    404,    200),
+    ("amendment_detail",             POST): (LOGIN,  200,    200,    200,    404,    404,    200),
+    ("amendment_pdf",                GET):  (LOGIN,  200,    200,    200,    404,    404,    200),
+    ("amendment_pdf",                POST): (LOGIN,  200,    200,    200,    404,    404,    200),
+    ("amendment_pdf[sealed]",        GET):  (LOGIN,  200,    200,    200,    404,    404,    200),
+    ("amendment_edit",               GET):  (LOGIN,  200,    403,    403,    404,    404,    200),
+    ("amendment_edit",               POST): (LOGIN,  DONE,   403,    403,    404,    404,    DONE),
+    ("amendment_fiche_add",          GET):  (LOGIN,  200,    403,    403,    404,    404,    200),
+    ("amendment_fiche_add",          POST): (LOGIN,  DONE,   403,    403,    404,    404,    DONE),
+    ("amendment_fiche_edit",         GET):  (LOGIN,  200,    403,    403,    404,    404,    200),
+    ("amendment_fiche_edit",         POST): (LOGIN,  DONE,   403,    403,    404,    404,    DONE),
+    ("amendment_fiche_withdraw",     GET):  (LOGIN,  405,    405,    405,    405,    405,    405),
+    ("amendment_fiche_withdraw",     POST): (LOGIN,  DONE,   403,    403,    404,    404,    DONE),
+    ("amendment_line_add",           GET):  (LOGIN,  200,    200,    403,    404,    404,    200),
+    ("amendment_line_add",           POST): (LOGIN,  DONE,   DONE,   403,    404,    404,    DONE),
+    ("amendment_line_edit",          GET):  (LOGIN,  200,    200,    403,    404,    404,    200),
+    ("amendment_line_edit",          POST): (LOGIN,  DONE,   DONE,   403,    404,    404,    DONE),
+    ("amendment_line_remove",        GET):  (LOGIN,  405,    405,    405,    405,    405,    405),
+    ("amendment_line_remove",        POST): (LOGIN,  DONE,   DONE,   403,    404,    404,    DONE),
+    ("amendment_added_line_edit",    GET):  (LOGIN,  200,    200,    403,    404,    404,    200),
+    ("amendment_added_line_edit",    POST): (LOGIN,  DONE,   DONE,   403,    404,    404,    DONE),
+    ("amendment_change_cancel[fiche]", GET): (LOGIN, 405,    405,    405,    405,    405,    405),
+    ("amendment_change_cancel[fiche]", POST): (LOGIN, DONE,  403,    403,    404,    404,    DONE),
+    ("amendment_change_cancel[line]", POST): (LOGIN, DONE,   DONE,   403,    404,    404,    DONE),
+    ("amendment_change_cancel[representative]", POST):
+                                            (LOGIN,  DONE,   403,    403,    404,    404,    DONE),
+    # … a Loire line or proposal at the Rhône's avenant, where `elsewhere` may write
+    ("amendment_line_edit[Rhône]",   POST): (LOGIN,  404,    404,    404,    403,    404,    404),
+    ("amendment_line_remove[Rhône]", POST): (LOGIN,  404,    404,    404,    403,    404,    404),
+    ("amendment_added_line_edit[Rhône]", POST): (LOGIN, 404, 404,    404,    403,    404,    404),
+    ("amendment_change_cancel[Rhône]", POST): (LOGIN, 404,   404,    404,    403,    404,    404),
+    ("amendment_representative_add", GET):  (LOGIN,  200,    403,    403,    404,    404,    200),
+    ("amendment_representative_add", POST): (LOGIN,  DONE,   403,    403,    404,    404,    DONE),
+    ("amendment_opinion",            GET):  (LOGIN,  405,    405,    405,    405,    405,    405),
+    ("amendment_opinion",            POST): (LOGIN,  DONE,   403,    403,    404,    404,    DONE),
+    ("amendment_reopen",             GET):  (LOGIN,  405,    405,    405,    405,    405,    405),
+    ("amendment_reopen",             POST): (LOGIN,  DONE,   403,    403,    404,    404,    DONE),
+    ("amendment_decision",           GET):  (LOGIN,  405,    405,    405,    405,    405,    405),
+    ("amendment_decision",           POST): (LOGIN,  DONE,   403,    403,    404,    404,    DONE),
+    ("amendment_signature",          GET):  (LOGIN,  405,    405,    405,    405,    405,    405),
+    ("amendment_signature",          POST): (LOGIN,  DONE,   403,    403,    404,    404,    DONE),
+    ("amendment_abandon",            GET):  (LOGIN,  405,    405,    405,    405,    405,    405),
+    ("amendment_abandon",            POST): (LOGIN,  DONE,   403,    403,    404,    404,    DONE),
+    # … not once the avenant is signed, nor its proposals once the CDAJE has given its
+    # opinion; none opened on a contract in preparation (it changes directly)
+    ("amendment_edit[signed]",       POST): (LOGIN, CLOSED, 403,    403,   404,   404,   CLOSED),
+    ("amendment_line_add[signed]",   POST): (LOGIN, CLOSED, CLOSED, 403,   404,   404,   CLOSED),
+    ("amendment_line_add[approval]", POST): (LOGIN, FIXED,  FIXED,  403,   404,   404,   FIXED),
+    ("amendment_open[preparation]",  POST): (LOGIN, UNSIGNED, 403,  403,   404,   404,   UNSIGNED),
+    ("contract_consolidated_pdf",    GET):  (LOGIN,  200,    200,    200,    404,    404,    200),
+    ("contract_consolidated_pdf",    POST): (LOGIN,  200,    200,    200,    404,    404,    200),
     # Fiches: read on the signed contract, written on the one in preparation
     ("fiche_list",                   GET):  (LOGIN,  200,    200,    200,    404,    404,    200),
     ("fiche_list",                   POST): (LOGIN,  200,    200,    200,    404,    404,    200),
@@ -357,6 +429,25 @@ def test_the_matrix_checks_every_kind_of_write():
         "signature_cancel[signing]",
         "document_deposit",
         "amendment_seal",
+        "amendment_open",
+        "contract_decision",
+        "amendment_edit",
+        "amendment_fiche_add",
+        "amendment_fiche_edit",
+        "amendment_fiche_withdraw",
+        "amendment_line_add",
+        "amendment_line_edit",
+        "amendment_line_remove",
+        "amendment_added_line_edit",
+        "amendment_change_cancel[fiche]",
+        "amendment_change_cancel[line]",
+        "amendment_change_cancel[representative]",
+        "amendment_representative_add",
+        "amendment_opinion",
+        "amendment_reopen",
+        "amendment_decision",
+        "amendment_signature",
+        "amendment_abandon",
         "set_language",
         "logout",
         "password_change",

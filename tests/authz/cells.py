@@ -1,9 +1,11 @@
 """Every URL pattern of the project, what a cell of the matrix expects, and how one cell is
 checked."""
 
+import contextlib
 import html
 import re
 from dataclasses import dataclass
+from unittest import mock
 from urllib.parse import parse_qs, urlsplit
 
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -125,15 +127,21 @@ def as_expect(value) -> Expect:
 class Scenario:
     """How to exercise one row: the URL; the payload of a write that succeeds when allowed;
     the state the row needs (`prepare`, rolled back with the test); a step in the viewer's
-    own session before the request (`before`, returns more payload); and `effect`, what the
-    write changes, read before and after. All are functions of the world (and the viewer,
-    the client)."""
+    own session before the request (`before`, returns more payload); `effect`, what the
+    write changes, read before and after; and `kept`, what no outcome may change, the write
+    that succeeds included (an avenant's proposal leaves the signed contract as it is). All
+    are functions of the world (and the viewer, the client). `layout`: for whom a PDF rendered
+    on request is laid out by WeasyPrint (True: everyone; False: no one; or some viewers);
+    for the others its HTML is rendered from its template for them as always, and not laid
+    out (seconds a cell for a long document, and the same layout for every reader)."""
 
     url: object
     data: object = None
     prepare: object = None
     before: object = None
     effect: object = None
+    kept: object = None
+    layout: bool | tuple[str, ...] = True
 
 
 def send(client, method: str, url: str, data: dict):
@@ -149,6 +157,12 @@ def _normalized(content: bytes, slug: str) -> bytes:
 
 def _body(response) -> bytes:
     return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def _not_laid_out(html: str, *, archival: bool = False) -> bytes:
+    """What `cej.pdf.html_to_pdf` returns when the row's `layout` leaves the viewer out."""
+    assert html.strip(), "the PDF's HTML is empty"
+    return b"%PDF-1.7\n% not laid out by the authorization matrix\n"
 
 
 def check_cell(client, world: World, scenario: Scenario, method: str, viewer: str, expected):
@@ -167,11 +181,19 @@ def check_cell(client, world: World, scenario: Scenario, method: str, viewer: st
     def effect():
         return scenario.effect(world, client, viewer) if scenario.effect else None
 
+    def kept():
+        return scenario.kept(world) if scenario.kept else None
+
     url = scenario.url(world)
-    before = effect()
-    response = send(client, method, url, data())
+    before, kept_before = effect(), kept()
+    with contextlib.ExitStack() as stack:
+        if scenario.layout is not True and viewer not in (scenario.layout or ()):
+            stack.enter_context(mock.patch("cej.pdf.html_to_pdf", _not_laid_out))
+        response = send(client, method, url, data())
     problems = expected.mismatches(response, url)
-    after = effect()
+    after, kept_after = effect(), kept()
+    if kept_after != kept_before:
+        problems.append(f"what must stay changed: {kept_before!r} → {kept_after!r}")
     if expected.done and after == before:
         problems.append(f"the write did not happen (still {before!r})")
     if not expected.done and after != before:

@@ -294,6 +294,351 @@ def _deposit(world, viewer):
     }
 
 
+# --- avenants ---------------------------------------------------------------------------
+# Written on avenant n° 2 (open, revising fiche 14); n° 1 is signed and sealed. Dates follow
+# n° 2's path: opened 19 September 2016, the CDAJE's plenary in October, the boards in
+# November, the signatures in December.
+
+OPINION_ON = datetime.date(2016, 10, 11)
+# Each party's board: slug → (body, reference, date).
+DECISIONS = {
+    "cg42": ("Commission permanente du Département", "CP-2016-11-0388", "2016-11-14"),
+    "caf42": ("Conseil d'administration de la CAF", "2016-064", "2016-11-08"),
+    "msa-adl": ("Conseil d'administration de la MSA", "CA-2016-41", "2016-11-17"),
+}
+
+
+def _open(world):
+    return world.open_amendment.number
+
+
+def avenant(url_name: str, **params):
+    """The URL of `url_name` for avenant n° 2 of the signed contract."""
+    return page(url_name, number=_open, **params)
+
+
+def _fiche_13(world):
+    """A fiche of the signed contract that avenant n° 2 leaves alone and no line funds."""
+    from fiches.models import Fiche
+
+    return Fiche.objects.get(contract=world.contract, number=13)
+
+
+def _amendments(world, client, viewer):
+    """The signed contract's avenants: one opened, or n° 2's title or status changed,
+    shows."""
+    return list(
+        world.contract.amendments.order_by("number").values_list(
+            "number", "status", "title", "summary", "opinion_on"
+        )
+    )
+
+
+def _avenant_state(world, client, viewer, number=_open):
+    """Avenant n° 2 (or `number`) as stored: its status, title and opinion, its proposals
+    (fiches, lines, representatives, each with its version), the parties' decisions and the
+    signatures."""
+    from cej.models import Amendment
+
+    amendment = Amendment.objects.get(contract=world.contract, number=number(world))
+    return (
+        (amendment.status, amendment.title, amendment.opinion_on, amendment.abandon_reason),
+        sorted(amendment.fiche_changes.values_list("number", "kind", "version")),
+        sorted(amendment.line_changes.values_list("line", "kind", "version")),
+        sorted(amendment.representative_changes.values_list("leaving", "last_name")),
+        sorted(amendment.decisions.values_list("partner", "reference")),
+        sorted(amendment.signatures.values_list("signatory", flat=True)),
+    )
+
+
+def _signed_content(world):
+    """The signed contract's content: its fiches, planned lines (each with its version) and
+    annex convention, and the parties' representatives. Nothing an avenant proposes moves
+    it before its last signature."""
+    from financing.models import BudgetLine
+    from partners.models import Signatory
+
+    contract = world.contract
+    return (
+        sorted(contract.fiches.values_list("number", "status", "version")),
+        sorted(BudgetLine.objects.filter(contract=contract).values_list("pk", "version")),
+        sorted(contract.annex_conventions.values_list("pk", "end_year")),
+        sorted(
+            Signatory.objects.filter(
+                is_active=True, partner__contract_parties__contract=contract
+            ).values_list("pk", flat=True)
+        ),
+    )
+
+
+def _contract_decisions(world, client, viewer):
+    from cej.models import PartnerDecision
+
+    decisions = PartnerDecision.objects.filter(contract=world.contract, amendment=None)
+    return sorted(decisions.values_list("partner__slug", "reference"))
+
+
+def _caf_undecided(world):
+    """The CAF's deliberation approving the contract not recorded yet."""
+    from cej.models import PartnerDecision
+
+    PartnerDecision.objects.filter(
+        contract=world.contract, amendment=None, partner__slug="caf42"
+    ).delete()
+
+
+def _decision_form(slug):
+    def data(world, viewer):
+        from partners.models import Partner
+
+        body, reference, day = DECISIONS[slug]
+        return {
+            "partner": Partner.objects.get(slug=slug).pk,
+            "body": body,
+            "reference": reference,
+            "decided_on": day,
+        }
+
+    return data
+
+
+def _contract_decision_form(world, viewer):
+    from partners.models import Partner
+
+    return {
+        "partner": Partner.objects.get(slug="caf42").pk,
+        "body": "Conseil d'administration de la CAF",
+        "reference": "2014-051",
+        "decided_on": "2014-09-09",
+    }
+
+
+def _abandoned(world):
+    """Avenant n° 2 abandoned: another one may be opened."""
+    from cej.models import Amendment, AmendmentStatus
+
+    Amendment.objects.filter(pk=world.open_amendment.pk).update(
+        status=AmendmentStatus.ABANDONED,
+        abandoned_on=datetime.date(2016, 10, 3),
+        abandon_reason="Remplacé par la matrice.",
+    )
+
+
+def _in_approval(world):
+    """The CDAJE gave its opinion on avenant n° 2: the parties may decide."""
+    from cej.models import Amendment, AmendmentStatus
+
+    Amendment.objects.filter(pk=world.open_amendment.pk).update(
+        status=AmendmentStatus.APPROVAL, opinion_on=OPINION_ON
+    )
+
+
+def _avenant_in_signature(world):
+    """Avenant n° 2 approved by every party: its representatives may sign, five of them, so
+    the one the row records is not the last (the last would apply and seal the avenant)."""
+    from cej.models import PartnerDecision
+    from partners.models import Partner
+
+    _in_approval(world)
+    for slug, (body, reference, day) in DECISIONS.items():
+        PartnerDecision.objects.create(
+            contract=world.contract,
+            amendment=world.open_amendment,
+            partner=Partner.objects.get(slug=slug),
+            body=body,
+            reference=reference,
+            decided_on=datetime.date.fromisoformat(day),
+        )
+    assert len(_pending_signatories(world)) > 1
+
+
+def _pending_signatories(world):
+    from cej.models import Amendment
+    from pilotage.amendment_selectors import amendment_page
+
+    amendment = Amendment.objects.select_related("contract").get(pk=world.open_amendment.pk)
+    return amendment_page(amendment).missing_signatories
+
+
+def _amendment_signature_form(world, viewer):
+    signatory = _pending_signatories(world)[0]
+    return {"signatory": signatory.pk, "signed_on": "2016-12-05", "place": "Saint-Étienne"}
+
+
+def _line_shares(world, amount: str, **fields) -> dict:
+    """An avenant's line form: `amount` all paid by the CAF, the other parties' shares
+    empty."""
+    from partners.models import Partner
+
+    shares = {
+        f"share_{partner.pk}": amount if partner.slug == "caf42" else ""
+        for partner in Partner.objects.filter(contract_parties__contract=world.contract)
+    }
+    return {"amount": amount, "label": "", "fiche_number": "", **shares, **fields}
+
+
+def _new_avenant_line(world, viewer):
+    """A 2017 communication line funding no fiche: the contract has none."""
+    from financing.models import BudgetPost
+
+    post = BudgetPost.objects.get(code="communication")
+    return _line_shares(world, "1 000,00", year=2017, post=post.pk, label="Ligne de l'avenant")
+
+
+def _reallocated_line(world, viewer):
+    """The signed contract's 2017 communication line (fiche 14), 38 000 € brought down to
+    30 000 €: nothing is committed on it."""
+    line = world.signed_line
+    return _line_shares(
+        world, "30 000,00", year=line.year, post=line.post_id, fiche_number=line.fiche.number
+    )
+
+
+def _line_added(world):
+    """Avenant n° 2 adds a 2017 communication line funding no fiche."""
+    from financing.models import BudgetPost
+    from partners.models import Partner
+    from pilotage.models import AmendmentLineChange, ChangeKind
+
+    caf = Partner.objects.get(slug="caf42")
+    AmendmentLineChange.objects.create(
+        amendment=world.open_amendment,
+        kind=ChangeKind.ADD,
+        proposed={
+            "year": 2017,
+            "post_id": BudgetPost.objects.get(code="communication").pk,
+            "fiche_number": None,
+            "label": "Ligne ajoutée par l'avenant",
+            "amount": "1000.00",
+            "contributions": {str(caf.pk): "1000.00"},
+        },
+    )
+
+
+def _added_line(world):
+    from pilotage.models import AmendmentLineChange, ChangeKind
+
+    return AmendmentLineChange.objects.get(amendment=world.open_amendment, kind=ChangeKind.ADD).pk
+
+
+def _added_line_form(world, viewer):
+    from financing.models import BudgetPost
+    from pilotage.models import AmendmentLineChange
+
+    change = AmendmentLineChange.objects.get(pk=_added_line(world))
+    post = BudgetPost.objects.get(code="communication")
+    return _line_shares(world, "2 000,00", year=2017, post=post.pk, version=change.version)
+
+
+def _fiche_change(world):
+    """Avenant n° 2's revision of fiche 14."""
+    return world.open_amendment.fiche_changes.get(number=14).pk
+
+
+def _representative_replaced(world):
+    """Avenant n° 2 replaces the MSA's first representative."""
+    from pilotage.models import AmendmentRepresentativeChange
+
+    AmendmentRepresentativeChange.objects.create(
+        amendment=world.open_amendment,
+        leaving=_msa_representative(world),
+        civility="Mme",
+        first_name="Claire",
+        last_name="Bonnefoy",
+    )
+
+
+def _msa_representative(world):
+    from partners.models import Signatory
+
+    return Signatory.objects.filter(is_active=True, partner__slug="msa-adl").order_by("pk")[0]
+
+
+def _representative_change(world):
+    return world.open_amendment.representative_changes.get().pk
+
+
+def _representative_form(world, viewer):
+    return {
+        "leaving": _msa_representative(world).pk,
+        "civility": "Mme",
+        "first_name": "Claire",
+        "last_name": "Bonnefoy",
+    }
+
+
+def cancel(kind: str, prepare=None) -> Scenario:
+    """Dropping one of avenant n° 2's proposals: a fiche's, a line's, a representative's."""
+    changes = {
+        "fiche": _fiche_change,
+        "line": _added_line,
+        "representative": _representative_change,
+    }
+    return Scenario(
+        url=avenant("amendment_change_cancel", kind=lambda w: kind, pk=changes[kind]),
+        prepare=prepare,
+        effect=_avenant_state,
+        kept=_signed_content,
+    )
+
+
+def on_avenant(url_name: str, *, prepare=None, data=None, number=_open, **params) -> Scenario:
+    """A write to avenant n° 2 (or `number`): it shows in the avenant, never in the signed
+    contract."""
+    return Scenario(
+        url=page(url_name, number=number, **params),
+        prepare=prepare,
+        data=data,
+        effect=lambda w, c, v: _avenant_state(w, c, v, number),
+        kept=_signed_content,
+    )
+
+
+def _rhone_avenant(world):
+    """The Rhône contract signed, its avenant n° 2 open: `elsewhere` may write to it."""
+    from cej.models import Amendment, AmendmentStatus, Contract, ContractStatus
+
+    rhone = Contract.objects.get(slug=RHONE_SLUG)
+    Contract.objects.filter(pk=rhone.pk).update(
+        status=ContractStatus.SIGNED, signed_on=datetime.date(2014, 10, 1)
+    )
+    Amendment.objects.create(
+        contract=rhone, number=2, title="Avenant du Rhône", status=AmendmentStatus.DRAFT
+    )
+
+
+def _every_proposal(world, client, viewer):
+    """Every avenant's proposals, whatever the contract."""
+    from pilotage.models import (
+        AmendmentFicheChange,
+        AmendmentLineChange,
+        AmendmentRepresentativeChange,
+    )
+
+    return (
+        sorted(AmendmentFicheChange.objects.values_list("amendment", "number", "version")),
+        sorted(AmendmentLineChange.objects.values_list("amendment", "pk", "version")),
+        sorted(AmendmentRepresentativeChange.objects.values_list("amendment", "pk")),
+    )
+
+
+def via_rhone_avenant(url_name: str, *, prepare=None, data=None, **params) -> Scenario:
+    """A Loire line's or proposal's id at the address of the Rhône's avenant n° 2."""
+
+    def setup(world):
+        _rhone_avenant(world)
+        if prepare:
+            prepare(world)
+
+    return Scenario(
+        url=via_rhone(url_name, number=_open, **params),
+        prepare=setup,
+        data=data,
+        effect=_every_proposal,
+        kept=_signed_content,
+    )
+
+
 def _session_user(world, client, viewer):
     data = session_data(client)
     return data and (data["key"], data.get("_auth_user_id"))
@@ -372,6 +717,112 @@ SCENARIOS: dict[str, Scenario] = {
         prepare=_amendment_not_sealed,
         effect=_documents,
     ),
+    # Avenants of the signed contract: read by whoever sees it; n° 2 written through its
+    # pages, the signed contract untouched
+    "amendment_list": read("amendment_list"),
+    "amendment_open": Scenario(
+        url=page("amendment_open"),
+        prepare=_abandoned,
+        data=lambda w, v: {"title": "Avenant ouvert par la matrice", "summary": "Motifs."},
+        effect=_amendments,
+        kept=_signed_content,
+    ),
+    "contract_decision": Scenario(
+        url=page("contract_decision"),
+        prepare=_caf_undecided,
+        data=_contract_decision_form,
+        effect=_contract_decisions,
+        kept=_signed_content,
+    ),
+    "amendment_detail": read("amendment_detail", number=_open),
+    # n° 2's draft, rendered on request (laid out for the partner: the same pages for every
+    # reader); n° 1's act, sealed and stored, served as it is
+    "amendment_pdf": Scenario(url=page("amendment_pdf", number=_open), layout=("partner",)),
+    "amendment_pdf[sealed]": read("amendment_pdf", number=lambda w: w.amendment.number),
+    "amendment_edit": on_avenant(
+        "amendment_edit",
+        data=lambda w, v: {"title": "Avenant renommé par la matrice", "new_end_year": ""},
+    ),
+    "amendment_fiche_add": on_avenant(
+        "amendment_fiche_add", data=_new_fiche(lambda w: w.signed_fiche)
+    ),
+    "amendment_fiche_edit": on_avenant(
+        "amendment_fiche_edit",
+        fiche_number=lambda w: _fiche_13(w).number,
+        data=_fiche_form(_fiche_13),
+    ),
+    "amendment_fiche_withdraw": on_avenant(
+        "amendment_fiche_withdraw", fiche_number=lambda w: _fiche_13(w).number
+    ),
+    "amendment_line_add": on_avenant("amendment_line_add", data=_new_avenant_line),
+    "amendment_line_edit": on_avenant(
+        "amendment_line_edit", line_pk=_signed_line, data=_reallocated_line
+    ),
+    "amendment_line_remove": on_avenant("amendment_line_remove", line_pk=_signed_line),
+    "amendment_added_line_edit": on_avenant(
+        "amendment_added_line_edit",
+        prepare=_line_added,
+        change_pk=_added_line,
+        data=_added_line_form,
+    ),
+    "amendment_change_cancel[fiche]": cancel("fiche"),
+    "amendment_change_cancel[line]": cancel("line", prepare=_line_added),
+    "amendment_change_cancel[representative]": cancel(
+        "representative", prepare=_representative_replaced
+    ),
+    # … at the Rhône's avenant, a Loire line's or proposal's id: not the Rhône's
+    "amendment_line_edit[Rhône]": via_rhone_avenant(
+        "amendment_line_edit", line_pk=_signed_line, data=_reallocated_line
+    ),
+    "amendment_line_remove[Rhône]": via_rhone_avenant(
+        "amendment_line_remove", line_pk=_signed_line
+    ),
+    "amendment_added_line_edit[Rhône]": via_rhone_avenant(
+        "amendment_added_line_edit",
+        prepare=_line_added,
+        change_pk=_added_line,
+        data=_added_line_form,
+    ),
+    "amendment_change_cancel[Rhône]": via_rhone_avenant(
+        "amendment_change_cancel", kind=lambda w: "fiche", pk=_fiche_change
+    ),
+    "amendment_representative_add": on_avenant(
+        "amendment_representative_add", data=_representative_form
+    ),
+    "amendment_opinion": on_avenant(
+        "amendment_opinion", data=lambda w, v: {"plenary_date": OPINION_ON.isoformat()}
+    ),
+    "amendment_reopen": on_avenant("amendment_reopen", prepare=_in_approval),
+    "amendment_decision": on_avenant(
+        "amendment_decision", prepare=_in_approval, data=_decision_form("caf42")
+    ),
+    "amendment_signature": on_avenant(
+        "amendment_signature", prepare=_avenant_in_signature, data=_amendment_signature_form
+    ),
+    "amendment_abandon": on_avenant(
+        "amendment_abandon", data=lambda w, v: {"reason": "Abandonné par la matrice."}
+    ),
+    # … and nobody changes an avenant once signed, its proposals once the CDAJE has given its
+    # opinion, nor opens one on a contract not signed yet
+    "amendment_edit[signed]": on_avenant(
+        "amendment_edit",
+        number=lambda w: w.amendment.number,
+        data=lambda w, v: {"title": "Avenant renommé par la matrice", "new_end_year": ""},
+    ),
+    "amendment_line_add[signed]": on_avenant(
+        "amendment_line_add", number=lambda w: w.amendment.number, data=_new_avenant_line
+    ),
+    "amendment_line_add[approval]": on_avenant(
+        "amendment_line_add", prepare=_in_approval, data=_new_avenant_line
+    ),
+    "amendment_open[preparation]": Scenario(
+        url=in_preparation("amendment_open"),
+        data=lambda w, v: {"title": "Avenant ouvert par la matrice"},
+        effect=lambda w, c, v: w.preparation.amendments.count(),
+    ),
+    # Laid out by WeasyPrint, the contract as amended takes ≈ 5 s a cell: its HTML is rendered
+    # for each viewer, its pages checked in tests/pilotage/test_amendment_documents.py.
+    "contract_consolidated_pdf": Scenario(url=page("contract_consolidated_pdf"), layout=False),
     # Fiches: read on the signed contract
     "fiche_list": read("fiche_list"),
     "fiche_detail": read("fiche_detail", number=_signed_fiche),
