@@ -54,7 +54,7 @@ def test_the_backup_holds_the_signed_demo(backup):
     assert set(before["per_year"]) == {"2014", "2015", "2016", "2017"}
     assert before["per_year"]["2014"]["planned"] == "198000.00"
     assert before["total"]["committed"] != "0.00" and before["total"]["paid"] != "0.00"
-    assert before["fiches"] == 14
+    assert before["fiches"] == 15  # 14 signed in 2014, n° 15 added by avenant n° 1
     assert [d["sealed"] for d in before["documents"]] == [True, True]
     assert all(d["served_sha256"] == d["sha256"] for d in before["documents"])
 
@@ -67,7 +67,7 @@ def test_the_restored_instance_shows_the_same_contract_and_documents(backup, res
 def test_verify_documents_passes_on_the_restored_storage(restored):
     result = manage_status(restored, "verify_documents")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "2 documents vérifiés, 0 en erreur" in result.stdout
+    assert "3 documents vérifiés, 0 en erreur" in result.stdout
 
 
 def test_verify_documents_fails_when_a_restored_file_differs(restored):
