@@ -55,7 +55,11 @@ def test_the_backup_holds_the_signed_demo(backup):
     assert before["per_year"]["2014"]["planned"] == "198000.00"
     assert before["total"]["committed"] != "0.00" and before["total"]["paid"] != "0.00"
     assert before["fiches"] == 15  # 14 signed in 2014, n° 15 added by avenant n° 1
-    assert [d["sealed"] for d in before["documents"]] == [True, True]
+    assert [d["sealed"] for d in before["documents"]] == [
+        True,
+        True,
+        True,
+    ]  # contract, annex convention, avenant n° 1
     assert all(d["served_sha256"] == d["sha256"] for d in before["documents"])
 
 
