@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from cej.dates import format_date_long
 from cej.models import Amendment, AmendmentStatus, Contract
+from cej.money import format_eur
 from cej.selectors import signing_parties
 from fiches.models import Aim, Fiche, Objective
 from financing.models import BudgetLineVersion
@@ -189,7 +190,7 @@ def amendment_act_context(amendment: Amendment, *, generated_by=None) -> dict:
                 )
                 % {
                     "article": contract_article("financing").number,
-                    "envelope": _eur(contract.annual_envelope),
+                    "envelope": format_eur(contract.annual_envelope),
                 },
                 _(
                     "Les lignes budgétaires figurant en annexe 2 du présent avenant remplacent ou "
@@ -254,12 +255,6 @@ def amendment_act_context(amendment: Amendment, *, generated_by=None) -> dict:
         "generated_at": timezone.localtime(),
         "generated_by": generated_by,
     }
-
-
-def _eur(amount) -> str:
-    from cej.money import format_eur
-
-    return format_eur(amount)
 
 
 def consolidated_context(contract: Contract, *, generated_by=None) -> dict:
