@@ -193,7 +193,27 @@ class ContractParty(models.Model):
         return f"{self.partner} — {self.contract}"
 
 
-class Signature(models.Model):
+class SignatureRecord(models.Model):
+    """What any signature records — the day, the place, who entered it and when —, for the
+    contract's (`Signature`) and an avenant's (`AmendmentSignature`)."""
+
+    signed_on = models.DateField(_("signé le"))
+    place = models.CharField(_("lieu"), max_length=120)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("saisie par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("saisie le"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class Signature(SignatureRecord):
     """*Signature*: one representative's signature of a contract, dated and placed. The
     contract is signed once every representative of every party has signed."""
 
@@ -206,17 +226,6 @@ class Signature(models.Model):
         on_delete=models.PROTECT,
         related_name="signatures",
     )
-    signed_on = models.DateField(_("signé le"))
-    place = models.CharField(_("lieu"), max_length=120)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("saisie par"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    recorded_at = models.DateTimeField(_("saisie le"), auto_now_add=True)
 
     objects = ScopedByContractQuerySet.as_manager()
 
@@ -511,7 +520,7 @@ class PartnerDecision(models.Model):
         }
 
 
-class AmendmentSignature(models.Model):
+class AmendmentSignature(SignatureRecord):
     """*Signature d'un avenant*: one representative's signature of an avenant, dated and
     placed — the same representatives as the contract's, in office on the day."""
 
@@ -524,17 +533,6 @@ class AmendmentSignature(models.Model):
         on_delete=models.PROTECT,
         related_name="amendment_signatures",
     )
-    signed_on = models.DateField(_("signé le"))
-    place = models.CharField(_("lieu"), max_length=120)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("saisie par"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    recorded_at = models.DateTimeField(_("saisie le"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("signature d'avenant")
