@@ -29,7 +29,7 @@ def can_see_contract(user, contract) -> bool:
         return False
     if user.is_superuser or contract.territory_id in _territory_ids(user):
         return True
-    partner_ids = _partner_ids(user)
+    partner_ids = member_partner_ids(user)
     return bool(partner_ids) and contract.parties.filter(partner_id__in=partner_ids).exists()
 
 
@@ -38,7 +38,7 @@ def _territory_ids(user) -> set:
     return user._cej_territory_ids
 
 
-def _partner_ids(user) -> set:
+def member_partner_ids(user) -> set:
     load_viewer(user)
     return user._cej_partner_ids
 

@@ -7,6 +7,7 @@ CDAJE_STAFF = "Équipe CDAJE"
 CDAJE_COORDINATOR = "Coordination CDAJE"
 FINANCE_OFFICER = "Agents financiers"
 PARTNER_USER = "Partenaires signataires"
+FUNDER_FINANCE = "Agents financiers des financeurs"
 
 _READ_CONTRACT = [
     "cej.view_contract",
@@ -27,6 +28,11 @@ _READ_CONTRACT = [
     "financing.view_budgetline",
     "financing.view_contribution",
     "financing.view_executionentry",
+    "financing.view_fundingterms",
+    "financing.view_paymentschedule",
+    "financing.view_advance",
+    "financing.view_funderpayment",
+    "financing.view_supportingdocument",
 ]
 
 GROUP_PERMISSIONS: dict[str, list[str]] = {
@@ -51,13 +57,23 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "financing.add_budgetline",
         "financing.change_budgetline",
         "financing.delete_budgetline",
-        "financing.add_contribution",
-        "financing.change_contribution",
-        "financing.delete_contribution",
         "financing.add_executionentry",
         "financing.change_executionentry",
+        # The beneficiary's side of the money cycle: the actual figures (on the budget line,
+        # with the execution permission above) and the supporting documents sent.
+        "financing.add_supportingdocument",
+        "financing.delete_supportingdocument",
     ],
     PARTNER_USER: list(_READ_CONTRACT),
+    # A funder's finance officers (members of the CAF or the MSA with this role): the
+    # payments their organisation made, the sums paid back, the documents it received.
+    FUNDER_FINANCE: [
+        *_READ_CONTRACT,
+        "financing.add_funderpayment",
+        "financing.delete_funderpayment",
+        "financing.add_supportingdocument",
+        "financing.delete_supportingdocument",
+    ],
 }
 
 GROUP_DESCRIPTIONS = {
@@ -70,6 +86,10 @@ GROUP_DESCRIPTIONS = {
     ),
     FINANCE_OFFICER: _("Prévoit et suit le budget, saisit engagements et paiements."),
     PARTNER_USER: _("Consulte les contrats de son organisme et télécharge les documents signés."),
+    FUNDER_FINANCE: _(
+        "Saisit les versements de son organisme (acomptes, soldes), les reversements reçus et "
+        "les justificatifs reçus du bénéficiaire."
+    ),
 }
 
 

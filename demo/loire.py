@@ -16,6 +16,7 @@ from cej.models import (
     Contract,
     ContractParty,
     ContractStatus,
+    PartyRole,
     Signature,
     Territory,
 )
@@ -26,6 +27,7 @@ from demo.loire_amendments import (
     record_contract_decisions,
     rename_conseil_general,
 )
+from demo.loire_money import LINE_FORECAST, set_terms
 from fiches.models import Aim, Fiche, FicheStatus, FicheVersion, Objective
 from fiches.services import record_version
 from financing.models import (
@@ -143,8 +145,24 @@ DEMO_ACCOUNTS = [
     ),
     ("finance", "Marc", "Bernard", [roles.FINANCE_OFFICER], True, None, False),
     ("partner-cg", "Hélène", "Roux", [roles.PARTNER_USER], False, "cg", False),
-    ("partner-caf", "Karim", "Benali", [roles.PARTNER_USER], False, "caf", False),
-    ("partner-msa", "Jeanne", "Faure", [roles.PARTNER_USER], False, "msa", False),
+    (
+        "partner-caf",
+        "Karim",
+        "Benali",
+        [roles.PARTNER_USER, roles.FUNDER_FINANCE],
+        False,
+        "caf",
+        False,
+    ),
+    (
+        "partner-msa",
+        "Jeanne",
+        "Faure",
+        [roles.PARTNER_USER, roles.FUNDER_FINANCE],
+        False,
+        "msa",
+        False,
+    ),
 ]
 
 ACCOUNT_ROLES = {
@@ -152,8 +170,8 @@ ACCOUNT_ROLES = {
     "cdaje": "équipe et coordination CDAJE (fiches)",
     "finance": "agent financier (budget)",
     "partner-cg": "partenaire : Département (ex-Conseil général)",
-    "partner-caf": "partenaire : CAF",
-    "partner-msa": "partenaire : MSA",
+    "partner-caf": "partenaire et agent financier : CAF (versements)",
+    "partner-msa": "partenaire et agent financier : MSA (versements)",
 }
 
 
@@ -245,8 +263,16 @@ def _load_loire_demo(*, with_accounts: bool) -> DemoResult:
     for each in (predecessor, contract):
         for order, key in enumerate(("cg", "caf", "msa"), start=1):
             counter.get_or_create(
-                ContractParty, contract=each, partner=partners[key], defaults={"order": order}
+                ContractParty,
+                contract=each,
+                partner=partners[key],
+                defaults={
+                    "order": order,
+                    "role": PartyRole.BENEFICIARY if key == "cg" else PartyRole.FUNDER,
+                },
             )
+    if contract.status == ContractStatus.DRAFT:
+        counter.created += set_terms(contract, partners)
     for signatory in Signatory.objects.filter(partner__in=partners.values()):
         counter.get_or_create(
             Signature,
@@ -355,8 +381,8 @@ def _load_loire_demo(*, with_accounts: bool) -> DemoResult:
                     annex_convention=annex_convention,
                     fiche=fiches[fiche_number],
                     amount=sum(split.values()),
+                    **LINE_FORECAST[code],
                 ),
-                contributions={partners[key]: amount for key, amount in split.items()},
                 action="Budget du contrat signé (reprise)",
             )
             # The budget is the one signed on 1 October 2014, not one typed on the day the

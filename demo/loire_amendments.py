@@ -213,9 +213,8 @@ def _avenant_1(contract, partners, *, seal: bool, record_execution) -> int:
                     "fiche_number": fiche_number,
                     "label": "",
                     "amount": str(sum(split.values())),
-                    "contributions": {
-                        str(partners[k].pk): str(v) for k, v in sorted(split.items())
-                    },
+                    "other_receipts": "0.00",
+                    "continued": False,
                 },
             )
     for key, (body, reference, day) in data["decisions"].items():

@@ -145,7 +145,6 @@ class BudgetLineAdmin(ExportMixin, ThroughServicesAdmin):
         }
         services.budget_line_save(
             line=form.instance,
-            contributions=contributions,
             by=request.user,
             expected_version=form.cleaned_data["base_version"] if change else None,
             action=_("Modification (administration)") if change else _("Création (administration)"),

@@ -202,9 +202,6 @@ def _apply_row(row, contract, partners, by) -> None:
     try:
         budget_line_save(
             line=line,
-            contributions={
-                partners[pk]: amount for pk, amount in row.contributions.items() if amount
-            },
             by=by,
             expected_version=row.line.version if row.line else None,
             action=_("Import d'un classeur budgétaire"),

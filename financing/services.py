@@ -26,6 +26,8 @@ from financing.models import (
     VersionKind,
 )
 from financing.permissions import can_change_budget
+from financing.psej import plan
+from financing.terms import ContractTerms, contract_terms
 from partners.models import Partner
 
 
@@ -46,10 +48,15 @@ def line_label(line: BudgetLine) -> str:
     return " — ".join(parts)[:400]
 
 
+def _cents(amount) -> str | None:
+    return None if amount is None else str(round_money(amount))
+
+
 def line_snapshot(line: BudgetLine, contributions: Mapping[Partner, Decimal] | None = None) -> dict:
     """Everything a version keeps, JSON-ready: ids (to merge edits) and the names shown then
-    (to read the history after a fiche or partner has gone). Amounts are strings of cents.
-    `contributions` describes a split not saved yet; by default the stored one is read."""
+    (to read the history after a fiche or partner has gone). Amounts are strings of cents;
+    the actual figures are None until declared. `contributions` describes a forecast split
+    not saved yet; by default the stored one is read."""
     if contributions is None:
         contributions = {c.partner: c.amount for c in line.contributions.select_related("partner")}
     split = sorted(contributions.items(), key=lambda item: item[0].name)
@@ -61,10 +68,56 @@ def line_snapshot(line: BudgetLine, contributions: Mapping[Partner, Decimal] | N
         "fiche_id": line.fiche_id,
         "fiche": str(line.fiche) if line.fiche_id else "",
         "label": line.label,
-        "amount": str(round_money(line.amount)),
+        "amount": _cents(line.amount),
+        "other_receipts": _cents(line.other_receipts or 0),
+        "continued": bool(line.continued),
+        "actual_expenses": _cents(line.actual_expenses),
+        "actual_receipts": _cents(line.actual_receipts),
         "contributions": {str(p.pk): str(round_money(amount)) for p, amount in split},
         "partners": {str(p.pk): p.name for p, _amount in split},
     }
+
+
+def forecast_shares(line: BudgetLine, terms: ContractTerms) -> dict[int, Decimal]:
+    """Each party's forecast share of the line's net cost, by partner id (`financing.psej`):
+    every funder with terms for the line's instrument, and the beneficiary's own share."""
+    financing = plan(
+        expenses=line.amount,
+        receipts=line.other_receipts or 0,
+        continued=line.continued,
+        terms=terms.for_line(line),
+    )
+    shares = dict(financing.psej)
+    if terms.beneficiary_id is not None:
+        shares[terms.beneficiary_id] = financing.own_share
+    elif financing.own_share:
+        raise ValidationError(
+            _(
+                "Ce contrat n'a pas de bénéficiaire parmi ses parties : la part de %(amount)s "
+                "que les financeurs ne prennent pas en charge n'aurait pas de porteur. "
+                "Désignez le bénéficiaire dans les parties du contrat."
+            )
+            % {"amount": format_eur(financing.own_share)}
+        )
+    return shares
+
+
+def partners_by_id(shares: Mapping[int, Decimal]) -> dict[Partner, Decimal]:
+    partners = Partner.objects.in_bulk(list(shares))
+    return {partners[pid]: amount for pid, amount in shares.items()}
+
+
+def store_shares(line: BudgetLine, amounts: Mapping[Partner, Decimal]) -> None:
+    line.contributions.exclude(partner__in=list(amounts)).delete()
+    for partner, amount in amounts.items():
+        contribution = line.contributions.filter(partner=partner).first() or Contribution(
+            line=line, partner=partner
+        )
+        if contribution.pk and contribution.amount == amount:
+            continue
+        contribution.amount = amount
+        contribution.full_clean()
+        contribution.save()
 
 
 def _content(snapshot: dict) -> dict:
@@ -98,7 +151,7 @@ def record_line_version(
     )
 
 
-def _stored(line: BudgetLine) -> BudgetLine:
+def locked_line(line: BudgetLine) -> BudgetLine:
     # Ordered by pk only: the default ordering joins the nullable fiche, which FOR UPDATE refuses.
     stored = BudgetLine.objects.select_for_update().order_by("pk").filter(pk=line.pk).first()
     if stored is None:
@@ -106,7 +159,7 @@ def _stored(line: BudgetLine) -> BudgetLine:
     return stored
 
 
-def _conflict(stored: BudgetLine, expected_version: int) -> BudgetLineConflict:
+def line_conflict(stored: BudgetLine, expected_version: int) -> BudgetLineConflict:
     versions = BudgetLineVersion.objects.filter(line_ref=stored.pk).select_related("author")
     base = versions.filter(number=expected_version).first()
     return BudgetLineConflict(
@@ -143,14 +196,15 @@ def _duplicate_error(line: BudgetLine) -> ValidationError:
 def budget_line_save(
     *,
     line: BudgetLine,
-    contributions: Mapping[Partner, Decimal],
     by=None,
     expected_version: int | None = None,
     action: str | None = None,
     amendment=None,
 ) -> BudgetLine:
-    """Create or update a budget line together with its partner contributions, which must add
-    up exactly to the planned amount. Partners absent from `contributions` stop contributing.
+    """Create or update a budget line's forecast — planned amount, other receipts, new or
+    continued action — and store the parties' forecast shares that `financing.psej` computes
+    from the contract's funding terms. The actual figures are not written here (execution:
+    `line_actuals_save`); a line keeps those it had.
 
     With `expected_version` (the version the editor started from), a line saved by someone
     else in between is not written: BudgetLineConflict says what they changed. A save that
@@ -161,14 +215,16 @@ def budget_line_save(
     contract = lock_contract(line.contract_id)
     if contract is not None:  # no contract at all: full_clean below says so
         _refuse_unless_open(contract, amendment)
-    stored = _stored(line) if line.pk else None
+    stored = locked_line(line) if line.pk else None
     if stored and expected_version is not None and stored.version != expected_version:
-        raise _conflict(stored, expected_version)
+        raise line_conflict(stored, expected_version)
     line.amount = round_money(line.amount)
-    amounts = {partner: round_money(amount) for partner, amount in contributions.items()}
+    if stored:
+        line.actual_expenses, line.actual_receipts = stored.actual_expenses, stored.actual_receipts
     line.updated_by = by
     line.full_clean()
-    if error := line.contributions_error(amounts.values()):
+    amounts = partners_by_id(forecast_shares(line, contract_terms(line.contract_id)))
+    if error := line.contributions_error(amounts.values()):  # psej's invariant, kept honest
         raise ValidationError({"amount": error})
     if stored:
         if _content(line_snapshot(line, amounts)) == _content(line_snapshot(stored)):
@@ -179,14 +235,7 @@ def budget_line_save(
             line.save()
     except IntegrityError as exc:  # a concurrent twin despite the lock: say so, in French
         raise _duplicate_error(line) from exc
-    line.contributions.exclude(partner__in=list(amounts)).delete()
-    for partner, amount in amounts.items():
-        contribution = line.contributions.filter(partner=partner).first() or Contribution(
-            line=line, partner=partner
-        )
-        contribution.amount = amount
-        contribution.full_clean()
-        contribution.save()
+    store_shares(line, amounts)
     record_line_version(
         line=line,
         kind=VersionKind.CHANGED if stored else VersionKind.CREATED,
@@ -211,9 +260,9 @@ def budget_line_delete(
             raise PermissionDenied(reason)
     contract = lock_contract(line.contract_id)
     _refuse_unless_open(contract, amendment)
-    stored = _stored(line)
+    stored = locked_line(line)
     if expected_version is not None and stored.version != expected_version:
-        raise _conflict(stored, expected_version)
+        raise line_conflict(stored, expected_version)
     if entries := stored.entries.count():
         raise ValidationError(
             ngettext(
@@ -250,7 +299,7 @@ def execution_entry_record(*, entry: ExecutionEntry, by=None) -> ExecutionEntry:
     contract = lock_contract(entry.line.contract_id)
     if refusal := execution_refusal(contract):
         raise PermissionDenied(refusal)
-    entry.line = _stored(entry.line)
+    entry.line = locked_line(entry.line)
     entry.created_by = entry.created_by or by
     entry.full_clean()
     entry.save()
@@ -265,7 +314,7 @@ def execution_entry_delete(*, entry: ExecutionEntry, by=None) -> None:
     contract = lock_contract(entry.line.contract_id)
     if refusal := execution_refusal(contract):
         raise PermissionDenied(refusal)
-    line = _stored(entry.line)
+    line = locked_line(entry.line)
     entry = ExecutionEntry.objects.get(pk=entry.pk)
     entry.delete()
     committed = line.entries.filter(kind=ExecutionKind.COMMITMENT).total()

@@ -58,7 +58,7 @@ def budget_line_create(request, slug):
         line = form.apply_to(BudgetLine(contract=contract))
         try:
             line = services.budget_line_save(
-                line=line, contributions=form.contributions(), by=request.user
+                line=line, by=request.user
             )
         except ValidationError as error:
             add_errors(form, error, field_map=ERROR_FIELDS)
@@ -87,7 +87,6 @@ def budget_line_edit(request, slug, pk):
         try:
             services.budget_line_save(
                 line=target,
-                contributions=form.contributions(),
                 by=request.user,
                 expected_version=form.cleaned_data["version"],
             )

@@ -169,7 +169,6 @@ def _apply(amendment: Amendment, *, by) -> None:
         line.annex_convention_id = instrument_years_ok(amendment, proposed.post, proposed.year)
         budget_line_save(
             line=line,
-            contributions={partners[pid]: amount for pid, amount in proposed.contributions.items()},
             by=by,
             action=label,
             amendment=amendment,

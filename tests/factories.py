@@ -8,7 +8,14 @@ import factory
 from django.contrib.auth import get_user_model
 
 from cej import roles
-from cej.models import AnnexConvention, Contract, ContractParty, ContractStatus, Territory
+from cej.models import (
+    AnnexConvention,
+    Contract,
+    ContractParty,
+    ContractStatus,
+    PartyRole,
+    Territory,
+)
 from cej.page_cache import mark_contract_changed
 from fiches.models import Aim, Fiche, FicheStatus, Objective
 from financing.models import BudgetLine, BudgetPost, Contribution, ExecutionEntry, Instrument
@@ -83,10 +90,16 @@ class ContractFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def partners(self, create, extracted, **kwargs):
-        """`ContractFactory(partners=[p1, p2])` makes them parties."""
+        """`ContractFactory(partners=[p1, p2])` makes them parties: a Conseil général is the
+        beneficiary, the others fund."""
         if create and extracted:
             for order, partner in enumerate(extracted, start=1):
-                ContractParty.objects.create(contract=self, partner=partner, order=order)
+                role = (
+                    PartyRole.BENEFICIARY
+                    if partner.kind == PartnerKind.CONSEIL_GENERAL
+                    else PartyRole.FUNDER
+                )
+                ContractParty.objects.create(contract=self, partner=partner, order=order, role=role)
 
 
 class ContractPartyFactory(ContractDataFactory):

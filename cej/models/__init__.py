@@ -12,6 +12,7 @@ from cej.models.contracts import (
     ContractParty,
     ContractStatus,
     PartnerDecision,
+    PartyRole,
     Signature,
     Territory,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "DocumentKind",
     "DownloadOutcome",
     "PartnerDecision",
+    "PartyRole",
     "Signature",
     "Territory",
 ]

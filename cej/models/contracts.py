@@ -161,8 +161,16 @@ class Contract(models.Model):
             raise ValidationError(errors)
 
 
+class PartyRole(models.TextChoices):
+    BENEFICIARY = "beneficiary", _("Bénéficiaire")
+    FUNDER = "funder", _("Financeur")
+
+
 class ContractParty(models.Model):
-    """*Partie au contrat*: a partner that signs and co-finances a contract."""
+    """*Partie au contrat*: a partner that signs a contract, in one of two roles. The
+    *bénéficiaire* (here the Département) carries the actions and receives the funds; each
+    *financeur* (the CAF, the MSA) pays it the *prestation de service enfance jeunesse* (PSEJ)
+    on the terms the contract sets (`financing.FundingTerms`). A body never funds itself."""
 
     contract = models.ForeignKey(
         Contract, verbose_name=_("contrat"), on_delete=models.CASCADE, related_name="parties"
@@ -174,6 +182,15 @@ class ContractParty(models.Model):
         related_name="contract_parties",
     )
     order = models.PositiveSmallIntegerField(_("ordre"), default=1)
+    role = models.CharField(
+        _("rôle"),
+        max_length=12,
+        choices=PartyRole.choices,
+        default=PartyRole.FUNDER,
+        help_text=_(
+            "Le bénéficiaire porte les actions et reçoit la PSEJ ; les financeurs la versent."
+        ),
+    )
 
     objects = ScopedByContractQuerySet.as_manager()
 
@@ -186,6 +203,12 @@ class ContractParty(models.Model):
                 fields=["contract", "partner"],
                 name="contract_party_unique",
                 violation_error_message=_("Ce partenaire est déjà partie à ce contrat."),
+            ),
+            models.UniqueConstraint(
+                fields=["contract"],
+                condition=Q(role="beneficiary"),
+                name="contract_one_beneficiary",
+                violation_error_message=_("Ce contrat a déjà un bénéficiaire."),
             ),
         ]
 

@@ -1,5 +1,6 @@
-"""Financing of a contract: budget posts, planned budget lines per year, the partners'
-contributions to each line, and the commitments and payments recorded against them."""
+"""Budget lines: budget posts, the lines planned per year with their financing plan
+(forecast and actual), each party's forecast share of a line, and the commitments and
+payments the beneficiary records against it."""
 
 from decimal import Decimal
 
@@ -43,10 +44,17 @@ class BudgetPost(models.Model):
 
 
 class BudgetLine(Versioned):
-    """*Ligne budgétaire*: the amount planned (*prévu*) for one *poste* of one contract in one
-    year, under the CEJ itself or under its annex convention, possibly for one fiche. It is
-    split into partner contributions that add up to it exactly; a year's lines never exceed
-    the contract's annual envelope."""
+    """*Ligne budgétaire*: one action's financing plan for one year — one *poste* of one
+    contract, under the CEJ itself or under its annex convention, possibly for one fiche.
+
+    `amount` is what the contract allocates to it (*prévu*: the forecast expenses); a year's
+    lines never exceed the contract's annual envelope. Less the forecast receipts other than
+    the PSEJ (`other_receipts`) it leaves the net cost (*reste à charge*), which the funders
+    co-finance at their rate within their ceiling (`financing.psej`); the rest is the
+    beneficiary's own share. `Contribution` rows store that forecast split, computed on every
+    save. The actual figures (*réalisé*) are declared after the year and are execution: they
+    stay open on a signed contract. `continued`: the action was already in the previous
+    contract (*action antérieure*), which its funders may finance at another rate."""
 
     contract = models.ForeignKey(
         "cej.Contract",
@@ -79,6 +87,32 @@ class BudgetLine(Versioned):
     )
     label = models.CharField(_("libellé"), max_length=250, blank=True)
     amount = models.DecimalField(_("montant prévu (€)"), **MONEY, validators=[MinValueValidator(0)])
+    other_receipts = models.DecimalField(
+        _("autres recettes prévues (€)"),
+        **MONEY,
+        default=Decimal("0.00"),
+        validators=[MinValueValidator(0)],
+        help_text=_("Participations des familles, autres subventions… hors PSEJ."),
+    )
+    continued = models.BooleanField(
+        _("action antérieure"),
+        default=False,
+        help_text=_("Action déjà financée par le contrat précédent (reconduite)."),
+    )
+    actual_expenses = models.DecimalField(
+        _("dépenses réalisées (€)"),
+        **MONEY,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    actual_receipts = models.DecimalField(
+        _("autres recettes réalisées (€)"),
+        **MONEY,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
 
     objects = BudgetLineQuerySet.as_manager()
 
@@ -92,6 +126,27 @@ class BudgetLine(Versioned):
                 condition=Q(amount__gte=0),
                 name="budgetline_amount_not_negative",
                 violation_error_message=_("Le montant prévu ne peut pas être négatif."),
+            ),
+            models.CheckConstraint(
+                condition=Q(other_receipts__gte=0) & Q(other_receipts__lte=models.F("amount")),
+                name="budgetline_receipts_within_amount",
+                violation_error_message=_(
+                    "Les autres recettes prévues doivent être comprises entre zéro et le "
+                    "montant prévu."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=(Q(actual_expenses__isnull=True) & Q(actual_receipts__isnull=True))
+                | (
+                    Q(actual_expenses__gte=0)
+                    & Q(actual_receipts__gte=0)
+                    & Q(actual_receipts__lte=models.F("actual_expenses"))
+                ),
+                name="budgetline_actuals_consistent",
+                violation_error_message=_(
+                    "Le réalisé se déclare entier : dépenses et autres recettes, les recettes "
+                    "ne dépassant pas les dépenses."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["contract", "year", "post"],
@@ -119,9 +174,38 @@ class BudgetLine(Versioned):
     def get_instrument_display(self) -> str:
         return Instrument(self.instrument).label
 
+    @property
+    def net_cost(self) -> Decimal:
+        """*Reste à charge* forecast: expenses less the receipts other than the PSEJ."""
+        return round_money(self.amount or 0) - round_money(self.other_receipts or 0)
+
+    @property
+    def actuals_declared(self) -> bool:
+        return self.actual_expenses is not None and self.actual_receipts is not None
+
     def clean(self):
         if self.amount is not None:
             self.amount = round_money(self.amount)
+        if self.other_receipts is not None:
+            self.other_receipts = round_money(self.other_receipts)
+        if (
+            self.amount is not None
+            and self.other_receipts is not None
+            and self.other_receipts > self.amount
+        ):
+            raise ValidationError(
+                {
+                    "other_receipts": _(
+                        "Les autres recettes prévues (%(receipts)s) dépassent le montant prévu "
+                        "(%(amount)s) : le reste à charge serait négatif."
+                    )
+                    % {
+                        "receipts": format_eur(self.other_receipts),
+                        "amount": format_eur(self.amount),
+                    }
+                }
+            )
+        self._clean_actuals()
         # `year is None`, not falsy: an imported row may say year 0, which is out of period.
         if self.contract_id is None or self.year is None or self.post_id is None:
             return
@@ -139,6 +223,32 @@ class BudgetLine(Versioned):
         if self.amount is not None:
             self._clean_envelope(contract)
             self._clean_not_below_commitments()
+
+    def _clean_actuals(self):
+        for field in ("actual_expenses", "actual_receipts"):
+            if getattr(self, field) is not None:
+                setattr(self, field, round_money(getattr(self, field)))
+        expenses, receipts = self.actual_expenses, self.actual_receipts
+        if (expenses is None) != (receipts is None):
+            missing = "actual_receipts" if receipts is None else "actual_expenses"
+            raise ValidationError(
+                {
+                    missing: _(
+                        "Le réalisé se déclare entier : saisissez les dépenses et les autres "
+                        "recettes réalisées (0 s'il n'y en a pas)."
+                    )
+                }
+            )
+        if expenses is not None and receipts > expenses:
+            raise ValidationError(
+                {
+                    "actual_receipts": _(
+                        "Les autres recettes réalisées (%(receipts)s) dépassent les dépenses "
+                        "réalisées (%(expenses)s)."
+                    )
+                    % {"receipts": format_eur(receipts), "expenses": format_eur(expenses)}
+                }
+            )
 
     def _clean_instrument(self, contract):
         post = self.post
@@ -229,14 +339,14 @@ class BudgetLine(Versioned):
             )
 
     def contributions_error(self, amounts) -> str | None:
-        """French message if the contributions `amounts` do not add up to the planned amount
-        exactly, else None. Used by every path that writes contributions."""
+        """French message if the parties' shares `amounts` do not add up to the line's net
+        cost exactly, else None: the invariant `financing.psej` keeps and its writer checks."""
         total = sum((round_money(a) for a in amounts if a is not None), Decimal("0.00"))
-        planned = round_money(self.amount or 0)
+        planned = self.net_cost
         if total == planned:
             return None
         return _(
-            "Les contributions totalisent %(total)s pour une ligne de %(planned)s "
+            "Les parts des parties totalisent %(total)s pour un reste à charge de %(planned)s "
             "(%(direction)s de %(gap)s)."
         ) % {
             "total": format_eur(total),
@@ -247,7 +357,10 @@ class BudgetLine(Versioned):
 
 
 class Contribution(models.Model):
-    """*Contribution*: the share of a budget line that one partner finances."""
+    """*Part prévisionnelle*: what one party finances of a line's forecast net cost — a
+    funder's PSEJ at its rate within its ceiling, or the beneficiary's own share (the rest).
+    Never typed: `financing.services` computes them with `financing.psej` on each save of the
+    line or of the contract's funding terms, and they add up to the net cost exactly."""
 
     line = models.ForeignKey(
         BudgetLine,
@@ -266,8 +379,8 @@ class Contribution(models.Model):
     objects = ContributionQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("contribution d'un partenaire")
-        verbose_name_plural = _("contributions des partenaires")
+        verbose_name = _("part prévisionnelle d'une partie")
+        verbose_name_plural = _("parts prévisionnelles des parties")
         ordering = ["line", "partner__name"]
         constraints = [
             models.CheckConstraint(
