@@ -165,6 +165,11 @@ WRITTEN_BY_SERVICES = {
     "financing.BudgetLineVersion",
     "financing.Contribution",
     "financing.ExecutionEntry",
+    "financing.FundingTerms",
+    "financing.PaymentSchedule",
+    "financing.Advance",
+    "financing.FunderPayment",
+    "financing.SupportingDocument",
 }
 
 
