@@ -1,10 +1,13 @@
+from collections.abc import Callable
+
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from cej.admin_utils import ContractDataAdmin, ReadOnlyAdmin, eur_column
+from cej.admin_utils import ContractDataAdmin, ContractRefused, ReadOnlyAdmin, eur_column
 from cej.models import (
     FROZEN_STATUSES,
     AmendmentSignature,
@@ -28,9 +31,29 @@ class TerritoryAdmin(admin.ModelAdmin):
     filter_horizontal = ["staff"]
 
 
+# Called with a contract's id once its parties changed in the admin, under the contract's
+# lock: the financing app registers the recomputation of its lines' forecast shares, which
+# follow the parties' roles (cej, a lower layer, cannot name it).
+PARTIES_CHANGED: list[Callable[[int], object]] = []
+
+
+def parties_changed(contract_id: int) -> None:
+    """Run the hooks; a refusal of theirs (the contract left without a beneficiary to carry
+    the share the funders do not take) undoes the change, with its message."""
+    for hook in PARTIES_CHANGED:
+        try:
+            hook(contract_id)
+        except ValidationError as error:
+            raise ContractRefused(" ".join(error.messages)) from error
+
+
 class ContractPartyInline(admin.TabularInline):
+    """The parties with their role: one beneficiary (carries the actions, receives the
+    PSEJ), the funders (pay it on the contract's funding terms)."""
+
     model = ContractParty
     extra = 0
+    fields = ["partner", "role", "order"]
     autocomplete_fields = ["partner"]
 
 
@@ -75,6 +98,12 @@ class ContractAdmin(ContractDataAdmin):
     def period(self, obj):
         return obj.period_label
 
+    def save_formset(self, request, form, formset, change):
+        changed = formset.model is ContractParty and formset.has_changed()
+        super().save_formset(request, form, formset, change)
+        if changed:
+            parties_changed(form.instance.pk)
+
     def change_refusal(self, contract, form=None) -> str:
         signed = contract.status == ContractStatus.SIGNED
         if signed and form is not None and set(form.changed_data) == {"status"}:
@@ -100,10 +129,28 @@ class ContractAdmin(ContractDataAdmin):
 
 @admin.register(ContractParty)
 class ContractPartyAdmin(ContractDataAdmin):
-    list_display = ["partner", "contract", "order"]
-    list_filter = ["partner", "contract__territory"]
+    list_display = ["partner", "contract", "role", "order"]
+    list_filter = ["role", "partner", "contract__territory"]
     search_fields = ["partner__name", "contract__title"]
     list_select_related = ["partner", "contract"]
+    fields = ["contract", "partner", "role", "order"]
+    autocomplete_fields = ["contract", "partner"]
+
+    def save_model(self, request, obj, form, change):
+        before = self.contract_ids(obj, form)
+        super().save_model(request, obj, form, change)
+        for contract_id in sorted({*before, obj.contract_id}):
+            parties_changed(contract_id)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        parties_changed(obj.contract_id)
+
+    def delete_queryset(self, request, queryset):
+        contract_ids = sorted({obj.contract_id for obj in queryset})
+        super().delete_queryset(request, queryset)
+        for contract_id in contract_ids:
+            parties_changed(contract_id)
 
 
 @admin.register(Signature)

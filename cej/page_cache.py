@@ -165,6 +165,7 @@ WRITTEN_BY_SERVICES = {
     "financing.BudgetLineVersion",
     "financing.Contribution",
     "financing.ExecutionEntry",
+    # financing.cycle_services, which the admin goes through too (financing/admin_cycle.py)
     "financing.FundingTerms",
     "financing.PaymentSchedule",
     "financing.Advance",

@@ -1,16 +1,29 @@
-from decimal import Decimal
+"""The budget in the admin, through the services: a line's forecast through
+`budget_line_save` (its parties' shares computed, shown read-only), its actual figures
+through `line_actuals_save`, its commitments and payments through the execution services.
+The contract's funding terms, payment schedules, funders' payments and supporting documents
+are `financing.admin_cycle`'s."""
 
-from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from import_export.formats import base_formats
 
-from cej.admin_utils import ReadOnlyAdmin, ThroughServicesAdmin, VersionedAdminForm, eur_column
+from cej import admin as cej_admin
+from cej.admin_utils import (
+    ReadOnlyAdmin,
+    ReadOnlyInline,
+    ThroughServicesAdmin,
+    VersionedAdminForm,
+    eur_column,
+)
 from cej.money import format_eur
-from financing import services
+from financing import (
+    admin_cycle,  # noqa: F401  (registers the money cycle's admins)
+    cycle_services,
+    services,
+)
 from financing.models import (
     BudgetLine,
     BudgetLineVersion,
@@ -22,6 +35,20 @@ from financing.ods_writer import StyledODS
 from financing.querysets import money_sum
 from financing.resources import BudgetLineResource
 
+# The fields of a line's forecast (contract content) and of its actual figures (execution).
+FORECAST_FIELDS = [
+    "contract",
+    "year",
+    "post",
+    "annex_convention",
+    "fiche",
+    "label",
+    "amount",
+    "other_receipts",
+    "continued",
+]
+ACTUAL_FIELDS = ["actual_expenses", "actual_receipts"]
+
 
 @admin.register(BudgetPost)
 class BudgetPostAdmin(admin.ModelAdmin):
@@ -31,29 +58,17 @@ class BudgetPostAdmin(admin.ModelAdmin):
     prepopulated_fields = {"code": ["label"]}
 
 
-class ContributionFormSet(forms.BaseInlineFormSet):
-    """Contributions must add up exactly to the line's planned amount (as edited in the same
-    form), with the same message as every other path that writes them."""
+class ContributionInline(ReadOnlyInline):
+    """The parties' forecast shares, computed from the contract's funding terms on each save
+    of the line (`financing.services.forecast_shares`): shown, never typed."""
 
-    def clean(self):
-        super().clean()
-        if any(self.errors) or self.instance.amount is None:
-            return
-        amounts = [
-            form.cleaned_data.get("amount") or Decimal("0")
-            for form in self.forms
-            if form.cleaned_data and not form.cleaned_data.get("DELETE")
-        ]
-        if error := self.instance.contributions_error(amounts):
-            raise ValidationError(error)
-
-
-class ContributionInline(admin.TabularInline):
     model = Contribution
-    formset = ContributionFormSet
-    extra = 0
-    min_num = 1
-    autocomplete_fields = ["partner"]
+    fields = ["partner", "amount"]
+    readonly_fields = fields
+    verbose_name = _("part prévisionnelle (calculée)")
+    verbose_name_plural = _(
+        "financement prévisionnel (calculé selon les conditions de financement du contrat)"
+    )
 
 
 class ExecutionEntryInline(admin.TabularInline):
@@ -65,16 +80,23 @@ class ExecutionEntryInline(admin.TabularInline):
 class BudgetLineAdminForm(VersionedAdminForm):
     class Meta:
         model = BudgetLine
-        fields = ["contract", "year", "post", "annex_convention", "fiche", "label", "amount"]
+        fields = [*FORECAST_FIELDS, *ACTUAL_FIELDS]
 
 
 @admin.register(BudgetLine)
 class BudgetLineAdmin(ExportMixin, ThroughServicesAdmin):
-    """Saves through `financing.services`: the line with its contributions in one
-    `budget_line_save` (lock, envelope, version), each payment through
+    """Saves through the services: the forecast in `budget_line_save` (lock, envelope,
+    version, the shares recomputed) — refused on a signed contract, whose forecast changes
+    only through an avenant —, the actual figures in `line_actuals_save` (execution: open
+    once the contract is signed), each commitment or payment through
     `execution_entry_record` or `execution_entry_delete`."""
 
     form = BudgetLineAdminForm
+    fieldsets = [
+        (None, {"fields": [*FORECAST_FIELDS, "base_version"]}),
+        (_("Réalisé"), {"fields": ACTUAL_FIELDS}),
+        (_("Version"), {"fields": ["version_number", "updated_at", "updated_by"]}),
+    ]
 
     def get_export_formats(self):
         return [StyledODS if f is base_formats.ODS else f for f in super().get_export_formats()]
@@ -89,7 +111,8 @@ class BudgetLineAdmin(ExportMixin, ThroughServicesAdmin):
         "contract_period",
         "fiche_number",
         eur_column("amount", _("prévu")),
-        "contributions_column",
+        "shares_column",
+        "actual_column",
         "committed_column",
         "paid_column",
     ]
@@ -120,10 +143,15 @@ class BudgetLineAdmin(ExportMixin, ThroughServicesAdmin):
     def fiche_number(self, obj):
         return obj.fiche.number if obj.fiche else "–"
 
-    @admin.display(description=_("contributions"), ordering="contributed")
-    def contributions_column(self, obj):
+    @admin.display(description=_("financement prévisionnel"), ordering="contributed")
+    def shares_column(self, obj):
+        """The stored shares, which add up to the net cost (⚠ should they not)."""
         text = format_eur(obj.contributed)
-        return text if obj.contributed == obj.amount else f"⚠ {text}"
+        return text if obj.contributed == obj.net_cost else f"⚠ {text}"
+
+    @admin.display(description=_("dépenses réalisées"), ordering="actual_expenses")
+    def actual_column(self, obj):
+        return "–" if obj.actual_expenses is None else format_eur(obj.actual_expenses)
 
     @admin.display(description=_("engagé"), ordering="committed")
     def committed_column(self, obj):
@@ -134,37 +162,50 @@ class BudgetLineAdmin(ExportMixin, ThroughServicesAdmin):
         return format_eur(obj.paid)
 
     def save_model(self, request, obj, form, change):
-        """Nothing yet: the line is saved with its contributions, in `save_related`."""
+        """Nothing yet: the line is saved through its services, in `save_related`."""
 
     def save_related(self, request, form, formsets, change):
+        line, by = form.instance, request.user
+        version = form.cleaned_data["base_version"] if change else None
+        actuals = [form.cleaned_data.get(name) for name in ACTUAL_FIELDS]
+        if not change or set(form.changed_data) & set(FORECAST_FIELDS):
+            if not change:  # declared through their own service, below
+                line.actual_expenses = line.actual_receipts = None
+            line = services.budget_line_save(
+                line=line,
+                by=by,
+                expected_version=version,
+                action=_("Modification (administration)")
+                if change
+                else _("Création (administration)"),
+            )
+            version = line.version
+        if set(form.changed_data) & set(ACTUAL_FIELDS):
+            line = cycle_services.line_actuals_save(
+                line=line,
+                actual_expenses=actuals[0],
+                actual_receipts=actuals[1],
+                by=by,
+                expected_version=version,
+            )
+        form.instance = line
         by_prefix = {formset.prefix: formset for formset in formsets}
-        contributions = {
-            sub.cleaned_data["partner"]: sub.cleaned_data["amount"]
-            for sub in by_prefix["contributions"].forms
-            if sub.cleaned_data and not sub.cleaned_data.get("DELETE")
-        }
-        services.budget_line_save(
-            line=form.instance,
-            by=request.user,
-            expected_version=form.cleaned_data["base_version"] if change else None,
-            action=_("Modification (administration)") if change else _("Création (administration)"),
-        )
         for sub in by_prefix["entries"].forms:
             entry = sub.instance
             if sub.cleaned_data.get("DELETE"):
                 if entry.pk:
-                    services.execution_entry_delete(entry=entry, by=request.user)
+                    services.execution_entry_delete(entry=entry, by=by)
             elif sub.has_changed():
-                entry.line = form.instance
-                services.execution_entry_record(entry=entry, by=request.user)
+                entry.line = line
+                services.execution_entry_record(entry=entry, by=by)
         for formset in formsets:  # read by the admin's change message
             formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
 
 @admin.register(Contribution)
 class ContributionAdmin(ReadOnlyAdmin):
-    """Contributions are edited with their line (they must add up to it, and the line's
-    version records them)."""
+    """The parties' forecast shares: computed on each save of their line or of the
+    contract's funding terms, never typed (their line's versions record them)."""
 
     list_display = ["line", "partner", eur_column("amount", _("montant"))]
     list_filter = ["partner", "line__year"]
@@ -202,3 +243,7 @@ class BudgetLineVersionAdmin(ReadOnlyAdmin):
     list_filter = ["contract", "kind", "created_at"]
     search_fields = ["label", "action", "author__username"]
     list_select_related = ["author"]
+
+
+# A change of the contract's parties (their roles) moves the forecast shares of its lines.
+cej_admin.PARTIES_CHANGED.append(cycle_services.refresh_forecast_shares)

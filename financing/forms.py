@@ -1,4 +1,4 @@
-"""Forms of the budget: a line with its partner contributions, and a commitment or payment.
+"""Forms of the budget: a line's forecast, its actual figures, and a commitment or payment.
 Amounts are typed the French way (« 45 000,50 ») or with a dot (« 45000.50 ») and read as the
 budget import reads them (`cej.money.parse_amount`); the domain
 rules themselves (envelope, annex convention, duplicates, execution) stay in the models and
@@ -14,7 +14,6 @@ from cej.html import refuse_unprintable
 from cej.money import AmountError, format_number, parse_amount, round_money
 from fiches.models import Fiche
 from financing.models import BudgetLine, BudgetPost, ExecutionEntry, ExecutionKind, Instrument
-from partners.models import Partner
 
 
 class MoneyInput(forms.TextInput):
@@ -74,13 +73,12 @@ class FicheChoiceField(forms.ModelChoiceField):
         return _("%(number)s. %(title)s") % {"number": obj.number, "title": obj.title}
 
 
-CONTRIBUTION_PREFIX = "contribution_"
-
-
 class BudgetLineForm(forms.Form):
-    """A budget line and, in the same form, how much each party to the contract contributes
-    to it. `version` (edits only) is the version the editor started from: a save based on an
-    older one is refused, nothing is lost (see financing.services.budget_line_save)."""
+    """A budget line's forecast: what the contract allocates to it (*prévu*), the receipts
+    other than the PSEJ, and whether the action was already in the previous contract. Who
+    finances what is not asked: `financing.services.budget_line_save` computes each party's
+    share from the contract's funding terms. `version` (edits only) is the version the editor
+    started from: a save based on an older one is refused, nothing is lost."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     year = forms.TypedChoiceField(label=_("Année"), coerce=int)
@@ -108,83 +106,70 @@ class BudgetLineForm(forms.Form):
     )
     amount = MoneyField(
         label=_("Montant prévu (€)"),
-        help_text=_("Par exemple 45 000,50. L'enveloppe annuelle du contrat est contrôlée."),
+        help_text=_(
+            "Les dépenses prévues de l'action, par exemple 45 000,50. L'enveloppe annuelle "
+            "du contrat est contrôlée."
+        ),
     )
+    other_receipts = MoneyField(
+        label=_("Autres recettes prévues (€)"),
+        required=False,
+        help_text=_(
+            "Recettes hors PSEJ : participations des familles, autres subventions… Vide : aucune."
+        ),
+    )
+    continued = forms.BooleanField(
+        label=_("Action antérieure"),
+        required=False,
+        help_text=_(
+            "Cochez si l'action était déjà financée par le contrat précédent : les financeurs "
+            "l'aident à leur taux des actions antérieures."
+        ),
+    )
+
+    # Form field → key of a version snapshot (`financing.services.line_snapshot`), and the
+    # value a version saved before the key existed stands for (the fields' defaults).
+    SNAPSHOT_KEYS = {"post": "post_id", "fiche": "fiche_id"}
+    SNAPSHOT_DEFAULTS = {"other_receipts": "0.00", "continued": False}
+    MONEY_FIELDS = ("amount", "other_receipts")
 
     def __init__(self, *args, contract, line: BudgetLine | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.contract, self.line = contract, line
-        self.contributions_error = ""
         self.fields["year"].choices = [(year, str(year)) for year in contract.years]
         self.fields["post"].queryset = BudgetPost.objects.order_by("-instrument", "order", "label")
         self.fields["fiche"].queryset = Fiche.objects.filter(contract=contract).order_by("number")
-        self.partners = list(
-            Partner.objects.filter(contract_parties__contract=contract).order_by(
-                "contract_parties__order", "name"
-            )
-        )
-        for partner in self.partners:
-            self.fields[f"{CONTRIBUTION_PREFIX}{partner.pk}"] = MoneyField(
-                label=_("Contribution %(partner)s (€)") % {"partner": partner.name},
-                required=False,
-            )
         if line is None:
             del self.fields["version"]
         elif not self.is_bound:
-            self.initial.update(self._initial_from(line))
-
-    def _initial_from(self, line: BudgetLine) -> dict:
-        initial = {
-            "version": line.version,
-            "year": line.year,
-            "post": line.post_id,
-            "fiche": line.fiche_id,
-            "label": line.label,
-            "amount": line.amount,
-        }
-        for contribution in line.contributions.all():
-            initial[f"{CONTRIBUTION_PREFIX}{contribution.partner_id}"] = contribution.amount
-        return initial
+            self.initial.update(
+                {
+                    "version": line.version,
+                    "year": line.year,
+                    "post": line.post_id,
+                    "fiche": line.fiche_id,
+                    "label": line.label,
+                    "amount": line.amount,
+                    "other_receipts": line.other_receipts,
+                    "continued": line.continued,
+                }
+            )
 
     @property
     def line_fields(self):
-        return [self[name] for name in ("year", "post", "fiche", "label", "amount")]
-
-    @property
-    def contribution_fields(self):
-        return [self[f"{CONTRIBUTION_PREFIX}{p.pk}"] for p in self.partners]
-
-    def clean(self):
-        cleaned = super().clean()
-        names = [f"{CONTRIBUTION_PREFIX}{p.pk}" for p in self.partners]
-        if cleaned.get("amount") is None or any(name in self.errors for name in names):
-            return cleaned
-        amounts = [cleaned.get(name) for name in names]
-        error = BudgetLine(amount=cleaned["amount"]).contributions_error(amounts)
-        if error:
-            self.contributions_error = error
-            self.add_error(None, error)
-        return cleaned
+        return [self[name] for name in self.fields if name != "version"]
 
     @property
     def general_errors(self) -> list[str]:
-        """Errors of the whole line (a duplicate, say); the contributions' own is shown in
-        their fieldset."""
-        return [e for e in self.non_field_errors() if e != self.contributions_error]
-
-    def contributions(self) -> dict[Partner, Decimal]:
-        """Partner → amount, for the partners that contribute something."""
-        data = self.cleaned_data
-        return {
-            p: data[f"{CONTRIBUTION_PREFIX}{p.pk}"]
-            for p in self.partners
-            if data.get(f"{CONTRIBUTION_PREFIX}{p.pk}")
-        }
+        """Errors of the whole line (a duplicate, say)."""
+        return list(self.non_field_errors())
 
     def apply_to(self, line: BudgetLine) -> BudgetLine:
         data = self.cleaned_data
         line.year, line.post, line.fiche = data["year"], data["post"], data["fiche"]
         line.label, line.amount = data["label"].strip(), data["amount"]
+        line.other_receipts = data.get("other_receipts") or Decimal("0.00")
+        line.continued = bool(data.get("continued"))
         # The model picks the annex convention from the post and the year: keep the current
         # one only while it still fits, so that changing either re-chooses it.
         annex = line.annex_convention if line.annex_convention_id else None
@@ -194,39 +179,104 @@ class BudgetLineForm(forms.Form):
             line.annex_convention = None
         return line
 
-    # --- merging a refused save (see views_lines._rebase_on_current) ----------------------
+    # --- merging a refused save (see views_lines.rebase_on_current) ----------------------
 
     def snapshot_value(self, name: str, snapshot: dict):
         """The value of form field `name` in a version snapshot, comparable with
-        `typed_value`."""
-        if name.startswith(CONTRIBUTION_PREFIX):
-            partner_id = name.removeprefix(CONTRIBUTION_PREFIX)
-            return snapshot.get("contributions", {}).get(partner_id, "0.00")
-        key = {"post": "post_id", "fiche": "fiche_id"}.get(name, name)
-        return snapshot.get(key)
+        `typed_value`. A version saved before a field existed holds its default."""
+        key = self.SNAPSHOT_KEYS.get(name, name)
+        return snapshot.get(key, self.SNAPSHOT_DEFAULTS.get(name))
 
     def typed_value(self, name: str):
         value = self.cleaned_data.get(name)
-        if name.startswith(CONTRIBUTION_PREFIX) or name == "amount":
+        if name in self.MONEY_FIELDS:
             return str(round_money(value or 0))
         if name in ("post", "fiche"):
             return value.pk if value else None
         if name == "label":
             return (value or "").strip()
+        if name == "continued":
+            return bool(value)
         return value
 
-    @staticmethod
-    def input_value(name: str, value) -> str:
-        """A snapshot value as the form posts it."""
+    def input_value(self, name: str, value) -> str | None:
+        """A snapshot value as the form posts it; None for an unticked box (not posted)."""
+        if name == "continued":
+            return "on" if value else None
         if value is None:
             return ""
-        if name.startswith(CONTRIBUTION_PREFIX) or name == "amount":
+        if name in self.MONEY_FIELDS:
             return format_number(Decimal(value))
         return str(value)
 
     @property
     def mergeable_fields(self) -> list[str]:
         return [name for name in self.fields if name != "version"]
+
+
+class LineActualsForm(forms.Form):
+    """A line's actual figures (*réalisé*), declared after the year: the expenses and the
+    receipts other than the PSEJ, both or neither (both empty withdraws a declaration). The
+    rules and their messages are the model's (`BudgetLine._clean_actuals`); `version` is the
+    version of the line the officer started from."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    actual_expenses = MoneyField(
+        label=_("Dépenses réalisées (€)"),
+        required=False,
+        help_text=_("Les dépenses de l'action sur l'année, par exemple 118 450,20."),
+    )
+    actual_receipts = MoneyField(
+        label=_("Autres recettes réalisées (€)"),
+        required=False,
+        help_text=_("Recettes hors PSEJ réellement perçues ; 0 s'il n'y en a pas."),
+    )
+
+    MONEY_FIELDS = ("actual_expenses", "actual_receipts")
+
+    def __init__(self, *args, line: BudgetLine, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.line = line
+        if not self.is_bound:
+            self.initial.update(
+                {
+                    "version": line.version,
+                    "actual_expenses": line.actual_expenses,
+                    "actual_receipts": line.actual_receipts,
+                }
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if any(name in self.errors for name in self.MONEY_FIELDS):
+            return cleaned
+        figures = BudgetLine(
+            actual_expenses=cleaned.get("actual_expenses"),
+            actual_receipts=cleaned.get("actual_receipts"),
+        )
+        try:
+            figures._clean_actuals()
+        except forms.ValidationError as error:
+            for field, messages in error.message_dict.items():
+                for message in messages:
+                    self.add_error(field, message)
+        return cleaned
+
+    # --- merging a refused save, as BudgetLineForm -----------------------------------------
+
+    def snapshot_value(self, name: str, snapshot: dict):
+        return snapshot.get(name)
+
+    def typed_value(self, name: str):
+        value = self.cleaned_data.get(name)
+        return None if value is None else str(round_money(value))
+
+    def input_value(self, name: str, value) -> str:
+        return "" if value is None else format_number(Decimal(value))
+
+    @property
+    def mergeable_fields(self) -> list[str]:
+        return list(self.MONEY_FIELDS)
 
 
 class ExecutionEntryForm(forms.ModelForm):

@@ -1,5 +1,6 @@
-"""Pages that change a contract's budget: create, edit and delete a line with its partner
-contributions, read a line's history, record a commitment or payment. Thin: scope through
+"""Pages that change a contract's budget: create, edit and delete a line's forecast (each
+party's share is computed, never typed), read a line's history, record a commitment or
+payment. A line's actual figures are `financing.views_actuals`'. Thin: scope through
 the contract queryset (out of scope is 404, a line of another contract too), permissions
 through financing.permissions (refused is 403 with the reason), changes through services."""
 
@@ -21,15 +22,17 @@ from cej.view_helpers import add_errors, require, scoped_contract
 from financing import services
 from financing.diff import diff_line_snapshots
 from financing.forms import BudgetLineForm, ExecutionEntryForm
+from financing.line_selectors import line_financing
 from financing.models import BudgetLine, ExecutionEntry, VersionKind
-from financing.permissions import can_change_budget, can_record_execution
+from financing.permissions import can_change_budget, can_declare_actuals, can_record_execution
 from financing.selectors import line_history, parse_year
+from financing.terms import contract_terms
 
 # Model error keys that are not form fields, and the field the user fixes instead.
 ERROR_FIELDS = {"annex_convention": "year", "contract": None}
 
 
-def _line(contract, pk, queryset=None) -> BudgetLine:
+def scoped_line(contract, pk, queryset=None) -> BudgetLine:
     queryset = BudgetLine.objects if queryset is None else queryset
     return get_object_or_404(
         queryset.filter(contract=contract).select_related(
@@ -57,9 +60,7 @@ def budget_line_create(request, slug):
     if request.method == "POST" and form.is_valid():
         line = form.apply_to(BudgetLine(contract=contract))
         try:
-            line = services.budget_line_save(
-                line=line, by=request.user
-            )
+            line = services.budget_line_save(line=line, by=request.user)
         except ValidationError as error:
             add_errors(form, error, field_map=ERROR_FIELDS)
         else:
@@ -70,20 +71,26 @@ def budget_line_create(request, slug):
     return render(
         request,
         "financing/line_form.html",
-        {"contract": contract, "line": None, "form": form, "conflict": None},
+        {
+            "contract": contract,
+            "line": None,
+            "form": form,
+            "conflict": None,
+            "financing": line_financing(contract, None),
+        },
     )
 
 
 @login_required
 def budget_line_edit(request, slug, pk):
     contract = scoped_contract(request, slug)
-    line = _line(contract, pk)
+    line = scoped_line(contract, pk)
     require(can_change_budget(request.user, contract))
     conflict = None
     form = BudgetLineForm(request.POST or None, contract=contract, line=line)
     if request.method == "POST" and form.is_valid():
         # The service gets a copy, so that `line` keeps the stored values for the page.
-        target = form.apply_to(_line(contract, pk))
+        target = form.apply_to(scoped_line(contract, pk))
         try:
             services.budget_line_save(
                 line=target,
@@ -91,9 +98,9 @@ def budget_line_edit(request, slug, pk):
                 expected_version=form.cleaned_data["version"],
             )
         except services.BudgetLineConflict as error:
-            data, both_changed = _rebase_on_current(form, error)
-            line = _line(contract, pk)
-            conflict = {**_conflict_context(error), "both_changed": both_changed}
+            data, both_changed = rebase_on_current(form, error)
+            line = scoped_line(contract, pk)
+            conflict = {**conflict_context(error), "both_changed": both_changed}
             form = BudgetLineForm(data, contract=contract, line=line)
             form.is_valid()
         except ValidationError as error:
@@ -107,25 +114,37 @@ def budget_line_edit(request, slug, pk):
     return render(
         request,
         "financing/line_form.html",
-        {"contract": contract, "line": line, "form": form, "conflict": conflict},
+        {
+            "contract": contract,
+            "line": line,
+            "form": form,
+            "conflict": conflict,
+            "financing": line_financing(contract, line),
+            "can_declare_actuals": can_declare_actuals(request.user, contract)[0],
+        },
         status=409 if conflict else 200,
     )
 
 
-def _conflict_context(error: services.BudgetLineConflict) -> dict:
+def conflict_context(error: services.BudgetLineConflict) -> dict:
     return {
         "who": error.who,
         "when": error.when,
         "number": error.record.version,
-        "changes": diff_line_snapshots(error.base or {}, error.current),
+        "changes": diff_line_snapshots(
+            error.base or {},
+            error.current,
+            beneficiary_id=contract_terms(error.record.contract_id).beneficiary_id,
+        ),
     }
 
 
-def _rebase_on_current(form: BudgetLineForm, error: services.BudgetLineConflict):
+def rebase_on_current(form, error: services.BudgetLineConflict):
     """The refused form, moved onto the line as now stored (`cej.versioning.rebase`): what
     this editor changed is kept as typed, what they left alone takes the other person's
     value, and the next save is based on the current version. Returns the new form data and
-    the labels of the fields both people changed (to check by hand)."""
+    the labels of the fields both people changed (to check by hand). `form`: a
+    BudgetLineForm or a LineActualsForm (the same merging methods)."""
     names = form.mergeable_fields
     mine = {name: form.typed_value(name) for name in names}
     rebased = versioning.rebase(
@@ -137,7 +156,11 @@ def _rebase_on_current(form: BudgetLineForm, error: services.BudgetLineConflict)
     data["version"] = str(error.record.version)
     for name in names:
         if rebased.values[name] != mine[name]:
-            data[name] = form.input_value(name, rebased.values[name])
+            value = form.input_value(name, rebased.values[name])
+            if value is None:  # an unticked box is not posted
+                data.pop(name, None)
+            else:
+                data[name] = value
     return data, [str(form.fields[name].label) for name in rebased.both_changed]
 
 
@@ -147,7 +170,7 @@ def _rebase_on_current(form: BudgetLineForm, error: services.BudgetLineConflict)
 @login_required
 def budget_line_delete(request, slug, pk):
     contract = scoped_contract(request, slug)
-    line = _line(contract, pk, BudgetLine.objects.annotate(entry_count=Count("entries")))
+    line = scoped_line(contract, pk, BudgetLine.objects.annotate(entry_count=Count("entries")))
     require(can_change_budget(request.user, contract))
     error, status = "", 200
     if request.method == "POST":
@@ -177,14 +200,14 @@ def budget_line_delete(request, slug, pk):
                 request, _("Ligne « %(line)s » supprimée.") % {"line": services.line_label(line)}
             )
             return redirect(_budget_url(contract))
-        line = _line(contract, pk, BudgetLine.objects.annotate(entry_count=Count("entries")))
+        line = scoped_line(contract, pk, BudgetLine.objects.annotate(entry_count=Count("entries")))
     return render(
         request,
         "financing/line_confirm_delete.html",
         {
             "contract": contract,
             "line": line,
-            "contributions": line.contributions.select_related("partner"),
+            "financing": line_financing(contract, line),
             "error": error,
         },
         status=status,
@@ -200,17 +223,17 @@ def budget_line_history(request, slug, pk):
     line, versions = history.line, history.versions
     if line is None and not versions:
         raise Http404(_("Aucune ligne budgétaire n'a cet identifiant dans ce contrat."))
+    beneficiary_id = contract_terms(contract.pk).beneficiary_id
     rows = []
     for index, version in enumerate(versions):
         previous = versions[index + 1].snapshot if index + 1 < len(versions) else {}
         deleted = version.kind == VersionKind.DELETED
-        rows.append(
-            {
-                "version": version,
-                "changes": [] if deleted else diff_line_snapshots(previous, version.snapshot),
-                "deleted": deleted,
-            }
+        changes = (
+            []
+            if deleted
+            else diff_line_snapshots(previous, version.snapshot, beneficiary_id=beneficiary_id)
         )
+        rows.append({"version": version, "changes": changes, "deleted": deleted})
     return render(
         request,
         "financing/line_history.html",
@@ -220,6 +243,8 @@ def budget_line_history(request, slug, pk):
             "title": services.line_label(line) if line else versions[0].label,
             "rows": rows,
             "can_change": line is not None and can_change_budget(request.user, contract)[0],
+            "can_declare_actuals": line is not None
+            and can_declare_actuals(request.user, contract)[0],
         },
     )
 
@@ -230,7 +255,7 @@ def budget_line_history(request, slug, pk):
 @login_required
 def budget_entry_create(request, slug, pk):
     contract = scoped_contract(request, slug)
-    line = _line(contract, pk, BudgetLine.objects.with_execution())
+    line = scoped_line(contract, pk, BudgetLine.objects.with_execution())
     require(can_record_execution(request.user, contract))
     form = ExecutionEntryForm(
         request.POST or None,

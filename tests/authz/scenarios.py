@@ -139,12 +139,9 @@ def _signed_line(world):
 
 def _line_form(line_of):
     def data(world, viewer=None, **fields):
-        from financing.forms import CONTRIBUTION_PREFIX
         from financing.models import BudgetLine
-        from partners.models import Partner
 
         line = BudgetLine.objects.get(pk=line_of(world).pk)
-        caf = Partner.objects.get(slug="caf42")
         return {
             "version": line.version,
             "year": line.year,
@@ -152,7 +149,7 @@ def _line_form(line_of):
             "fiche": line.fiche_id or "",
             "label": line.label,
             "amount": "12 000,00",
-            f"{CONTRIBUTION_PREFIX}{caf.pk}": "12 000,00",
+            "other_receipts": "",
             **fields,
         }
 

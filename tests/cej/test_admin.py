@@ -3,6 +3,7 @@ saves through the services, and refuses what they refuse: a signed contract's co
 only through an avenant, an expired or terminated contract not at all."""
 
 import html
+from decimal import Decimal
 
 import pytest
 from django.contrib import admin
@@ -126,22 +127,60 @@ def test_the_contract_form_shows_objectives_and_fiches_inline(admin_client_demo,
     assert "Plan de communication petite enfance" in content
 
 
-def test_contributions_that_do_not_add_up_are_refused_in_the_admin(
+def test_the_shares_are_shown_not_edited_and_follow_the_forecast_in_the_admin(
     admin_client_demo, contract_in_preparation
 ):
-    from financing.models import BudgetLine
+    """The demo's 2015 communication line: 38 000 €, 3 000 € of other receipts, new."""
+    from financing.models import BudgetLine, BudgetLineVersion
 
     line = BudgetLine.objects.get(
         contract=contract_in_preparation, year=2015, post__code="communication"
     )
     url = admin_url(BudgetLine, "change", line.pk)
     page = admin_client_demo.get(url)
+    assert "contributions-0-amount" not in page.content.decode()
     data = _form_data(page)
-    data["contributions-0-amount"] = "1.00"
+    data.update(other_receipts="1000.00", continued="on")
     response = admin_client_demo.post(url, data)
-    assert response.status_code == 200
-    assert "Les contributions totalisent" in response.content.decode()
-    assert line.contributions.get(partner=line.contributions.first().partner).amount > 1
+    assert response.status_code == 302, response.content.decode()
+    line.refresh_from_db()
+    assert (line.other_receipts, line.continued) == (Decimal("1000.00"), True)
+    # 37 000 € of net cost at 60 %: CAF 19 980 €, MSA 2 220 €, the Département 14 800 €.
+    assert dict(line.contributions.values_list("partner__slug", "amount")) == {
+        "caf42": Decimal("19980.00"),
+        "msa-adl": Decimal("2220.00"),
+        "cg42": Decimal("14800.00"),
+    }
+    version = BudgetLineVersion.objects.get(line=line, number=line.version)
+    assert version.action == "Modification (administration)"
+
+
+def test_actuals_are_declared_through_their_service_in_the_admin(admin_client_demo, demo):
+    """On the signed contract: the forecast is refused (only an avenant changes it), the
+    actual figures are execution."""
+    from financing.models import BudgetLine, BudgetLineVersion
+
+    line = BudgetLine.objects.get(contract=demo.contract, year=2015, post__code="communication")
+    url = admin_url(BudgetLine, "change", line.pk)
+    data = _form_data(admin_client_demo.get(url))
+    data.update(actual_expenses="37000.00", actual_receipts="2500.00")
+    response = admin_client_demo.post(url, data)
+    assert response.status_code == 302, response.content.decode()
+    line.refresh_from_db()
+    assert (line.actual_expenses, line.actual_receipts) == (Decimal("37000.00"), Decimal("2500.00"))
+    assert BudgetLineVersion.objects.get(line=line, number=line.version).action == (
+        "Réalisé déclaré"
+    )
+    data = _form_data(admin_client_demo.get(url))
+    data.update(label="Affiches")
+    page = _page(admin_client_demo.post(url, data, follow=True))
+    assert AVENANT in page
+    line.refresh_from_db()
+    assert line.label == ""
+    data = _form_data(admin_client_demo.get(url))
+    data.update(actual_receipts="")
+    response = admin_client_demo.post(url, data)
+    assert "Le réalisé se déclare entier" in response.content.decode()
 
 
 def test_an_envelope_overrun_is_refused_in_the_admin(admin_client_demo, contract_in_preparation):
@@ -346,9 +385,8 @@ def test_a_stale_budget_line_form_in_the_admin_is_refused(
     )
     url = admin_url(BudgetLine, "change", line.pk)
     data = _form_data(admin_client_demo.get(url))
-    contributions = {c.partner: c.amount for c in line.contributions.all()}
     line.label = "Libellé de l'agent financier"
-    budget_line_save(line=line, contributions=contributions, by=None)
+    budget_line_save(line=line, by=None)
     data["label"] = "Libellé de l'administrateur"
     response = admin_client_demo.post(url, data)
     assert response.status_code == 200
@@ -523,7 +561,7 @@ def test_no_party_is_added_to_a_signed_contract_in_the_admin(admin_client_demo, 
 
     partner = PartnerFactory()
     url = admin_url(ContractParty, "add")
-    data = {"contract": demo_contract.pk, "partner": partner.pk, "order": "4"}
+    data = {"contract": demo_contract.pk, "partner": partner.pk, "role": "funder", "order": "4"}
     page = _page(admin_client_demo.post(url, data, follow=True))
     assert AVENANT in page
     assert not ContractParty.objects.filter(partner=partner).exists()
@@ -670,3 +708,148 @@ def test_a_partners_former_name_is_edited_with_it_and_marks_its_contracts(
     assert admin_client_demo.post(url, data).status_code == 302
     assert partner.former_names.get().name == "Conseil général du département de la Loire"
     assert _token(demo_contract) != token
+
+
+# --- the money cycle's parameters and records, through their services --------------------
+
+
+def _caf_cej_terms(contract):
+    from financing.models import FundingTerms, Instrument
+
+    return FundingTerms.objects.get(
+        contract=contract, instrument=Instrument.CEJ, funder__slug="caf42"
+    )
+
+
+def test_funding_terms_changed_in_the_admin_recompute_the_lines_shares(
+    admin_client_demo, contract_in_preparation
+):
+    from financing.models import BudgetLine, FundingTerms
+
+    terms = _caf_cej_terms(contract_in_preparation)
+    url = admin_url(FundingTerms, "change", terms.pk)
+    data = _form_data(admin_client_demo.get(url))
+    data["rate_new"] = "50.00"
+    response = admin_client_demo.post(url, data)
+    assert response.status_code == 302, response.content.decode()
+    line = BudgetLine.objects.get(
+        contract=contract_in_preparation, year=2015, post__code="communication"
+    )
+    # 35 000 € of net cost: the CAF 90 % × 50 % now; the MSA unchanged (55 %).
+    assert dict(line.contributions.values_list("partner__slug", "amount")) == {
+        "caf42": Decimal("15750.00"),
+        "msa-adl": Decimal("1925.00"),
+        "cg42": Decimal("17325.00"),
+    }
+
+
+def test_funding_terms_of_a_signed_contract_are_refused_in_the_admin(admin_client_demo, demo):
+    from financing.models import BudgetLine, FundingTerms
+
+    terms = _caf_cej_terms(demo.contract)
+    url = admin_url(FundingTerms, "change", terms.pk)
+    data = _form_data(admin_client_demo.get(url))
+    data["rate_new"] = "50.00"
+    page = _page(admin_client_demo.post(url, data, follow=True))
+    assert AVENANT in page
+    assert _caf_cej_terms(demo.contract).rate_new == Decimal("55.00")
+    line = BudgetLine.objects.get(contract=demo.contract, year=2015, post__code="communication")
+    assert line.contributions.get(partner__slug="caf42").amount == Decimal("17325.00")
+
+
+def test_terms_whose_shares_pass_100_percent_are_refused_in_the_admin(
+    admin_client_demo, contract_in_preparation
+):
+    from financing.models import FundingTerms
+
+    terms = _caf_cej_terms(contract_in_preparation)
+    url = admin_url(FundingTerms, "change", terms.pk)
+    data = _form_data(admin_client_demo.get(url))
+    data["share"] = "95.00"  # with the MSA's 10 %
+    page = _page(admin_client_demo.post(url, data, follow=True))
+    assert "Les parts des financeurs dépasseraient 100 % du reste à charge." in page
+    assert _caf_cej_terms(contract_in_preparation).share == Decimal("90.00")
+
+
+def test_a_payment_schedule_is_saved_with_its_advances_in_the_admin(
+    admin_client_demo, contract_in_preparation
+):
+    from financing.models import PaymentSchedule
+
+    schedule = PaymentSchedule.objects.get(contract=contract_in_preparation, funder__slug="msa-adl")
+    url = admin_url(PaymentSchedule, "change", schedule.pk)
+    data = _form_data(admin_client_demo.get(url))
+    data.update(
+        {
+            "advances-TOTAL_FORMS": "2",
+            "advances-1-percent": "20.00",
+            "advances-1-due_day": "30",
+            "advances-1-due_month": "11",
+        }
+    )
+    response = admin_client_demo.post(url, data)
+    assert response.status_code == 302, response.content.decode()
+    assert list(schedule.advances.values_list("number", "percent", "due_month")) == [
+        (1, Decimal("70.00"), 6),
+        (2, Decimal("20.00"), 11),
+    ]
+    data = _form_data(admin_client_demo.get(url))
+    data["advances-1-percent"] = "40.00"
+    page = _page(admin_client_demo.post(url, data, follow=True))
+    assert "Les acomptes font 110" in page
+    assert schedule.advances.count() == 2
+
+
+def test_a_funder_payment_is_recorded_and_deleted_through_its_service(admin_client_demo, demo):
+    from financing.models import FunderPayment
+    from partners.models import Partner
+
+    caf = Partner.objects.get(slug="caf42")
+    url = admin_url(FunderPayment, "add")
+    data = {
+        "contract": demo.contract.pk,
+        "funder": caf.pk,
+        "year": "2016",
+        "kind": "refund",
+        "amount": "999999.00",
+        "received_on": "2017-10-02",
+        "reference": "OR-2016-1",
+        "note": "",
+    }
+    page = _page(admin_client_demo.post(url, data, follow=True))
+    assert "Un reversement ne peut pas dépasser ce que le financeur a versé" in page
+    assert not FunderPayment.objects.filter(reference="OR-2016-1").exists()
+    data.update(kind="advance", amount="1000.00", reference="MAN-2016-A")
+    assert admin_client_demo.post(url, data).status_code == 302
+    payment = FunderPayment.objects.get(reference="MAN-2016-A")
+    assert payment.recorded_by.username == "admin"
+    response = admin_client_demo.post(
+        admin_url(FunderPayment, "delete", payment.pk), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not FunderPayment.objects.filter(pk=payment.pk).exists()
+
+
+def test_a_party_role_changed_in_the_admin_moves_the_shares(
+    admin_client_demo, contract_in_preparation
+):
+    """The MSA made the beneficiary instead of the Département: refused, one beneficiary per
+    contract; the Département made a funder with no terms leaves no one to carry the rest."""
+    from cej.models import ContractParty, PartyRole
+
+    party = ContractParty.objects.get(contract=contract_in_preparation, partner__slug="cg42")
+    url = admin_url(ContractParty, "change", party.pk)
+    data = _form_data(admin_client_demo.get(url))
+    assert data["role"] == PartyRole.BENEFICIARY
+    data["role"] = PartyRole.FUNDER
+    page = _page(admin_client_demo.post(url, data, follow=True))
+    assert "Ce contrat n'a pas de bénéficiaire parmi ses parties" in page
+    party.refresh_from_db()
+    assert party.role == PartyRole.BENEFICIARY
+
+
+def test_the_contract_form_edits_the_parties_roles(admin_client_demo, contract_in_preparation):
+    from cej.models import Contract
+
+    page = admin_client_demo.get(admin_url(Contract, "change", contract_in_preparation.pk))
+    assert 'name="parties-0-role"' in page.content.decode()

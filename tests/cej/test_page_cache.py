@@ -165,17 +165,12 @@ def _change_aims(contract):
 
 def _change_a_budget_line(contract):
     line = BudgetLine.objects.filter(contract=contract, year=2016).order_by("pk").first()
-    contributions = {c.partner: c.amount for c in line.contributions.all()}
-    first = next(iter(contributions))
     # Less, not more: every year of the demo is allocated up to its envelope. Every line is
     # committed in full too: its execution is removed first, around the services, which
     # marks nothing (only the save below may renew the pages).
     ExecutionEntry.objects.filter(line=line).delete()
-    contributions[first] -= Decimal("1234.00")
     line.amount -= Decimal("1234.00")
-    budget_line_save(
-        line=line, contributions=contributions, by=User.objects.get(username="finance")
-    )
+    budget_line_save(line=line, by=User.objects.get(username="finance"))
     return None
 
 

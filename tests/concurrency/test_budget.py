@@ -66,23 +66,18 @@ def new_post(number) -> BudgetPost:
 
 
 def create(contract, post, caf, amount=REQUEST, user=None):
-    """A new line of `amount` for `post` in 2015, all paid by the CAF."""
+    """A new line of `amount` for `post` in 2015 (its split computed from the terms)."""
     line = BudgetLine(contract=contract, year=YEAR, post=post, amount=amount)
-    return lambda: budget_line_save(line=line, contributions={caf: amount}, by=user)
+    return lambda: budget_line_save(line=line, by=user)
 
 
 def raise_by(line, amount, user=None, **changes):
-    """Add `amount` to `line` (and to the CAF's share), from the version read now."""
+    """Add `amount` to `line`, from the version read now."""
     line = BudgetLine.objects.get(pk=line.pk)
-    split = {c.partner: c.amount for c in line.contributions.select_related("partner")}
-    caf = next(p for p in split if p.slug == "caf42")
-    split[caf] += amount
     line.amount += amount
     for field, value in changes.items():
         setattr(line, field, value)
-    return lambda: budget_line_save(
-        line=line, contributions=split, by=user, expected_version=line.version
-    )
+    return lambda: budget_line_save(line=line, by=user, expected_version=line.version)
 
 
 def envelope_error(session) -> str:
@@ -267,7 +262,7 @@ def test_a_line_saved_first_makes_a_concurrent_import_wait_then_refuses_it_whole
 def open_line(contract, caf):
     """A 2015 line of 20 000 € with nothing committed yet."""
     line = BudgetLine(contract=contract, year=YEAR, post=new_post(1), amount=Decimal(20000))
-    return budget_line_save(line=line, contributions={caf: Decimal(20000)})
+    return budget_line_save(line=line)
 
 
 def commit(line, amount, user=None):
@@ -302,7 +297,7 @@ def test_a_commitment_is_checked_against_the_planned_amount_lowered_meanwhile(op
     lowered = BudgetLine.objects.get(pk=open_line.pk)
     lowered.amount = Decimal(10000)
     lowering = lambda: budget_line_save(  # noqa: E731
-        line=lowered, contributions={caf: Decimal(10000)}, expected_version=lowered.version
+        line=lowered, expected_version=lowered.version
     )
     commitment = commit(open_line, Decimal(15000))
     with sessions() as begin:

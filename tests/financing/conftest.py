@@ -66,3 +66,26 @@ def room_in_2015(contract_in_preparation):
     """The demo contract in preparation, with 40 000 € left to allocate in 2015, for the
     tests of planning lines directly (`make_room_in_2015`)."""
     return make_room_in_2015(contract_in_preparation)
+
+
+@pytest.fixture
+def caf_terms(contract, partners):
+    """The contract's financing: the Conseil général is the beneficiary; the CAF funds half
+    of a new action's net cost (60 % of a continued one's) within 40 000 € per action and
+    year, the Conseil général carries the rest."""
+    from cej.models import PartyRole
+    from financing.cycle_services import funding_terms_save
+    from financing.models import FundingTerms, Instrument
+
+    contract.parties.filter(partner=partners["cg"]).update(role=PartyRole.BENEFICIARY)
+    return funding_terms_save(
+        terms=FundingTerms(
+            contract=contract,
+            instrument=Instrument.CEJ,
+            funder=partners["caf"],
+            share=Decimal("100"),
+            rate_new=Decimal("50"),
+            rate_continued=Decimal("60"),
+            ceiling=Decimal("40000"),
+        )
+    )

@@ -1,5 +1,7 @@
-"""Pages that change the budget: a line with its contributions, its history, its deletion,
-and commitments and payments against it."""
+"""Pages that change the budget: a line's forecast (its split computed from the contract's
+funding terms, never typed), its history, its deletion, and commitments and payments
+against it. The demo's terms: CAF 90 % and MSA 10 % of each action's net cost, at 55 % for a
+new action and 60 % for a continued one, within 100 000 € (demo/loire_money.py)."""
 
 import html
 import re
@@ -54,8 +56,9 @@ def post(code) -> BudgetPost:
     return BudgetPost.objects.get(code=code)
 
 
-def contribution(slug) -> str:
-    return f"contribution_{partner(slug).pk}"
+def shares(line) -> dict:
+    """The stored split of a line, by partner slug."""
+    return {c.partner.slug: c.amount for c in line.contributions.select_related("partner")}
 
 
 def line_data(**values) -> dict:
@@ -66,9 +69,7 @@ def line_data(**values) -> dict:
         "fiche": "",
         "label": "Guide des modes d'accueil",
         "amount": "30 000,00",
-        contribution("caf42"): "20 000,00",
-        contribution("cg42"): "10 000,00",
-        contribution("msa-adl"): "",
+        "other_receipts": "",
     }
     data.update(values)
     return data
@@ -90,8 +91,8 @@ def line_form(line):
 
 @pytest.fixture
 def spare_line(room_in_2015, demo_user):
-    """A 2015 line nothing was committed against: 30 000 € (CAF 20 000, CG 10 000), on the
-    demo contract in preparation."""
+    """A new 2015 line nothing was committed against: 30 000 € (CAF 14 850 €, MSA 1 650 €,
+    the Département 13 500 €), on the demo contract in preparation."""
     return budget_line_save(
         line=BudgetLine(
             contract=room_in_2015,
@@ -100,7 +101,6 @@ def spare_line(room_in_2015, demo_user):
             label="Guide des modes d'accueil",
             amount=Decimal("30000"),
         ),
-        contributions={partner("caf42"): Decimal("20000"), partner("cg42"): Decimal("10000")},
         by=demo_user("finance"),
     )
 
@@ -129,16 +129,18 @@ def test_creating_a_line_with_french_amounts(finance, room_in_2015, demo_user):
         NEW_LINE,
         line_data(
             amount="30 000,50",
-            **{contribution("caf42"): "20000.50", contribution("cg42"): "10 000"},
         ),
     )
     assert response.status_code == 302 and response.url == BUDGET
     line = BudgetLine.objects.get(contract=room_in_2015, year=2015, fiche=None)
     assert line.amount == Decimal("30000.50")
     assert line.annex_convention is None
-    assert {c.partner.slug: c.amount for c in line.contributions.select_related("partner")} == {
-        "caf42": Decimal("20000.50"),
-        "cg42": Decimal("10000.00"),
+    # A new action with no other receipts: the CAF 90 % × 55 %, the MSA 10 % × 55 % of
+    # its net cost (rounded to the cent), the Département the rest.
+    assert shares(line) == {
+        "caf42": Decimal("14850.25"),
+        "msa-adl": Decimal("1650.03"),
+        "cg42": Decimal("13500.22"),
     }
     version = BudgetLineVersion.objects.get(line=line)
     assert (version.number, version.kind, version.author) == (
@@ -151,15 +153,52 @@ def test_creating_a_line_with_french_amounts(finance, room_in_2015, demo_user):
     ]
 
 
-def test_the_form_labels_one_contribution_per_party(finance, contract_in_preparation):
-    page = text_of(finance.get(NEW_LINE))
-    for name in [
-        "Département de la Loire",
-        "Caisse d'allocations familiales de la Loire",
-        "Caisse de mutualité sociale agricole Ardèche Drôme Loire",
-    ]:
-        assert f"Contribution {name} (€)" in page
-    assert "Contributions des partenaires" in page  # the fieldset's legend
+def test_the_form_asks_for_the_forecast_and_explains_the_computed_split(
+    finance, contract_in_preparation
+):
+    response = finance.get(NEW_LINE)
+    assert list(response.context["form"].fields) == [
+        "year",
+        "post",
+        "fiche",
+        "label",
+        "amount",
+        "other_receipts",
+        "continued",
+    ]
+    page = text_of(response)
+    assert "Autres recettes prévues (€)" in page and "Action antérieure" in page
+    assert "Contribution" not in page
+    assert "Financement prévisionnel" in page
+    assert "calculés à chaque enregistrement à partir des conditions de financement" in page
+    assert "Département de la Loire finance le reste" in page
+    # The terms they follow: CEJ and annex convention, each funder's rates and ceiling.
+    assert "Conditions de financement du contrat" in page
+    assert eur("100 000,00 €") in page and eur("40 000,00 €") in page
+    assert "55\u00a0%" in page and "60\u00a0%" in page and "90\u00a0%" in page
+
+
+def test_the_edit_page_shows_the_lines_forecast_plan(finance, contract_in_preparation):
+    """The demo's 2015 communication line: 38 000 € with 3 000 € of other receipts, a new
+    action: 35 000 € of net cost."""
+    line = BudgetLine.objects.get(
+        contract=contract_in_preparation, year=2015, post__code="communication"
+    )
+    response = finance.get(url("budget_line_edit", line))
+    rows = {label: forecast for label, forecast, _actual in response.context["financing"].rows}
+    assert rows == {
+        "Dépenses": Decimal("38000.00"),
+        "Autres recettes (hors PSEJ)": Decimal("3000.00"),
+        "Reste à charge": Decimal("35000.00"),
+        "PSEJ Caisse d'allocations familiales de la Loire": Decimal("17325.00"),
+        "PSEJ Caisse de mutualité sociale agricole Ardèche Drôme Loire": Decimal("1925.00"),
+        "Part du bénéficiaire (Département de la Loire)": Decimal("15750.00"),
+    }
+    page = text_of(response)
+    assert "Financement prévisionnel enregistré" in page
+    assert eur("PSEJ Caisse d'allocations familiales de la Loire 17 325,00 €") in page
+    assert eur("Part du bénéficiaire (Département de la Loire) 15 750,00 €") in page
+    assert response.context["form"]["other_receipts"].value() == Decimal("3000.00")
 
 
 def test_the_year_can_be_chosen_from_the_budget_page(finance, contract_in_preparation):
@@ -170,7 +209,7 @@ def test_the_year_can_be_chosen_from_the_budget_page(finance, contract_in_prepar
 
 def test_an_envelope_overrun_is_refused_next_to_the_amount(finance, room_in_2015):
     # 2015 holds 158 000 € of the 198 000 €: 52 000 more is 12 000 too many.
-    data = line_data(amount="52 000", **{contribution("caf42"): "52 000", contribution("cg42"): ""})
+    data = line_data(amount="52 000")
     response = finance.post(NEW_LINE, data)
     assert response.status_code == 200
     message = eur("L'enveloppe 2015 serait dépassée de 12 000,00 €")
@@ -182,26 +221,58 @@ def test_an_envelope_overrun_is_refused_next_to_the_amount(finance, room_in_2015
     assert not BudgetLine.objects.filter(year=2015, fiche=None).exists()
 
 
-def test_contributions_that_do_not_add_up_are_refused_in_the_fieldset(finance, room_in_2015):
-    data = line_data(
-        amount="45 000", **{contribution("caf42"): "30 000", contribution("cg42"): "10 000"}
-    )
-    response = finance.post(NEW_LINE, data)
+def test_receipts_above_the_amount_are_refused_next_to_them(finance, room_in_2015):
+    response = finance.post(NEW_LINE, line_data(amount="45 000", other_receipts="45 000,01"))
     assert response.status_code == 200
     message = eur(
-        "Les contributions totalisent 40 000,00 € pour une ligne de 45 000,00 € "
-        "(manque de 5 000,00 €)."
+        "Les autres recettes prévues (45 000,01 €) dépassent le montant prévu (45 000,00 €) : "
+        "le reste à charge serait négatif."
     )
-    assert response.context["form"].contributions_error == message
+    assert response.context["form"].errors["other_receipts"] == [message]
     page = response.content.decode()
-    assert 'aria-describedby="contributions-help contributions-error"' in page
-    assert f'<p class="field-error" id="contributions-error">{html.escape(message)}' in page
-    assert text_of(response).count(message) == 1
+    assert f'<p class="field-error" id="id_other_receipts_error">{html.escape(message)}' in page
     assert not BudgetLine.objects.filter(year=2015, fiche=None).exists()
 
 
+def test_receipts_and_a_continued_action_set_the_computed_split(finance, room_in_2015):
+    response = finance.post(
+        NEW_LINE, line_data(amount="38 000", other_receipts="3 000", continued="on")
+    )
+    assert response.status_code == 302
+    line = BudgetLine.objects.get(contract=room_in_2015, year=2015, fiche=None)
+    assert (line.other_receipts, line.continued) == (Decimal("3000.00"), True)
+    # 35 000 € of net cost at the rate of continued actions, 60 %.
+    assert shares(line) == {
+        "caf42": Decimal("18900.00"),
+        "msa-adl": Decimal("2100.00"),
+        "cg42": Decimal("14000.00"),
+    }
+    snapshot = BudgetLineVersion.objects.get(line=line).snapshot
+    assert (snapshot["other_receipts"], snapshot["continued"]) == ("3000.00", True)
+
+
+def test_the_demos_continued_coordination_line_is_split_within_the_ceiling(
+    finance, contract_in_preparation
+):
+    """2015 coordination: 120 000 €, carried over from 2010–2013; its funders retain
+    100 000 € of it (their ceiling), at 60 %."""
+    line = BudgetLine.objects.get(
+        contract=contract_in_preparation, year=2015, post__code="coordination"
+    )
+    assert (line.amount, line.continued) == (Decimal("120000.00"), True)
+    assert shares(line) == {
+        "caf42": Decimal("54000.00"),
+        "msa-adl": Decimal("6000.00"),
+        "cg42": Decimal("60000.00"),
+    }
+    response = finance.post(url("budget_line_edit", line), {**form_data(line), "label": "Coord."})
+    assert response.status_code == 302
+    line.refresh_from_db()
+    assert line.continued and shares(line)["caf42"] == Decimal("54000.00")
+
+
 def test_the_annex_convention_is_chosen_from_the_post_and_must_cover_the_year(
-    client, contract, partners, disability_scheme
+    client, contract, partners, disability_scheme, caf_terms
 ):
     """The financing conftest's contract: its annex convention covers 2014 only."""
     client.force_login(UserFactory(finance=True, territory=contract.territory))
@@ -212,8 +283,6 @@ def test_the_annex_convention_is_chosen_from_the_post_and_must_cover_the_year(
         "fiche": "",
         "label": "",
         "amount": "1 000",
-        f"contribution_{partners['caf'].pk}": "1 000",
-        f"contribution_{partners['cg'].pk}": "",
     }
     response = client.post(new_line, data)
     assert response.status_code == 200
@@ -222,6 +291,8 @@ def test_the_annex_convention_is_chosen_from_the_post_and_must_cover_the_year(
     assert client.post(new_line, {**data, "year": 2014}).status_code == 302
     line = BudgetLine.objects.get(contract=contract, post=disability_scheme)
     assert line.annex_convention == contract.annex_conventions.get()
+    # The CAF's terms are the CEJ's only: the annex line is all the beneficiary's.
+    assert shares(line) == {partners["cg"].slug: Decimal("1000.00")}
 
 
 def test_since_avenant_1_the_demo_convention_covers_2016_and_the_envelope_refuses(
@@ -252,7 +323,6 @@ def test_a_duplicate_line_is_a_clear_message(finance, executed_line):
         post=executed_line.post_id,
         fiche=executed_line.fiche_id,
         amount="1 000",
-        **{contribution("caf42"): "1 000", contribution("cg42"): ""},
     )
     response = finance.post(NEW_LINE, data)
     assert response.status_code == 200
@@ -263,13 +333,7 @@ def test_a_duplicate_line_is_a_clear_message(finance, executed_line):
 
 
 def test_planned_cannot_go_below_what_is_committed(finance, executed_line):
-    data = {
-        **form_data(executed_line),
-        "amount": "100 000",
-        contribution("caf42"): "50 000",
-        contribution("cg42"): "40 000",
-        contribution("msa-adl"): "10 000",
-    }
+    data = {**form_data(executed_line), "amount": "100 000"}
     response = finance.post(url("budget_line_edit", executed_line), data)
     assert response.status_code == 200
     assert (
@@ -301,17 +365,19 @@ def test_editing_a_line_and_its_split(finance, spare_line, demo_user):
     data = {
         **form_data(spare_line),
         "amount": "36 000",
-        contribution("caf42"): "20 000",
-        contribution("cg42"): "",
-        contribution("msa-adl"): "16 000",
+        "other_receipts": "1 000,00",
+        "continued": "on",
     }
     response = finance.post(url("budget_line_edit", spare_line), data)
     assert response.status_code == 302 and response.url == BUDGET
     spare_line.refresh_from_db()
     assert (spare_line.version, spare_line.amount) == (2, Decimal("36000.00"))
-    assert {c.partner.slug: c.amount for c in spare_line.contributions.all()} == {
-        "caf42": Decimal("20000.00"),
-        "msa-adl": Decimal("16000.00"),
+    assert (spare_line.other_receipts, spare_line.continued) == (Decimal("1000.00"), True)
+    # 35 000 € of net cost, now at the rate of continued actions (60 %).
+    assert shares(spare_line) == {
+        "caf42": Decimal("18900.00"),
+        "msa-adl": Decimal("2100.00"),
+        "cg42": Decimal("14000.00"),
     }
     assert spare_line.updated_by == demo_user("finance")
 
@@ -327,11 +393,7 @@ def test_a_conflicting_save_keeps_what_was_typed_and_shows_the_other_change(
     response = client.post(url("budget_line_edit", spare_line), {**opened, "label": "Guide 2015"})
     assert response.status_code == 302
     client.force_login(demo_user("finance"))
-    mine = {
-        **opened,
-        "amount": "36 000,00",
-        contribution("caf42"): "26 000,00",
-    }
+    mine = {**opened, "amount": "36 000,00", "other_receipts": "1 500,00"}
     response = client.post(url("budget_line_edit", spare_line), mine)
     assert response.status_code == 409
     text = text_of(response)
@@ -347,7 +409,7 @@ def test_a_conflicting_save_keeps_what_was_typed_and_shows_the_other_change(
     # Her label is taken, what he typed is kept.
     assert form["label"].value() == "Guide 2015"
     assert form["amount"].value() == "36 000,00"
-    assert form[contribution("caf42")].value() == "26 000,00"
+    assert form["other_receipts"].value() == "1 500,00"
     spare_line.refresh_from_db()
     assert (spare_line.amount, spare_line.label) == (Decimal("30000.00"), "Guide 2015")
     # Saved again as the page now stands: both changes are kept.
@@ -366,18 +428,22 @@ def test_a_field_changed_by_both_keeps_the_typed_value_and_is_named(client, spar
     client.force_login(demo_user("admin"))
     client.post(
         url("budget_line_edit", spare_line),
-        {**opened, "amount": "31 000", contribution("cg42"): "11 000"},
+        {**opened, "amount": "31 000", "other_receipts": "1 000", "continued": "on"},
     )
     client.force_login(demo_user("finance"))
     response = client.post(
         url("budget_line_edit", spare_line),
-        {**opened, "amount": "32 000", contribution("cg42"): "12 000"},
+        {**opened, "amount": "32 000", "other_receipts": "2 000"},
     )
     assert response.status_code == 409
     conflict = response.context["conflict"]
-    assert conflict["both_changed"] == [
-        "Montant prévu (€)",
-        "Contribution Département de la Loire (€)",
+    assert conflict["both_changed"] == ["Montant prévu (€)", "Autres recettes prévues (€)"]
+    # The box she ticked and he left alone is ticked on his form now.
+    assert response.context["form"]["continued"].value() is True
+    assert [c.label for c in conflict["changes"]][:3] == [
+        "Montant prévu",
+        "Autres recettes prévues",
+        "Action antérieure",
     ]
     assert response.context["form"]["amount"].value() == "32 000"
     assert str(conflict["changes"][0].after) == eur("<ins>31 000,00 €</ins>")
@@ -408,7 +474,7 @@ def test_a_line_saved_before_versions_existed_still_refuses_a_stale_save(
 
 
 def test_history_shows_who_when_and_what_changed(finance, spare_line, demo_user):
-    data = {**form_data(spare_line), "amount": "36 000", contribution("cg42"): "16 000"}
+    data = {**form_data(spare_line), "amount": "36 000"}
     finance.post(url("budget_line_edit", spare_line), data)
     response = finance.get(url("budget_line_history", spare_line))
     assert response.status_code == 200
@@ -419,7 +485,9 @@ def test_history_shows_who_when_and_what_changed(finance, spare_line, demo_user)
     ]
     assert [c.label for c in rows[0]["changes"]] == [
         "Montant prévu",
-        "Contribution Département de la Loire",
+        "Financement prévisionnel : PSEJ Caisse d'allocations familiales de la Loire",
+        "Financement prévisionnel : PSEJ Caisse de mutualité sociale agricole Ardèche Drôme Loire",
+        "Financement prévisionnel : Part du bénéficiaire (Département de la Loire)",
     ]
     text = text_of(response)
     assert "Version 2 : Modification" in text
@@ -464,11 +532,7 @@ def test_history_queries_do_not_grow_with_versions(
     baseline_count = len(baseline.captured_queries)
     for amount in range(31000, 41000, 1000):
         spare_line.refresh_from_db()
-        data = {
-            **form_data(spare_line),
-            "amount": str(amount),
-            contribution("cg42"): str(amount - 20000),
-        }
+        data = {**form_data(spare_line), "amount": str(amount)}
         assert finance.post(url("budget_line_edit", spare_line), data).status_code == 302
     assert BudgetLineVersion.objects.filter(line=spare_line).count() == 11
     with django_assert_max_num_queries(baseline_count):
@@ -706,7 +770,7 @@ def test_on_the_signed_contract_planning_answers_403_naming_the_avenant(finance,
     before = (line.version, line.amount, line.label)
     for response in [
         finance.get(NEW_LINE),
-        finance.post(NEW_LINE, line_data(amount="0", **{contribution("caf42"): "0"})),
+        finance.post(NEW_LINE, line_data(amount="0")),
         finance.get(url("budget_line_edit", line)),
         finance.post(url("budget_line_edit", line), {**form_data(line), "label": "Affiches"}),
         finance.post(url("budget_line_delete", line), {"version": line.version}),

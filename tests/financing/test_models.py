@@ -107,15 +107,17 @@ def test_one_line_per_post_year_and_fiche(contract, coordination):
         BudgetLineFactory(contract=contract, post=coordination, year=2015, fiche=fiche)
 
 
-def test_contributions_must_add_up_exactly(contract, coordination):
+def test_the_shares_add_up_to_the_net_cost_exactly(contract, coordination):
     planned = line(contract, coordination, amount="45000")
-    assert planned.contributions_error([Decimal("30000"), Decimal("15000")]) is None
-    short = planned.contributions_error([Decimal("30000"), Decimal("10000")])
+    planned.other_receipts = Decimal("5000")
+    assert planned.net_cost == Decimal("40000.00")
+    assert planned.contributions_error([Decimal("30000"), Decimal("10000")]) is None
+    short = planned.contributions_error([Decimal("30000"), Decimal("5000")])
     assert short == (
-        "Les contributions totalisent 40\u202f000,00\u00a0€ pour une ligne de "
-        "45\u202f000,00\u00a0€ (manque de 5\u202f000,00\u00a0€)."
+        "Les parts des parties totalisent 35\u202f000,00\u00a0€ pour un reste à charge de "
+        "40\u202f000,00\u00a0€ (manque de 5\u202f000,00\u00a0€)."
     )
-    over = planned.contributions_error([Decimal("30000"), Decimal("15000.01")])
+    over = planned.contributions_error([Decimal("30000"), Decimal("10000.01")])
     assert "excédent de 0,01\u00a0€" in over
 
 

@@ -256,12 +256,6 @@ def line_choices(contract_with_room):
             str(pk)
             for pk in Fiche.objects.filter(contract=contract_with_room).values_list("pk", flat=True)
         ],
-        "partners": [
-            str(pk)
-            for pk in Partner.objects.filter(
-                contract_parties__contract=contract_with_room
-            ).values_list("pk", flat=True)
-        ],
     }
 
 
@@ -278,8 +272,7 @@ def fresh_line(contract_with_room):
         fiche=Fiche.objects.get(contract=contract_with_room, number=1),
         amount=Decimal("20000.00"),
     )
-    partner = Partner.objects.filter(contract_parties__contract=contract_with_room).first()
-    return budget_line_save(line=line, contributions={partner: Decimal("20000.00")})
+    return budget_line_save(line=line)
 
 
 small_amount = st.one_of(
@@ -298,11 +291,9 @@ def line_fields(draw, choices):
         "fiche": draw(st.sampled_from(["", *choices["fiches"]])),
         "label": draw(st.one_of(st.just(""), acceptable_text)),
         "amount": amount,
+        "other_receipts": draw(st.sampled_from(["", "0", "1 000,00"])),
+        "continued": draw(st.sampled_from(["", "on"])),
     }
-    partners = choices["partners"]
-    # The first partner pays it all.
-    for pk, value in zip(partners, [amount] + [""] * (len(partners) - 1), strict=True):
-        fields[f"contribution_{pk}"] = value
     return attacked(
         draw,
         fields,
@@ -312,8 +303,8 @@ def line_fields(draw, choices):
             "fiche": odd_value,
             "label": text_value,
             "amount": money_value,
-            f"contribution_{partners[0]}": money_value,
-            f"contribution_{partners[-1]}": money_value,
+            "other_receipts": money_value,
+            "continued": odd_value,
         },
     )
 
