@@ -18,7 +18,7 @@ from fiches.models import Fiche
 from fiches.services import fiche_amend, snapshot_of
 from financing.models import BudgetLine
 from financing.services import budget_line_delete, budget_line_save, line_snapshot
-from partners.models import Partner, Signatory
+from partners.models import Signatory
 from pilotage.amendment_selectors import (
     amendment_page,
     budget_years,
@@ -151,13 +151,13 @@ def _apply(amendment: Amendment, *, by) -> None:
             by=by,
         )
     fiche_ids = dict(Fiche.objects.filter(contract=contract).values_list("number", "pk"))
-    partners = {p.pk: p for p in Partner.objects.filter(contract_parties__contract=contract)}
     # Lines: removals and reductions before increases and additions, so that no year goes
     # above the envelope on the way (the result was checked when the CDAJE gave its opinion).
     for change in amendment.line_changes.filter(kind=ChangeKind.WITHDRAW):
         budget_line_delete(line=change.line, by=by, amendment=amendment, action=label)
     proposals = [p for p in proposed_lines(amendment) if p.change is not None]
     proposals.sort(key=lambda p: (p.line is None, p.amount - (p.line.amount if p.line else 0)))
+    # The line's forecast shares are computed from the contract's terms as it is saved.
     for proposed in proposals:
         line = BudgetLine.objects.get(pk=proposed.line.pk) if proposed.line else BudgetLine()
         line.contract = contract
@@ -166,6 +166,8 @@ def _apply(amendment: Amendment, *, by) -> None:
         line.fiche_id = fiche_ids.get(proposed.fiche_number) if proposed.fiche_number else None
         line.label = proposed.label
         line.amount = proposed.amount
+        line.other_receipts = proposed.other_receipts
+        line.continued = proposed.continued
         line.annex_convention_id = instrument_years_ok(amendment, proposed.post, proposed.year)
         budget_line_save(
             line=line,

@@ -194,8 +194,16 @@ def amendment_act_context(amendment: Amendment, *, generated_by=None) -> dict:
                 },
                 _(
                     "Les lignes budgétaires figurant en annexe 2 du présent avenant remplacent ou "
-                    "complètent celles de l'annexe 2 du contrat."
-                ),
+                    "complètent celles de l'annexe 2 du contrat. La prestation de service enfance "
+                    "jeunesse de chaque financeur et la part propre du bénéficiaire en découlent, "
+                    "calculées sur le reste à charge de chaque ligne selon les conditions de "
+                    "financement des articles %(financing)s et %(annex)s du contrat, que le "
+                    "présent avenant ne modifie pas."
+                )
+                % {
+                    "financing": contract_article("financing").number,
+                    "annex": contract_article("annex_convention").number,
+                },
             ],
             years=years,
         )

@@ -17,8 +17,9 @@ from cej.versioning import FieldChange
 from fiches.diff import Names, diff_snapshots
 from fiches.models import Fiche, FicheStatus
 from fiches.services import snapshot_of
-from financing.diff import diff_line_snapshots
 from financing.models import BudgetLine, BudgetPost, Instrument
+from financing.terms import contract_terms
+from pilotage import amendment_financing as financing
 from pilotage.models import (
     AmendmentFicheChange,
     AmendmentLineChange,
@@ -33,14 +34,16 @@ ZERO = Decimal("0.00")
 class ProposedLine:
     """A planned line as the contract would have it after the avenant: `line` the stored one
     it revises or keeps (None for a line the avenant adds), `change` the avenant's proposal
-    (None for a line it leaves alone)."""
+    (None for a line it leaves alone). No financing is stored with it: its PSEJ and the
+    beneficiary's share follow from the contract's terms (`pilotage.amendment_financing`)."""
 
     year: int
     post: BudgetPost
     fiche_number: int | None
     label: str
-    amount: Decimal
-    contributions: dict[int, Decimal]  # partner id → amount
+    amount: Decimal  # the forecast expenses, what the contract allocates
+    other_receipts: Decimal = ZERO
+    continued: bool = False
     line: BudgetLine | None = None
     change: AmendmentLineChange | None = None
 
@@ -89,7 +92,8 @@ class LineChangeView:
     label: str
     rows: list[FieldChange]
     proposed: ProposedLine | None = None
-    shares: str = ""  # each party's share, as read: « CAF 12 500,00 € · … »
+    # Its forecast financing after the avenant, as read: « PSEJ CAF 12 150,00 € · … ».
+    shares: str = ""
 
 
 @dataclass
@@ -234,7 +238,8 @@ def proposed_lines(
                     fiche_number=line.fiche.number if line.fiche_id else None,
                     label=line.label,
                     amount=line.amount,
-                    contributions={c.partner_id: c.amount for c in line.contributions.all()},
+                    other_receipts=line.other_receipts,
+                    continued=line.continued,
                     line=line,
                 )
             )
@@ -254,6 +259,9 @@ def _stored_lines(contract) -> list[BudgetLine]:
 
 
 def _from_proposal(change, posts, line=None) -> ProposedLine:
+    """A proposal saved before lines had other receipts and a continued flag reads as a new
+    action without other receipts; the typed contributions it may carry are ignored (the
+    financing is computed from the contract's terms)."""
     p = change.proposed
     return ProposedLine(
         year=p["year"],
@@ -261,7 +269,8 @@ def _from_proposal(change, posts, line=None) -> ProposedLine:
         fiche_number=p.get("fiche_number"),
         label=p.get("label", ""),
         amount=Decimal(p["amount"]),
-        contributions={int(k): Decimal(v) for k, v in p.get("contributions", {}).items()},
+        other_receipts=Decimal(p.get("other_receipts") or "0.00"),
+        continued=bool(p.get("continued", False)),
         line=line,
         change=change,
     )
@@ -304,34 +313,12 @@ def envelope_errors(years: list[YearBudget]) -> list[str]:
     ]
 
 
-def line_snapshot_of(proposed: ProposedLine, fiche_titles, partner_names) -> dict:
-    """A proposed line in the shape of `financing.services.line_snapshot`, to compare."""
-    return {
-        "year": proposed.year,
-        "post": str(proposed.post),
-        "fiche": (
-            _("Fiche %(number)s : %(title)s")
-            % {"number": proposed.fiche_number, "title": fiche_titles.get(proposed.fiche_number)}
-            if proposed.fiche_number
-            else ""
-        ),
-        "label": proposed.label,
-        "amount": str(proposed.amount),
-        "contributions": {str(k): str(v) for k, v in proposed.contributions.items()},
-        "partners": {str(k): partner_names.get(k, "?") for k in proposed.contributions},
-    }
-
-
-def stored_line_snapshot(line: BudgetLine, partner_names) -> dict:
-    contributions = {c.partner_id: c.amount for c in line.contributions.all()}
-    return {
-        "year": line.year,
-        "post": str(line.post),
-        "fiche": str(line.fiche) if line.fiche_id else "",
-        "label": line.label,
-        "amount": str(line.amount),
-        "contributions": {str(k): str(v) for k, v in contributions.items()},
-        "partners": {str(k): partner_names.get(k, "?") for k in contributions},
+def _fiche_label(proposed: ProposedLine, fiche_titles) -> str:
+    if not proposed.fiche_number:
+        return ""
+    return _("Fiche %(number)s : %(title)s") % {
+        "number": proposed.fiche_number,
+        "title": fiche_titles.get(proposed.fiche_number),
     }
 
 
@@ -352,7 +339,6 @@ def amendment_page(amendment: Amendment) -> AmendmentPage:
     names = Names.for_contract(contract)
     signatures = {s.signatory_id: s for s in amendment.signatures.select_related("signatory")}
     parties = _signing_parties(contract, signatures if applied else None)
-    partner_names = {p.partner.pk: p.partner.name for p in parties}
     short_names = {p.partner.pk: p.partner.short_name for p in parties}
     fiches = {
         f.pk: f
@@ -383,30 +369,28 @@ def amendment_page(amendment: Amendment) -> AmendmentPage:
         fiche_titles = proposed_fiche_numbers(
             amendment, fiches=list(fiches.values()), changes=fiche_changes
         )
+    terms = contract_terms(contract.pk)
     line_views = []
     for change in line_changes:
         stored = stored_lines.get(change.line_id)
         if applied:
             before = dict(change.before)
         else:
-            before = stored_line_snapshot(stored, partner_names) if stored is not None else {}
+            before = financing.stored_snapshot(stored) if stored is not None else {}
         after, proposed, shares = {}, None, ""
         label = before.get("post", "")
         if change.kind != ChangeKind.WITHDRAW:
             proposed = _from_proposal(change, posts)
-            after = line_snapshot_of(proposed, fiche_titles, partner_names)
+            split = financing.plan_shares(financing.proposed_plan(proposed, terms), terms)
+            after = financing.snapshot(proposed, split, fiche=_fiche_label(proposed, fiche_titles))
             label = line_title(proposed)
-            shares = " · ".join(
-                f"{short_names.get(pid, '?')}\u00a0{format_eur(amount)}"
-                for pid, amount in sorted(proposed.contributions.items())
-            )
+            shares = financing.shares_label(split, terms, short_names)
         elif stored is not None:
             label = str(stored)
         elif before:
             label = " — ".join(str(before[k]) for k in ("year", "post") if before.get(k))
-        line_views.append(
-            LineChangeView(change, label, diff_line_snapshots(before, after), proposed, shares)
-        )
+        rows = financing.compare(before, after, terms, short_names)
+        line_views.append(LineChangeView(change, label, rows, proposed, shares))
     annex_before, annex_after = _annex_periods(amendment)
     if applied and amendment.applied_budget:
         years = [

@@ -26,6 +26,8 @@ from cej.page_cache import mark_contract_changed
 from fiches.models import Fiche, FicheStatus
 from fiches.services import CONTENT_FIELDS, clean_content, snapshot_of
 from financing.models import BudgetPost, ExecutionKind
+from financing.psej import plan
+from financing.terms import contract_terms
 from pilotage.amendment_selectors import (
     amendment_page,
     instrument_years_ok,
@@ -336,18 +338,23 @@ def amendment_line_propose(
     fiche_number: int | None,
     label: str,
     amount,
-    contributions: dict,
+    other_receipts=Decimal("0.00"),
+    continued: bool = False,
     by,
     expected_version: int | None = None,
     change: AmendmentLineChange | None = None,
 ) -> AmendmentLineChange:
     """The avenant reallocates `line` (or adds a line, `line` None; `change`: the added
-    line's proposal being edited) as given. Checked as the
-    line will stand: within the contract's years, on a *poste* of the right instrument
-    within the annex convention's years after the avenant, funding a fiche the contract will
-    have, split exactly between its parties, never below what is already committed, one line
-    per year, *poste* and fiche. The annual envelope is checked on the whole result when the
-    avenant goes to the CDAJE (a reallocation passes through intermediate states)."""
+    line's proposal being edited) as given: its forecast expenses (`amount`, what the
+    contract allocates), its other forecast receipts and whether the action is carried over
+    from the previous contract. Its financing — each funder's PSEJ, the beneficiary's share —
+    is not proposed: it follows from the contract's terms, computed when shown and stored
+    when the line is applied. Checked as the line will stand: within the contract's years,
+    on a *poste* of the right instrument within the annex convention's years after the
+    avenant, funding a fiche the contract will have, other receipts within the expenses,
+    never below what is already committed, one line per year, *poste* and fiche. The annual
+    envelope is checked on the whole result when the avenant goes to the CDAJE (a
+    reallocation passes through intermediate states)."""
     amendment = _locked(amendment)
     _check(can_edit_amendment_budget(by, amendment))
     contract = amendment.contract
@@ -384,26 +391,12 @@ def amendment_line_propose(
             "number": fiche_number
         }
     amount = _money(amount, "amount")
-    party_ids = set(contract.parties.values_list("partner_id", flat=True))
-    split = {}
-    for partner_id, value in contributions.items():
-        partner_id = getattr(partner_id, "pk", partner_id)
-        if partner_id not in party_ids:
-            errors["contributions"] = _("Seules les parties au contrat contribuent.")
-            continue
-        value = _money(value or 0, "contributions")
-        if value:
-            split[partner_id] = value
-    if sum(split.values(), Decimal("0.00")) != amount:
-        total = sum(split.values(), Decimal("0.00"))
-        errors["amount"] = _(
-            "Les contributions totalisent %(total)s pour une ligne de %(planned)s (écart de "
-            "%(gap)s)."
-        ) % {
-            "total": format_eur(total),
-            "planned": format_eur(amount),
-            "gap": format_eur(abs(amount - total)),
-        }
+    receipts = _money(other_receipts or 0, "other_receipts")
+    if receipts > amount:
+        errors["other_receipts"] = _(
+            "Les autres recettes prévues (%(receipts)s) dépassent les dépenses prévues "
+            "(%(amount)s) : le reste à charge serait négatif."
+        ) % {"receipts": format_eur(receipts), "amount": format_eur(amount)}
     if line is not None:
         committed = line.entries.filter(kind=ExecutionKind.COMMITMENT).total()
         if amount < committed:
@@ -420,6 +413,8 @@ def amendment_line_propose(
             errors.setdefault(
                 "post", _("Une ligne existe déjà pour ce poste, cette année et cette fiche.")
             )
+    if not errors:
+        errors.update(_financing_errors(contract, post, amount, receipts, continued))
     if errors:
         raise ValidationError(errors)
     proposed = {
@@ -428,7 +423,8 @@ def amendment_line_propose(
         "fiche_number": fiche_number or None,
         "label": (label or "").replace("\x00", "").strip()[:250],
         "amount": str(amount),
-        "contributions": {str(k): str(v) for k, v in sorted(split.items())},
+        "other_receipts": str(receipts),
+        "continued": bool(continued),
     }
     if line is not None and change is None and proposed == _line_as_proposal(line):
         raise ValidationError(_("Rien n'a changé dans la ligne : l'avenant ne la modifie pas."))
@@ -447,16 +443,40 @@ def amendment_line_propose(
     return change
 
 
+def _financing_errors(contract, post, amount, receipts, continued) -> dict:
+    """The share the funders leave needs a beneficiary to carry it (as the line's save will
+    require, `financing.services.forecast_shares`): refused now rather than at the last
+    signature."""
+    terms = contract_terms(contract.pk)
+    if terms.beneficiary_id is not None:
+        return {}
+    financing = plan(
+        expenses=amount,
+        receipts=receipts,
+        continued=continued,
+        terms=terms.by_instrument.get(post.instrument, ()),
+    )
+    if not financing.own_share:
+        return {}
+    return {
+        "amount": _(
+            "Ce contrat n'a pas de bénéficiaire parmi ses parties : la part de %(amount)s que "
+            "les financeurs ne prennent pas en charge n'aurait pas de porteur."
+        )
+        % {"amount": format_eur(financing.own_share)}
+    }
+
+
 def _line_as_proposal(line) -> dict:
     """A stored line in the shape of a proposal, to tell a revision that changes nothing."""
-    contributions = sorted((c.partner_id, round_money(c.amount)) for c in line.contributions.all())
     return {
         "year": line.year,
         "post_id": line.post_id,
         "fiche_number": line.fiche.number if line.fiche_id else None,
         "label": line.label,
         "amount": str(round_money(line.amount)),
-        "contributions": {str(k): str(v) for k, v in contributions if v},
+        "other_receipts": str(round_money(line.other_receipts or 0)),
+        "continued": bool(line.continued),
     }
 
 

@@ -4,8 +4,8 @@ numbers them. The contract renders its headings, its table of contents and its r
 changes by key — `article("payments").number` — so that « L'article 6 est modifié comme
 suit » stays right if an article is ever added.
 
-The clause terms that a real CEJ fixes in its text (the advance rate, the deadlines, the
-notice) are named here too, beside the articles that state them: illustrative values, usual
+The clause terms that a real CEJ fixes in its text (the deadlines, the notice) are named here
+too, beside the articles that state them: illustrative values, usual
 in the CAF's contracts, the same for every contract of the application."""
 
 from dataclasses import dataclass
@@ -73,10 +73,11 @@ class Articles:
         return _BY_KEY[key]
 
 
-# Clause terms (illustrative, see the module's docstring), as the contract prints them.
+# Clause terms (illustrative, see the module's docstring), as the contract prints them. The
+# funders' rates, ceilings and payment schedules are the contract's own parameters
+# (`financing.FundingTerms`, `financing.PaymentSchedule`, `pilotage.contract_financing`);
+# `actuals_deadline` only stands in for a contract whose funders have no schedule yet.
 TERMS = {
-    # % of the year's planned amount, paid as advances during the year
-    "advance_rate": 70,
     # the year's forecast budget and action plan, that year
     "forecast_deadline": _("31 mars"),
     # the year's actual figures and activity, the next year

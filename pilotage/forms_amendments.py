@@ -61,7 +61,9 @@ class AmendmentEditForm(AmendmentOpenForm):
 
 class AmendmentLineForm(forms.Form):
     """A planned line as the avenant will have it: year, *poste*, fiche (by number: it may
-    be one the avenant adds), label, amount and each party's share."""
+    be one the avenant adds), label, forecast expenses and other receipts, and whether the
+    action is carried over from the previous contract. Its financing (each funder's PSEJ,
+    the beneficiary's share) is not typed: the contract's terms give it."""
 
     year = forms.TypedChoiceField(label=_("Année"), coerce=int)
     post = forms.ModelChoiceField(
@@ -73,34 +75,34 @@ class AmendmentLineForm(forms.Form):
         label=_("Fiche financée"), coerce=int, empty_value=None, required=False
     )
     label = forms.CharField(label=_("Libellé"), max_length=250, required=False)
-    amount = MoneyField(label=_("Montant prévu (€)"))
+    amount = MoneyField(
+        label=_("Dépenses prévues (€)"),
+        help_text=_("Le montant que le contrat alloue à l'action cette année."),
+    )
+    other_receipts = MoneyField(
+        label=_("Autres recettes prévues (€)"),
+        required=False,
+        help_text=_("Participations des familles, autres subventions… hors PSEJ."),
+    )
+    continued = forms.BooleanField(
+        label=_("Action reconduite du contrat précédent (action antérieure)"),
+        required=False,
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, contract, fiche_titles: dict, parties, **kwargs):
+    def __init__(self, *args, contract, fiche_titles: dict, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [(y, str(y)) for y in contract.years]
         self.fields["fiche_number"].choices = [("", _("— aucune —"))] + [
             (number, _("Fiche %(number)s : %(title)s") % {"number": number, "title": title})
             for number, title in fiche_titles.items()
         ]
-        self.parties = list(parties)
-        for partner in self.parties:
-            self.fields[f"share_{partner.pk}"] = MoneyField(
-                label=_("Part de %(partner)s (€)") % {"partner": partner.short_name},
-                required=False,
-            )
-
-    def share_fields(self):
-        return [self[f"share_{partner.pk}"] for partner in self.parties]
 
     def line_fields(self):
-        return [self[name] for name in ("year", "post", "fiche_number", "label", "amount")]
+        return [self[name] for name in ("year", "post", "fiche_number", "label")]
 
-    def contributions(self) -> dict:
-        return {
-            partner.pk: self.cleaned_data.get(f"share_{partner.pk}") or 0
-            for partner in self.parties
-        }
+    def financing_fields(self):
+        return [self[name] for name in ("amount", "other_receipts", "continued")]
 
 
 class RepresentativeChangeForm(forms.Form):

@@ -9,7 +9,7 @@ from decimal import Decimal
 from operator import attrgetter
 
 from django.db import connection
-from django.db.models import IntegerField, Sum
+from django.db.models import IntegerField
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,10 +35,10 @@ from cej.selectors import (
 from fiches.models import Aim, Fiche, FicheStatus, Objective
 from fiches.selectors import FicheRow, fiches_by_objective, objectives_with_fiches
 from financing.figures import BudgetTable
-from financing.models import BudgetLine, Contribution, Instrument
+from financing.models import BudgetLine, Instrument
 from financing.selectors import budget_table
-from partners.models import PartnerKind
 from pilotage.contract_articles import TERMS, Articles, administrative_court
+from pilotage.contract_financing import contract_financing
 
 
 @dataclass
@@ -277,18 +277,12 @@ def contract_document(
         ],
     )
     years = contract.years
-    contributions = defaultdict(lambda: ZERO)
-    for row in (
-        Contribution.objects.filter(line__contract=contract)
-        .values("partner_id", "line__year")
-        .annotate(total=Sum("amount"))
-        .order_by()
-    ):
-        contributions[(row["partner_id"], row["line__year"])] = row["total"]
+    financing = contract_financing(contract, parties, years)
     for party in parties:
-        party.contributions = [contributions[(party.partner.pk, year)] for year in years]
+        party.contributions = [
+            financing.shares.get((party.partner.pk, year), ZERO) for year in years
+        ]
         party.total = sum(party.contributions, ZERO)
-    year_totals = [sum((p.contributions[i] for p in parties), ZERO) for i in range(len(years))]
 
     # Which poste of which instrument funds each fiche, in which years; and the CEJ's postes.
     fundings: dict[int, dict[tuple, list[int]]] = defaultdict(lambda: defaultdict(list))
@@ -321,8 +315,8 @@ def contract_document(
         opinions[fiche.validated_on].append(fiche.number)
 
     annex_conventions = list(contract.annex_conventions.order_by("start_year"))
-    carrier = next((p for p in parties if p.partner.kind == PartnerKind.CONSEIL_GENERAL), None)
-    funders = [p for p in parties if p.partner.kind in (PartnerKind.CAF, PartnerKind.MSA)]
+    # Who pays whom: the beneficiary carries the actions, the funders pay it the PSEJ.
+    carrier, funders = financing.beneficiary, financing.funders
     return {
         "contract": contract,
         "territory": contract.territory,
@@ -333,7 +327,8 @@ def contract_document(
         "parties": parties,
         "carrier": carrier,
         "funders": funders,
-        "other_parties": [p for p in parties if p is not carrier and p not in funders],
+        "other_parties": financing.others,
+        "financing": financing,
         # « la CAF et la MSA »: a caisse is feminine, as the act's sentences write it.
         "funders_label": join_words([_("la %(name)s") % {"name": p.short_name} for p in funders]),
         # « la CAF et de la MSA », after « le soutien financier de ».
@@ -364,8 +359,6 @@ def contract_document(
         ),
         "budget": budget_table(contract, annex_conventions=annex_conventions),
         "years": years,
-        "contribution_totals": year_totals,
-        "contribution_grand_total": sum(year_totals, ZERO),
         "envelope_total": contract.annual_envelope * len(years),
         "court": administrative_court(contract.territory.code),
         "terms": TERMS,

@@ -34,6 +34,7 @@ from cej.sealing import seal_pdf
 from cej.selectors import missing_signatories, signing_parties
 from pilotage.amendment_documents import amendment_act_context
 from pilotage.contract_articles import Articles
+from pilotage.contract_financing import annex_financing
 from pilotage.selectors import contract_document
 
 logger = logging.getLogger(__name__)
@@ -183,9 +184,7 @@ def annex_convention_seal(annex: AnnexConvention, *, by=None) -> Document:
         return existing
     contract = annex.contract
     lines = list(
-        annex.budget_lines.select_related("post", "fiche").prefetch_related(
-            "contributions__partner"
-        )
+        annex.budget_lines.select_related("post", "fiche").prefetch_related("contributions")
     )
     on = annex.signed_on or timezone.localdate()
     parties = signing_parties(
@@ -194,7 +193,6 @@ def annex_convention_seal(annex: AnnexConvention, *, by=None) -> Document:
         # Signed with the contract, in the same act: the deliberations that approved the
         # contract authorised its signature. Signed later, it would carry its own.
         decisions=annex.signed_on is not None and annex.signed_on == contract.signed_on,
-        also_named=[c.partner for line in lines for c in line.contributions.all()],
     )
     return _render_seal_store(
         template="pilotage/pdf/annex_convention.html",
@@ -205,6 +203,7 @@ def annex_convention_seal(annex: AnnexConvention, *, by=None) -> Document:
             parties=parties,
             annex=annex,
             lines=lines,
+            financing=annex_financing(annex, parties, lines),
             contract_articles=Articles(),
         ),
         reason=_("Convention annexe signée le %(date)s")

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from cej.models import Amendment, AmendmentStatus, Document, DocumentKind
 from cej.pdf import pdf_response, render_pdf
 from cej.sealing import SealUnavailable
+from cej.selectors import PartyBlock
 from cej.view_helpers import add_errors, require, scoped_contract
 from fiches.forms import FicheForm
 from fiches.models import Fiche
@@ -25,6 +26,7 @@ from partners.models import Partner
 from pilotage import amendment_apply, amendments
 from pilotage.amendment_documents import amendment_act_context, consolidated_context
 from pilotage.amendment_selectors import amendment_page, proposed_fiche_numbers
+from pilotage.contract_financing import terms_sentences
 from pilotage.forms_amendments import (
     AbandonForm,
     AmendmentEditForm,
@@ -349,9 +351,6 @@ def amendment_fiche_withdraw(request, slug, number, fiche_number):
 
 def _line_form(request, amendment, *, line=None, change=None):
     contract = amendment.contract
-    parties = Partner.objects.filter(contract_parties__contract=contract).order_by(
-        "contract_parties__order"
-    )
     initial = {"version": change.version if change is not None else None}
     if change is not None and change.proposed:
         p = change.proposed
@@ -361,7 +360,8 @@ def _line_form(request, amendment, *, line=None, change=None):
             fiche_number=p.get("fiche_number"),
             label=p.get("label", ""),
             amount=p["amount"],
-            **{f"share_{k}": v for k, v in p.get("contributions", {}).items()},
+            other_receipts=p.get("other_receipts") or "0.00",
+            continued=bool(p.get("continued", False)),
         )
     elif line is not None:
         initial.update(
@@ -370,14 +370,14 @@ def _line_form(request, amendment, *, line=None, change=None):
             fiche_number=line.fiche.number if line.fiche_id else None,
             label=line.label,
             amount=line.amount,
-            **{f"share_{c.partner_id}": c.amount for c in line.contributions.all()},
+            other_receipts=line.other_receipts,
+            continued=line.continued,
         )
     return AmendmentLineForm(
         request.POST or None,
         initial=initial,
         contract=contract,
         fiche_titles=proposed_fiche_numbers(amendment),
-        parties=parties,
     )
 
 
@@ -412,7 +412,8 @@ def _line_page(request, slug, number, *, line_pk=None, change_pk=None):
                 fiche_number=data["fiche_number"],
                 label=data["label"],
                 amount=data["amount"],
-                contributions=form.contributions(),
+                other_receipts=data["other_receipts"] or 0,
+                continued=data["continued"],
                 by=request.user,
                 expected_version=data.get("version") if change is not None else None,
                 change=change if line is None else None,
@@ -424,14 +425,27 @@ def _line_page(request, slug, number, *, line_pk=None, change_pk=None):
                 % {"who": error.who},
             )
         except ValidationError as error:
-            add_errors(form, error, field_map={"contributions": None})
+            add_errors(form, error)
         else:
             messages.success(request, _("Ligne budgétaire proposée dans l'avenant."))
             return _detail(amendment)
     return render(
         request,
         "pilotage/amendment_form.html",
-        {"contract": contract, "amendment": amendment, "form": form, "what": "line", "line": line},
+        {
+            "contract": contract,
+            "amendment": amendment,
+            "form": form,
+            "what": "line",
+            "line": line,
+            "funding_terms": terms_sentences(
+                contract,
+                [
+                    PartyBlock(partner=p, signatories=[])
+                    for p in Partner.objects.filter(contract_parties__contract=contract)
+                ],
+            ),
+        },
     )
 
 

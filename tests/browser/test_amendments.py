@@ -71,8 +71,9 @@ def coordination_underspent(loire):
     return line
 
 
-def reallocate(page, line: BudgetLine, amount: str, caf_share: str, *, check=False) -> None:
-    """From the avenant page, « Réaffecter » on `line`: its new amount and CAF share."""
+def reallocate(page, line: BudgetLine, amount: str, *, check=False) -> None:
+    """From the avenant page, « Réaffecter » on `line`: its new forecast expenses (its other
+    receipts and continuation as they are; its financing is computed, never typed)."""
     row = (
         page.locator("table.lines-table tbody tr")
         .filter(has=page.get_by_role("link", name="Réaffecter"))
@@ -83,8 +84,8 @@ def reallocate(page, line: BudgetLine, amount: str, caf_share: str, *, check=Fal
     expect(page.get_by_role("heading", level=1)).to_contain_text("Modifier la ligne par avenant")
     if check:
         check_accessibility(page, "avenant, line form")
-    page.get_by_label("Montant prévu").fill(amount)
-    page.get_by_label("Part de CAF").fill(caf_share)
+    expect(page.get_by_label("Part de CAF")).to_have_count(0)
+    page.get_by_label("Dépenses prévues").fill(amount)
     page.get_by_role("button", name="Enregistrer dans l’avenant").click()
     expect(page.locator(".messages")).to_contain_text("Ligne budgétaire proposée dans l'avenant.")
 
@@ -139,11 +140,11 @@ def test_cdaje_takes_an_avenant_from_its_opening_to_the_sealed_act(
     # page shows the year below its envelope in between.
     years = page.locator("table.amendment-years tbody tr")
     year_2016 = years.filter(has=page.get_by_role("rowheader", name="2016"))
-    reallocate(page, coordination, "119000", "59000", check=True)
+    reallocate(page, coordination, "119000", check=True)
     expect(year_2016.locator("td")).to_have_text(
         ["198 000,00 €", "197 000,00 €", "-1 000,00 €", "198 000,00 €", "1 000,00 €"]
     )
-    reallocate(page, communication, "39000", "20000")
+    reallocate(page, communication, "39000")
     expect(year_2016.locator("td")).to_have_text(
         ["198 000,00 €", "198 000,00 €", "—", "198 000,00 €", "0,00 €"]
     )
@@ -161,9 +162,20 @@ def test_cdaje_takes_an_avenant_from_its_opening_to_the_sealed_act(
         ("Communication", "38 000,00 €", "39 000,00 €"),
     ]:
         card = page.locator("article.amendment-change").filter(has_text=f"2016 — {post}")
-        amount = card.locator("tr", has=page.get_by_role("rowheader", name="Montant prévu"))
+        amount = card.locator("tr", has=page.get_by_role("rowheader", name="Dépenses prévues"))
         expect(amount.locator("td.diff-before del")).to_have_text(before)
         expect(amount.locator("td.diff-after ins")).to_have_text(after)
+    # …and the PSEJ they would bring, computed from the contract's terms: the coordination's
+    # held at the CAF's ceiling (100 000 € × 90 % × 60 %), the communication's 36 000 € of
+    # net cost at 55 %.
+    for post, before, after in [
+        ("Coordination", "54 000,00 €", "54 000,00 €"),
+        ("Communication", "17 325,00 €", "17 820,00 €"),
+    ]:
+        card = page.locator("article.amendment-change").filter(has_text=f"2016 — {post}")
+        psej = card.locator("tr", has=page.get_by_role("rowheader", name="PSEJ CAF"))
+        expect(psej.locator("td.diff-before")).to_have_text(before)
+        expect(psej.locator("td.diff-after")).to_have_text(after)
     check_accessibility(page, "avenant in preparation")
 
     # The CDAJE's opinion in plenary fixes the changes; each party's board approves them.
@@ -221,7 +233,8 @@ def test_cdaje_takes_an_avenant_from_its_opening_to_the_sealed_act(
         "dûment autorisé par délibération n° CP-2016-12-0533 du 12 décembre 2016",
         "Fait à Saint-Étienne, le 16 janvier 2017",
         NEW_ACTION,
-        "Montant prévu 120 000,00 € 119 000,00 €",
+        "Dépenses prévues 120 000,00 € 119 000,00 €",
+        "PSEJ CAF 17 325,00 € 17 820,00 €",
     ]:
         assert expected in act_text, expected
     assert "('number'" not in act_text  # no article printed as the dict it is made of

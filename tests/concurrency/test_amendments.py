@@ -18,7 +18,6 @@ from tests.pilotage.avenant_steps import (
     approve,
     demo_avenant,
     free_2017,
-    party,
     sign,
     sign_all_but,
 )
@@ -33,10 +32,9 @@ def avenant(demo, demo_user, seal):
     free_2017(contract)
     avenant = demo_avenant(contract)
     coordination = BudgetLine.objects.get(contract=contract, year=2017, post__code="coordination")
-    caf, cg, msa = (party(contract, slug).pk for slug in ("caf", "cg", "msa"))
-    for line, post, amount, split in [
-        (coordination, coordination.post, "108000", ("54000", "43200", "10800")),
-        (None, BudgetPost.objects.get(code="communication"), "12000", ("6000", "4800", "1200")),
+    for line, post, amount, receipts in [
+        (coordination, coordination.post, "108000", "0"),
+        (None, BudgetPost.objects.get(code="communication"), "12000", "1500"),
     ]:
         amendment_line_propose(
             amendment=avenant,
@@ -46,7 +44,8 @@ def avenant(demo, demo_user, seal):
             fiche_number=line.fiche.number if line else None,
             label="" if line else "Lettre aux assistants maternels",
             amount=Decimal(amount),
-            contributions=dict(zip((caf, cg, msa), map(Decimal, split), strict=True)),
+            other_receipts=Decimal(receipts),
+            continued=line.continued if line else False,
             by=cdaje,
         )
     return approve(avenant, cdaje)

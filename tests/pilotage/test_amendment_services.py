@@ -27,10 +27,12 @@ from financing.models import (
     ExecutionEntry,
     ExecutionKind,
 )
+from financing.psej import plan
+from financing.terms import contract_terms
 from partners.models import Signatory
 from pilotage import signing
 from pilotage.amendment_apply import amendment_finalise
-from pilotage.amendment_selectors import amendment_page
+from pilotage.amendment_selectors import amendment_page, proposed_lines
 from pilotage.amendments import (
     ProposalConflict,
     amendment_abandon,
@@ -115,8 +117,9 @@ def split(contract, caf, cg, msa) -> dict:
     }
 
 
-def propose_line(amendment, by, *, year, post, fiche_number, amount, shares, target=None):
-    contract = amendment.contract
+def propose_line(
+    amendment, by, *, year, post, fiche_number, amount, receipts="0", continued=False, target=None
+):
     return amendment_line_propose(
         amendment=amendment,
         line=target,
@@ -125,9 +128,23 @@ def propose_line(amendment, by, *, year, post, fiche_number, amount, shares, tar
         fiche_number=fiche_number,
         label="",
         amount=Decimal(amount),
-        contributions=split(contract, *shares),
+        other_receipts=receipts,
+        continued=continued,
         by=by,
     )
+
+
+def forecast_of(line: BudgetLine) -> dict:
+    """The line's financing as `financing.psej` computes it from the contract's terms: each
+    funder's PSEJ and the beneficiary's own share, by partner id."""
+    terms = contract_terms(line.contract_id)
+    financing = plan(
+        expenses=line.amount,
+        receipts=line.other_receipts,
+        continued=line.continued,
+        terms=terms.for_line(line),
+    )
+    return {**financing.psej, terms.beneficiary_id: financing.own_share}
 
 
 def convention_to_2016(contract) -> None:
@@ -275,7 +292,6 @@ def test_a_fiche_still_funded_cannot_be_withdrawn(demo_contract, avenant, cdaje)
             post="communication",
             fiche_number=13,
             amount="1000",
-            shares=("500", "400", "100"),
         )
     assert error.value.message_dict == {"fiche": ["La fiche n° 13 ne fait pas partie du contrat."]}
     with pytest.raises(ValidationError, match="L'avenant retire cette fiche"):
@@ -306,7 +322,6 @@ def test_a_fiche_added_by_the_avenant_may_be_funded_by_it(demo_contract, avenant
         post="communication",
         fiche_number=16,
         amount="1000",
-        shares=("500", "400", "100"),
     )
     assert funding.proposed["fiche_number"] == 16
     with pytest.raises(ValidationError) as error:
@@ -321,7 +336,6 @@ def test_an_annex_line_needs_the_convention_to_cover_its_year(demo_contract, ave
     annex_line = {
         "post": "accueil-enfants-handicapes",
         "fiche_number": 15,
-        "shares": ("500", "400", "100"),
     }
     with pytest.raises(ValidationError) as error:
         propose_line(avenant, cdaje, year=2018, amount="1000", **annex_line)
@@ -360,31 +374,94 @@ def test_an_annex_line_needs_the_convention_to_cover_its_year(demo_contract, ave
     assert avenant.new_end_year == 2017
 
 
-def test_contributions_must_add_up_to_the_line(demo_contract, avenant, cdaje):
+def test_a_proposed_line_carries_its_receipts_and_continuation_not_a_split(
+    demo_contract, avenant, cdaje
+):
     free_2017(demo_contract)
-    target = line(demo_contract, 2017, "communication", 14)
-    unchanged = {"year": 2017, "post": "communication", "fiche_number": 14, "target": target}
+    target = line(demo_contract, 2017, "communication", 14)  # 38 000 €, 3 000 € of receipts
+    assert (target.amount, target.other_receipts, target.continued) == (
+        Decimal("38000.00"),
+        Decimal("3000.00"),
+        False,
+    )
+    same = {"year": 2017, "post": "communication", "fiche_number": 14, "target": target}
     with pytest.raises(ValidationError) as error:
-        propose_line(avenant, cdaje, amount="38000", shares=("19000", "15200", "3800"), **unchanged)
+        propose_line(avenant, cdaje, amount="38000", receipts="3000", **same)
     assert messages_of(error) == ["Rien n'a changé dans la ligne : l'avenant ne la modifie pas."]
-    with pytest.raises(ValidationError) as error:
-        propose_line(
-            avenant,
-            cdaje,
-            target=target,
-            year=2017,
-            post="communication",
-            fiche_number=14,
-            amount="30000",
-            shares=("15000", "12000", "2000"),
-        )
-    assert error.value.message_dict == {
-        "amount": [
-            "Les contributions totalisent 29\u202f000,00\u00a0€ pour une ligne de "
-            "30\u202f000,00\u00a0€ (écart de 1\u202f000,00\u00a0€)."
-        ]
-    }
+    for receipts, message in [
+        (
+            "38000.01",
+            "Les autres recettes prévues (38 000,01 €) dépassent les dépenses prévues "
+            "(38 000,00 €) : le reste à charge serait négatif.",
+        ),
+        ("-1", "Un montant ne peut pas être négatif."),
+        ("abc", "Montant illisible : abc."),
+    ]:
+        with pytest.raises(ValidationError) as error:
+            propose_line(avenant, cdaje, amount="38000", receipts=receipts, **same)
+        assert error.value.message_dict == {"other_receipts": [message]}, receipts
     assert not avenant.line_changes.exists()
+
+    # Only the continuation changes: a proposal, in the new shape, with no typed split.
+    change = propose_line(avenant, cdaje, amount="38000", receipts="3000", continued=True, **same)
+    assert change.proposed == {
+        "year": 2017,
+        "post_id": target.post_id,
+        "fiche_number": 14,
+        "label": "",
+        "amount": "38000.00",
+        "other_receipts": "3000.00",
+        "continued": True,
+    }
+    # The page computes its financing (never stored): 35 000 € of net cost at 60 %.
+    view = amendment_page(avenant).line_changes[0]
+    rows = {row.label: (str(row.before), str(row.after)) for row in view.rows}
+    assert rows["Action reconduite du contrat précédent"] == (
+        "<del>non (action nouvelle)</del>",
+        "<ins>oui (action antérieure)</ins>",
+    )
+    assert rows["PSEJ CAF"] == (
+        "<del>17 325,00 €</del>",  # 35 000 × 90 % × 55 %
+        "<ins>18 900,00 €</ins>",  # 35 000 × 90 % × 60 %
+    )
+    assert rows["PSEJ MSA"] == ("<del>1 925,00 €</del>", "<ins>2 100,00 €</ins>")
+    assert rows["Part du bénéficiaire (Département)"] == (
+        "<del>15 750,00 €</del>",
+        "<ins>14 000,00 €</ins>",
+    )
+    assert "Dépenses prévues" not in rows and "Autres recettes prévues" not in rows
+    assert view.shares == (
+        "PSEJ CAF 18 900,00 € · PSEJ MSA 2 100,00 € · part du "
+        "bénéficiaire (Département) 14 000,00 €"
+    )
+    assert BudgetLine.objects.get(pk=target.pk).continued is False  # nothing applied yet
+
+
+def test_an_old_proposal_without_receipts_reads_as_a_new_action(demo_contract, avenant, cdaje):
+    """Proposals saved before lines had other receipts and a continued flag (and with the
+    typed split they carried then) read as 0,00 € of receipts and a new action."""
+    free_2017(demo_contract)
+    change = propose_line(
+        avenant,
+        cdaje,
+        target=line(demo_contract, 2017, "coordination", 12),
+        year=2017,
+        post="coordination",
+        fiche_number=12,
+        amount="110000",
+        continued=True,
+    )
+    change.proposed = {
+        **{k: v for k, v in change.proposed.items() if k not in ("other_receipts", "continued")},
+        "contributions": {str(party(demo_contract, "caf").pk): "110000.00"},
+    }
+    change.save()
+    proposed = next(p for p in proposed_lines(avenant) if p.change == change)
+    assert (proposed.other_receipts, proposed.continued) == (Decimal("0.00"), False)
+    rows = {row.label: row for row in amendment_page(avenant).line_changes[0].rows}
+    assert "<ins>non (action nouvelle)</ins>" in str(
+        rows["Action reconduite du contrat précédent"].after
+    )
 
 
 def test_a_line_with_commitments_is_neither_removed_nor_reduced_below_them(
@@ -401,16 +478,14 @@ def test_a_line_with_commitments_is_neither_removed_nor_reduced_below_them(
     ExecutionEntry.objects.filter(line=target).update(amount=Decimal("30000.00"))
     reduce = {"target": target, "year": 2016, "post": "communication", "fiche_number": 14}
     with pytest.raises(ValidationError) as error:
-        propose_line(avenant, cdaje, amount="29999.99", shares=("29999.99", "0", "0"), **reduce)
+        propose_line(avenant, cdaje, amount="29999.99", **reduce)
     assert error.value.message_dict == {
         "amount": [
             "Le prévu (29\u202f999,99\u00a0€) serait inférieur aux engagements déjà saisis "
             "(30\u202f000,00\u00a0€)."
         ]
     }
-    change = propose_line(
-        avenant, cdaje, amount="30000", shares=("15000", "12000", "3000"), **reduce
-    )
+    change = propose_line(avenant, cdaje, amount="30000", **reduce)
     assert (change.kind, change.line) == (ChangeKind.REVISE, target)
     assert BudgetLine.objects.get(pk=target.pk).amount == Decimal("38000.00")
 
@@ -427,7 +502,6 @@ def test_the_opinion_is_refused_while_a_year_exceeds_the_envelope(demo_contract,
         post="communication",
         fiche_number=None,
         amount="12500.50",
-        shares=("6000", "5000", "1500.50"),
     )
     with pytest.raises(ValidationError) as error:
         amendment_record_opinion(amendment=avenant, plenary_date=OPINION_ON, by=cdaje)
@@ -446,8 +520,8 @@ def test_the_opinion_is_refused_while_a_year_exceeds_the_envelope(demo_contract,
         year=2017,
         post="coordination",
         fiche_number=12,
+        continued=True,
         amount="107499.50",
-        shares=("53749.75", "42999.80", "10749.95"),
     )
     amendment_record_opinion(amendment=avenant, plenary_date=OPINION_ON, by=cdaje)
     avenant.refresh_from_db()
@@ -620,8 +694,8 @@ def full_avenant(demo_contract, avenant, cdaje):
         year=2017,
         post="coordination",
         fiche_number=12,
+        continued=True,
         amount="110000",
-        shares=("55000", "44000", "11000"),
     )
     amendment_line_remove(
         amendment=avenant, line=line(contract, 2017, "communication", 14), by=cdaje
@@ -633,7 +707,8 @@ def full_avenant(demo_contract, avenant, cdaje):
         post="communication",
         fiche_number=16,
         amount="48000",
-        shares=("24000", "19200", "4800"),
+        receipts="6000",
+        continued=True,
     )
     propose_line(
         avenant,
@@ -642,7 +717,6 @@ def full_avenant(demo_contract, avenant, cdaje):
         post="accueil-enfants-handicapes",
         fiche_number=4,
         amount="40000",
-        shares=("20000", "16000", "4000"),
     )
     amendment_representative_change(
         amendment=avenant,
@@ -724,10 +798,30 @@ def test_the_last_signature_applies_everything(demo_contract, full_avenant, cdaj
     annex = contract.annex_conventions.get()
     assert annex.end_year == 2017
     assert line(contract, 2017, "accueil-enfants-handicapes", 4).annex_convention == annex
-    assert {
-        c.partner_id: c.amount
-        for c in line(contract, 2017, "communication", 16).contributions.all()
-    } == split(contract, "24000", "19200", "4800")
+    # The added line as proposed — 6 000 € of other receipts, an action carried over — and
+    # its forecast shares computed as `financing.psej` gives them: 42 000 € of net cost, at
+    # 60 % for an action carried over.
+    added = line(contract, 2017, "communication", 16)
+    assert (added.other_receipts, added.continued) == (Decimal("6000.00"), True)
+    shares = {c.partner_id: c.amount for c in added.contributions.all()}
+    assert shares == forecast_of(added) == split(contract, "22680.00", "16800.00", "2520.00")
+    assert sum(shares.values()) == added.net_cost == Decimal("42000.00")
+    reduced = line(contract, 2017, "coordination", 12)  # the CAF's share held at its ceiling
+    assert (
+        {c.partner_id: c.amount for c in reduced.contributions.all()}
+        == forecast_of(reduced)
+        == split(contract, "54000.00", "50000.00", "6000.00")
+    )
+    # What the avenant found, kept in the new snapshot shape for its act and history.
+    before = avenant.line_changes.get(line=reduced).before
+    assert (before["amount"], before["other_receipts"], before["continued"]) == (
+        "120000.00",
+        "0.00",
+        True,
+    )
+    assert before["contributions"] == {
+        str(k): str(v) for k, v in split(contract, "54000.00", "60000.00", "6000.00").items()
+    }
     versions = BudgetLineVersion.objects.filter(amendment=avenant)
     assert sorted(versions.values_list("kind", flat=True)) == [
         "changed",

@@ -22,7 +22,7 @@ from pilotage.amendments import (
     amendment_representative_change,
 )
 from tests.factories import PartnerFactory, TerritoryFactory, UserFactory
-from tests.pilotage.avenant_steps import demo_avenant, free_2017, party
+from tests.pilotage.avenant_steps import demo_avenant, free_2017
 
 pytestmark = pytest.mark.django_db
 
@@ -173,10 +173,8 @@ def test_a_fiche_revised_through_the_avenant_page_is_shown_word_by_word(
 def test_bad_input_is_refused_in_french_and_nothing_is_saved(client, demo_contract, demo_user):
     client.force_login(demo_user("finance"))
     avenant = demo_avenant(demo_contract)
-    parties = {slug: party(demo_contract, slug).pk for slug in ("cg", "caf", "msa")}
     post = BudgetPost.objects.get(code="communication")
     line = {"year": 2017, "post": post.pk, "fiche_number": "", "label": "", "amount": "abc"}
-    line.update({f"share_{pk}": "" for pk in parties.values()})
 
     response = client.post(BASE + "/2/lines/new/", line)
     text = text_of(response)
@@ -194,7 +192,7 @@ def test_bad_input_is_refused_in_french_and_nothing_is_saved(client, demo_contra
     annex_post = BudgetPost.objects.get(code="accueil-enfants-handicapes")
     response = client.post(
         BASE + "/2/lines/new/",
-        {**line, "post": annex_post.pk, "amount": "1 000", f"share_{parties['caf']}": "1 000"},
+        {**line, "post": annex_post.pk, "amount": "1 000"},
     )
     assert "La convention annexe ne couvre pas 2017, même après l'avenant" in text_of(response)
     assert not avenant.line_changes.exists()
@@ -207,7 +205,6 @@ def test_bad_input_is_refused_in_french_and_nothing_is_saved(client, demo_contra
         fiche_number=None,
         label="",
         amount=Decimal("45000"),
-        contributions={parties["caf"]: Decimal("45000")},
         by=demo_user("finance"),
     )
     client.force_login(demo_user("cdaje"))
@@ -242,7 +239,6 @@ def test_the_avenant_page_queries_do_not_grow_with_its_changes(client, demo_cont
     amendment_fiche_withdraw(
         amendment=avenant, fiche=Fiche.objects.get(contract=demo_contract, number=13), by=cdaje
     )
-    caf = party(demo_contract, "caf")
     for post in ("coordination", "communication"):
         target = demo_line(demo_contract, 2017, post)
         amendment_line_propose(
@@ -253,7 +249,7 @@ def test_the_avenant_page_queries_do_not_grow_with_its_changes(client, demo_cont
             fiche_number=target.fiche.number,
             label="",
             amount=Decimal("1000"),
-            contributions={caf.pk: Decimal("1000")},
+            continued=target.continued,
             by=cdaje,
         )
     amendment_line_propose(
@@ -263,7 +259,7 @@ def test_the_avenant_page_queries_do_not_grow_with_its_changes(client, demo_cont
         fiche_number=None,
         label="Lettre",
         amount=Decimal("1000"),
-        contributions={caf.pk: Decimal("1000")},
+        other_receipts=Decimal("250"),
         by=cdaje,
     )
     amendment_representative_change(
@@ -276,4 +272,58 @@ def test_the_avenant_page_queries_do_not_grow_with_its_changes(client, demo_cont
     )
     many = detail_queries(client)
     assert many <= few, (few, many)
-    assert few <= 22, few
+    # Two of them read the contract's terms (the parties' roles, the funders' terms), from
+    # which the page computes each proposed line's financing.
+    assert few <= 23, few
+
+
+def test_a_line_is_proposed_with_its_receipts_and_the_page_computes_its_financing(
+    client, demo_contract, demo_user
+):
+    """The form asks for expenses, other receipts and whether the action is carried over,
+    never for a split: the page shows the PSEJ each funder would pay and the Département's
+    share, from the contract's terms (CEJ: 90 % and 10 % of the net cost, 55 % for a new
+    action, 60 % for one carried over)."""
+    client.force_login(demo_user("finance"))
+    free_2017(demo_contract)
+    form = client.get(BASE + "/2/lines/new/")
+    assert not [name for name in form.context["form"].fields if name.startswith("share_")]
+    page = text_of(form)
+    assert "Autres recettes prévues (€)" in page
+    assert "Action reconduite du contrat précédent (action antérieure)" in page
+    assert (
+        "Contrat enfance jeunesse — CAF : 90 % du reste à charge, taux 55 % (action nouvelle), "
+        "60 % (action antérieure), plafond de 100 000,00 € par action et par an."
+    ) in page.replace("\u202f", " ").replace("\xa0", " ")
+    post = BudgetPost.objects.get(code="communication")
+    line = {"year": 2017, "post": post.pk, "fiche_number": "", "label": "Lettre"}
+
+    response = client.post(
+        BASE + "/2/lines/new/", {**line, "amount": "2 000", "other_receipts": "2 500"}
+    )
+    assert response.status_code == 200
+    assert (
+        "Les autres recettes prévues (2 500,00 €) dépassent les dépenses prévues (2 000,00 €) : "
+        "le reste à charge serait négatif."
+    ) in text_of(response).replace("\u202f", " ").replace("\xa0", " ")
+    assert not demo_avenant(demo_contract).line_changes.exists()
+
+    response = client.post(
+        BASE + "/2/lines/new/",
+        {**line, "amount": "12 000", "other_receipts": "2 000", "continued": "on"},
+    )
+    assert response.status_code == 302, text_of(response)
+    change = demo_avenant(demo_contract).line_changes.get()
+    assert (change.proposed["amount"], change.proposed["other_receipts"]) == ("12000.00", "2000.00")
+    assert change.proposed["continued"] is True and "contributions" not in change.proposed
+    page = text_of(client.get(BASE + "/2/")).replace("\u202f", " ").replace("\xa0", " ")
+    # 10 000 € of net cost: 10 000 × 90 % × 60 % for the CAF, × 10 % × 60 % for the MSA.
+    assert (
+        "12 000,00 € 2 000,00 € antérieure PSEJ CAF 5 400,00 € · PSEJ MSA 600,00 € · part du "
+        "bénéficiaire (Département) 4 000,00 €"
+    ) in page
+    # Edited again, the form shows the proposal as saved.
+    edit = client.get(BASE + f"/2/added-lines/{change.pk}/edit/")
+    assert edit.status_code == 200
+    bound = edit.context["form"]
+    assert (bound["other_receipts"].value(), bound["continued"].value()) == ("2000.00", True)

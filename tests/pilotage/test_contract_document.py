@@ -5,15 +5,22 @@ annex 1 split between the fiches it funds and those pursued « hors CEJ »."""
 
 import datetime
 import re
+from decimal import Decimal
 
 import pytest
+from django.db.models import Sum
 from django.utils import timezone
 
 from cej.dates import format_date_long
-from cej.models import Document, DocumentKind, PartnerDecision
+from cej.models import Contract, Document, DocumentKind, PartnerDecision
+from cej.money import format_eur
 from cej.pdf import render_pdf
+from demo.loire import DEMO_SLUG
 from fiches.models import Aim, Fiche
 from financing.models import BudgetLine
+from financing.psej import plan
+from financing.terms import contract_terms
+from partners.models import Partner, PartnerKind
 from pilotage.contract_articles import ARTICLES, article
 from pilotage.selectors import contract_document, fiche_numbers, year_ranges
 from tests.pdftools import pdf_text
@@ -191,14 +198,18 @@ def test_the_contract_carries_the_clauses_of_a_cej(signed_text):
         # Who does what: the Conseil général carries the actions, the caisses co-finance.
         "La CAF s'engage à verser au Conseil général la prestation de service enfance jeunesse",
         "La MSA s'engage à verser au Conseil général la prestation de service enfance jeunesse",
-        # Payments: advances during the year, the balance the next year on actual figures.
-        "des avances en cours d'année, sous forme d'acomptes, dans la limite de 70 %",
-        "le solde l'année suivante, calculé sur les dépenses et l'activité réelles de l'année",
+        # Payments: advances during the year, the balance the next year on actual figures,
+        # as the funders' schedules fix them.
+        "un acompte de 70 % de la prestation prévisionnelle de l'année, au plus tard le 30 juin "
+        "de l'année",
+        "le solde, au plus tard le 30 septembre de l'année suivante, calculé sur les dépenses et "
+        "les recettes réelles de l'année",
         # Supporting documents and their deadlines.
         "au plus tard le 31 mars de chaque année, le budget prévisionnel",
-        "au plus tard le 30 juin de l'année suivante",
+        "au plus tard le 30 avril de l'année suivante, pour chaque action financée",
         # Checks and recovery.
         "sur pièces et sur place",
+        "l'excédent est recouvré par ordre de reversement ou déduit des versements suivants",
         "est reversée à la caisse qui l'a versée, sur ordre de reversement",
         f"les acomptes versés peuvent être récupérés dans les conditions de l'article {checks}",
         # Visibility of the funders.
@@ -217,6 +228,94 @@ def test_the_contract_carries_the_clauses_of_a_cej(signed_text):
         "leurs représentants, dans les mêmes formes que le présent contrat.",
     ]:
         assert clause in text, clause
+
+
+def plain_eur(amount) -> str:
+    return format_eur(amount).replace("\u202f", " ").replace("\xa0", " ")
+
+
+def test_the_contract_says_who_pays_whom(signed_text):
+    """The Conseil général (the beneficiary, so named on 1 October 2014) carries the actions;
+    the CAF and the MSA pay it the PSEJ at their rates within their ceilings, per the
+    schedule; per year the plan — 198 000,00 € allocated each year, the PSEJ of each funder
+    as `financing.psej` computes it, the Conseil général's own share."""
+    text = body(signed_text)
+    assert (
+        "Le Conseil général, bénéficiaire du contrat, porte les actions financées et en supporte "
+        "les dépenses. Pour chaque action et chaque année, le reste à charge est égal aux "
+        "dépenses prévues, déduction faite des recettes autres que la prestation de service "
+        "enfance jeunesse"
+    ) in text
+    assert (
+        "verse au Conseil général la prestation de service enfance jeunesse (PSEJ) à son taux de "
+        "cofinancement"
+    ) in text
+    for funder, share in (("CAF", "90"), ("MSA", "10")):
+        assert (  # the CEJ's terms
+            f"la {funder} retient {share} % du reste à charge de chaque action, lui-même "
+            "plafonné à 100 000,00 € par action et par an, et y applique un taux de 55 % pour "
+            "une action nouvelle et de 60 % pour une action antérieure, reconduite du contrat "
+            "précédent"
+        ) in text, funder
+        assert (  # the annex convention's own
+            f"la {funder} retient {share} % du reste à charge de chaque action, lui-même "
+            "plafonné à 40 000,00 € par action et par an, et y applique un taux de 50 % pour "
+            "toute action"
+        ) in text, funder
+    assert (
+        "La part du reste à charge que la prestation ne couvre pas reste à la charge du Conseil "
+        "général."
+    ) in text
+    assert (
+        "Pour chaque année du contrat, la CAF et la MSA versent au Conseil général la prestation "
+        "de service enfance jeunesse au titre du contrat et de sa convention annexe : un acompte "
+        "de 70 % de la prestation prévisionnelle de l'année, au plus tard le 30 juin de l'année"
+    ) in text
+    assert (
+        "transmises au plus tard le 30 avril de l'année suivante. Lorsque les acomptes versés "
+        "pour une année excèdent son montant définitif, l'excédent est recouvré par ordre de "
+        "reversement"
+    ) in text
+
+    # Annex 2: the plan per year, read back from the stored forecast shares, which are what
+    # `financing.psej` computes from each line and the terms.
+    terms = contract_terms(Contract.objects.get(slug=DEMO_SLUG).pk)
+    caf, msa = (Partner.objects.get(kind=kind) for kind in (PartnerKind.CAF, PartnerKind.MSA))
+    plan_text = text[text.index("Plan de financement prévisionnel par année") :]
+    psej = {caf.pk: [], msa.pk: []}
+    for year in range(2014, 2018):
+        lines = BudgetLine.objects.filter(contract__slug=DEMO_SLUG, year=year)
+        assert lines.total() == Decimal("198000.00")
+        for partner_id, amounts in psej.items():
+            computed = sum(
+                (
+                    plan(
+                        expenses=line.amount,
+                        receipts=line.other_receipts,
+                        continued=line.continued,
+                        terms=terms.for_line(line),
+                    ).psej[partner_id]
+                    for line in lines
+                ),
+                Decimal("0.00"),
+            )
+            stored = lines.filter(contributions__partner_id=partner_id).aggregate(
+                total=Sum("contributions__amount")
+            )["total"]
+            assert computed == stored, (year, partner_id)
+            amounts.append(computed)
+    assert "Dépenses prévues " + "198 000,00 € " * 4 + "792 000,00 €" in plan_text
+    for funder, partner in (("CAF", caf), ("MSA", msa)):
+        row = " ".join(plain_eur(amount) for amount in [*psej[partner.pk], sum(psej[partner.pk])])
+        assert f"PSEJ {funder} {row}" in plan_text, row
+    own = [
+        BudgetLine.objects.filter(contract__slug=DEMO_SLUG, year=year)
+        .filter(contributions__partner_id=terms.beneficiary_id)
+        .aggregate(total=Sum("contributions__amount"))["total"]
+        for year in range(2014, 2018)
+    ]
+    row = " ".join(plain_eur(amount) for amount in [*own, sum(own)])
+    assert f"Part propre du Conseil {row} général" in plan_text, row  # its label wraps
 
 
 def test_annex_1_separates_the_funded_fiches_from_those_hors_cej(signed_text):
@@ -252,8 +351,29 @@ def test_a_draft_speaks_as_of_today_an_undated_old_contract_as_of_its_start(
 def test_the_annex_convention_names_the_partners_as_on_its_own_date(sealed_demo):
     text = stored_text(DocumentKind.ANNEX_CONVENTION)
     assert "Conseil général de la Loire" in text
-    assert "Conseil général : 16 000,00 €" in text
+    assert "Le Conseil général, bénéficiaire, porte les actions financées par la convention" in text
     assert "Département" not in text
+    # Its own terms, and each line's plan: expenses, receipts, net cost, PSEJ, own share.
+    for funder, share in (("CAF", "90"), ("MSA", "10")):
+        assert (
+            f"la {funder} retient {share} % du reste à charge de chaque action, lui-même plafonné "
+            "à 40 000,00 € par action et par an, et y applique un taux de 50 % pour toute action"
+        ) in text
+    first = BudgetLine.objects.get(year=2014, annex_convention__isnull=False)
+    shares = {c.partner.kind: c.amount for c in first.contributions.select_related("partner")}
+    assert sum(shares.values()) == first.net_cost
+    row = " ".join(
+        format_eur(amount).replace("\u202f", " ").replace("\xa0", " ")
+        for amount in (
+            first.amount,
+            first.other_receipts,
+            first.net_cost,
+            shares[PartnerKind.CAF],
+            shares[PartnerKind.MSA],
+            shares[PartnerKind.CONSEIL_GENERAL],
+        )
+    )
+    assert row in text, row
     # Signed with the contract, in the same act: the same deliberations.
     assert "dûment autorisé par délibération n° CP-2014-09-0412" in text
     amendments = article("amendments").number
@@ -270,15 +390,15 @@ def test_an_avenant_signed_in_2015_names_the_departement_and_its_own_deliberatio
     )
 
 
-def test_the_contract_document_reads_fifteen_queries(demo, django_assert_num_queries):
+def test_the_contract_document_reads_twenty_queries(demo, django_assert_num_queries):
     """The objectives, fiches, their associated partners and aims; the signatures, the
     parties, their former names (with the fiches' partners'), their deliberations; the
-    contributions, which fiche each line funds, the annex conventions, the CDAJE aims, the
-    signed avenants, the planned amounts, the posts."""
-    from cej.models import Contract
-
+    parties' roles and the funders' terms, their payment schedules and advances, the lines'
+    expenses and receipts per year, the forecast shares per party and year; which fiche each
+    line funds, the annex conventions, the CDAJE aims, the signed avenants, the planned
+    amounts, the posts."""
     contract = Contract.objects.select_related("territory").get(pk=demo.contract.pk)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(20):
         document = contract_document(contract)
     assert document["named_on"] == contract.signed_on
     assert document["parties"][0].name == "Conseil général de la Loire"

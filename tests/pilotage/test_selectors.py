@@ -71,7 +71,16 @@ def test_the_contract_document_shares_the_pages_reads(contract):
     # The contract as it now stands: avenant n° 1 added fiche n° 15, and the annex lines
     # that allocate 198 000 € in 2015–2017 too.
     assert document["fiche_count"] == 15 and document["signatory_count"] == 5
-    assert document["contribution_totals"] == [D("198000.00")] * 4
+    financing = document["financing"]
+    assert [plan.expenses for plan in financing.years] == [D("198000.00")] * 4
+    assert financing.total.expenses == D("792000.00")
+    # Who pays whom: the Département carries the actions, the CAF and the MSA fund them.
+    assert financing.beneficiary.partner.kind == "conseil_general"
+    assert [party.partner.kind for party in financing.funders] == ["caf", "msa"]
+    assert document["carrier"] is financing.beneficiary
+    for plan in financing.years:  # the funders' PSEJ and the own share make the net cost
+        assert plan.psej_total + plan.own_share == plan.net_cost, plan.year
+        assert plan.other_receipts >= 0 and plan.psej_total > 0
     assert document["envelope_total"] == D("792000.00")
     assert not document["is_draft"]
 
