@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from cej.dates import format_date_long
 from cej.money import format_eur
 from cej.pdf import pdf_response, render_pdf
+from cej.permissions import member_partner_ids
 from cej.view_helpers import add_errors, require, scoped_contract
 from financing import cycle_services
 from financing.cycle_selectors import contract_cycle
@@ -37,7 +38,11 @@ def _allowed_funders(request, contract, funders, predicate) -> list:
     decisions = [(funder, predicate(request.user, contract, funder.pk)) for funder in funders]
     allowed = [funder for funder, (ok, _reason) in decisions if ok]
     if not allowed:
-        require(decisions[0][1] if decisions else (False, _("Ce contrat n'a aucun financeur.")))
+        if not decisions:
+            require((False, _("Ce contrat n'a aucun financeur.")))
+        # The reason given for the user's own organisation, if it is one of the funders.
+        own = member_partner_ids(request.user)
+        require(next((d for f, d in decisions if f.pk in own), decisions[0][1]))
     return allowed
 
 

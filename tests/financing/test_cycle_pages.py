@@ -295,8 +295,9 @@ def test_others_may_not_record_a_payment(client, demo, caf, demo_user, role):
     assert not FunderPayment.objects.exists()
 
 
-def test_no_payment_before_the_contract_is_signed(client, contract_in_preparation, demo_user):
-    client.force_login(demo_user("partner-caf"))
+@pytest.mark.parametrize("role", ["partner-caf", "partner-msa"])
+def test_no_payment_before_the_contract_is_signed(client, contract_in_preparation, demo_user, role):
+    client.force_login(demo_user(role))
     response = client.get(url("funder_payment_create", contract_in_preparation))
     assert response.status_code == 403
     assert "pas encore signé" in response.content.decode()

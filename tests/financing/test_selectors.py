@@ -153,4 +153,8 @@ def test_the_budget_page_and_its_pdf_read_the_same_report(client, demo, demo_use
     client.force_login(demo_user("finance"))
     assert client.get("/contracts/cej-loire-2014-2017/budget/?year=2015").status_code == 200
     assert client.get("/contracts/cej-loire-2014-2017/budget/report.pdf?year=2015").content
-    assert calls == [{"year": "2015"}, {"year": "2015"}]
+    from django.utils import timezone
+
+    # Both as of today: the funders' positions (what is due, what is late) follow the date.
+    today = timezone.localdate()
+    assert calls == [{"year": "2015", "today": today}, {"year": "2015", "today": today}]
