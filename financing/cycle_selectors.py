@@ -10,12 +10,13 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from cej.money import ZERO
+from cej.money import ZERO, round_money
 from financing import cycle, psej
 from financing.models import (
     BudgetLine,
     Contribution,
     FunderPayment,
+    Instrument,
     SupportingDocument,
     SupportingDocumentKind,
 )
@@ -86,57 +87,94 @@ def line_plans(contract, terms: ContractTerms | None = None) -> dict[int, LinePl
         line__contract_id=contract.pk
     ).values_list("line_id", "partner_id", "amount"):
         shares[line_id][partner_id] = amount
-    plans = {}
-    for line in BudgetLine.objects.filter(contract_id=contract.pk).only(
-        "id",
-        "year",
-        "annex_convention_id",
-        "continued",
-        "amount",
-        "other_receipts",
-        "actual_expenses",
-        "actual_receipts",
-    ):
-        line_shares = shares.get(line.pk, {})
-        funders = terms.for_line(line)
-        forecast_psej = {t.funder_id: line_shares.get(t.funder_id, ZERO) for t in funders}
-        forecast = psej.Plan(
-            expenses=line.amount,
-            receipts=line.other_receipts,
-            net_cost=line.net_cost,
-            psej=forecast_psej,
-            own_share=line_shares.get(terms.beneficiary_id, ZERO),
-        )
-        actual = None
-        if line.actuals_declared:
-            actual = psej.plan(
-                expenses=line.actual_expenses,
-                receipts=line.actual_receipts,
-                continued=line.continued,
-                terms=funders,
-                caps=forecast_psej,
-            )
-        plans[line.pk] = LinePlan(
+    return {
+        line.pk: line_plan(
             line_id=line.pk,
             year=line.year,
-            instrument=line.instrument,
+            annex_convention_id=line.annex_convention_id,
             continued=line.continued,
-            forecast=forecast,
-            actual=actual,
+            amount=line.amount,
+            other_receipts=line.other_receipts,
+            actual_expenses=line.actual_expenses,
+            actual_receipts=line.actual_receipts,
+            shares=shares.get(line.pk, {}),
+            terms=terms,
         )
-    return plans
+        for line in BudgetLine.objects.filter(contract_id=contract.pk).only(
+            "id",
+            "year",
+            "annex_convention_id",
+            "continued",
+            "amount",
+            "other_receipts",
+            "actual_expenses",
+            "actual_receipts",
+        )
+    }
 
 
-def contract_cycle(contract, *, today: datetime.date | None = None) -> Cycle:
-    """The whole money cycle of a contract as of `today` (default: the current date)."""
+def line_plan(
+    *,
+    line_id: int,
+    year: int,
+    annex_convention_id,
+    continued: bool,
+    amount: Decimal,
+    other_receipts: Decimal,
+    actual_expenses: Decimal | None,
+    actual_receipts: Decimal | None,
+    shares: dict[int, Decimal],
+    terms: ContractTerms,
+) -> LinePlan:
+    """One line's plan from its columns and its stored shares (partner id → amount): for
+    the callers that read the lines already (`financing.selectors.budget_report`)."""
+    instrument = Instrument.ANNEX if annex_convention_id else Instrument.CEJ
+    funders = terms.by_instrument.get(instrument, ())
+    forecast_psej = {t.funder_id: shares.get(t.funder_id, ZERO) for t in funders}
+    forecast = psej.Plan(
+        expenses=amount,
+        receipts=other_receipts,
+        net_cost=round_money(amount or 0) - round_money(other_receipts or 0),
+        psej=forecast_psej,
+        own_share=shares.get(terms.beneficiary_id, ZERO),
+    )
+    actual = None
+    if actual_expenses is not None and actual_receipts is not None:
+        actual = psej.plan(
+            expenses=actual_expenses,
+            receipts=actual_receipts,
+            continued=continued,
+            terms=funders,
+            caps=forecast_psej,
+        )
+    return LinePlan(
+        line_id=line_id,
+        year=year,
+        instrument=instrument,
+        continued=continued,
+        forecast=forecast,
+        actual=actual,
+    )
+
+
+def contract_cycle(
+    contract,
+    *,
+    today: datetime.date | None = None,
+    terms: ContractTerms | None = None,
+    plans: dict[int, LinePlan] | None = None,
+) -> Cycle:
+    """The whole money cycle of a contract as of `today` (default: the current date).
+    `terms` and `plans`: when the caller has read them already (the budget report)."""
     today = today or timezone.localdate()
-    terms = contract_terms(contract.pk)
+    terms = terms or contract_terms(contract.pk)
     partners = Partner.objects.in_bulk(
         [*terms.funder_ids, terms.beneficiary_id]
         if terms.beneficiary_id
         else list(terms.funder_ids)
     )
-    plans = line_plans(contract, terms)
+    if plans is None:
+        plans = line_plans(contract, terms)
     by_schedule = schedules(contract.pk)
     movements: dict[tuple[int, int], list] = defaultdict(list)
     for payment in FunderPayment.objects.filter(contract_id=contract.pk).order_by(

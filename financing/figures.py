@@ -57,6 +57,8 @@ class LineFigures:
     paid: Decimal = ZERO
     # (partner name, partner short name, amount), by partner name.
     contributions: list[tuple[str, str, Decimal]] = field(default_factory=list)
+    # financing.cycle_selectors.LinePlan: its financing plan, forecast and actual.
+    plan: object = None
 
     @property
     def name(self) -> str:
@@ -65,6 +67,67 @@ class LineFigures:
 
     def __str__(self):
         return self.name
+
+
+@dataclass
+class PlanTotals:
+    """Sums of financing plans (`financing.psej.Plan`): expenses, other receipts, net cost,
+    each funder's PSEJ (by funder id) and the beneficiary's own share."""
+
+    expenses: Decimal = ZERO
+    receipts: Decimal = ZERO
+    net_cost: Decimal = ZERO
+    psej: dict = field(default_factory=dict)
+    own_share: Decimal = ZERO
+
+    def add(self, plan) -> None:
+        self.expenses += plan.expenses
+        self.receipts += plan.receipts
+        self.net_cost += plan.net_cost
+        for funder_id, amount in plan.psej.items():
+            self.psej[funder_id] = self.psej.get(funder_id, ZERO) + amount
+        self.own_share += plan.own_share
+
+    @property
+    def psej_total(self) -> Decimal:
+        return sum(self.psej.values(), ZERO)
+
+
+@dataclass
+class PlanFigures:
+    """The financing plan of a slice of the budget (a year, the period): forecast
+    (*prévu*) over every line, actual (*réalisé*) over the lines whose actual figures are
+    declared; `complete` when all of them are."""
+
+    label: str
+    key: object = None
+    forecast: PlanTotals = field(default_factory=PlanTotals)
+    actual: PlanTotals = field(default_factory=PlanTotals)
+    lines: int = 0
+    declared: int = 0
+
+    def add(self, plan) -> None:
+        self.lines += 1
+        self.forecast.add(plan.forecast)
+        if plan.actual is not None:
+            self.declared += 1
+            self.actual.add(plan.actual)
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.lines) and self.declared == self.lines
+
+
+@dataclass
+class Share:
+    """One row of « Financement prévisionnel »: a funder's PSEJ or the beneficiary's own
+    share, forecast and actual (None until every line of the scope is declared)."""
+
+    label: str
+    short_label: str
+    forecast: Decimal
+    actual: Decimal | None
+    funder_id: int | None = None
 
 
 @dataclass
@@ -126,9 +189,22 @@ class BudgetReport:
     by_post: list[Figures]
     by_objective: list[ObjectiveFigures]
     unassigned: Figures
-    by_partner: list[Figures]
     lines: list[LineFigures]
     overruns: list[str]
+    # The financing plan and the money cycle (financing.cycle_selectors.Cycle).
+    cycle: object = None
+    plan_per_year: list[PlanFigures] = field(default_factory=list)
+    plan_total: PlanFigures | None = None
+    financing: list[Share] = field(default_factory=list)
+    positions: list = field(default_factory=list)  # the Cycle's FunderYear, in the scope
+
+    @property
+    def funders(self) -> list:
+        return self.cycle.funders if self.cycle else []
+
+    @property
+    def late_positions(self) -> list:
+        return [p for p in self.positions if p.late]
 
     @property
     def scope_label(self) -> str:

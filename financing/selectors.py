@@ -12,6 +12,8 @@ from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
 from cej.money import format_eur, round_money
+from financing.cycle_figures import plan_slices
+from financing.cycle_selectors import contract_cycle, line_plan
 from financing.figures import (
     ZERO,
     BudgetReport,
@@ -31,6 +33,7 @@ from financing.models import (
     ExecutionKind,
     Instrument,
 )
+from financing.terms import contract_terms
 
 
 def parse_year(contract, raw) -> tuple[int | None, str]:
@@ -173,15 +176,24 @@ def _remaining_state(amount: Decimal) -> str:
 # --- the budget report ----------------------------------------------------------------------
 
 
-def budget_report(contract, *, year=None) -> BudgetReport:
+def budget_report(contract, *, year=None, today=None) -> BudgetReport:
     """Figures of the contract's budget for `year` (as typed in `?year=`; the whole period if
-    empty or unusable, with `error` saying why). Four reads whatever the number of lines —
-    the lines with their poste and fiche, their execution totals, their contributions, the
-    posts — as plain rows (no model instance: a contract's page shows every line), summed
-    here."""
+    empty or unusable, with `error` saying why), with each line's financing plan and where
+    each funder stands as of `today` (default: the current date). Eleven reads whatever the
+    number of lines and payments — the lines with their poste and fiche, their execution
+    totals, their contributions, the posts, and the money cycle's seven
+    (`financing.cycle_selectors.contract_cycle`, given the lines) — as plain rows (no model
+    instance: a contract's page shows every line), summed here."""
     year, error = parse_year(contract, year)
     annex_conventions = list(contract.annex_conventions.order_by())  # only their years count
-    all_lines = _report_lines(contract)
+    terms = contract_terms(contract.pk)
+    all_lines = _report_lines(contract, terms)
+    cycle = contract_cycle(
+        contract,
+        today=today,
+        terms=terms,
+        plans={line.pk: line.plan for line, _post_id, _fiche in all_lines},
+    )
     envelope = contract.annual_envelope
 
     per_year = {y: Figures(label=str(y), envelope=envelope, key=y) for y in contract.years}
@@ -202,7 +214,6 @@ def budget_report(contract, *, year=None) -> BudgetReport:
     objective_numbers: dict[int, int] = {}
     fiches: dict[int, Figures] = {}
     unassigned = Figures(label=_("Sans fiche"))
-    partners: dict[str, Figures] = {}
     # Each slice made when first met (not a default built for every line), labels included.
     for line, post_id, fiche in lines:
         total.add(line)
@@ -228,11 +239,10 @@ def budget_report(contract, *, year=None) -> BudgetReport:
             group.total.add(line)
         else:
             unassigned.add(line)
-        for partner_name, _short_name, amount in line.contributions:
-            if partner_name not in partners:
-                partners[partner_name] = Figures(label=partner_name)
-            partners[partner_name].planned += amount
 
+    plan_per_year, plan_total, financing = plan_slices(
+        cycle, [line for line, _post_id, _fiche in all_lines], year
+    )
     return BudgetReport(
         contract=contract,
         year=year,
@@ -247,18 +257,22 @@ def budget_report(contract, *, year=None) -> BudgetReport:
             objectives[k] for k in sorted(objectives, key=lambda k: objective_numbers[k])
         ],
         unassigned=unassigned,
-        by_partner=sorted(partners.values(), key=lambda f: -f.planned),
         lines=[line for line, _post_id, _fiche in lines],
         overruns=_overruns([line for line, _post_id, _fiche in all_lines], per_year.values()),
+        cycle=cycle,
+        plan_per_year=plan_per_year,
+        plan_total=plan_total,
+        financing=financing,
+        positions=[p for p in cycle.positions if year is None or p.year == year],
     )
 
 
-def _report_lines(contract) -> list[tuple[LineFigures, int, tuple | None]]:
+def _report_lines(contract, terms) -> list[tuple[LineFigures, int, tuple | None]]:
     """Every line of the contract in the report's order (year, instrument, poste, fiche,
     the line without fiche first), with its post id and its fiche (number, title, objective
     id, objective number) or None, read with what is committed and paid against it; then
-    the contributions. The rows are sorted here, where it costs less than building the
-    ORDER BY of joined columns."""
+    the contributions (the forecast shares of its financing plan). The rows are sorted here,
+    where it costs less than building the ORDER BY of joined columns."""
     lines = list(
         BudgetLine.objects.filter(contract=contract)
         .annotate(
@@ -271,6 +285,10 @@ def _report_lines(contract) -> list[tuple[LineFigures, int, tuple | None]]:
             "amount",
             "label",
             "annex_convention_id",
+            "other_receipts",
+            "continued",
+            "actual_expenses",
+            "actual_receipts",
             "post_id",
             "post__label",
             "post__instrument",
@@ -287,12 +305,14 @@ def _report_lines(contract) -> list[tuple[LineFigures, int, tuple | None]]:
     # PostgreSQL would rather scan every contribution of the database.
     line_ids = [line[0] for line in lines]
     contributions: dict[int, list] = defaultdict(list)
-    for line_id, name, short_name, amount in (
+    shares: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for line_id, partner_id, name, short_name, amount in (
         Contribution.objects.filter(line_id__in=line_ids)
         .order_by()
-        .values_list("line_id", "partner__name", "partner__short_name", "amount")
+        .values_list("line_id", "partner_id", "partner__name", "partner__short_name", "amount")
     ):
         contributions[line_id].append((name, short_name, amount))
+        shares[line_id][partner_id] = amount
     labels = {value: str(label) for value, label in Instrument.choices}
     rows = []
     for (
@@ -301,6 +321,10 @@ def _report_lines(contract) -> list[tuple[LineFigures, int, tuple | None]]:
         amount,
         label,
         annex_convention_id,
+        other_receipts,
+        continued,
+        actual_expenses,
+        actual_receipts,
         post_id,
         post_label,
         post_instrument,
@@ -325,6 +349,18 @@ def _report_lines(contract) -> list[tuple[LineFigures, int, tuple | None]]:
             committed=round_money(committed),  # SQLite's sums come back unrounded
             paid=round_money(paid),
             contributions=sorted(contributions[pk]),  # by partner name
+            plan=line_plan(
+                line_id=pk,
+                year=year,
+                annex_convention_id=annex_convention_id,
+                continued=continued,
+                amount=amount,
+                other_receipts=other_receipts,
+                actual_expenses=actual_expenses,
+                actual_receipts=actual_receipts,
+                shares=shares.get(pk, {}),
+                terms=terms,
+            ),
         )
         fiche = (
             (fiche_number, fiche_title, objective_id, objective_number)

@@ -1,5 +1,6 @@
 """URLs under /contracts/<slug>/budget/. Exports and imports live in urls_exchange.py,
-line editing and execution entries in urls_lines.py."""
+line editing and execution entries in urls_lines.py, the money cycle in
+urls_cycle.py."""
 
 from django.urls import include, path
 
@@ -10,4 +11,5 @@ urlpatterns = [
     path("report.pdf", views.budget_report_pdf, name="budget_report_pdf"),
     path("", include("financing.urls_lines")),
     path("", include("financing.urls_exchange")),
+    path("", include("financing.urls_cycle")),
 ]

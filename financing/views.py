@@ -21,13 +21,17 @@ def budget_overview(request, slug):
     contract = scoped_contract(request, slug)
     raw_year = request.GET.get("year")
     year, _error = parse_year(contract, raw_year)
+    # The funders' positions are as of today (what is due, what is late): a day's page is
+    # not the next day's.
+    today = timezone.localdate()
     body = cached_fragment(
         request,
         contract,
         "financing/_budget_body.html",
-        lambda: _figures_context(contract, budget_report(contract, year=raw_year)),
+        lambda: _figures_context(contract, budget_report(contract, year=raw_year, today=today)),
         viewer={
             "year_param": None if raw_year is None else raw_year[:40],
+            "today": today.isoformat(),
             **_permissions(request, contract),
         },
     )
@@ -69,7 +73,7 @@ def budget_report_pdf(request, slug):
     """The budget report for a year (`?year=2015`) or the whole period: the budget page's
     figures and charts, dated and signed by who generated it."""
     contract = scoped_contract(request, slug)
-    report = budget_report(contract, year=request.GET.get("year"))
+    report = budget_report(contract, year=request.GET.get("year"), today=timezone.localdate())
     if report.error:
         body = render_to_string(
             "financing/_budget_body.html", _budget_context(request, contract, report), request

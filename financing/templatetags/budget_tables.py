@@ -53,10 +53,14 @@ def budget_table_rows(budget):
 
 
 @register.simple_tag
-def budget_line_rows(lines, contract, can_change, can_record):
-    """`<tbody>{% budget_line_rows report.lines contract can_change can_record %}</tbody>`:
-    a row per financing.figures.LineFigures of the budget page, with the links this user
-    may follow (templates/financing/_budget_body.html)."""
+def budget_line_rows(lines, contract, can_change, can_record, cycle=None):
+    """`<tbody>{% budget_line_rows report.lines contract can_change can_record report.cycle
+    %}</tbody>`: a row per financing.figures.LineFigures of the budget page — its forecast
+    financing (each funder's PSEJ, the beneficiary's share), its actual figures —, with the
+    links this user may follow (templates/financing/_budget_body.html)."""
+    funders = [(f.pk, f.short_name or f.name) for f in (cycle.funders if cycle else [])]
+    own_label = esc(_("Part du bénéficiaire"))
+    not_declared = f'<span class="hint">{esc(_("non déclaré"))}</span>'
     fiche_url = url_for_each("fiche_detail", "number", slug=contract.slug)
     edit_url = url_for_each("budget_line_edit", "pk", slug=contract.slug)
     entry_url = url_for_each("budget_entry_create", "pk", slug=contract.slug)
@@ -73,10 +77,25 @@ def budget_line_rows(lines, contract, can_change, can_record):
             if line.fiche_number
             else ""
         )
-        # A contribution breaks between the partner and the amount, never inside either.
-        contributions = "".join(
-            f"<li><span>{esc(short_name)} :</span> <span>{format_eur(amount)}</span></li>"
-            for _name, short_name, amount in line.contributions
+        # A share breaks between the partner and the amount, never inside either.
+        plan = line.plan
+        contributions = (
+            "".join(
+                f"<li><span>{esc(_('PSEJ %(name)s') % {'name': short})} :</span> "
+                f"<span>{format_eur(plan.forecast.psej.get(pk, 0))}</span></li>"
+                for pk, short in funders
+            )
+            + f"<li><span>{own_label} :</span> "
+            f"<span>{format_eur(plan.forecast.own_share)}</span></li>"
+            if plan is not None
+            else ""
+        )
+        actual = plan.actual if plan is not None else None
+        actual_cell = (
+            not_declared
+            if actual is None
+            else f"{format_eur(actual.expenses)}<br>"
+            f'<span class="hint">{esc(_("PSEJ"))} {format_eur(actual.psej_total)}</span>'
         )
         committed_overrun = " cell-overrun" if line.committed > line.amount else ""
         paid_overrun = " cell-overrun" if line.paid > line.committed else ""
@@ -101,6 +120,7 @@ def budget_line_rows(lines, contract, can_change, can_record):
             f"{label}{fiche}</span></td>"
             f'<td><ul class="plain-list compact contributions">{contributions}</ul></td>'
             f'<td class="num">{format_eur(line.amount)}</td>'
+            f'<td class="num">{actual_cell}</td>'
             f'<td class="num{committed_overrun}">{format_eur(line.committed)}<br>'
             f'<span class="hint">{format_percent(line.committed, line.amount)}</span></td>'
             f'<td class="num{paid_overrun}">{format_eur(line.paid)}<br>'
@@ -162,24 +182,6 @@ def figures_rows(rows, total):
             f'<td class="num{" cell-overrun" if row.paid > row.committed else ""}">'
             f"{format_eur(row.paid)}</td></tr>"
             for row in rows
-        )
-    )
-
-
-@register.simple_tag
-def partner_rows(report):
-    """`<tbody>{% partner_rows report %}</tbody>`: each partner's planned contribution and
-    its share."""
-    if not report.by_partner:
-        return mark_safe(
-            f'<tr><td colspan="3" class="empty">{esc(_("Aucune contribution."))}</td></tr>'
-        )
-    return mark_safe(
-        "\n".join(
-            f'<tr><th scope="row">{esc(share.label)}</th>'
-            f'<td class="num">{format_eur(share.planned)}</td>'
-            f'<td class="num">{_share(share.planned, report.total.planned)}</td></tr>'
-            for share in report.by_partner
         )
     )
 

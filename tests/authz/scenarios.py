@@ -126,6 +126,73 @@ def transition(name: str, *, prepare=None, data=None, number=_fiche, on=preparin
     )
 
 
+# --- the money cycle (on the signed contract) ------------------------------------------
+
+MATRIX_REFERENCE = "MANDAT-MATRICE"
+
+
+def _caf(world):
+    from partners.models import Partner
+
+    return Partner.objects.get(slug="caf42")
+
+
+def _payment_form(world, viewer):
+    """An advance from the CAF for the contract's first year."""
+    return {
+        "funder": _caf(world).pk,
+        "year": world.contract.start_year,
+        "kind": "advance",
+        "amount": "1 000,00",
+        "received_on": f"{world.contract.start_year}-07-15",
+        "reference": MATRIX_REFERENCE,
+        "note": "",
+    }
+
+
+def _payments(world, client, viewer):
+    from financing.models import FunderPayment
+
+    return sorted(FunderPayment.objects.filter(contract=world.contract).values_list("pk", "amount"))
+
+
+def _a_payment(world):
+    """A CAF payment on the signed contract, for the delete rows."""
+    from financing.models import FunderPayment
+
+    FunderPayment.objects.create(
+        contract=world.contract,
+        funder=_caf(world),
+        year=world.contract.start_year,
+        kind="advance",
+        amount="500.00",
+        received_on=datetime.date(world.contract.start_year, 7, 1),
+        reference=MATRIX_REFERENCE,
+    )
+
+
+def _payment_pk(world):
+    from financing.models import FunderPayment
+
+    return FunderPayment.objects.get(contract=world.contract, reference=MATRIX_REFERENCE).pk
+
+
+def _document_form(world, viewer):
+    return {
+        "funder": _caf(world).pk,
+        "year": world.contract.start_year,
+        "kind": "actual_figures",
+        "received_on": f"{world.contract.start_year + 1}-04-15",
+        "reference": "BILAN-MATRICE",
+    }
+
+
+def _supporting_documents(world, client, viewer):
+    from financing.models import SupportingDocument
+
+    return SupportingDocument.objects.filter(contract=world.contract).count()
+
+
 # --- budget ----------------------------------------------------------------------------
 
 
@@ -878,6 +945,38 @@ SCENARIOS: dict[str, Scenario] = {
     "budget_export_csv": read("budget_export_csv"),
     "budget_export_ods": read("budget_export_ods"),
     "budget_opendata_csv": read("budget_opendata_csv"),
+    # The money cycle: read by whoever sees the contract, payments recorded by the funder's
+    # finance officers, supporting documents by them or the territory's
+    "funder_payments": read("funder_payments"),
+    "funder_payment_create": Scenario(
+        url=page("funder_payment_create"), data=_payment_form, effect=_payments
+    ),
+    "funder_payment_delete": Scenario(
+        url=page("funder_payment_delete", pk=_payment_pk), prepare=_a_payment, effect=_payments
+    ),
+    "funder_payment_delete[Rhône]": Scenario(
+        url=via_rhone("funder_payment_delete", pk=_payment_pk),
+        prepare=_a_payment,
+        effect=_payments,
+    ),
+    "supporting_document_create": Scenario(
+        url=page("supporting_document_create"), data=_document_form, effect=_supporting_documents
+    ),
+    "funder_situation_pdf": Scenario(
+        url=page(
+            "funder_situation_pdf",
+            funder_slug=lambda w: "caf42",
+            year=lambda w: w.contract.start_year,
+        ),
+        layout=("partner",),
+    ),
+    # A year the contract does not cover, a funder it does not have: no such page.
+    "funder_situation_pdf[outside]": Scenario(
+        url=page("funder_situation_pdf", funder_slug=lambda w: "caf42", year=lambda w: 2030)
+    ),
+    "funder_situation_pdf[Rhône]": Scenario(
+        url=page("funder_situation_pdf", funder_slug=lambda w: "caf69", year=lambda w: 2015)
+    ),
     # … its execution recorded there
     "budget_entry_create": Scenario(
         url=page("budget_entry_create", pk=_signed_line), data=_entry, effect=_entries

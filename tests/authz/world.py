@@ -202,7 +202,6 @@ def _line_with_room(contract, fiche, finance):
     """A planned line nothing is committed on: it can be changed, and deleted."""
     from financing import services
     from financing.models import BudgetLine, BudgetPost
-    from partners.models import Partner
 
     return services.budget_line_save(
         line=BudgetLine(
@@ -213,7 +212,6 @@ def _line_with_room(contract, fiche, finance):
             label="Ligne de la matrice",
             amount=Decimal("10000.00"),
         ),
-        contributions={Partner.objects.get(slug="caf42"): Decimal("10000.00")},
         by=finance,
     )
 

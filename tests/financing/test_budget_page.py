@@ -44,7 +44,10 @@ def test_the_report_adds_up_per_year_and_for_the_period(demo_contract):
         "Contrat enfance jeunesse": D("632000.00"),
         "Convention annexe": D("160000.00"),
     }
-    assert sum(f.planned for f in report.by_partner) == report.total.planned
+    # « Financement prévisionnel »: the funders' PSEJ and the beneficiary's share make the
+    # net cost (792 000 less 16 000 of other receipts).
+    assert sum(s.forecast for s in report.financing) == D("776000.00")
+    assert report.plan_total.forecast.net_cost == D("776000.00")
     assert [o.label for o in report.by_objective] == ["Objectif 1", "Objectif 3"]
     assert report.overruns == []
 
@@ -151,7 +154,7 @@ def test_budget_page_queries_do_not_grow_with_lines(
     from partners.models import Partner
 
     client.force_login(demo_user("finance"))
-    with django_assert_max_num_queries(14) as baseline:
+    with django_assert_max_num_queries(15) as baseline:
         client.get(BUDGET)
     baseline_count = len(baseline.captured_queries)
     caf = Partner.objects.get(kind="caf")
@@ -186,3 +189,119 @@ def test_on_the_signed_contract_the_budget_offers_execution_not_planning(client,
     text = text_of(client.get(BUDGET))
     assert "Engager / payer" in text and "Classeur Excel (XLSX)" in text
     assert "Nouvelle ligne" not in text and "Importer" not in text and "Modifier" not in text
+
+
+# --- the financing plan and the payment position ----------------------------------------------
+
+
+def test_the_budget_page_shows_the_financing_plan_and_the_payments(client, demo, demo_user):
+    client.force_login(demo_user("partner-caf"))
+    response = client.get(BUDGET)
+    text = text_of(response)
+    assert "Par partenaire (contributions)" not in text
+    assert "Financement prévisionnel" in text
+    assert "Part du bénéficiaire (Département de la Loire)" in text
+    assert "Plan de financement par année, prévu et réalisé" in text
+    assert "PSEJ CAF" in text and "PSEJ MSA" in text
+    assert "87\u202f525,00\u00a0€" in text  # the CAF's forecast PSEJ in 2014
+    assert "Réalisé non encore déclaré." in text
+    assert "Versements des financeurs" in text
+    # Today is after every date of 2014–2017: nothing received, every advance is late, in
+    # words and with its class.
+    assert "61\u202f267,50\u00a0€ (70 %) dû le 30 juin 2014 en retard" in text
+    assert 'class="cell-late"' in response.content.decode()
+    assert "/budget/payments/" in response.content.decode()
+
+
+def test_the_positions_follow_the_payments_and_the_actuals(client, demo, demo_user):
+    import datetime
+
+    from financing import cycle_services
+    from financing.models import FunderPayment
+    from partners.models import Partner
+
+    caf = Partner.objects.get(slug="caf42")
+    cycle_services.funder_payment_record(
+        payment=FunderPayment(
+            contract=demo.contract,
+            funder=caf,
+            year=2014,
+            kind="advance",
+            amount=D("61267.50"),
+            received_on=datetime.date(2014, 7, 2),
+            reference="Mandat 118",
+        ),
+        by=demo_user("partner-caf"),
+    )
+    for line in BudgetLine.objects.filter(contract=demo.contract, year=2014):
+        cycle_services.line_actuals_save(
+            line=line,
+            actual_expenses=line.amount,
+            actual_receipts=line.other_receipts,
+            by=demo_user("finance"),
+        )
+    report = budget_report(demo.contract, year="2014", today=datetime.date(2015, 5, 1))
+    caf_2014 = next(p for p in report.positions if p.funder_id == caf.pk)
+    position = caf_2014.position
+    # Actuals as forecast: the actual PSEJ is the forecast one, the balance the remaining 30 %.
+    assert position.actual_psej == D("87525.00")
+    assert position.balance == D("26257.50") == position.outstanding
+    assert position.received == D("61267.50") and not position.balance_late
+    assert report.plan_total.complete
+    assert report.financing[0].actual == D("87525.00")
+    client.force_login(demo_user("finance"))
+    text = text_of(client.get(BUDGET + "?year=2014"))
+    assert "26\u202f257,50\u00a0€" in text
+
+
+def test_the_budget_page_reads_the_same_queries_with_one_or_many_payments(
+    client, demo, demo_contract, demo_user, django_assert_num_queries
+):
+    import datetime
+
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from financing.models import FunderPayment, SupportingDocument
+    from partners.models import Partner
+
+    caf = Partner.objects.get(slug="caf42")
+    msa = Partner.objects.get(slug="msa-adl")
+    FunderPayment.objects.create(
+        contract=demo_contract,
+        funder=caf,
+        year=2014,
+        kind="advance",
+        amount=D("10"),
+        received_on=datetime.date(2014, 7, 1),
+        reference="M0",
+    )
+    client.force_login(demo_user("finance"))
+    cache.clear()
+    with CaptureQueriesContext(connection) as one:
+        client.get(BUDGET)
+    for year in demo_contract.years:
+        for funder in (caf, msa):
+            for n in range(4):
+                FunderPayment.objects.create(
+                    contract=demo_contract,
+                    funder=funder,
+                    year=year,
+                    kind="advance",
+                    amount=D("5"),
+                    received_on=datetime.date(year, 7, 1),
+                    reference=f"M{n}",
+                )
+            SupportingDocument.objects.create(
+                contract=demo_contract,
+                funder=funder,
+                year=year,
+                kind="activity",
+                received_on=datetime.date(year + 1, 4, 1),
+            )
+    cache.clear()
+    with django_assert_num_queries(len(one.captured_queries)):
+        response = client.get(BUDGET)
+    assert response.status_code == 200
+    assert len(one.captured_queries) <= 15

@@ -33,6 +33,13 @@ def test_the_whole_period_report(client, demo, demo_user):
     assert "non encore alloué" not in text
     assert "Marc Bernard" in text  # who generated it
     assert "Généré le" in text
+    # The financing plan, forecast and actual, the PSEJ per funder and the payments.
+    assert "Financement prévisionnel" in text
+    assert "Plan de financement par année, prévu et réalisé" in text
+    assert "PSEJ CAF" in text and "PSEJ MSA" in text
+    assert "Part du bénéficiaire" in text
+    assert "355 500,00 €" in text  # the CAF's forecast PSEJ over 2014–2017
+    assert "Versements des financeurs" in text and "en retard" in text
     info = pdf_info(response.content)
     assert info["Tagged"] == "yes"
 
@@ -45,6 +52,43 @@ def test_a_single_year_report(client, demo, demo_user):
     text = plain(pdf_text(response.content))
     assert "2015" in text and "198 000,00 €" in text
     assert "25 000,00 €" in text and "15 000,00 €" in text  # fiches 4 and 15 (avenant n° 1)
+    assert "89 325,00 €" in text  # the CAF's forecast PSEJ in 2015
+    assert "Réalisé non encore déclaré." in text
+
+
+def test_the_report_carries_actuals_and_payments(client, demo, demo_user):
+    import datetime
+    from decimal import Decimal
+
+    from financing import cycle_services
+    from financing.models import BudgetLine, FunderPayment
+    from partners.models import Partner
+
+    caf = Partner.objects.get(slug="caf42")
+    cycle_services.funder_payment_record(
+        payment=FunderPayment(
+            contract=demo.contract,
+            funder=caf,
+            year=2015,
+            kind="advance",
+            amount=Decimal("62527.50"),
+            received_on=datetime.date(2015, 7, 2),
+            reference="Mandat 2015-7",
+        ),
+        by=demo_user("partner-caf"),
+    )
+    for line in BudgetLine.objects.filter(contract=demo.contract, year=2015):
+        cycle_services.line_actuals_save(
+            line=line,
+            actual_expenses=line.amount + 1000,
+            actual_receipts=line.other_receipts,
+            by=demo_user("finance"),
+        )
+    client.force_login(demo_user("finance"))
+    text = plain(pdf_text(client.get(report_url(demo.contract, "?year=2015")).content))
+    assert text.count("Réalisé non encore déclaré.") == 3  # 2014, 2016, 2017: 2015 declared
+    assert "199 000,00 €" in text  # the actual expenses of 2015's four lines
+    assert "62 527,50 €" in text  # the CAF's advance, received
 
 
 @pytest.mark.parametrize(

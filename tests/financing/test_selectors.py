@@ -18,9 +18,11 @@ def contract(demo):
     return Contract.objects.select_related("territory").get(pk=demo.contract.pk)
 
 
-def test_the_report_reads_four_queries(contract, django_assert_num_queries):
-    # Annex conventions, lines with their execution, contributions, posts.
-    with django_assert_num_queries(4):
+def test_the_report_reads_eleven_queries(contract, django_assert_num_queries):
+    # Annex conventions, the parties' roles, the funding terms, lines with their execution,
+    # contributions, posts; the money cycle's partners, schedules and their advances,
+    # payments, supporting documents.
+    with django_assert_num_queries(11):
         report = budget_report(contract)
     assert [(f.label, f.envelope) for f in report.per_year] == [
         (str(year), D("198000.00")) for year in (2014, 2015, 2016, 2017)
@@ -41,7 +43,53 @@ def test_the_report_reads_four_queries(contract, django_assert_num_queries):
     assert [name for name, _short, _amount in first.contributions] == sorted(
         name for name, _short, _amount in first.contributions
     )
-    assert sum(amount for _n, _s, amount in first.contributions) == first.amount
+    # The forecast shares split the net cost (expenses less other receipts), not the amount.
+    assert sum(amount for _n, _s, amount in first.contributions) == first.plan.forecast.net_cost
+    assert first.plan.forecast.expenses == first.amount
+    assert first.plan.actual is None  # nothing declared yet
+
+
+def test_the_report_carries_the_financing_plan_per_year(contract):
+    from partners.models import Partner
+
+    caf, msa = Partner.objects.get(slug="caf42"), Partner.objects.get(slug="msa-adl")
+    report = budget_report(contract)
+    assert [p.label for p in report.plan_per_year] == ["2014", "2015", "2016", "2017"]
+    first = report.plan_per_year[0].forecast
+    assert first.expenses == D("198000.00")
+    assert first.psej == {caf.pk: D("87525.00"), msa.pk: D("9725.00")}
+    assert first.psej_total + first.own_share == first.net_cost
+    total = report.plan_total.forecast
+    assert total.expenses == report.total.planned == D("792000.00")
+    assert [s.label for s in report.financing] == [
+        caf.name,
+        msa.name,
+        "Part du bénéficiaire (Département de la Loire)",
+    ]
+    assert sum(s.forecast for s in report.financing) == total.net_cost
+    assert all(s.actual is None for s in report.financing)  # no actual figures yet
+    # Per funder and year: the CAF and the MSA, 2014–2017.
+    assert [(p.funder_id, p.year) for p in report.positions] == [
+        (funder.pk, year) for funder in (caf, msa) for year in range(2014, 2018)
+    ]
+
+
+def test_one_year_narrows_the_plan_and_the_positions(contract):
+    report = budget_report(contract, year="2015")
+    assert report.plan_total.forecast.expenses == D("198000.00")
+    assert {p.year for p in report.positions} == {2015}
+    assert len(report.plan_per_year) == 4  # the years stay whole
+
+
+def test_the_positions_follow_today(contract):
+    import datetime
+
+    before = budget_report(contract, today=datetime.date(2014, 6, 1))
+    assert not any(p.late for p in before.positions)
+    assert all(p.position.owed == 0 for p in before.positions)  # no advance due yet
+    after = budget_report(contract, today=datetime.date(2014, 7, 1))
+    first = next(p for p in after.positions if p.year == 2014)
+    assert first.position.advances[0].late and first.position.owed > 0
 
 
 def test_the_report_and_the_table_agree(contract):
@@ -105,4 +153,8 @@ def test_the_budget_page_and_its_pdf_read_the_same_report(client, demo, demo_use
     client.force_login(demo_user("finance"))
     assert client.get("/contracts/cej-loire-2014-2017/budget/?year=2015").status_code == 200
     assert client.get("/contracts/cej-loire-2014-2017/budget/report.pdf?year=2015").content
-    assert calls == [{"year": "2015"}, {"year": "2015"}]
+    from django.utils import timezone
+
+    # Both as of today: the funders' positions (what is due, what is late) follow the date.
+    today = timezone.localdate()
+    assert calls == [{"year": "2015", "today": today}, {"year": "2015", "today": today}]

@@ -72,6 +72,9 @@ PAGES = [
     "fiches/new/",
     "budget/import/",
     "budget/export.csv",
+    "budget/payments/",
+    "budget/payments/new/",
+    "budget/payments/documents/new/",
 ]
 NUMBERED = [
     "fiches/{n}/",
@@ -82,6 +85,7 @@ NUMBERED = [
     "budget/lines/{n}/entries/new/",
     "budget/lines/{n}/delete/",
     "documents/{n}/download/",
+    "budget/payments/{n}/delete/",
 ]
 POSTED = [
     "fiches/{n}/transition/submit/",
@@ -91,6 +95,7 @@ POSTED = [
     "documents/amendments/{n}/seal/",
     "budget/lines/{n}/delete/",
     "budget/import/confirm/",
+    "budget/payments/{n}/delete/",
 ]
 
 
@@ -182,6 +187,77 @@ def page_messages(response) -> list[str]:
     if report is not None and getattr(report, "error", ""):
         found.append(report.error)
     return found
+
+
+funder_slugs = st.one_of(
+    st.sampled_from(["caf42", "msa-adl", "cg42", "caf69", "CAF42", "caf42-", "a" * 61]),
+    st.from_regex(r"[-a-zA-Z0-9_]{1,80}", fullmatch=True),
+    hostile_text,
+)
+
+
+@examples(15)
+@given(funder=funder_slugs, year=numbers | st.sampled_from(["2014", "2017", "2013", "2018"]))
+def test_a_situation_pdf_of_any_funder_and_year_is_a_pdf_or_a_french_404(login, demo, funder, year):
+    """The « situation financière » of a funder and year: the contract's funders and years
+    only (the CAF and the MSA, 2014–2017); anything else, including the beneficiary, is no
+    page."""
+    client = login("partner-caf")
+    with isolated_example():
+        response = get(
+            client, f"/contracts/{SLUG}/budget/situation/{segment(funder)}/{segment(year)}.pdf"
+        )
+        check(response, allowed=(200, 404))
+        ok = funder in ("caf42", "msa-adl") and year in ("2014", "2015", "2016", "2017")
+        assert (response.status_code == 200) == ok, (funder, year, response.status_code)
+        if ok:
+            assert response["Content-Type"] == "application/pdf"
+
+
+@examples(15)
+@given(query=params("funder", "year"), page=st.sampled_from(["new/", "documents/new/"]))
+def test_the_payment_forms_ignore_bad_preselections(login, demo, query, page):
+    """`?funder=&year=` only preselect the fields: any value gives the form."""
+    client = login("partner-caf")
+    with isolated_example():
+        check(get(client, f"/contracts/{SLUG}/budget/payments/{page}", query), allowed=(200,))
+
+
+# A form posts text: no lone surrogate, which a multipart body cannot carry.
+posted_value = param_value.filter(lambda v: not any(0xD800 <= ord(c) <= 0xDFFF for c in v))
+
+
+@examples(15)
+@given(
+    funder=posted_value,
+    year=posted_value,
+    kind=posted_value | st.sampled_from(["advance", "balance", "refund"]),
+    amount=posted_value,
+    received_on=posted_value,
+)
+def test_a_payment_of_hostile_values_is_refused_in_french(
+    login, demo, funder, year, kind, amount, received_on
+):
+    from financing.models import FunderPayment
+
+    client = login("partner-caf")
+    with isolated_example():
+        before = FunderPayment.objects.count()
+        response = client.post(
+            f"/contracts/{SLUG}/budget/payments/new/",
+            {
+                "funder": funder,
+                "year": year,
+                "kind": kind,
+                "amount": amount,
+                "received_on": received_on,
+                "reference": "R",
+            },
+        )
+        check(response, allowed=(200, 302))
+        if response.status_code == 200:
+            assert FunderPayment.objects.count() == before
+            assert_french(response.context["form"].error_summary())
 
 
 # What each parameter accepts, for the oracle below: a test that only checked the wording
