@@ -8,9 +8,10 @@ forecast shares they move) or « inchangée ». It writes nothing. It reads the 
 finance officer plans — label, planned amount, other receipts, action antérieure —: the
 computed columns (net cost, PSEJ, beneficiary's share) are recomputed from the contract's
 funding terms, and the actual figures, which the exports carry, are not read (they are
-declared line by line, as execution); the preview names both. Any problem — file, header or cell — is an `Issue` naming
-the row (as the sheet shows it, header = row 1) and the column; one issue blocks the whole
-import. Lines absent from the file are left as they are: an import never deletes.
+declared line by line, as execution); the preview names both. Any problem — file, header
+or cell — is an `Issue` naming the row (as the sheet shows it, header = row 1) and the
+column; one issue blocks the whole import. Lines absent from the file are left as they
+are: an import never deletes.
 
 `apply_import` writes a valid plan in one transaction, each line through
 `financing.services.budget_line_save` (which checks every rule again), or nothing at all.

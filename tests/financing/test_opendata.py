@@ -112,9 +112,7 @@ def test_the_funders_grant_the_beneficiary_never_itself(rows, demo_contract):
     }
 
 
-def test_amounts_decided_and_paid_per_funder_and_year_are_the_cycle_s(
-    rows, demo_contract, paid
-):
+def test_amounts_decided_and_paid_per_funder_and_year_are_the_cycle_s(rows, demo_contract, paid):
     plans = line_plans(demo_contract)
     decided: dict[tuple, Decimal] = {}
     for plan in plans.values():
