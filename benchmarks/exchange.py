@@ -1,8 +1,10 @@
 """Budget exchange benchmark (issue 4), on a throw-away test database:
 
-- XLSX export of one contract holding 50 000 budget lines (three contributions and one
-  commitment each; two other contracts add 10 000 lines around it), against tablib alone
-  writing the same rows to XLSX, in the same run: target ratio ≤ 1,5 ×;
+- XLSX export of one contract holding 50 000 budget lines (each with its financing plan:
+  other receipts, the three forecast shares the contract's funding terms give it, the actual
+  figures declared for 2014–2016 — whose plan the export computes —, and one commitment;
+  two other contracts add 10 000 lines around it), against tablib alone writing the same
+  rows to XLSX, in the same run: target ratio ≤ 1,5 ×;
 - the export's peak memory: the process's peak resident memory during the export (Linux
   /proc, its high-water mark reset just before; it includes the data set up before), target
   < 300 Mo; and, for information with BENCH_TRACEMALLOC=1, the peak of Python allocations
@@ -46,11 +48,25 @@ TARGETS = {"ratio": 1.5, "peak_mb": 300, "import_s": 30}
 TRACEMALLOC = os.environ.get("BENCH_TRACEMALLOC") == "1"
 
 
-def _contract(index: int, lines: int, territory, partners, posts):
-    """A contract of `lines` lines: every (year, poste, fiche) until the count is reached."""
-    from cej.models import Contract, ContractParty, ContractStatus
+# The CAF's and the MSA's terms: share of the net cost, rate new / continued, ceiling.
+TERMS = {
+    "CAF": ("90", "55", "60", "100000"),
+    "MSA": ("10", "55", "60", "100000"),
+}
+
+
+def _contract(index: int, lines: int, territory, partners, posts, *, signed=True):
+    """A contract of `lines` lines: every (year, poste, fiche) until the count is reached.
+    The first partner is the beneficiary, the others fund it on `TERMS`, set through the
+    service while the contract is prepared; each line's forecast shares are what the
+    services compute (`forecast_shares`), written in bulk; then it is signed, unless it is
+    the one the import changes (a signed contract's lines change only through an avenant)."""
+    from cej.models import Contract, ContractParty, ContractStatus, PartyRole
     from fiches.models import Fiche, Objective
-    from financing.models import BudgetLine, Contribution, ExecutionEntry
+    from financing.cycle_services import funding_terms_save
+    from financing.models import BudgetLine, Contribution, ExecutionEntry, FundingTerms
+    from financing.services import forecast_shares
+    from financing.terms import contract_terms
 
     contract = Contract.objects.create(
         territory=territory,
@@ -59,11 +75,25 @@ def _contract(index: int, lines: int, territory, partners, posts):
         start_year=YEARS[0],
         end_year=YEARS[-1],
         annual_envelope=Decimal("9000000000.00"),
-        status=ContractStatus.SIGNED,
-        signed_on=date(2014, 10, 1),
+        status=ContractStatus.DRAFT,
     )
     for order, partner in enumerate(partners, start=1):
-        ContractParty.objects.create(contract=contract, partner=partner, order=order)
+        role = PartyRole.BENEFICIARY if order == 1 else PartyRole.FUNDER
+        ContractParty.objects.create(contract=contract, partner=partner, order=order, role=role)
+    for partner in partners[1:]:
+        share, rate_new, rate_continued, ceiling = map(Decimal, TERMS[partner.short_name])
+        funding_terms_save(
+            terms=FundingTerms(
+                contract=contract,
+                instrument="cej",
+                funder=partner,
+                share=share,
+                rate_new=rate_new,
+                rate_continued=rate_continued,
+                ceiling=ceiling,
+            )
+        )
+    terms = contract_terms(contract.pk)
     objective = Objective.objects.create(contract=contract, number=1, title="Objectif")
     per_year_and_post = -(-lines // (len(YEARS) * len(posts)))  # ceiling
     fiches = Fiche.objects.bulk_create(
@@ -80,21 +110,21 @@ def _contract(index: int, lines: int, territory, partners, posts):
                 fiche=fiche,
                 label=f"Action {fiche.number} — {post.label}",
                 amount=Decimal("1000.00") + fiche.number,
+                other_receipts=Decimal(fiche.number % 7 * 10),
+                continued=fiche.number % 3 == 0,
+                # The actual figures of the closed years: the export computes their plan.
+                actual_expenses=(Decimal("950.00") + fiche.number) if year < YEARS[-1] else None,
+                actual_receipts=Decimal(fiche.number % 5 * 10) if year < YEARS[-1] else None,
             )
             for year, post, fiche in keys
         ),
         batch_size=2000,
     )
-    shares = (Decimal("0.40"), Decimal("0.50"))
     Contribution.objects.bulk_create(
         (
-            Contribution(line=line, partner=partner, amount=amount)
+            Contribution(line=line, partner_id=partner_id, amount=amount)
             for line in created
-            for partner, amount in zip(
-                partners,
-                _split(line.amount, shares),
-                strict=True,
-            )
+            for partner_id, amount in forecast_shares(line, terms).items()
         ),
         batch_size=5000,
     )
@@ -105,12 +135,12 @@ def _contract(index: int, lines: int, territory, partners, posts):
         ),
         batch_size=5000,
     )
+    if signed:
+        Contract.objects.filter(pk=contract.pk).update(
+            status=ContractStatus.SIGNED, signed_on=date(2014, 10, 1)
+        )
+        contract.refresh_from_db()
     return contract
-
-
-def _split(amount: Decimal, shares) -> list[Decimal]:
-    parts = [(amount * share).quantize(Decimal("0.01")) for share in shares]
-    return [*parts, amount - sum(parts)]
 
 
 def _populate():
@@ -142,7 +172,7 @@ def _populate():
         for n in range(1, POSTS + 1)
     )
     exported = _contract(1, EXPORT_LINES, territory, partners, posts)
-    imported = _contract(2, IMPORT_ROWS, territory, partners, posts)
+    imported = _contract(2, IMPORT_ROWS, territory, partners, posts, signed=False)
     _contract(3, OTHER_LINES, territory, partners, posts)
     return territory, exported, imported
 
@@ -190,26 +220,30 @@ def _measure_export(contract) -> dict:
 
 
 def _corrected(contract, extension: str) -> bytes:
-    """The contract's export with one row in ten raised by 100 € (on its first
-    contribution), and the rest unchanged."""
+    """The contract's export with one row in ten raised by 100 € (its planned amount) and
+    50 € (its other receipts): its shares are recomputed in the preview. The rest is
+    unchanged."""
     import openpyxl
 
     from financing.exports import build_csv, build_xlsx
 
+    raised = {"Prévu (€)": 100, "Autres recettes prévues (€)": 50}
     if extension == "xlsx":
         workbook = openpyxl.load_workbook(io.BytesIO(build_xlsx(contract)))
         sheet = workbook["Lignes budgétaires"]
+        header = [cell.value for cell in sheet[1]]
         for row in range(2, sheet.max_row + 1, 10):
-            sheet.cell(row, 8).value += 100
-            sheet.cell(row, 9).value += 100
+            for title, step in raised.items():
+                sheet.cell(row, header.index(title) + 1).value += step
         output = io.BytesIO()
         workbook.save(output)
         return output.getvalue()
     text = build_csv(contract).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
     for row in rows[1::10]:
-        for column in (7, 8):
-            row[column] = str(Decimal(row[column].replace(",", ".")) + 100).replace(".", ",")
+        for title, step in raised.items():
+            column = rows[0].index(title)
+            row[column] = str(Decimal(row[column].replace(",", ".")) + step).replace(".", ",")
     output = io.StringIO()
     csv.writer(output, delimiter=";", lineterminator="\r\n").writerows(rows)
     return ("\ufeff" + output.getvalue()).encode()

@@ -109,3 +109,21 @@ def clean_money(value, *, decimal_comma: bool | None = None) -> Decimal | None:
         return parse_amount(str(value), decimal_comma=decimal_comma)
     except AmountError as exc:
         raise CellError(str(exc)) from exc
+
+
+YES_NO = {"oui": True, "non": False}
+
+
+def clean_yes_no(value) -> bool | None:
+    """« oui » or « non » (any case), or a spreadsheet's own TRUE/FALSE; None when blank."""
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        return value
+    answer = YES_NO.get(clean_text(value).casefold())
+    if answer is None:
+        raise CellError(
+            _("« %(value)s » n'est pas une réponse possible : écrivez oui ou non.")
+            % {"value": shown(value)}
+        )
+    return answer

@@ -1,18 +1,23 @@
 """Budget exports of a contract, in the layout of `financing.resources`:
 
 - XLSX: sheet « Lignes budgétaires » with typed cells (years and fiche numbers as integers,
-  amounts as numbers in a euro format), bold frozen header, widths, autofilter; sheet
-  « Synthèse » with, per year, the envelope, planned, remainder, committed and paid, and a
-  total row. Written by openpyxl in write-only mode: rows stream from one query to the file.
-- CSV: the French spreadsheet convention — `;` separator, decimal comma without grouping,
-  UTF-8 with a byte order mark (so that Excel reads the accents), CRLF line ends.
-- ODS: the same two sheets, written by odfpy: bold header, amounts as numbers in a euro
-  format, column widths.
+  amounts as numbers in a euro format, an actual figure not declared yet as an empty cell),
+  bold frozen header, widths, autofilter; sheet « Synthèse » with, per year, the envelope,
+  planned, remainder, committed and paid, and a total row; sheet « Versements » with each
+  funder's position per year (`financing.cycle_selectors.contract_cycle`): its PSEJ forecast
+  and actual, what it owes so far, has paid, has still to pay, and what is to be recovered
+  from the beneficiary. Written by openpyxl in write-only mode: rows stream from one query.
+- CSV: one table, the lines, in the French spreadsheet convention — `;` separator, decimal
+  comma without grouping, UTF-8 with a byte order mark (so that Excel reads the accents),
+  CRLF line ends; an undeclared actual figure is an empty cell.
+- ODS: the same three sheets, written by odfpy: bold header, amounts as numbers in a euro
+  format, dates as dates, column widths.
 
 Amounts are rounded by `cej.money.round_money` only; text cells are escaped against formula
 injection by the resource. The open-data export lives in `financing.opendata`."""
 
 import csv
+import datetime
 import io
 from dataclasses import dataclass
 from decimal import Decimal
@@ -23,6 +28,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from cej.money import round_money
+from financing.cycle_selectors import contract_cycle
 from financing.models import BudgetLine, ExecutionEntry, ExecutionKind
 from financing.querysets import money_sum
 from financing.resources import INT, MONEY, BudgetLineResource
@@ -37,7 +43,24 @@ SUMMARY_HEADERS = [
     "Engagé (€)",
     "Payé (€)",
 ]
+PAYMENTS_SHEET = "Versements"
+PAYMENT_HEADERS = [
+    "Financeur",
+    "Exercice",
+    "PSEJ prévue (€)",
+    "PSEJ réalisée (€)",
+    "Dû à ce jour (€)",
+    "Reçu (€)",
+    "Reste à verser (€)",
+    "À reverser (€)",
+    "Solde dû le",
+    "En retard (oui/non)",
+]
+PAYMENT_WIDTHS = [36, 10, 17, 17, 17, 17, 17, 17, 13, 11]
+PAYMENT_MONEY = [False, False, True, True, True, True, True, True, False, False]
+PAYMENT_DATE_AT = 8
 EURO_FORMAT = '#,##0.00 "€"'
+DATE_FORMAT = "DD/MM/YYYY"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ODS_TYPE = "application/vnd.oasis.opendocument.spreadsheet"
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -124,6 +147,30 @@ def year_summary(contract) -> list[SummaryRow]:
     return rows
 
 
+def payment_rows(contract, *, today: datetime.date | None = None) -> list[list]:
+    """The « Versements » sheet: one row per funder and year, in the funders' order. The
+    actual PSEJ is empty until every line of the year is declared; « Dû à ce jour » is what
+    has fallen due (the advances, then the actual PSEJ: rules C2–C3 of `financing.cycle`)."""
+    rows = []
+    for funder_year in contract_cycle(contract, today=today).positions:
+        position = funder_year.position
+        rows.append(
+            [
+                funder_year.funder,
+                funder_year.year,
+                position.forecast_psej,
+                position.actual_psej,
+                position.owed,
+                position.received,
+                position.outstanding,
+                position.to_recover,
+                position.balance_due_on,
+                "oui" if funder_year.late else "non",
+            ]
+        )
+    return rows
+
+
 # XLSX ---------------------------------------------------------------------------------
 
 
@@ -147,6 +194,9 @@ class _XlsxStyles:
         bold = WriteOnlyCell(sheet, "")
         bold.font = Font(bold=True)
         self._bold = bold._style
+        day = WriteOnlyCell(sheet, datetime.date(2000, 1, 1))
+        day.number_format = DATE_FORMAT
+        self._date = day._style
 
     def _cell(self, value, style):
         cell = WriteOnlyCell(self.sheet, value)
@@ -157,7 +207,12 @@ class _XlsxStyles:
         return self._cell(text, self._header)
 
     def euro(self, value):
+        if value is None:  # an actual figure not declared yet
+            return None
         return self._cell(round_money(value), self._euro)
+
+    def date(self, value):
+        return self._cell(value, self._date)
 
     def total(self, value):
         return self._cell(round_money(value), self._total)
@@ -209,6 +264,17 @@ def build_xlsx(contract, *, resource=None) -> bytes:
         [summary_styles.bold(total.label), *(summary_styles.total(v) for v in total.values()[1:])]
     )
 
+    payments = workbook.create_sheet(PAYMENTS_SHEET)
+    payment_styles = _XlsxStyles(payments)
+    _prepare_sheet(payments, PAYMENT_HEADERS, PAYMENT_WIDTHS, payment_styles)
+    for row in payment_rows(contract):
+        cells = [
+            payment_styles.euro(value) if is_money else value
+            for value, is_money in zip(row, PAYMENT_MONEY, strict=True)
+        ]
+        cells[PAYMENT_DATE_AT] = payment_styles.date(row[PAYMENT_DATE_AT])
+        payments.append(cells)
+
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
@@ -218,7 +284,10 @@ def build_xlsx(contract, *, resource=None) -> bytes:
 
 
 def french_decimal(value) -> str:
-    """`Decimal("45000")` → `45000,00`: the French spreadsheet convention, no grouping."""
+    """`Decimal("45000")` → `45000,00`: the French spreadsheet convention, no grouping; an
+    actual figure not declared yet (None) is an empty cell."""
+    if value is None:
+        return ""
     return str(round_money(value)).replace(".", ",")
 
 

@@ -1,12 +1,13 @@
-"""Checks of an imported budget file against the contract's budget, row by row: the header
-(required, informative, unknown and partner columns), each cell (and none beyond the header's
-last column), the model's own rules (period, annex convention years, fiche), duplicates,
-contributions adding up, lines not planned below their commitments, and each year's
-envelope once the whole file is read.
+"""Checks of an imported budget file against the contract's budget, row by row: each cell
+(and none beyond the header's last column), the model's own rules (period, annex convention
+years, fiche), duplicates, other receipts within the planned amount, « action antérieure »
+answered oui or non, lines not planned below their commitments, and each year's envelope
+once the whole file is read. Each valid row gets the parties' forecast shares the contract's
+terms give it (`financing.services.forecast_shares`), for the preview to show.
 Every problem is an `Issue` naming the row as the sheet shows it (header = row 1) and the
-column. Used by `financing.imports`."""
+column. The header row is matched by `financing.import_headers`. Used by
+`financing.imports`."""
 
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -18,8 +19,19 @@ from openpyxl.utils import get_column_letter
 
 from cej.money import format_eur
 from fiches.models import Fiche
-from financing.cells import CellError, clean_int, clean_money, clean_text, is_blank, shown
+from financing.cells import (
+    CellError,
+    clean_int,
+    clean_money,
+    clean_text,
+    clean_yes_no,
+    is_blank,
+    shown,
+)
 from financing.models import BudgetLine, BudgetPost, Contribution
+from financing.resources import contract_funders
+from financing.services import forecast_shares
+from financing.terms import contract_terms
 
 LABEL_MAX_LENGTH = BudgetLine._meta.get_field("label").max_length
 STATUS_LABELS = {"new": "nouvelle", "changed": "modifiée", "unchanged": "inchangée"}
@@ -30,8 +42,8 @@ MODEL_FIELD_COLUMNS = {
     "fiche": "fiche_number",
     "post": "post_code",
     "amount": "amount",
+    "other_receipts": "other_receipts",
 }
-CONTRIBUTION_HEADER = re.compile(r"^contribution (.+) \(€\)$")
 
 
 @dataclass
@@ -98,10 +110,15 @@ class ImportRow:
     fiche: Fiche | None
     label: str
     amount: Decimal
-    contributions: dict[int, Decimal]  # partner pk → amount, every party
+    other_receipts: Decimal
+    continued: bool
+    # The forecast shares the contract's terms give the row: partner pk → amount (each
+    # funder's PSEJ, the beneficiary's own share). Computed, never read from the file.
+    shares: dict[int, Decimal]
     line: BudgetLine | None = None
     status: str = "new"
-    # Old → new per column for a changed line; for a new line, its contributions (no old).
+    # Old → new per column for a changed line (with the shares it moves); for a new line,
+    # its forecast figures (no old).
     changes: list[Change] = field(default_factory=list)
 
     @property
@@ -114,17 +131,16 @@ class ImportRow:
 
 
 class BudgetSnapshot:
-    """A contract's postes, fiches, parties and lines, read once (seven queries)."""
+    """A contract's postes, fiches, funders, funding terms and lines, read once (nine
+    queries)."""
 
     def __init__(self, contract):
         prefetch_related_objects([contract], "annex_conventions")
         self.contract = contract
         self.posts = {post.code: post for post in BudgetPost.objects.all()}
         self.fiches = {f.number: f for f in Fiche.objects.filter(contract=contract)}
-        self.partners = [
-            party.partner
-            for party in contract.parties.select_related("partner").order_by("order", "pk")
-        ]
+        self.funders = contract_funders(contract)
+        self.terms = contract_terms(contract.pk)
         lines = (
             BudgetLine.objects.filter(contract=contract)
             .select_related("post", "fiche")
@@ -140,68 +156,7 @@ class BudgetSnapshot:
             line.contract = contract  # validation reads the contract's prefetched conventions
 
     def contributions_of(self, line) -> dict[int, Decimal]:
-        current = self.contributions.get(line.pk, {})
-        return {p.pk: current.get(p.pk, Decimal("0.00")) for p in self.partners}
-
-
-def _normalize(text) -> str:
-    return " ".join(str(text).replace("\u00a0", " ").replace("\u202f", " ").split()).casefold()
-
-
-def map_headers(headers, resource, plan) -> dict[str, int]:
-    """Field name → column index. Informative columns may be left out; unknown columns
-    are ignored (and listed), unknown partners refused."""
-    expected = {_normalize(col.column_name): name for name, col in resource.named_columns()}
-    party_labels = ", ".join(p.short_name or p.name for p in resource.partners)
-    found: dict[str, int] = {}
-    for index, header in enumerate(headers):
-        if is_blank(header):
-            continue
-        normalized = _normalize(header)
-        name = expected.get(normalized)
-        if name is None:
-            if CONTRIBUTION_HEADER.match(normalized):
-                plan.errors.append(
-                    Issue(
-                        _(
-                            "« %(partner)s » n'est pas partie au contrat (parties : "
-                            "%(parties)s) : il ne peut pas y contribuer."
-                        )
-                        % {
-                            "partner": shown(
-                                str(header).strip()[len("Contribution ") : -len(" (€)")]
-                            ),
-                            "parties": party_labels,
-                        },
-                        rows=(1,),
-                        columns=(shown(header),),
-                    )
-                )
-            else:
-                plan.ignored_columns.append(shown(header))
-        elif name in found:
-            plan.errors.append(
-                Issue(
-                    _("cette colonne figure deux fois dans la ligne d'en-tête."),
-                    rows=(1,),
-                    columns=(shown(header),),
-                )
-            )
-        else:
-            found[name] = index
-    for name, column in resource.named_columns():
-        if column.role != "info" and name not in found:
-            plan.errors.append(
-                Issue(
-                    _(
-                        "colonne absente de la ligne d'en-tête : elle est obligatoire (reprenez "
-                        "la présentation de l'export)."
-                    ),
-                    rows=(1,),
-                    columns=(column.column_name,),
-                )
-            )
-    return found
+        return self.contributions.get(line.pk, {})
 
 
 class RowReader:
@@ -212,11 +167,6 @@ class RowReader:
         self.width = width  # the header row's, in columns
         self.decimal_comma = decimal_comma
         self.headers = {name: col.column_name for name, col in resource.named_columns()}
-        self.contribution_fields = [
-            (name, col.partner)
-            for name, col in resource.named_columns()
-            if col.role == "contribution"
-        ]
         self.seen: dict[tuple, int] = {}
         self.unreadable_years: set = set()
 
@@ -312,14 +262,27 @@ class RowReader:
         if amount is None and amount_ok:
             amount_ok = False
             self._issue(number, "amount", _("le montant prévu est obligatoire."))
-        contributions, contributions_ok = {}, True
-        for name, partner in self.contribution_fields:
-            value, ok = self._clean(
-                number, cells, name, clean_money, decimal_comma=self.decimal_comma
+        receipts, receipts_ok = self._clean(
+            number, cells, "other_receipts", clean_money, decimal_comma=self.decimal_comma
+        )
+        receipts = Decimal("0.00") if receipts is None else receipts  # blank: none
+        if receipts_ok and amount_ok and receipts > amount:
+            self._issue(
+                number,
+                "other_receipts",
+                _(
+                    "les autres recettes prévues (%(receipts)s) dépassent le prévu (%(amount)s) "
+                    ": le reste à charge serait négatif."
+                )
+                % {"receipts": format_eur(receipts), "amount": format_eur(amount)},
             )
-            contributions[partner.pk] = value or Decimal("0.00")
-            contributions_ok = contributions_ok and ok
+        continued, continued_ok = self._clean(number, cells, "continued", clean_yes_no)
+        if continued is None and continued_ok:
+            self._issue(
+                number, "continued", _("l'action antérieure est obligatoire : écrivez oui ou non.")
+            )
 
+        line = None
         if year is not None and post is not None and fiche_ok:
             line = BudgetLine(contract=self.budget.contract, year=year, post=post, fiche=fiche)
             try:
@@ -354,16 +317,6 @@ class RowReader:
                 )
             else:
                 self.seen[key] = number
-            if amount_ok and contributions_ok:
-                line.amount = amount
-                if error := line.contributions_error(contributions.values()):
-                    self.plan.errors.append(
-                        Issue(
-                            error,
-                            rows=(number,),
-                            columns=tuple(self.headers[n] for n, _p in self.contribution_fields),
-                        )
-                    )
             existing = self.budget.lines.get(key)
             if existing is not None and amount_ok and amount < existing.committed:
                 self._issue(
@@ -379,6 +332,15 @@ class RowReader:
                         "gap": format_eur(existing.committed - amount),
                     },
                 )
+        shares = {}
+        if line is not None and len(self.plan.errors) == errors_before:
+            # `line.clean()` above chose the annex convention: the shares follow its terms.
+            line.amount, line.other_receipts, line.continued = amount, receipts, continued
+            try:
+                shares = forecast_shares(line, self.budget.terms)
+            except ValidationError as exc:  # a contract without a beneficiary
+                for message in exc.messages:
+                    self._issue(number, "amount", message)
         if len(self.plan.errors) > errors_before:
             # This row's amount cannot be counted in its year's total (nor, if its year is
             # unknown, in any): the envelope check skips them, the row already blocks.
@@ -391,7 +353,9 @@ class RowReader:
             fiche=fiche,
             label=label,
             amount=amount,
-            contributions=contributions,
+            other_receipts=receipts,
+            continued=continued,
+            shares=shares,
         )
 
 

@@ -1,11 +1,17 @@
 """Import of a budget workbook in the export's own layout (`financing.resources`).
 
-`prepare_import` reads the file (`financing.spreadsheets`), validates every row and the year
-envelopes (`financing.import_checks`), and compares each row with the line of the same key
-(Année, Code poste, N° fiche): « nouvelle », « modifiée » (with the differences) or
-« inchangée ». It writes nothing. Any problem — file, header or cell — is an `Issue` naming
-the row (as the sheet shows it, header = row 1) and the column; one issue blocks the whole
-import. Lines absent from the file are left as they are: an import never deletes.
+`prepare_import` reads the file (`financing.spreadsheets`), matches its header
+(`financing.import_headers`), validates every row and the year envelopes
+(`financing.import_checks`), and compares each row with the line of the same key
+(Année, Code poste, N° fiche): « nouvelle », « modifiée » (with the differences, and the
+forecast shares they move) or « inchangée ». It writes nothing. It reads the forecast the
+finance officer plans — label, planned amount, other receipts, action antérieure —: the
+computed columns (net cost, PSEJ, beneficiary's share) are recomputed from the contract's
+funding terms, and the actual figures, which the exports carry, are not read (they are
+declared line by line, as execution); the preview names both. Any problem — file, header
+or cell — is an `Issue` naming the row (as the sheet shows it, header = row 1) and the
+column; one issue blocks the whole import. Lines absent from the file are left as they
+are: an import never deletes.
 
 `apply_import` writes a valid plan in one transaction, each line through
 `financing.services.budget_line_save` (which checks every rule again), or nothing at all.
@@ -15,6 +21,7 @@ preview showed."""
 import hashlib
 import json
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -30,10 +37,10 @@ from financing.import_checks import (
     Issue,
     RowReader,
     check_envelopes,
-    map_headers,
 )
+from financing.import_headers import map_headers
 from financing.models import BudgetLine
-from financing.resources import BudgetLineResource
+from financing.resources import BudgetLineResource, yes_no
 from financing.services import BudgetLineConflict, budget_line_save
 from financing.spreadsheets import SpreadsheetError, read_table
 
@@ -51,7 +58,8 @@ __all__ = [
 @dataclass
 class ImportPlan:
     """What an import would do: its valid rows with their status, the existing lines it
-    leaves untouched, the columns it ignores — or the errors that forbid it."""
+    leaves untouched, the columns it ignores (unknown ones; the computed ones it recomputes;
+    the actual figures it does not read) — or the errors that forbid it."""
 
     contract: object
     filename: str
@@ -60,7 +68,8 @@ class ImportPlan:
     errors: list[Issue] = field(default_factory=list)
     untouched: list[BudgetLine] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
-    partners: list = field(default_factory=list)
+    recomputed_columns: list[str] = field(default_factory=list)
+    actual_columns: list[str] = field(default_factory=list)
 
     def count(self, status: str) -> int:
         return sum(1 for row in self.rows if row.status == status)
@@ -83,7 +92,9 @@ class ImportPlan:
                 row.line.version if row.line else None,
                 row.label,
                 str(row.amount),
-                sorted((pk, str(amount)) for pk, amount in row.contributions.items()),
+                str(row.other_receipts),
+                row.continued,
+                sorted((pk, str(amount)) for pk, amount in row.shares.items()),
             ]
             for row in self.rows
         ]
@@ -107,8 +118,7 @@ def prepare_import(*, contract, data: bytes, filename: str) -> ImportPlan:
         return plan
     plan.format = table.format
     budget = BudgetSnapshot(contract)
-    plan.partners = budget.partners
-    resource = BudgetLineResource(contract=contract, partners=budget.partners)
+    resource = BudgetLineResource(contract=contract, funders=budget.funders)
     columns = map_headers(table.headers, resource, plan)
     if plan.errors:
         return plan
@@ -131,13 +141,20 @@ def prepare_import(*, contract, data: bytes, filename: str) -> ImportPlan:
     return plan
 
 
+def _share_headers(resource, budget) -> dict[int, str]:
+    """Partner pk → the header of its forecast share: each funder's PSEJ, the beneficiary's."""
+    headers = {
+        funder.pk: resource.fields[f"psej_{funder.pk}"].column_name for funder in budget.funders
+    }
+    if budget.terms.beneficiary_id is not None:
+        headers[budget.terms.beneficiary_id] = resource.fields["own_share"].column_name
+    return headers
+
+
 def _compare(plan, budget, resource):
     headers = {name: col.column_name for name, col in resource.named_columns()}
-    contribution_headers = {
-        col.partner.pk: col.column_name
-        for _name, col in resource.named_columns()
-        if col.role == "contribution"
-    }
+    share_headers = _share_headers(resource, budget)
+    zero = Decimal("0.00")
     keys = set()
     for row in plan.rows:
         keys.add(row.key)
@@ -145,28 +162,36 @@ def _compare(plan, budget, resource):
         if line is None:
             row.status = "new"
             row.changes = [
-                Change(contribution_headers[pk], "", format_eur(amount))
-                for pk, amount in row.contributions.items()
+                Change(headers["other_receipts"], "", format_eur(row.other_receipts)),
+                Change(headers["continued"], "", yes_no(row.continued)),
+                *(
+                    Change(share_headers[pk], "", format_eur(amount))
+                    for pk, amount in row.shares.items()
+                    if pk in share_headers
+                ),
             ]
             continue
         row.line = line
         changes = []
         if row.label != (line.label or "").strip():
             changes.append(Change(headers["label"], f"« {line.label} »", f"« {row.label} »"))
-        if row.amount != line.amount:
+        for name in ("amount", "other_receipts"):
+            old, new = getattr(line, name), getattr(row, name)
+            if new != old:
+                changes.append(Change(headers[name], format_eur(old), format_eur(new)))
+        if row.continued != line.continued:
             changes.append(
-                Change(headers["amount"], format_eur(line.amount), format_eur(row.amount))
+                Change(headers["continued"], yes_no(line.continued), yes_no(row.continued))
             )
-        current = budget.contributions_of(line)
-        for partner_pk, amount in row.contributions.items():
-            if amount != current[partner_pk]:
-                changes.append(
-                    Change(
-                        contribution_headers[partner_pk],
-                        format_eur(current[partner_pk]),
-                        format_eur(amount),
+        if changes:  # and what they move: the shares are the consequence, never the cause
+            current = budget.contributions_of(line)
+            for pk, amount in row.shares.items():
+                if pk in share_headers and amount != current.get(pk, zero):
+                    changes.append(
+                        Change(
+                            share_headers[pk], format_eur(current.get(pk, zero)), format_eur(amount)
+                        )
                     )
-                )
         row.changes = changes
         row.status = "changed" if changes else "unchanged"
     plan.untouched = [line for key, line in budget.lines.items() if key not in keys]
@@ -182,7 +207,6 @@ def apply_import(*, plan: ImportPlan, by) -> dict[str, int]:
     if plan.errors:
         raise ValueError("An import plan with errors cannot be applied.")
     contract = plan.contract
-    partners = {partner.pk: partner for partner in plan.partners}
     changes = [row for row in plan.rows if row.status != "unchanged"]
     # Decreases first: money moved between lines of one year never transits through a
     # total above the envelope, which budget_line_save checks line by line.
@@ -190,15 +214,17 @@ def apply_import(*, plan: ImportPlan, by) -> dict[str, int]:
     # One new page-cache token for the contract at the end, not one per row written.
     with one_mark_per_contract():
         for row in changes:
-            _apply_row(row, contract, partners, by)
+            _apply_row(row, contract, by)
     return plan.counts
 
 
-def _apply_row(row, contract, partners, by) -> None:
+def _apply_row(row, contract, by) -> None:
     line = row.line or BudgetLine(year=row.year, post=row.post, fiche=row.fiche)
     line.contract = contract
     line.label = row.label
     line.amount = row.amount
+    line.other_receipts = row.other_receipts
+    line.continued = row.continued
     try:
         budget_line_save(
             line=line,

@@ -2,11 +2,12 @@
 django-import-export): real styles — bold header, amounts as numbers shown in euros, column
 widths —, never a style named « None » nor the « void » type tablib wrote."""
 
+import datetime
 import io
 from decimal import Decimal
 
 from import_export.formats import base_formats
-from odf.number import Number, NumberStyle
+from odf.number import DateStyle, Day, Month, Number, NumberStyle, Year
 from odf.number import Text as NumberText
 from odf.opendocument import OpenDocumentSpreadsheet
 from odf.style import Style, TableCellProperties, TableColumnProperties, TextProperties
@@ -18,9 +19,14 @@ from cej.money import round_money
 from financing.exports import (
     KIND_WIDTHS,
     LINES_SHEET,
+    PAYMENT_HEADERS,
+    PAYMENT_MONEY,
+    PAYMENT_WIDTHS,
+    PAYMENTS_SHEET,
     SUMMARY_HEADERS,
     SUMMARY_SHEET,
     WIDTHS,
+    payment_rows,
     year_summary,
 )
 from financing.resources import MONEY, BudgetLineResource
@@ -41,6 +47,13 @@ class _OdsStyles:
         euro_format.addElement(Number(decimalplaces="2", minintegerdigits="1", grouping="true"))
         euro_format.addElement(NumberText(text="\u00a0€"))
         document.automaticstyles.addElement(euro_format)
+        date_format = DateStyle(name="date-format")
+        date_format.addElement(Day(style="long"))
+        date_format.addElement(NumberText(text="/"))
+        date_format.addElement(Month(style="long"))
+        date_format.addElement(NumberText(text="/"))
+        date_format.addElement(Year(style="long"))
+        document.automaticstyles.addElement(date_format)
         bold = {"fontweight": "bold", "fontweightasian": "bold", "fontweightcomplex": "bold"}
         self.header = Style(name="header", family="table-cell")
         self.header.addElement(TextProperties(**bold))
@@ -50,7 +63,8 @@ class _OdsStyles:
         self.euro = Style(name="euro", family="table-cell", datastylename="euro-format")
         self.total = Style(name="total", family="table-cell", datastylename="euro-format")
         self.total.addElement(TextProperties(**bold))
-        for style in (self.header, self.bold, self.euro, self.total):
+        self.date = Style(name="date", family="table-cell", datastylename="date-format")
+        for style in (self.header, self.bold, self.euro, self.total, self.date):
             document.automaticstyles.addElement(style)
         self._columns = {}
 
@@ -71,7 +85,10 @@ def _ods_cell(value, style=None):
     nothing as an empty cell."""
     if value is None or value == "":
         return TableCell()
-    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+    if isinstance(value, datetime.date):
+        cell = TableCell(valuetype="date", datevalue=value.isoformat())
+        cell.addElement(P(text=value.strftime("%d/%m/%Y")))
+    elif isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         cell = TableCell(valuetype="float", value=str(value))
     else:
         cell = TableCell(valuetype="string")
@@ -84,6 +101,8 @@ def _ods_cell(value, style=None):
 
 
 def _ods_money(value, style=None):
+    if value is None:  # an actual figure not declared yet
+        return TableCell()
     return _ods_cell(round_money(value), style)
 
 
@@ -153,6 +172,19 @@ def build_ods(contract, *, resource=None) -> bytes:
             [_ods_cell(total[0], styles.bold), *(_ods_money(v, styles.total) for v in total[1:])]
         )
     )
+
+    payments = _ods_sheet(
+        document, styles, PAYMENTS_SHEET, PAYMENT_HEADERS, PAYMENT_WIDTHS, PAYMENT_MONEY
+    )
+    for row in payment_rows(contract):
+        payments.addElement(
+            _ods_row(
+                _ods_money(value)
+                if is_money
+                else _ods_cell(value, styles.date if isinstance(value, datetime.date) else None)
+                for value, is_money in zip(row, PAYMENT_MONEY, strict=True)
+            )
+        )
 
     output = io.BytesIO()
     document.write(output)

@@ -39,7 +39,7 @@ from financing.imports import ImportApplyError, apply_import, prepare_import
 from financing.ods_writer import build_ods
 from financing.opendata import build_opendata_csv, opendata_filename
 from financing.permissions import can_change_budget
-from financing.resources import BudgetLineResource
+from financing.resources import ACTUAL, COMPUTED, DATA, INFO, KEY, BudgetLineResource
 
 SESSION_KEY = "budget_import"
 PENDING_MAX_AGE = 24 * 3600
@@ -188,8 +188,12 @@ def _form_page(request, contract, form, issues, *, status=200):
             "form": form,
             "issues": issues[:200],
             "more_issues": max(len(issues) - 200, 0),
-            "required_columns": [c.column_name for c in resource.columns() if c.role != "info"],
-            "informative_columns": [c.column_name for c in resource.columns() if c.role == "info"],
+            "required_columns": [
+                c.column_name for c in resource.columns() if c.role in (KEY, DATA)
+            ],
+            "informative_columns": resource.headers_of(INFO),
+            "computed_columns": resource.headers_of(COMPUTED),
+            "actual_columns": resource.headers_of(ACTUAL),
             **_nav(contract),
         },
         status=status,
@@ -206,7 +210,6 @@ def _preview_page(request, contract, plan, *, stale=False):
             "counts": plan.counts,
             "fingerprint": plan.fingerprint(),
             "stale": stale,
-            "partners": plan.partners,
             **_nav(contract),
         },
     )

@@ -1,7 +1,9 @@
 """Budget exports (XLSX, CSV, ODS) parsed back: layout, types, formats, totals to the cent,
-formula escaping, permissions, query counts; and the admin's export."""
+the financing plan forecast and actual, the funders' payment positions, formula escaping,
+permissions, query counts; and the admin's export."""
 
 import csv
+import datetime
 import io
 import re
 import zipfile
@@ -13,8 +15,18 @@ import tablib
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from cej.models import PartyRole
+from financing.cycle_selectors import contract_cycle, line_plans
+from financing.cycle_services import funder_payment_record, line_actuals_save
 from financing.exports import EURO_FORMAT
-from financing.models import BudgetLine, BudgetPost, Contribution, ExecutionEntry, ExecutionKind
+from financing.models import (
+    BudgetLine,
+    BudgetPost,
+    Contribution,
+    ExecutionEntry,
+    ExecutionKind,
+    FunderPayment,
+)
 from financing.resources import BudgetLineResource, escape_formula, unescape_formula
 from financing.spreadsheets import read_table
 from tests.factories import (
@@ -38,12 +50,22 @@ HEADERS = [
     "Fiche",
     "Libellé",
     "Prévu (€)",
-    "Contribution Département (€)",
-    "Contribution CAF (€)",
-    "Contribution MSA (€)",
+    "Autres recettes prévues (€)",
+    "Reste à charge prévu (€)",
+    "Action antérieure (oui/non)",
+    "PSEJ CAF prévue (€)",
+    "PSEJ MSA prévue (€)",
+    "Part du bénéficiaire prévue (€)",
+    "Dépenses réalisées (€)",
+    "Autres recettes réalisées (€)",
+    "Reste à charge réalisé (€)",
+    "PSEJ CAF réalisée (€)",
+    "PSEJ MSA réalisée (€)",
+    "Part du bénéficiaire réalisée (€)",
     "Engagé (€)",
     "Payé (€)",
 ]
+ACTUAL_HEADERS = HEADERS[14:20]
 D = Decimal
 
 
@@ -54,28 +76,43 @@ def finance_client(client, demo_user):
 
 
 def db_totals(contract):
+    """The forecast columns' totals from the database; the actual ones from the plans."""
     lines = BudgetLine.objects.filter(contract=contract)
     entries = ExecutionEntry.objects.filter(line__contract=contract)
-    per_partner = {
-        short: sum(
-            Contribution.objects.filter(
-                line__contract=contract, partner__short_name=short
-            ).values_list("amount", flat=True),
-            D("0.00"),
-        )
-        for short in ("Département", "CAF", "MSA")
+    shares = Contribution.objects.filter(line__contract=contract)
+    beneficiary = contract.parties.get(role=PartyRole.BENEFICIARY).partner_id
+
+    def share_of(**filters):
+        return sum(shares.filter(**filters).values_list("amount", flat=True), D("0.00"))
+
+    receipts = sum(lines.values_list("other_receipts", flat=True), D("0.00"))
+    plans = [p.actual for p in line_plans(contract).values() if p.actual is not None]
+    caf, msa = (contract.parties.get(partner__short_name=s).partner_id for s in ("CAF", "MSA"))
+    actual = {
+        "Dépenses réalisées (€)": sum((p.expenses for p in plans), D("0.00")),
+        "Autres recettes réalisées (€)": sum((p.receipts for p in plans), D("0.00")),
+        "Reste à charge réalisé (€)": sum((p.net_cost for p in plans), D("0.00")),
+        "PSEJ CAF réalisée (€)": sum((p.psej[caf] for p in plans), D("0.00")),
+        "PSEJ MSA réalisée (€)": sum((p.psej[msa] for p in plans), D("0.00")),
+        "Part du bénéficiaire réalisée (€)": sum((p.own_share for p in plans), D("0.00")),
     }
     return {
         "Prévu (€)": lines.total(),
+        "Autres recettes prévues (€)": receipts,
+        "Reste à charge prévu (€)": lines.total() - receipts,
+        "PSEJ CAF prévue (€)": share_of(partner_id=caf),
+        "PSEJ MSA prévue (€)": share_of(partner_id=msa),
+        "Part du bénéficiaire prévue (€)": share_of(partner_id=beneficiary),
+        **actual,
         "Engagé (€)": entries.filter(kind=ExecutionKind.COMMITMENT).total(),
         "Payé (€)": entries.filter(kind=ExecutionKind.PAYMENT).total(),
-        **{f"Contribution {short} (€)": total for short, total in per_partner.items()},
     }
 
 
 def column_sums(headers, rows, parse=D):
+    """Each amount column's total; an empty cell (an undeclared actual figure) counts 0."""
     return {
-        header: sum((parse(row[i]) for row in rows), D("0.00"))
+        header: sum((parse(row[i]) for row in rows if row[i] not in (None, "")), D("0.00"))
         for i, header in enumerate(headers)
         if header.endswith("(€)")
     }
@@ -95,22 +132,24 @@ def test_xlsx_lines_sheet_is_typed_formatted_and_adds_up_to_the_cent(finance_cli
         'attachment; filename="budget-cej-loire-2014-2017.xlsx"'
     )
     workbook = read_xlsx(response.content)
-    assert workbook.sheetnames == ["Lignes budgétaires", "Synthèse"]
+    assert workbook.sheetnames == ["Lignes budgétaires", "Synthèse", "Versements"]
     sheet = workbook["Lignes budgétaires"]
     rows = list(sheet.iter_rows(values_only=True))
     assert list(rows[0]) == HEADERS
     # 3 lines in 2014, 4 in each year 2015–2017 (fiches 4 and 15 on the annex convention).
     assert len(rows) - 1 == BudgetLine.objects.filter(contract=demo_contract).count() == 15
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:M16"
+    assert sheet.auto_filter.ref == "A1:V16"
     assert all(cell.font.bold for cell in sheet[1])
     assert sheet.column_dimensions["F"].width >= 30
     first = sheet[2]
     assert first[0].value == 2014 and isinstance(first[0].value, int)
     assert first[4].value == 12 and isinstance(first[4].value, int)
-    for cell in first[7:]:
+    for cell in [*first[7:10], *first[11:14], *first[20:]]:
         assert cell.data_type == "n"
         assert cell.number_format == EURO_FORMAT
+    assert first[10].value == "oui"  # coordination was in the previous contract
+    assert all(cell.value is None for cell in first[14:20])  # no actual figures yet
     assert first[1].value == "CEJ" and first[2].value == "coordination"
     # Ordered by year, then CEJ before the annex convention, then poste order.
     assert [(r[0], r[1], r[2]) for r in rows[1:4]] == [
@@ -121,6 +160,111 @@ def test_xlsx_lines_sheet_is_typed_formatted_and_adds_up_to_the_cent(finance_cli
     sums = column_sums(HEADERS, rows[1:], parse=lambda v: D(str(v)))
     assert sums == db_totals(demo_contract)
     assert sums["Prévu (€)"] == D("792000.00")
+    # The parts add up to the net cost, line by line.
+    for row in rows[1:]:
+        assert D(str(row[9])) == D(str(row[7])) - D(str(row[8]))
+        assert sum(D(str(v)) for v in row[11:14]) == D(str(row[9]))
+
+
+@pytest.fixture
+def declared(demo, demo_user):
+    """The actual figures of 2014's coordination line, declared by a finance officer."""
+    line = BudgetLine.objects.get(contract=demo.contract, year=2014, post__code="coordination")
+    return line_actuals_save(
+        line=line,
+        actual_expenses=D("110000.00"),
+        actual_receipts=D("2500.00"),
+        by=demo_user("finance"),
+    )
+
+
+@pytest.mark.parametrize("extension", ["xlsx", "csv", "ods"])
+def test_the_actual_plan_is_exported_once_declared_and_empty_before(
+    finance_client, demo_contract, declared, extension
+):
+    table = read_table(finance_client.get(BUDGET + f"export.{extension}").content, f"b.{extension}")
+    assert table.headers == HEADERS
+    rows = [cells + [None] * (len(HEADERS) - len(cells)) for _n, cells in table.rows]
+    plan = line_plans(demo_contract)[declared.pk].actual
+    caf, msa = (demo_contract.parties.get(partner__short_name=s).partner_id for s in ("CAF", "MSA"))
+    parse = (lambda v: D(v.replace(",", "."))) if extension == "csv" else (lambda v: D(str(v)))
+    first = rows[0]
+    assert [parse(v) for v in first[14:20]] == [
+        D("110000.00"),
+        D("2500.00"),
+        plan.net_cost,
+        plan.psej[caf],
+        plan.psej[msa],
+        plan.own_share,
+    ]
+    assert plan.net_cost == D("107500.00")
+    assert sum([plan.psej[caf], plan.psej[msa], plan.own_share]) == plan.net_cost
+    for row in rows[1:]:  # the other lines: nothing declared, nothing shown
+        assert all(v in (None, "") for v in row[14:20])
+    sums = column_sums(HEADERS, rows, parse=parse)
+    assert sums == db_totals(demo_contract)
+
+
+def test_the_payments_sheet_gives_each_funder_s_position_per_year(
+    finance_client, demo, demo_user, declared
+):
+    caf = demo.contract.parties.get(partner__short_name="CAF").partner
+    funder_payment_record(
+        payment=FunderPayment(
+            contract=demo.contract,
+            funder=caf,
+            year=2014,
+            kind="advance",
+            amount=D("61267.50"),
+            received_on=datetime.date(2014, 6, 30),
+            reference="M-2014-1",
+        ),
+        by=demo_user("partner-caf"),
+    )
+    content = finance_client.get(BUDGET + "export.xlsx").content
+    sheet = read_xlsx(content)["Versements"]
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert rows[0] == [
+        "Financeur",
+        "Exercice",
+        "PSEJ prévue (€)",
+        "PSEJ réalisée (€)",
+        "Dû à ce jour (€)",
+        "Reçu (€)",
+        "Reste à verser (€)",
+        "À reverser (€)",
+        "Solde dû le",
+        "En retard (oui/non)",
+    ]
+    assert sheet.freeze_panes == "A2"
+    cycle = contract_cycle(demo.contract)
+    assert len(rows) - 1 == len(cycle.positions) == 8
+    for row, funder_year in zip(rows[1:], cycle.positions, strict=True):
+        p = funder_year.position
+        assert row[:2] == [funder_year.funder, funder_year.year]
+        amounts = [None if v is None else D(str(v)) for v in row[2:8]]
+        assert amounts == [
+            p.forecast_psej,
+            p.actual_psej,
+            p.owed,
+            p.received,
+            p.outstanding,
+            p.to_recover,
+        ]
+        assert row[8].date() == p.balance_due_on
+        assert row[9] == ("oui" if funder_year.late else "non")
+    caf_2014 = rows[1]
+    assert caf_2014[0] == "Caisse d'allocations familiales de la Loire"
+    assert D(str(caf_2014[5])) == D("61267.50")
+    assert sheet["C2"].number_format == EURO_FORMAT and sheet["I2"].number_format == "DD/MM/YYYY"
+
+    book = tablib.Databook()
+    book.load(finance_client.get(BUDGET + "export.ods").content, "ods")
+    payments = book.sheets()[2]
+    assert payments.title == "Versements" and payments.headers == rows[0]
+    assert [D(str(r[5])).quantize(D("0.01")) for r in payments] == [
+        p.position.received for p in cycle.positions
+    ]
 
 
 def test_xlsx_summary_sheet_gives_each_year_and_a_total_equal_to_the_database(
@@ -184,8 +328,9 @@ def test_ods_has_both_sheets_with_numbers_that_add_up(finance_client, demo_contr
     assert response["Content-Disposition"].endswith('filename="budget-cej-loire-2014-2017.ods"')
     book = tablib.Databook()
     book.load(response.content, "ods")
-    lines, summary = book.sheets()
+    lines, summary, payments = book.sheets()
     assert lines.title == "Lignes budgétaires" and summary.title == "Synthèse"
+    assert payments.title == "Versements" and len(payments) == 8
     assert lines.headers == HEADERS
     assert len(lines) == 15
     assert isinstance(lines[0][7], float)  # a number cell, not text

@@ -34,8 +34,11 @@ D = Decimal
 #  5 2015 coordination             6 2015 communication
 #  7 2016 coordination  8 communication  9 annex scheme (4)  10 annex scheme (15)
 #  11–14 2017 likewise (avenant n° 1 funds fiches 4 and 15 on the annex convention)
-# Columns: A Année … E N° fiche, G Libellé, H Prévu, I Département, J CAF, K MSA, L Engagé,
-# M Payé.
+# Columns: A Année … E N° fiche, G Libellé, H Prévu, I Autres recettes prévues, J Reste à
+# charge prévu, K Action antérieure, L PSEJ CAF prévue, M PSEJ MSA prévue, N Part du
+# bénéficiaire prévue, O–T the actual figures, U Engagé, V Payé. The demo's terms: the CAF
+# takes 90 % and the MSA 10 % of a net cost within 100 000 €, at 55 % for a new action and
+# 60 % for an action carried over (coordination).
 
 
 @pytest.fixture
@@ -104,6 +107,15 @@ def test_reimporting_an_unchanged_export_shows_every_row_unchanged_and_writes_no
     assert "il n’y a rien à enregistrer" in html
     assert "<li>aucune ligne nouvelle</li>" in html and "<li>aucune ligne modifiée</li>" in html
     assert "<li>13 lignes inchangées</li>" in html
+    # The actual figures the export carries are not read, and the preview says so.
+    assert "Le réalisé n’est pas importé" in html
+    assert plan.actual_columns[0] == "Dépenses réalisées (€)" and len(plan.actual_columns) == 6
+    assert plan.recomputed_columns == [
+        "Reste à charge prévu (€)",
+        "PSEJ CAF prévue (€)",
+        "PSEJ MSA prévue (€)",
+        "Part du bénéficiaire prévue (€)",
+    ]
     assert CONFIRM not in html  # nothing to confirm
     assert "budget_import" not in finance.session
     assert state(room_in_2015) == before
@@ -115,17 +127,14 @@ def test_a_corrected_workbook_is_previewed_with_its_differences_then_applied(
     content = edited(
         export(finance),
         H5=130000,
-        I5=52000,
-        J5=65000,
-        K5=13000,
+        I5=5000,
+        K5="Non",
         G6="Plan de communication 2015",
         A15=2015,
         C15="communication",
         G15="Guide des modes d'accueil",
         H15="20 000,00",
-        I15=8000,
-        J15=10000,
-        K15=2000,
+        K15="oui",
     )
     before = state(room_in_2015)
     response = upload(finance, content)
@@ -133,16 +142,27 @@ def test_a_corrected_workbook_is_previewed_with_its_differences_then_applied(
     assert plan.counts == {"new": 1, "changed": 2, "unchanged": 11}
     by_row = {row.number: row for row in plan.rows}
     assert by_row[5].status_label == "modifiée"
+    # 125 000 € of net cost, retained within 100 000 €, now a new action at 55 %: the
+    # shares it moves follow the change.
     assert [(c.column, c.old, c.new) for c in by_row[5].changes] == [
         ("Prévu (€)", format_eur(120000), format_eur(130000)),
-        ("Contribution Département (€)", format_eur(48000), format_eur(52000)),
-        ("Contribution CAF (€)", format_eur(60000), format_eur(65000)),
-        ("Contribution MSA (€)", format_eur(12000), format_eur(13000)),
+        ("Autres recettes prévues (€)", format_eur(0), format_eur(5000)),
+        ("Action antérieure (oui/non)", "oui", "non"),
+        ("PSEJ CAF prévue (€)", format_eur(54000), format_eur(49500)),
+        ("PSEJ MSA prévue (€)", format_eur(6000), format_eur(5500)),
+        ("Part du bénéficiaire prévue (€)", format_eur(60000), format_eur(70000)),
     ]
     assert [(c.column, c.old, c.new) for c in by_row[6].changes] == [
         ("Libellé", "«  »", "« Plan de communication 2015 »")
     ]
     assert by_row[15].status_label == "nouvelle"
+    assert [(c.column, c.new) for c in by_row[15].changes] == [
+        ("Autres recettes prévues (€)", format_eur(0)),
+        ("Action antérieure (oui/non)", "oui"),
+        ("PSEJ CAF prévue (€)", format_eur(10800)),
+        ("PSEJ MSA prévue (€)", format_eur(1200)),
+        ("Part du bénéficiaire prévue (€)", format_eur(8000)),
+    ]
     html = response.content.decode()
     assert f"{format_eur(120000)} → {format_eur(130000)}" in html
     assert "nouvelle" in html and "modifiée" in html and "inchangée" in html
@@ -155,17 +175,22 @@ def test_a_corrected_workbook_is_previewed_with_its_differences_then_applied(
         contract=room_in_2015, year=2015, post__code="coordination"
     )
     assert coordination.amount == D("130000.00")
+    assert (coordination.other_receipts, coordination.continued) == (D("5000.00"), False)
     assert coordination.version == 2
     assert coordination.updated_by == demo_user("finance")
     assert sorted(coordination.contributions.values_list("amount", flat=True)) == [
-        D("13000.00"),
-        D("52000.00"),
-        D("65000.00"),
+        D("5500.00"),
+        D("49500.00"),
+        D("70000.00"),
     ]
     new = BudgetLine.objects.get(
         contract=room_in_2015, year=2015, post__code="communication", fiche=None
     )
-    assert (new.label, new.amount) == ("Guide des modes d'accueil", D("20000.00"))
+    assert (new.label, new.amount, new.continued) == (
+        "Guide des modes d'accueil",
+        D("20000.00"),
+        True,
+    )
     # 198 000 in each year, less the 40 000 left in 2015, plus 10 000 and 20 000 in 2015.
     assert BudgetLine.objects.filter(contract=room_in_2015).total() == D("782000.00")
     assert "budget_import" not in finance.session
@@ -205,7 +230,7 @@ def test_the_preview_table_scrolls_by_keyboard_when_it_must(finance, room_in_201
 def test_a_french_csv_and_an_international_csv_are_both_understood(finance, room_in_2015):
     text = export(finance, "csv").decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
-    rows[4][7:11] = ["130 000,00", "52000,00", "65000", "13000,0"]
+    rows[4][7:9] = ["130 000,00", "5000,0"]
     french = io.StringIO()
     csv.writer(french, delimiter=";").writerows(rows)
     plan = prepare_import(
@@ -213,10 +238,9 @@ def test_a_french_csv_and_an_international_csv_are_both_understood(finance, room
     )
     assert plan.errors == [] and plan.counts["changed"] == 1
 
-    rows[4][7:11] = ["130,000.00", "52000.00", "65000", "13000.0"]
     for row in rows[1:]:
-        row[7:13] = [value.replace(",", ".") if "," in value else value for value in row[7:13]]
-    rows[4][7] = "130,000.00"
+        row[7:22] = [value.replace(",", ".") if "," in value else value for value in row[7:22]]
+    rows[4][7:9] = ["130,000.00", "5000.0"]
     international = io.StringIO()
     csv.writer(international).writerows(rows)
     plan = prepare_import(
@@ -237,7 +261,7 @@ def test_an_ods_saved_by_libreoffice_is_read_by_its_values(finance, room_in_2015
 
     sheet = openpyxl.load_workbook(io.BytesIO(export(finance)))["Lignes budgétaires"]
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    rows[4][7:11] = [130000, 52000, 65000, 13000]
+    rows[4][7:9] = [130000, 5000]
     document = OpenDocumentSpreadsheet()
     table = Table(name="Lignes budgétaires")
     for index, values in enumerate(rows):
@@ -245,7 +269,7 @@ def test_an_ods_saved_by_libreoffice_is_read_by_its_values(finance, room_in_2015
         for column, value in enumerate(values):
             if value is None or value == "":
                 cell = TableCell()
-            elif index and column >= 7:
+            elif index and column >= 7 and isinstance(value, int | float):
                 cell = TableCell(valuetype="currency", currency="EUR", value=str(value))
                 cell.addElement(P(text=format_eur(value)))
             elif isinstance(value, int):
@@ -292,9 +316,8 @@ def test_amounts_are_read_the_french_way_or_not(text, amount):
 # Refusals -----------------------------------------------------------------------------
 
 POST_LABEL = "Dispositif d'accueil d'enfants handicapés dans les crèches"
-CONTRIBUTIONS = (
-    "colonnes « Contribution Département (€) », « Contribution CAF (€) », « Contribution MSA (€) »"
-)
+RECEIPTS = "Ligne 5, colonne « Autres recettes prévues (€) » : "
+CONTINUED = "Ligne 5, colonne « Action antérieure (oui/non) » : "
 
 
 @pytest.mark.parametrize(
@@ -328,40 +351,49 @@ CONTRIBUTIONS = (
             "positif ou nul.",
         ),
         (
-            {"J5": "-60 000,00"},
-            "Ligne 5, colonne « Contribution CAF (€) » : le montant « -60 000,00 » est négatif : "
-            "un montant est positif ou nul.",
+            {"I5": "-60 000,00"},
+            f"{RECEIPTS}le montant « -60 000,00 » est négatif : un montant est positif ou nul.",
+        ),
+        ({"I5": "abc"}, f"{RECEIPTS}« abc » n'est pas un montant."),
+        (
+            {"I5": 130000},
+            f"{RECEIPTS}les autres recettes prévues ({format_eur(130000)}) dépassent le prévu "
+            f"({format_eur(120000)}) : le reste à charge serait négatif.",
         ),
         (
-            {"I5": 40000},
-            f"Ligne 5, {CONTRIBUTIONS} : Les contributions totalisent {format_eur(112000)} pour "
-            f"une ligne de {format_eur(120000)} (manque de {format_eur(8000)}).",
+            {"K5": "peut-être"},
+            f"{CONTINUED}« peut-être » n'est pas une réponse possible : écrivez oui ou non.",
         ),
+        ({"K5": None}, f"{CONTINUED}l'action antérieure est obligatoire : écrivez oui ou non."),
         (
-            {"H5": 100000, "I5": 40000, "J5": 50000, "K5": 10000},
+            {"H5": 100000},
             f"Ligne 5, colonne « Prévu (€) » : Le prévu ({format_eur(100000)}) serait inférieur "
             f"aux engagements déjà saisis ({format_eur(120000)}) : écart de "
             f"{format_eur(20000)}.",
         ),
         (
-            {"H5": 170000, "I5": 68000, "J5": 85000, "K5": 17000},
+            {"H5": 170000},
             f"Lignes 5 et 6, colonne « Prévu (€) » : l'enveloppe 2015 serait dépassée de "
             f"{format_eur(10000)} : {format_eur(208000)} prévus (dont {format_eur(0)} sur des "
             f"lignes absentes du fichier, qui restent inchangées) pour une enveloppe annuelle "
             f"de {format_eur(198000)}.",
         ),
         (
-            {"A15": 2015, "C15": "coordination", "E15": 12, "H15": 120000, "J15": 120000},
+            {"A15": 2015, "C15": "coordination", "E15": 12, "H15": 120000, "K15": "oui"},
             "Ligne 15, colonnes « Année », « Code poste », « N° fiche » : cette ligne budgétaire "
             "(2015, poste « coordination », fiche n° 12) figure déjà à la ligne 5 du fichier.",
         ),
         (
-            {"N1": "Contribution Région (€)"},
-            "Ligne 1, colonne « Contribution Région (€) » : « Région » n'est pas partie au "
-            "contrat (parties : Département, CAF, MSA) : il ne peut pas y contribuer.",
+            {"W1": "Contribution Région (€)"},
+            "Ligne 1, colonne « Contribution Région (€) » : Ce classeur suit l'ancienne mise en "
+            "page : les colonnes de contributions par partenaire (« Contribution Région (€) ») "
+            "n'existent plus ; la PSEJ de chaque financeur et la part du bénéficiaire sont "
+            "désormais calculées d'après le prévu, les autres recettes prévues et les "
+            "conditions de financement du contrat. Supprimez ces colonnes, ou repartez de "
+            "l'export actuel du budget.",
         ),
         (
-            {"G1": "Libellé", "N1": "libellé"},
+            {"G1": "Libellé", "W1": "libellé"},
             "Ligne 1, colonne « libellé » : cette colonne figure deux fois dans la ligne "
             "d'en-tête.",
         ),
@@ -375,12 +407,17 @@ def test_a_line_of_the_annex_convention_outside_its_years_is_refused(contract, d
     """The financing conftest's contract: its annex convention covers 2014 only (the demo's,
     since avenant n° 1, covers the whole contract)."""
     rows = [
-        ["Année", "Code poste", "N° fiche", "Libellé", "Prévu (€)"],
-        [2016, disability_scheme.code, None, None, 1000],
+        [
+            "Année",
+            "Code poste",
+            "N° fiche",
+            "Libellé",
+            "Prévu (€)",
+            "Autres recettes prévues (€)",
+            "Action antérieure (oui/non)",
+        ],
+        [2016, disability_scheme.code, None, None, 1000, None, "non"],
     ]
-    for party in contract.parties.order_by("order").select_related("partner"):
-        rows[0].append(f"Contribution {party.partner.short_name} (€)")
-        rows[1].append(1000 if party.partner.short_name == "CAF" else None)
     assert errors(contract, written("csv", rows), "budget.csv") == [
         f"Ligne 2, colonne « Année » : La convention annexe ne couvre pas 2016 : le poste "
         f"« {POST_LABEL} » ne peut pas y être financé."
@@ -391,7 +428,7 @@ def test_an_envelope_counts_the_lines_left_out_of_the_file(finance, room_in_2015
     workbook = openpyxl.load_workbook(io.BytesIO(export(finance)))
     sheet = workbook["Lignes budgétaires"]
     sheet.delete_rows(6)  # 2015 communication, 38 000 €, stays as it is
-    sheet["H5"], sheet["I5"], sheet["J5"], sheet["K5"] = 170000, 68000, 85000, 17000
+    sheet["H5"] = 170000
     output = io.BytesIO()
     workbook.save(output)
     assert errors(room_in_2015, output.getvalue()) == [
@@ -416,15 +453,17 @@ def test_a_missing_column_is_named(finance, room_in_2015):
 def test_informative_columns_may_go_and_unknown_ones_are_ignored(finance, room_in_2015):
     workbook = openpyxl.load_workbook(io.BytesIO(export(finance)))
     sheet = workbook["Lignes budgétaires"]
-    sheet.delete_cols(12, 2)  # Engagé, Payé
+    sheet.delete_cols(21, 2)  # Engagé, Payé
+    sheet.delete_cols(10, 1)  # Reste à charge prévu: computed
     sheet.delete_cols(2)  # Instrument
-    sheet["M1"] = "Commentaire"
-    sheet["M2"] = "à revoir"
+    sheet["T1"] = "Commentaire"
+    sheet["T2"] = "à revoir"
     output = io.BytesIO()
     workbook.save(output)
     plan = prepare_import(contract=room_in_2015, data=output.getvalue(), filename="b.xlsx")
     assert plan.errors == []
     assert plan.ignored_columns == ["Commentaire"]
+    assert "Reste à charge prévu (€)" not in plan.recomputed_columns
     assert plan.counts["unchanged"] == 13
 
 
@@ -479,16 +518,16 @@ def test_a_value_beyond_the_last_column_is_refused_with_its_row_and_column(
     finance, room_in_2015, fmt
 ):
     rows = exported_rows(finance)
-    rows[4] += [None, "xyz"]  # row 5, column O
-    rows[5] += ["a", "", 7]  # row 6, columns N and P
-    rows.append([None] * 13 + [None, "oublié"])  # row 15: nothing else
+    rows[4] += [None, "xyz"]  # row 5, column X
+    rows[5] += ["a", "", 7]  # row 6, columns W and Y
+    rows.append([None] * 22 + [None, "oublié"])  # row 15: nothing else
     assert errors(room_in_2015, written(fmt, rows), f"budget.{fmt}") == [
-        "Ligne 5, colonne O : cellule en trop (« xyz ») — la ligne d'en-tête a 13 colonnes "
-        "(A à M) : videz cette cellule, ou donnez un en-tête à sa colonne.",
-        "Ligne 6, colonnes N et P : cellules en trop (« a », « 7 ») — la ligne d'en-tête a 13 "
-        "colonnes (A à M) : videz ces cellules, ou donnez un en-tête à leur colonne.",
-        "Ligne 15, colonne O : cellule en trop (« oublié ») — la ligne d'en-tête a 13 colonnes "
-        "(A à M) : videz cette cellule, ou donnez un en-tête à sa colonne.",
+        "Ligne 5, colonne X : cellule en trop (« xyz ») — la ligne d'en-tête a 22 colonnes "
+        "(A à V) : videz cette cellule, ou donnez un en-tête à sa colonne.",
+        "Ligne 6, colonnes W et Y : cellules en trop (« a », « 7 ») — la ligne d'en-tête a 22 "
+        "colonnes (A à V) : videz ces cellules, ou donnez un en-tête à leur colonne.",
+        "Ligne 15, colonne X : cellule en trop (« oublié ») — la ligne d'en-tête a 22 colonnes "
+        "(A à V) : videz cette cellule, ou donnez un en-tête à sa colonne.",
     ]
 
 
@@ -496,7 +535,7 @@ def test_a_value_beyond_the_last_column_is_refused_with_its_row_and_column(
 def test_empty_cells_beyond_the_last_column_are_fine(finance, room_in_2015, fmt):
     rows = exported_rows(finance)
     rows[4] += [None, "", "   "]
-    rows.append([None] * 16)
+    rows.append([None] * 25)
     plan = prepare_import(contract=room_in_2015, data=written(fmt, rows), filename=f"b.{fmt}")
     assert plan.errors == []
     assert plan.counts["unchanged"] == 13
@@ -531,7 +570,7 @@ def test_empty_cells_beyond_the_last_column_are_fine(finance, room_in_2015, fmt)
         ),
         (
             "Année;Instrument;Code poste;Poste;N° fiche;Fiche;Libellé;Prévu (€);"
-            "Contribution Département (€);Contribution CAF (€);Contribution MSA (€)\r\n"
+            "Autres recettes prévues (€);Action antérieure (oui/non)\r\n"
             ";;;;\r\n".encode(),
             "budget.csv",
             "Le fichier ne contient aucune ligne budgétaire sous la ligne d'en-tête.",
@@ -575,7 +614,7 @@ def test_an_empty_or_too_large_upload_is_refused_by_the_form(finance, room_in_20
 
 
 def test_one_invalid_row_blocks_the_whole_file(finance, room_in_2015):
-    content = edited(export(finance), H5=130000, I5=52000, J5=65000, K5=13000, H10="n/a")
+    content = edited(export(finance), H5=130000, I5=5000, H10="n/a")
     before = state(room_in_2015)
     count = BudgetLine.objects.count()
     response = upload(finance, content)
@@ -621,13 +660,8 @@ def test_money_moved_between_lines_of_a_full_year_is_applied(finance, room_in_20
     content = edited(
         export(finance),
         H2=130000,
-        I2=52000,
-        J2=65000,
-        K2=13000,
         H3=28000,
-        I3=11200,
-        J3=14000,
-        K3=2800,
+        I3=2800,
     )
     plan = prepare_import(contract=room_in_2015, data=content, filename="b.xlsx")
     assert plan.errors == []
@@ -639,13 +673,11 @@ def test_money_moved_between_lines_of_a_full_year_is_applied(finance, room_in_20
 
 
 def test_a_budget_changed_since_the_preview_is_previewed_again_not_applied(finance, room_in_2015):
-    content = edited(export(finance), H5=130000, I5=52000, J5=65000, K5=13000)
+    content = edited(export(finance), H5=130000)
     preview = upload(finance, content)
     line = BudgetLine.objects.get(contract=room_in_2015, year=2016, post__code="communication")
     line.label = "Modifié par un collègue"
-    budget_line_save(
-        line=line, contributions={c.partner: c.amount for c in line.contributions.all()}
-    )
+    budget_line_save(line=line)
     before = state(room_in_2015)
     response = finance.post(CONFIRM, {"fingerprint": preview.context["fingerprint"]})
     assert response.status_code == 200
@@ -666,7 +698,7 @@ def test_a_confirmation_without_a_matching_preview_applies_nothing(finance, room
     before = state(room_in_2015)
     response = finance.post(CONFIRM, {"fingerprint": "0" * 64})
     assert response.status_code == 302 and response["Location"] == IMPORT
-    preview = upload(finance, edited(export(finance), H5=130000, I5=52000, J5=65000, K5=13000))
+    preview = upload(finance, edited(export(finance), H5=130000))
     assert preview.context["plan"].has_changes
     response = finance.post(CONFIRM, {"fingerprint": "forged"})
     assert response.status_code == 302 and response["Location"] == IMPORT
@@ -674,7 +706,7 @@ def test_a_confirmation_without_a_matching_preview_applies_nothing(finance, room
 
 
 def test_cancelling_forgets_the_upload(finance, room_in_2015):
-    preview = upload(finance, edited(export(finance), H5=130000, I5=52000, J5=65000, K5=13000))
+    preview = upload(finance, edited(export(finance), H5=130000))
     pending = finance.session["budget_import"]
     stored = f"imports/{pending['token']}.upload"
     assert default_storage.exists(stored)
@@ -747,3 +779,44 @@ def test_a_contract_signed_between_preview_and_application_is_not_changed(
     with pytest.raises(PermissionDenied, match="ne change que par avenant"):
         apply_import(plan=plan, by=demo_user("finance"))
     assert state(room_in_2015) == before
+
+
+def test_a_workbook_in_the_old_layout_is_refused_naming_what_changed(room_in_2015):
+    """The previous export: a contribution typed per partner, no other receipts, no « action
+    antérieure ». Refused as a whole, with one message that says what to do."""
+    rows = [
+        [
+            "Année",
+            "Instrument",
+            "Code poste",
+            "Poste",
+            "N° fiche",
+            "Fiche",
+            "Libellé",
+            "Prévu (€)",
+            "Contribution Département (€)",
+            "Contribution CAF (€)",
+            "Contribution MSA (€)",
+            "Engagé (€)",
+            "Payé (€)",
+        ],
+        [2015, "CEJ", "coordination", "", 12, "", "", "120000,00", "48000", "60000", "12000"],
+    ]
+    assert errors(room_in_2015, written("csv", rows), "budget.csv") == [
+        "Ligne 1, colonnes « Contribution Département (€) », « Contribution CAF (€) », "
+        "« Contribution MSA (€) » : Ce classeur suit l'ancienne mise en page : les colonnes de "
+        "contributions par partenaire (« Contribution Département (€) », « Contribution CAF "
+        "(€) », « Contribution MSA (€) ») n'existent plus ; la PSEJ de chaque financeur et la "
+        "part du bénéficiaire sont désormais calculées d'après le prévu, les autres recettes "
+        "prévues et les conditions de financement du contrat. Supprimez ces colonnes et "
+        "ajoutez les colonnes « Autres recettes prévues (€) », « Action antérieure (oui/non) "
+        "», ou repartez de l'export actuel du budget."
+    ]
+
+
+def test_the_import_page_documents_the_layout(finance, room_in_2015):
+    html = finance.get(IMPORT).content.decode()
+    assert "« Autres recettes prévues (€) », « Action antérieure (oui/non) »" in html
+    assert "Colonnes du réalisé, que l’export donne mais que l’import ne lit pas" in html
+    assert "« PSEJ CAF prévue (€) »" in html and "« PSEJ CAF réalisée (€) »" in html
+    assert "ancienne présentation" in html

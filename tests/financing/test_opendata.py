@@ -1,21 +1,28 @@
-"""The open-data export against the SCDL « subventions » schema: columns, types, ISO dates,
-dot decimals, SIRETs, one row per granting partner and year adding up to the database."""
+"""The open-data export against the SCDL « subventions » schema (2.1.1), read back: its
+columns in order, their types (ISO dates, 14-digit SIRETs, dot decimals), the funders as
+granting bodies and the Département as beneficiary — never a body subsidising itself —,
+and amounts decided and paid per funder and year equal to the money cycle's figures."""
 
 import csv
+import datetime
 import io
 import re
 from decimal import Decimal
 
 import pytest
 
-from financing.models import Contribution
+from cej.models import PartyRole
+from cej.money import format_eur
+from financing.cycle_selectors import contract_cycle, line_plans
+from financing.cycle_services import funder_payment_record
+from financing.models import FunderPayment
 from financing.opendata import COLUMNS, build_opendata_csv
 from tests.factories import ContractFactory
 
 pytestmark = pytest.mark.django_db
 
 URL = "/contracts/cej-loire-2014-2017/budget/opendata.csv"
-# The schema's columns, in its order (scdl/subventions 2.0).
+# The schema's columns, in its order (scdl/subventions 2.1.1, schema.data.gouv.fr).
 SCHEMA_COLUMNS = [
     "nomAttribuant",
     "idAttribuant",
@@ -23,6 +30,7 @@ SCHEMA_COLUMNS = [
     "referenceDecision",
     "nomBeneficiaire",
     "idBeneficiaire",
+    "rnaBeneficiaire",
     "objet",
     "montant",
     "nature",
@@ -31,11 +39,43 @@ SCHEMA_COLUMNS = [
     "idRAE",
     "notificationUE",
     "pourcentageSubvention",
+    "dispositifAide",
 ]
+CAF = "Caisse d'allocations familiales de la Loire"
+PAID = re.compile(r" ; versé au [^:]+ : (.+)$")
+
+
+def parse_eur(text: str) -> Decimal:
+    return Decimal(text.replace("\u202f", "").replace("\xa0", "").rstrip("€").replace(",", "."))
 
 
 @pytest.fixture
-def rows(client, demo_user, demo):
+def paid(demo, demo_user):
+    """Two payments the CAF made for 2014 and a sum paid back, recorded as its finance
+    officer records them."""
+    caf = demo.contract.parties.get(partner__short_name="CAF").partner
+    for kind, amount, day in [
+        ("advance", "61267.50", datetime.date(2014, 6, 30)),
+        ("balance", "20000.00", datetime.date(2015, 9, 15)),
+        ("refund", "1000.00", datetime.date(2015, 11, 2)),
+    ]:
+        funder_payment_record(
+            payment=FunderPayment(
+                contract=demo.contract,
+                funder=caf,
+                year=2014,
+                kind=kind,
+                amount=Decimal(amount),
+                received_on=day,
+                reference=f"M-{kind}",
+            ),
+            by=demo_user("partner-caf"),
+        )
+    return Decimal("80267.50")
+
+
+@pytest.fixture
+def rows(client, demo_user, paid):
     client.force_login(demo_user("partner-caf"))
     response = client.get(URL)
     assert response.status_code == 200
@@ -54,51 +94,86 @@ def test_columns_are_the_schema_s_in_its_order():
     assert COLUMNS == SCHEMA_COLUMNS
 
 
-def test_one_row_per_granting_partner_and_year_summing_its_contributions(rows, demo_contract):
-    assert len(rows) == 3 * 4
-    expected = {}
-    for partner_name, year, amount in Contribution.objects.filter(
-        line__contract=demo_contract
-    ).values_list("partner__name", "line__year", "amount"):
-        expected[partner_name, year] = expected.get((partner_name, year), Decimal("0")) + amount
-    found = {
-        (row["nomAttribuant"], int(row["datesPeriodeVersement"][:4])): Decimal(row["montant"])
-        for row in rows
+def test_the_funders_grant_the_beneficiary_never_itself(rows, demo_contract):
+    parties = {p.partner.siret: p for p in demo_contract.parties.select_related("partner")}
+    beneficiary = demo_contract.parties.get(role=PartyRole.BENEFICIARY).partner
+    funders = {p.partner.name for p in parties.values() if p.role == PartyRole.FUNDER}
+    assert {row["nomAttribuant"] for row in rows} == funders
+    for row in rows:
+        assert row["idAttribuant"] != row["idBeneficiaire"]
+        assert parties[row["idAttribuant"]].role == PartyRole.FUNDER
+        assert row["idBeneficiaire"] == beneficiary.siret
+    # Each act prints the name in force on its date: the Conseil général until March 2015.
+    assert {row["nomBeneficiaire"] for row in rows if row["dateConvention"] < "2015"} == {
+        "Conseil général de la Loire"
     }
-    assert found == expected
-    # The CAF's half of each year's 198 000 € (2015–2017: 12 500 + 7 500 on the annex lines).
-    caf = "Caisse d'allocations familiales de la Loire"
-    assert [found[caf, year] for year in range(2014, 2018)] == [Decimal("99000.00")] * 4
-    assert sum(found.values()) == Decimal("792000.00")
+    assert {row["nomBeneficiaire"] for row in rows if row["dateConvention"] > "2015-03"} == {
+        "Département de la Loire"
+    }
+
+
+def test_amounts_decided_and_paid_per_funder_and_year_are_the_cycle_s(rows, demo_contract, paid):
+    plans = line_plans(demo_contract)
+    decided: dict[tuple, Decimal] = {}
+    for plan in plans.values():
+        for funder_id, amount in plan.forecast.psej.items():
+            decided[funder_id, plan.year] = decided.get((funder_id, plan.year), 0) + amount
+    cycle = contract_cycle(demo_contract)
+    sirets = {f.siret: f.pk for f in cycle.funders}
+    assert len(rows) == len(cycle.positions) == 2 * 4
+    found_decided, found_paid = {}, {}
+    for row in rows:
+        key = (sirets[row["idAttribuant"]], int(row["datesPeriodeVersement"][:4]))
+        found_decided[key] = Decimal(row["montant"])
+        found_paid[key] = parse_eur(PAID.search(row["objet"]).group(1))
+    assert found_decided == decided
+    assert found_paid == {(p.funder_id, p.year): p.position.received for p in cycle.positions}
+    caf = demo_contract.parties.get(partner__short_name="CAF").partner_id
+    assert found_paid[caf, 2014] == paid
+    assert "versé au" in next(r["objet"] for r in rows if r["nomAttribuant"] == CAF)
+    assert format_eur(paid) in next(
+        r["objet"] for r in rows if r["nomAttribuant"] == CAF and "2014" in r["objet"][:45]
+    )
 
 
 def test_types_and_formats_follow_the_schema(rows, demo_contract):
-    sirets = {p.partner.name: p.partner.siret for p in demo_contract.parties.all()}
-    lead = demo_contract.parties.order_by("order").first().partner
     for row in rows:
         assert list(row) == SCHEMA_COLUMNS
         assert re.fullmatch(r"\d{14}", row["idAttribuant"])
-        assert row["idAttribuant"] == sirets[row["nomAttribuant"]]
-        assert row["dateConvention"] == "2014-10-01"
-        assert row["referenceDecision"] == "cej-loire-2014-2017"
-        assert row["nomBeneficiaire"] == (
-            "Contrat enfance jeunesse départemental de la Loire 2014–2017 "
-            "(géré par Département de la Loire)"
-        )
-        assert row["idBeneficiaire"] == lead.siret
+        assert re.fullmatch(r"\d{14}", row["idBeneficiaire"])
+        assert datetime.date.fromisoformat(row["dateConvention"])
         assert re.fullmatch(r"\d+\.\d{2}", row["montant"])  # dot decimal, no grouping
+        assert Decimal(row["montant"]) > 0
         assert row["nature"] == "aide en numéraire"
         assert row["conditionsVersement"] == "échelonné"
-        year = row["datesPeriodeVersement"][:4]
-        assert row["datesPeriodeVersement"] == f"{year}-01-01/{year}-12-31"
-        assert row["idRAE"] == ""
+        start, end = row["datesPeriodeVersement"].split("/")
+        year = int(start[:4])
+        assert start == f"{year}-01-01"
+        assert datetime.date.fromisoformat(end) == datetime.date(year + 1, 9, 30)  # the balance
+        assert row["rnaBeneficiaire"] == row["idRAE"] == row["dispositifAide"] == ""
         assert row["notificationUE"] == "non"
         assert row["pourcentageSubvention"] == "1.00"
-        assert 0 < len(row["objet"]) <= 256
-    by_year = {row["datesPeriodeVersement"][:4]: row["objet"] for row in rows}
-    assert "participation 2014 (Coordination, Communication, Dispositif" in by_year["2014"]
-    annex = "Dispositif d'accueil d'enfants handicapés dans les crèches"
-    assert by_year["2015"].endswith(f"participation 2015 (Coordination, Communication, {annex})")
+        assert 0 < len(row["objet"]) < 256
+    by_year = {(r["nomAttribuant"], r["datesPeriodeVersement"][:4]): r for r in rows}
+    # 2014 as the contract set it; 2015–2017 as avenant n° 1 (signed 26 May 2015) changed it.
+    assert by_year[CAF, "2014"]["dateConvention"] == "2014-10-01"
+    assert by_year[CAF, "2014"]["referenceDecision"] == "n° 2014-051 du 2014-09-09"
+    assert by_year[CAF, "2016"]["dateConvention"] == "2015-05-26"
+    assert by_year[CAF, "2016"]["referenceDecision"] == (
+        "n° 2014-051 du 2014-09-09 ; n° 2015-027 du 2015-04-14"
+    )
+    assert by_year[CAF, "2014"]["objet"].startswith(
+        "Prestation de service enfance jeunesse 2014, Contrat enfance jeunesse départemental "
+        "de la Loire 2014–2017 (Coordination, Communication, Dispositif"
+    )
+
+
+def test_a_long_title_keeps_the_subject_within_the_schema_s_limit(demo_contract):
+    demo_contract.title = "Contrat " + "très " * 80
+    text = build_opendata_csv(demo_contract).decode("utf-8")
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert rows and all(len(row["objet"]) < 256 for row in rows)
+    assert all(PAID.search(row["objet"]) for row in rows)
 
 
 def test_an_unsigned_contract_grants_nothing_yet(db):

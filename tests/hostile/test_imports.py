@@ -50,9 +50,8 @@ COLUMNS = {
     "fiche_number": 4,
     "label": 6,
     "amount": 7,
-    "cg": 8,
-    "caf": 9,
-    "msa": 10,
+    "other_receipts": 8,
+    "continued": 10,
 }
 HEADERS = {
     0: "Année",
@@ -60,14 +59,13 @@ HEADERS = {
     4: "N° fiche",
     6: "Libellé",
     7: "Prévu (€)",
-    8: "Contribution Département (€)",
-    9: "Contribution CAF (€)",
-    10: "Contribution MSA (€)",
+    8: "Autres recettes prévues (€)",
+    10: "Action antérieure (oui/non)",
 }
 # The columns checked together: the key (year, poste, fiche — moving a line to another year
-# also weighs on that year's envelope), the amounts (the contributions add up to the planned
-# amount, which the envelope bounds).
-KEY, MONEY = {0, 2, 4, 7}, {7, 8, 9, 10}
+# also weighs on that year's envelope), the amounts (the other receipts stay within the
+# planned amount, which the envelope bounds). The computed and actual columns are not read.
+KEY, MONEY = {0, 2, 4, 7}, {7, 8}
 GROUPS = {
     column: {HEADERS[c] for group in (KEY, MONEY, {column}) if column in group for c in group}
     for column in HEADERS
@@ -199,9 +197,16 @@ def assert_applied(contract, plan, before) -> None:
     }
     for row in plan.rows:
         line = lines.pop(row.key)
-        assert (line.label, line.amount) == (row.label, row.amount)
+        assert (line.label, line.amount, line.other_receipts, line.continued) == (
+            row.label,
+            row.amount,
+            row.other_receipts,
+            row.continued,
+        )
+        # The forecast shares the preview computed, and nothing typed.
         stored = {c.partner_id: c.amount for c in line.contributions.all()}
-        assert stored == {pk: amount for pk, amount in row.contributions.items() if amount}
+        assert stored == row.shares
+        assert sum(stored.values()) == line.amount - line.other_receipts
     kept = {pk: values for pk, *values in before[0]}
     for line in lines.values():
         assert kept[line.pk] == [
@@ -413,8 +418,9 @@ def test_a_hostile_cell_is_refused_with_its_row_and_column_or_kept_inert(
     with isolated_example():
         outcome, detail = attempt(finance, contract_with_room, content, name)
         if outcome == "refused" and fmt == "csv" and binary(changes):
-            # A NUL near the top makes the file no text at all: refused as a whole.
-            assert "fichier texte" in str(detail[0]), str(detail[0])
+            # A NUL near the top may make the file no text at all: refused as a whole; else
+            # its cell is named.
+            assert "fichier texte" in str(detail[0]) or detail[0].rows, str(detail[0])
         elif outcome == "refused":
             assert_issues_name_their_cells(detail)
             # A bad cell is named, or the columns its value is checked against are.
@@ -470,14 +476,15 @@ fitting_amounts = st.one_of(
 def test_an_amount_is_read_exactly_or_refused_in_french(
     finance, contract_with_room, exports, fmt, amount
 ):
-    """A new 2015 line (communication, fiche 1) whose amount goes to its first partner, so
-    that only the amount itself can make the row wrong."""
+    """A new 2015 line (communication, fiche 1) without other receipts, so that only the
+    amount itself can make the row wrong."""
     rows = [list(r) for r in exports["rows"]]
     new = list(rows[4])  # 2015, communication
     new[COLUMNS["fiche_number"]] = 1
     new[COLUMNS["label"]] = "Nouvelle ligne"
-    new[COLUMNS["amount"]] = new[COLUMNS["cg"]] = amount
-    new[COLUMNS["caf"]] = new[COLUMNS["msa"]] = 0
+    new[COLUMNS["amount"]] = amount
+    new[COLUMNS["other_receipts"]] = 0
+    new[COLUMNS["continued"]] = "non"
     rows.append(new)
     content, name = write(fmt, exports["header"], rows)
     with isolated_example():
@@ -499,10 +506,21 @@ def test_an_amount_is_read_exactly_or_refused_in_french(
     fmt=st.sampled_from(["xlsx", "csv", "ods"]),
     changes=st.lists(
         st.tuples(
-            st.integers(0, 14),
+            st.integers(0, 23),
             st.one_of(
                 hostile_text,
-                st.sampled_from(["Année", "Libellé", "Contribution CAF (€)", "Prévu (€)"]),
+                st.sampled_from(
+                    [
+                        "Année",
+                        "Libellé",
+                        "Contribution CAF (€)",
+                        "Prévu (€)",
+                        "Autres recettes prévues (€)",
+                        "Action antérieure (oui/non)",
+                        "PSEJ CAF prévue (€)",
+                        "Dépenses réalisées (€)",
+                    ]
+                ),
                 hostile_text.map(lambda t: f"Contribution {t} (€)"),
                 st.integers(),
                 st.none(),
@@ -515,8 +533,8 @@ def test_an_amount_is_read_exactly_or_refused_in_french(
 def test_a_hostile_header_is_refused_in_french_or_ignored(
     finance, contract_with_room, exports, fmt, changes
 ):
-    """Unknown columns are ignored, a missing or doubled one, an unknown partner refused:
-    each named by its column on row 1."""
+    """Unknown columns are ignored, a missing or doubled one refused, and a contribution
+    column of the old layout: each named by its column on row 1."""
     header = [*exports["header"], None, None]
     for column, value in changes:
         header[column] = value
@@ -706,3 +724,85 @@ def test_a_utf16_csv_is_read_with_its_byte_order_mark(
 @pytest.mark.parametrize("zero", ["-0", "-0,00", "(0)", -0.0])
 def test_minus_zero_is_zero(zero):
     assert str(clean_money(zero)) == "0.00"
+
+
+NEW_COLUMN_CELLS = [
+    (
+        "other_receipts",
+        "=1+1",
+        "Ligne 6, colonne « Autres recettes prévues (€) » : « =1+1 » n'est pas un montant.",
+    ),
+    (
+        "other_receipts",
+        "1" * 40,
+        "Ligne 6, colonne « Autres recettes prévues (€) » : le montant « ",
+    ),
+    (
+        "other_receipts",
+        "-0,01",
+        "Ligne 6, colonne « Autres recettes prévues (€) » : le montant « -0,01 » est négatif",
+    ),
+    (
+        "other_receipts",
+        "120 000,01",
+        "Ligne 6, colonne « Autres recettes prévues (€) » : les autres recettes prévues "
+        "(120\u202f000,01\xa0€) dépassent le prévu",
+    ),
+    (
+        "continued",
+        "=TRUE()",
+        "Ligne 6, colonne « Action antérieure (oui/non) » : « =TRUE() » n'est pas une "
+        "réponse possible : écrivez oui ou non.",
+    ),
+    (
+        "continued",
+        "oui\x00",
+        "Ligne 6, colonne « Action antérieure (oui/non) » : le texte contient un caractère "
+        "invisible interdit (U+0000)",
+    ),
+    (
+        "continued",
+        "1",
+        "Ligne 6, colonne « Action antérieure (oui/non) » : « 1 » n'est pas une réponse "
+        "possible : écrivez oui ou non.",
+    ),
+]
+# A formula typed in a workbook is a formula, read by its value (none here), and a control
+# character cannot be written there: those go by CSV only.
+FORMULA_OR_CONTROL = ("=1+1", "=TRUE()", "oui\x00")
+
+
+@pytest.mark.parametrize(
+    ("fmt", "column", "value", "message"),
+    [
+        (fmt, *case)
+        for fmt in ("csv", "xlsx")
+        for case in NEW_COLUMN_CELLS
+        if fmt == "csv" or case[1] not in FORMULA_OR_CONTROL
+    ],
+)
+def test_a_hostile_cell_in_the_new_columns_is_refused_with_its_cell(
+    finance, contract_with_room, exports, fmt, column, value, message
+):
+    """Row 6 (2015 coordination, 120 000 €): other receipts and « action antérieure »."""
+    content, name = _with(exports, fmt, 4, **{column: value})
+    outcome, issues = attempt(finance, contract_with_room, content, name)
+    assert outcome == "refused"
+    assert str(issues[0]).startswith(message), str(issues[0])
+    assert len(issues) == 1
+
+
+def test_hostile_values_in_the_computed_and_actual_columns_are_not_read(
+    finance, contract_with_room, exports
+):
+    """The export's computed shares and actual figures are not the import's to take: a
+    formula or nonsense there changes nothing, and nothing of it is stored."""
+    rows = [list(r) for r in exports["rows"]]
+    header = exports["header"]
+    for index, title in enumerate(header):
+        if "PSEJ" in title or "réalisé" in title or "bénéficiaire" in title:
+            rows[3][index] = '=HYPERLINK("http://example.invalid")'
+    content, name = write("csv", header, rows)
+    outcome, plan = attempt(finance, contract_with_room, content, name)
+    assert outcome == "unchanged"
+    assert len(plan.actual_columns) == 6 and len(plan.recomputed_columns) == 4
