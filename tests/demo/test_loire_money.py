@@ -214,3 +214,36 @@ def test_a_new_funder_with_terms_and_a_schedule_shows_in_the_cycle(demo):
     position = cycle.position(funder.pk, 2016).position
     assert position.forecast_psej == 0 and position.advances[0].due_on == datetime.date(2016, 3, 31)
     assert [f.pk for f in cycle.funders][-1] == funder.pk
+
+
+def test_the_loaders_system_writes_name_no_one_and_need_a_signed_contract(
+    contract_in_preparation, demo_user
+):
+    """`system=True` (the demo's path) skips the person, not the contract's state: nothing is
+    paid on a contract in preparation, and a system write cannot claim a person."""
+    from django.core.exceptions import PermissionDenied
+
+    from financing.cycle_services import funder_payment_record
+
+    caf = by_kind_of(contract_in_preparation)["caf"]
+
+    def payment():
+        return FunderPayment(
+            contract=contract_in_preparation,
+            funder=caf,
+            year=2017,
+            kind="balance",
+            amount=D("10.00"),
+            received_on=datetime.date(2018, 10, 1),
+            reference="Mandat CAF 2018-9999",
+        )
+
+    with pytest.raises(PermissionDenied, match="pas encore signé"):
+        funder_payment_record(payment=payment(), by=None, system=True)
+    with pytest.raises(ValueError, match="names no person"):
+        funder_payment_record(payment=payment(), by=demo_user("partner-caf"), system=True)
+    assert not FunderPayment.objects.filter(reference="Mandat CAF 2018-9999").exists()
+
+
+def by_kind_of(contract):
+    return {p.partner.kind: p.partner for p in contract.parties.select_related("partner")}
