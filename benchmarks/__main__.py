@@ -37,7 +37,14 @@ from benchmarks.environment import (
     write_results,
 )
 from benchmarks.exchange import bench_exchange, exchange_rows, print_rows
-from benchmarks.pages import FLOOR, Page, contract_pages, logged_in, measure_pages
+from benchmarks.pages import (
+    FLOOR,
+    Page,
+    bench_cycle,
+    contract_pages,
+    logged_in,
+    measure_pages,
+)
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "50"))
 # Warm: served from the page cache. Cold: rendered, as the first view after a change is —
@@ -251,6 +258,7 @@ def main() -> int:
         scale = measure_pages(loire_pages(cdaje, admin), ROUNDS)
         about, pages = generated_pages()
         generated = measure_pages(pages, ROUNDS)
+        money_cycle = bench_cycle(about["slug"], generated[FLOOR], ROUNDS)
 
         step("contract PDF and download", "documents")
         pdf = bench_contract_pdf(contract)
@@ -263,6 +271,11 @@ def main() -> int:
     checks = page_checks(demo, scale)
     print_pages(demo, scale, checks)
     print_generated(about, generated, scale)
+    print(
+        f"money cycle (contract_cycle) of {money_cycle['slug']}: "
+        f"{money_cycle['median_ms']:.2f} ms, {money_cycle['ratio']:.2f}× the floor, "
+        f"{money_cycle['queries']} queries"
+    )
     print_documents(pdf, downloads)
     rows = other_rows(pdf, downloads, exchange)
     print_rows("documents, budget exchange and memory (at scale)", rows)
@@ -299,7 +312,7 @@ def main() -> int:
             "rounds": ROUNDS,
             "scale": {"arguments": arguments, "generation_s": round(generation, 1), **counts},
             "pages": {"demo": demo, "scale": scale},
-            "generated_contract": {**about, "pages": generated},
+            "generated_contract": {**about, "pages": generated, "money_cycle": money_cycle},
             "contract_pdf": pdf,
             "downloads": downloads,
             "exchange": exchange,

@@ -115,11 +115,49 @@ def contract_pages(slug: str, fiche_number: int, client: Client) -> list[Page]:
         Page("fiche page", f"{base}/fiches/{fiche_number}/", client),
         Page("fiche history", f"{base}/fiches/{fiche_number}/history/", client),
         Page("budget page", f"{base}/budget/", client),
+        *payment_pages(slug, client),
         Page("documents page", f"{base}/documents/", client),
     ]
+
+
+def payment_pages(slug: str, client: Client) -> list[Page]:
+    """The funders' payment position page (`funder_payments`, per funder and year), once the
+    money cycle's pages exist: benched beside the budget page."""
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        url = reverse("funder_payments", kwargs={"slug": slug})
+    except NoReverseMatch:
+        return []
+    return [Page("payments page", url, client)]
 
 
 def logged_in(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def bench_cycle(slug: str, floor: dict, rounds: int) -> dict:
+    """`financing.cycle_selectors.contract_cycle` of one contract (every line's financing
+    plan, every funder's position per year), timed like a page and set against the floor
+    view's warm median: the read behind the budget and payment pages and the situation PDF."""
+    from cej.models import Contract
+    from financing.cycle_selectors import contract_cycle
+
+    contract = Contract.objects.get(slug=slug)
+    with CaptureQueriesContext(connection) as queries:
+        contract_cycle(contract)
+    timings = []
+    for _round in range(rounds):
+        start = time.perf_counter()
+        contract_cycle(contract)
+        timings.append(time.perf_counter() - start)
+    median_ms = statistics.median(timings) * 1000
+    return {
+        "slug": slug,
+        "median_ms": round(median_ms, 3),
+        "ratio": round(median_ms / floor["warm_median_ms"], 2),
+        "queries": len(queries.captured_queries),
+        "rounds": rounds,
+    }

@@ -27,18 +27,23 @@ from demo.loire_amendments import (
     record_contract_decisions,
     rename_conseil_general,
 )
-from demo.loire_money import LINE_FORECAST, set_terms
+from demo.loire_cycle import load_money_cycle
+from demo.loire_money import (
+    ANNEX_LINE_2014,
+    CEJ_LINES,
+    LINE_FORECAST,
+    record_execution,
+    set_terms,
+)
 from fiches.models import Aim, Fiche, FicheStatus, FicheVersion, Objective
 from fiches.services import record_version
 from financing.models import (
     BudgetLine,
     BudgetLineVersion,
     BudgetPost,
-    ExecutionEntry,
-    ExecutionKind,
     Instrument,
 )
-from financing.services import budget_line_save, execution_entry_record
+from financing.services import budget_line_save
 from partners.models import Partner, PartnerKind, Signatory
 
 DEMO_SLUG = "cej-loire-2014-2017"  # stable interface (DESIGN.md §6)
@@ -110,27 +115,6 @@ POSTS = [
     ),
 ]
 
-# Illustrative split of the 198 000 € (seed total). 2014 is fully allocated between the two
-# CEJ posts and the annex convention; as signed, 2015–2017 carry the CEJ lines only, the
-# convention covering 2014 only (seed); avenant n° 1 (2015) extends it to 2017 with new
-# actions, so that every year carries 198 000,00 € (demo.loire_amendments).
-CEJ_LINES = {
-    # post code: (fiche number, {partner: contribution})
-    "coordination": (
-        12,
-        {"caf": Decimal("60000.00"), "cg": Decimal("48000.00"), "msa": Decimal("12000.00")},
-    ),
-    "communication": (
-        14,
-        {"caf": Decimal("19000.00"), "cg": Decimal("15200.00"), "msa": Decimal("3800.00")},
-    ),
-}
-ANNEX_LINE_2014 = (
-    "accueil-enfants-handicapes",
-    4,
-    {"caf": Decimal("20000.00"), "cg": Decimal("16000.00"), "msa": Decimal("4000.00")},
-)
-
 DEMO_ACCOUNTS = [
     # username, first name, last name, groups, territory staff?, partner key, superuser?
     ("admin", "Alice", "Administratrice", [], False, None, True),
@@ -188,7 +172,8 @@ def load_loire_demo(*, with_accounts: bool, seal_signed_contract=None) -> DemoRe
     changed once, at the end, not once per row. First the contract as signed in 2014; then
     `seal_signed_contract(contract)`, if given, seals it as it was signed (True if it could);
     then its life since (decisions, the Département's new name, avenants n° 1 and 2, the
-    first sealed then too if the contract could be)."""
+    first sealed then too if the contract could be), and the money cycle 2014–2017: actual
+    figures, the funders' payments, the supporting documents (`demo.loire_cycle`)."""
     with one_mark_per_contract():
         result = _load_loire_demo(with_accounts=with_accounts)
         contract = result.contract
@@ -202,8 +187,11 @@ def load_loire_demo(*, with_accounts: bool, seal_signed_contract=None) -> DemoRe
             contract,
             partners,
             seal=bool(sealed),
-            record_execution=_record_execution,
+            record_execution=record_execution,
         )
+        # The money cycle comes after avenant n° 1: its lines 2015–2017 exist only once it
+        # is applied, and the funders paid on the contract as amended.
+        result.created += load_money_cycle(contract, partners)
         return result
 
 
@@ -362,13 +350,13 @@ def _load_loire_demo(*, with_accounts: bool) -> DemoResult:
         for code, label, instrument, order, description in POSTS
     }
     planned = [
-        (year, code, None, fiche, split)
+        (year, code, None, fiche, amount)
         for year in contract.years
-        for code, (fiche, split) in CEJ_LINES.items()
+        for code, (fiche, amount) in CEJ_LINES.items()
     ]
-    annex_code, annex_fiche, annex_split = ANNEX_LINE_2014
-    planned.append((2014, annex_code, annex, annex_fiche, annex_split))
-    for year, code, annex_convention, fiche_number, split in planned:
+    annex_code, annex_fiche, annex_amount = ANNEX_LINE_2014
+    planned.append((2014, annex_code, annex, annex_fiche, annex_amount))
+    for year, code, annex_convention, fiche_number, amount in planned:
         line = BudgetLine.objects.filter(
             contract=contract, year=year, post=posts[code], fiche=fiches[fiche_number]
         ).first()
@@ -380,7 +368,7 @@ def _load_loire_demo(*, with_accounts: bool) -> DemoResult:
                     post=posts[code],
                     annex_convention=annex_convention,
                     fiche=fiches[fiche_number],
-                    amount=sum(split.values()),
+                    amount=amount,
                     **LINE_FORECAST[code],
                 ),
                 action="Budget du contrat signé (reprise)",
@@ -391,7 +379,7 @@ def _load_loire_demo(*, with_accounts: bool) -> DemoResult:
             BudgetLineVersion.objects.filter(line=line).update(created_at=signed)
             BudgetLine.objects.filter(pk=line.pk).update(updated_at=signed)
             counter.created += 1
-            _record_execution(line)
+            record_execution(line)
             counter.created += line.entries.count()
 
     if contract.status == ContractStatus.DRAFT:
@@ -403,33 +391,6 @@ def _load_loire_demo(*, with_accounts: bool) -> DemoResult:
     if with_accounts:
         accounts = _demo_accounts(counter, groups, territory, partners)
     return DemoResult(contract=contract, created=counter.created, accounts=accounts)
-
-
-def _record_execution(line: BudgetLine) -> None:
-    """Illustrative execution: committed in full once the year's budget is voted (after the
-    signature for 2014), paid as a 70 % advance in the year and the balance the next June."""
-    committed_on = (
-        datetime.date(2014, 10, 15) if line.year == 2014 else datetime.date(line.year, 2, 15)
-    )
-    advance_on = (
-        datetime.date(2014, 11, 20) if line.year == 2014 else datetime.date(line.year, 7, 15)
-    )
-    advance = (line.amount * Decimal("0.70")).quantize(Decimal("0.01"))
-    for kind, date, amount, reference in [
-        (ExecutionKind.COMMITMENT, committed_on, line.amount, f"ENG-{line.year}-{line.pk:04d}"),
-        (ExecutionKind.PAYMENT, advance_on, advance, f"MAN-{line.year}-{line.pk:04d}-A"),
-        (
-            ExecutionKind.PAYMENT,
-            datetime.date(line.year + 1, 6, 30),
-            line.amount - advance,
-            f"MAN-{line.year}-{line.pk:04d}-S",
-        ),
-    ]:
-        execution_entry_record(
-            entry=ExecutionEntry(
-                line=line, kind=kind, date=date, amount=amount, reference=reference
-            )
-        )
 
 
 def _demo_accounts(counter, groups, territory, partners) -> list[str]:

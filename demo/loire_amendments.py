@@ -94,11 +94,9 @@ FICHE_15 = {
 }
 
 ANNEX_POST = "accueil-enfants-handicapes"
-# Per year 2015–2017 on the annex convention: the fiche funded and each party's share.
-AVENANT_1_LINES = [
-    (4, {"caf": Decimal("12500.00"), "cg": Decimal("10000.00"), "msa": Decimal("2500.00")}),
-    (15, {"caf": Decimal("7500.00"), "cg": Decimal("6000.00"), "msa": Decimal("1500.00")}),
-]
+# Per year 2015–2017 on the annex convention: the fiche funded and its forecast expenses (the
+# funders' shares follow from their terms: demo.loire_money).
+AVENANT_1_LINES = [(4, Decimal("25000.00")), (15, Decimal("15000.00"))]
 
 AVENANT_2 = {
     "title": "Actualisation de l'information des familles (2016–2017)",
@@ -203,7 +201,7 @@ def _avenant_1(contract, partners, *, seal: bool, record_execution) -> int:
     )
     post = BudgetPost.objects.get(code=ANNEX_POST)
     for year in range(2015, contract.end_year + 1):
-        for fiche_number, split in AVENANT_1_LINES:
+        for fiche_number, amount in AVENANT_1_LINES:
             AmendmentLineChange.objects.create(
                 amendment=amendment,
                 kind=ChangeKind.ADD,
@@ -212,7 +210,7 @@ def _avenant_1(contract, partners, *, seal: bool, record_execution) -> int:
                     "post_id": post.pk,
                     "fiche_number": fiche_number,
                     "label": "",
-                    "amount": str(sum(split.values())),
+                    "amount": str(amount),
                     "other_receipts": "0.00",
                     "continued": False,
                 },

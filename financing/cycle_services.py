@@ -24,6 +24,7 @@ from financing.permissions import (
     can_declare_actuals,
     can_record_funder_payment,
     can_record_supporting_document,
+    cycle_refusal,
 )
 from financing.services import (
     forecast_shares,
@@ -43,15 +44,36 @@ def _allowed(decision) -> None:
         raise PermissionDenied(reason)
 
 
+def _person_or_system(decide, by, contract, *args, system: bool) -> None:
+    """Check the person `by` with the predicate `decide`, or, for a write the application
+    makes itself (`system=True`: the demo loader, which runs with no one logged in and
+    possibly no account at all), check only the contract's state. A system write names no
+    one: `by` must be None, and the rows say « saisi par » nobody, as an import would."""
+    if not system:
+        _allowed(decide(by, contract, *args))
+        return
+    if by is not None:
+        raise ValueError("A system write names no person: by=None with system=True.")
+    if refusal := cycle_refusal(contract):
+        raise PermissionDenied(refusal)
+
+
 @transaction.atomic
 def line_actuals_save(
-    *, line: BudgetLine, actual_expenses, actual_receipts, by, expected_version: int | None = None
+    *,
+    line: BudgetLine,
+    actual_expenses,
+    actual_receipts,
+    by,
+    expected_version: int | None = None,
+    system: bool = False,
 ) -> BudgetLine:
     """Declare (or correct, or with both None withdraw) a line's actual figures. Execution:
     open once the contract is signed, also after it ends (its last balance comes later).
-    Recorded as a version of the line, « Réalisé déclaré »."""
+    Recorded as a version of the line, « Réalisé déclaré ». `system`: see
+    `_person_or_system`."""
     contract = lock_contract(line.contract_id)
-    _allowed(can_declare_actuals(by, contract))
+    _person_or_system(can_declare_actuals, by, contract, system=system)
     stored = locked_line(line)
     if expected_version is not None and stored.version != expected_version:
         raise line_conflict(stored, expected_version)
@@ -89,11 +111,12 @@ def _check_year(contract, year) -> None:
 
 
 @transaction.atomic
-def funder_payment_record(*, payment: FunderPayment, by) -> FunderPayment:
+def funder_payment_record(*, payment: FunderPayment, by, system: bool = False) -> FunderPayment:
     """Record an advance or a balance received from a funder, or a sum the beneficiary paid
-    back to it. A payback never exceeds what the funder paid for that year."""
+    back to it. A payback never exceeds what the funder paid for that year. `system`: see
+    `_person_or_system`."""
     contract = lock_contract(payment.contract_id)
-    _allowed(can_record_funder_payment(by, contract, payment.funder_id))
+    _person_or_system(can_record_funder_payment, by, contract, payment.funder_id, system=system)
     _check_funder(contract, payment.funder_id)
     _check_year(contract, payment.year)
     payment.recorded_by = by
@@ -129,9 +152,14 @@ def funder_payment_delete(*, payment: FunderPayment, by) -> None:
 
 
 @transaction.atomic
-def supporting_document_record(*, document: SupportingDocument, by) -> SupportingDocument:
+def supporting_document_record(
+    *, document: SupportingDocument, by, system: bool = False
+) -> SupportingDocument:
+    """`system`: see `_person_or_system`."""
     contract = lock_contract(document.contract_id)
-    _allowed(can_record_supporting_document(by, contract, document.funder_id))
+    _person_or_system(
+        can_record_supporting_document, by, contract, document.funder_id, system=system
+    )
     _check_funder(contract, document.funder_id)
     _check_year(contract, document.year)
     document.recorded_by = by

@@ -18,7 +18,20 @@ from cej.models import (
 )
 from cej.page_cache import mark_contract_changed
 from fiches.models import Aim, Fiche, FicheStatus, Objective
-from financing.models import BudgetLine, BudgetPost, Contribution, ExecutionEntry, Instrument
+from financing.models import (
+    Advance,
+    BudgetLine,
+    BudgetPost,
+    Contribution,
+    ExecutionEntry,
+    FunderPayment,
+    FunderPaymentKind,
+    FundingTerms,
+    Instrument,
+    PaymentSchedule,
+    SupportingDocument,
+    SupportingDocumentKind,
+)
 from partners.models import Partner, PartnerKind, Signatory
 
 
@@ -205,6 +218,95 @@ class ExecutionEntryFactory(ContractDataFactory):
     kind = "commitment"
     date = datetime.date(2014, 10, 15)
     amount = Decimal("1000.00")
+
+
+class FundingTermsFactory(ContractDataFactory):
+    """A funder's terms, written directly: the lines' stored forecast shares are NOT
+    recomputed (`financing.cycle_services.funding_terms_save` does that). The demo's CEJ
+    rates by default; `annex=True` for the annex convention's."""
+
+    class Meta:
+        model = FundingTerms
+
+    contract = factory.SubFactory(ContractFactory)
+    instrument = Instrument.CEJ
+    funder = factory.SubFactory(PartnerFactory)
+    share = Decimal("100.00")
+    rate_new = Decimal("55.00")
+    rate_continued = Decimal("60.00")
+    ceiling = Decimal("100000.00")
+
+    class Params:
+        annex = factory.Trait(
+            instrument=Instrument.ANNEX,
+            rate_new=Decimal("50.00"),
+            rate_continued=Decimal("50.00"),
+            ceiling=Decimal("40000.00"),
+        )
+
+
+class PaymentScheduleFactory(ContractDataFactory):
+    """The demo's schedule by default: documents by 30 April and the balance by
+    30 September N+1; `advances=[(percent, day, month), …]`, by default one of 70 % by
+    30 June."""
+
+    class Meta:
+        model = PaymentSchedule
+        skip_postgeneration_save = True
+
+    contract = factory.SubFactory(ContractFactory)
+    funder = factory.SubFactory(PartnerFactory)
+    documents_due_day = 30
+    documents_due_month = 4
+    balance_due_day = 30
+    balance_due_month = 9
+
+    @factory.post_generation
+    def advances(self, create, extracted, **kwargs):
+        if not create:
+            return
+        for number, (percent, day, month) in enumerate(
+            extracted if extracted is not None else [(Decimal("70.00"), 30, 6)], start=1
+        ):
+            Advance.objects.create(
+                schedule=self, number=number, percent=percent, due_day=day, due_month=month
+            )
+
+
+class FunderPaymentFactory(ContractDataFactory):
+    """An advance received by default; `balance=True`, `refund=True` (a reversement)."""
+
+    class Meta:
+        model = FunderPayment
+
+    contract = factory.SubFactory(ContractFactory, signed=True)
+    funder = factory.SubFactory(PartnerFactory)
+    year = 2014
+    kind = FunderPaymentKind.ADVANCE
+    amount = Decimal("1000.00")
+    received_on = datetime.date(2014, 11, 14)
+    reference = factory.Sequence(lambda n: f"Mandat 2014-{n + 1:04d}")
+
+    class Params:
+        balance = factory.Trait(
+            kind=FunderPaymentKind.BALANCE, received_on=datetime.date(2015, 9, 22)
+        )
+        refund = factory.Trait(
+            kind=FunderPaymentKind.REFUND,
+            received_on=datetime.date(2015, 10, 14),
+            reference=factory.Sequence(lambda n: f"Ordre de reversement OR-2015-{n + 1:04d}"),
+        )
+
+
+class SupportingDocumentFactory(ContractDataFactory):
+    class Meta:
+        model = SupportingDocument
+
+    contract = factory.SubFactory(ContractFactory, signed=True)
+    funder = factory.SubFactory(PartnerFactory)
+    year = 2014
+    kind = SupportingDocumentKind.ACTUAL_FIGURES
+    received_on = datetime.date(2015, 4, 24)
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -4,14 +4,18 @@ One generated territory per French département (all 101 but the Loire, kept for
 each with its partners (Conseil départemental, CAF, an MSA caisse shared by three
 consecutive départements), their signatories, staff and partner accounts, and a chain of
 successive four-year contracts with their objectives, 14 fiches and their version history,
-budget lines split into partner contributions, commitments and payments, and a scanned
-signed original. Texts come from the Loire demo; names, amounts and dates are illustrative
-and drawn from a seeded generator, so two runs with the same seed produce the same data.
+the funders' terms and payment schedules, budget lines with their financing plan and
+forecast split (the PSEJ of the CAF and the MSA, the Conseil départemental's own share),
+commitments and payments, actual figures, the funders' payments and the supporting
+documents received, and a scanned signed original. Texts come from the Loire demo; names,
+amounts and dates are illustrative and drawn from a seeded generator, so two runs with the
+same seed produce the same data.
 
 The rows are written with bulk inserts, one transaction per territory, and satisfy the same
-rules as the services that write them one by one (envelope per year, contributions adding
-up, paid ≤ committed ≤ planned, annex lines within an annex convention…). A territory whose
-code already exists is never touched, and the Loire demo's "42" is never generated.
+rules as the services that write them one by one (envelope per year, shares adding up to
+the net cost, paid ≤ committed ≤ planned, annex lines within an annex convention…). A
+territory whose code already exists is never touched, and the Loire demo's "42" is never
+generated.
 
 Stable interface (load tests depend on it): contract slugs `scale-<code>-<start>-<end>`,
 usernames `scale-<code>-cdaje`, `scale-<code>-cdaje2`, `scale-<code>-finance`,
@@ -19,8 +23,10 @@ usernames `scale-<code>-cdaje`, `scale-<code>-cdaje2`, `scale-<code>-finance`,
 
 The package, one module per part of the data: `departements` (the 101 départements),
 `people` (territory, partners, signatories, accounts), `contracts` (the contract chain,
-signatures, annex conventions, amendments), `fiches` (objectives, fiches and their
-history), `budget` (lines, contributions, versions, commitments and payments), `documents`
+parties and their roles, signatures, annex conventions, amendments), `fiches` (objectives,
+fiches and their history), `budget` (lines, contributions, versions, commitments and
+payments, actual figures), `cycle` (terms, schedules, forecast split, funders' payments and
+supporting documents), `documents`
 (the scanned originals); `state` holds what they share, `core` the fixed parameters and
 seeded draws, `run` the orchestration.
 """

@@ -1,11 +1,14 @@
 """Each contract's budget: which fiches each post funds, the lines of every year within the
-envelope, their split into partner contributions, their version history, and (for signed
-contracts) the commitments and payments made on them up to AS_OF."""
+envelope with their financing plan (other receipts, continued actions) and forecast split
+(`demo.scale.cycle`), their version history, and (for signed contracts) the commitments
+and payments made on them up to AS_OF and the actual figures of their past years."""
 
 import datetime
+from types import SimpleNamespace
 
 from cej.models import ContractStatus
 from cej.money import format_eur
+from demo.scale import cycle
 from demo.scale.core import AS_OF, BATCH, eur, moment_of, random_days
 from demo.scale.state import ContractPlan, TerritoryState
 from fiches.models import FicheStatus
@@ -117,15 +120,16 @@ def _budget_notes(state: TerritoryState, plan: ContractPlan) -> dict:
     return notes
 
 
-def create_budget(state: TerritoryState, plans: list[ContractPlan]) -> None:
-    """Write the planned lines (after the fiches, which they name), their contributions and
-    versions, and the commitments and payments of signed contracts."""
+def create_budget(state: TerritoryState, plans: list[ContractPlan]) -> dict:
+    """Write the planned lines (after the fiches, which they name) with their financing plan
+    and forecast split (`demo.scale.cycle`), their versions, the commitments and payments of
+    signed contracts, and the actual figures of their past years (paid = actual expenses
+    once the balance is paid). Returns, per (contract id, year), each line's forecast and
+    actual PSEJ by funder, for the funders' payments."""
     rng, posts = state.rng, state.shared.posts
     finance = state.users["finance"]
-    caf_share = rng.uniform(0.45, 0.60)
-    # At least 7 % left for the MSA when it takes part.
-    cd_share = rng.uniform(0.30, 0.93 - caf_share)
-    lines, splits = [], []
+    partners = {p.pk: p for p in (state.cd, state.caf, state.msa)}
+    lines, rows = [], []
     for plan in plans:
         contract = plan.contract
         for year, code, number, cents in plan.lines:
@@ -140,55 +144,42 @@ def create_budget(state: TerritoryState, plans: list[ContractPlan]) -> None:
                 fiche=plan.fiches[number] if number else None,
                 label="" if number else GENERAL_LINE_LABELS[code],
                 amount=eur(cents),
+                other_receipts=eur(_other_receipts(rng, code, cents)),
+                continued=contract.predecessor_id is not None
+                and (code == "coordination" or rng.random() < 0.4),
                 created_at=line_created,
                 updated_at=line_created,
                 updated_by=finance,
             )
-            # Most lines split three ways; the MSA stays out of some.
-            with_msa = rng.random() < 0.85
-            split = _split(state, cents, caf_share, cd_share, with_msa)
-            earlier = None
+            split = cycle.forecast_split(plan, line)
+            history = []
             if rng.random() < 0.12:
                 # First planned lower, raised once the partners agreed: a second version.
                 earlier_cents = int(cents * rng.uniform(0.8, 0.97)) // 1000 * 1000
-                earlier = (
-                    earlier_cents,
-                    _split(state, earlier_cents, caf_share, cd_share, with_msa),
-                )
-                line.version = 2
+                earlier = _copy(line, amount=eur(earlier_cents))
+                earlier.other_receipts = min(line.other_receipts, earlier.amount)
+                history.append((earlier, cycle.forecast_split(plan, earlier), line_created, ""))
                 line.updated_at = min(
                     line_created + random_days(rng, 20, 120), moment_of(AS_OF, rng)
                 )
+            history.append((_copy(line), split, line.updated_at, ""))
+            entries = _execution(state, plan, line) if plan.executed else []
+            if declared := _declare_actuals(state, plan, line, entries):
+                line.updated_at = max(line.updated_at, declared)
+                history.append((_copy(line), split, line.updated_at, "Réalisé déclaré"))
+            line.version = len(history)
             lines.append(line)
-            splits.append((plan, line, split, earlier))
+            rows.append((plan, line, split, history, entries))
     BudgetLine.objects.bulk_create(lines, batch_size=BATCH)
     state.counts.budget_lines += len(lines)
 
-    contributions, versions, entries = [], [], []
-    for plan, line, split, earlier in splits:
+    contributions, versions, all_entries, years = [], [], [], {}
+    for plan, line, split, history, entries in rows:
         contributions += [
-            Contribution(line=line, partner=partner, amount=eur(cents))
-            for partner, cents in split.items()
+            Contribution(line=line, partner_id=pid, amount=amount) for pid, amount in split.items()
         ]
-        history = [(earlier, VersionKind.CREATED, line.created_at)] if earlier else []
-        history.append(
-            (
-                (int(line.amount * 100), split),
-                VersionKind.CHANGED if earlier else VersionKind.CREATED,
-                line.updated_at,
-            )
-        )
-        for number, ((cents, parts), kind, moment) in enumerate(history, start=1):
-            planned = BudgetLine(
-                pk=line.pk,
-                contract=line.contract,
-                year=line.year,
-                post=line.post,
-                annex_convention=line.annex_convention,
-                fiche=line.fiche,
-                label=line.label,
-                amount=eur(cents),
-            )
+        for number, (planned, shares, moment, action) in enumerate(history, start=1):
+            kind = VersionKind.CREATED if number == 1 else VersionKind.CHANGED
             versions.append(
                 BudgetLineVersion(
                     line=line,
@@ -196,32 +187,78 @@ def create_budget(state: TerritoryState, plans: list[ContractPlan]) -> None:
                     contract=line.contract,
                     label=line_label(planned),
                     number=number,
-                    snapshot=line_snapshot(planned, {p: eur(c) for p, c in parts.items()}),
+                    snapshot=line_snapshot(
+                        planned, {partners[pid]: amount for pid, amount in shares.items()}
+                    ),
                     kind=kind,
-                    action=str(VersionKind(kind).label),
-                    author=state.users["finance"],
+                    action=action or str(VersionKind(kind).label),
+                    author=finance,
                     created_at=moment,
                 )
             )
+        for entry in entries:
+            entry.line = line  # its id, now that the line has one
+        all_entries += entries
         if plan.executed:
-            entries += _execution(state, plan, line)
+            forecast = {pid: a for pid, a in split.items() if pid != plan.terms.beneficiary_id}
+            actual = cycle.actual_psej(plan, line, forecast) if line.actuals_declared else None
+            years.setdefault((line.contract_id, line.year), []).append((forecast, actual))
     Contribution.objects.bulk_create(contributions, batch_size=BATCH)
     BudgetLineVersion.objects.bulk_create(versions, batch_size=BATCH)
-    ExecutionEntry.objects.bulk_create(entries, batch_size=BATCH)
+    ExecutionEntry.objects.bulk_create(all_entries, batch_size=BATCH)
     state.counts.contributions += len(contributions)
     state.counts.line_versions += len(versions)
-    state.counts.execution_entries += len(entries)
+    state.counts.execution_entries += len(all_entries)
+    return years
 
 
-def _split(state: TerritoryState, cents, caf_share, cd_share, with_msa) -> dict:
-    """Contributions in cents that add up exactly to `cents`: CAF and département by
-    their shares (rounded to the cent), the MSA the remainder — or, without the MSA, the
-    département takes what the CAF does not."""
-    caf = round(cents * caf_share)
-    if not with_msa:
-        return {state.caf: caf, state.cd: cents - caf}
-    cd = round(cents * cd_share)
-    return {state.caf: caf, state.cd: cd, state.msa: cents - caf - cd}
+def _other_receipts(rng, code: str, cents: int) -> int:
+    """Forecast receipts other than the PSEJ (families, other partners), in whole euros."""
+    low, high = {"coordination": (0.0, 0.06), "communication": (0.04, 0.12)}.get(code, (0.05, 0.15))
+    if code == "coordination" and rng.random() < 0.7:
+        return 0
+    return int(cents * rng.uniform(low, high)) // 100 * 100
+
+
+def _copy(line: BudgetLine, **changes) -> SimpleNamespace:
+    """The line as one of its versions shows it: what line_snapshot and line_label read (a
+    plain object: a model instance per version would cost a third of the run)."""
+    fields = {
+        name: getattr(line, name)
+        for name in (
+            "year",
+            "post",
+            "post_id",
+            "annex_convention_id",
+            "fiche",
+            "fiche_id",
+            "label",
+            "amount",
+            "other_receipts",
+            "continued",
+            "actual_expenses",
+            "actual_receipts",
+        )
+    }
+    return SimpleNamespace(**(fields | changes))
+
+
+def _declare_actuals(state, plan, line, entries) -> datetime.datetime | None:
+    """The actual figures of a past year of a signed contract, declared with the supporting
+    documents in the spring of N+1: the expenses paid once the balance is paid, else a
+    little below the forecast. Returns when they were declared, or None."""
+    if not plan.executed or line.year >= AS_OF.year:
+        return None
+    rng = state.rng
+    paid = [e for e in entries if e.kind == ExecutionKind.PAYMENT]
+    if paid and paid[-1].reference.endswith("-S"):
+        expenses = sum((e.amount for e in paid), eur(0))
+    else:
+        expenses = eur(int(int(line.amount * 100) * rng.uniform(0.85, 1.0)))
+    receipts = eur(int(int(line.other_receipts * 100) * rng.uniform(0.8, 1.1)))
+    line.actual_expenses, line.actual_receipts = expenses, min(receipts, expenses)
+    declared = plan.schedule.documents_due(line.year) - random_days(rng, 0, 40)
+    return moment_of(min(declared, AS_OF), rng)
 
 
 def _execution(state: TerritoryState, plan: ContractPlan, line: BudgetLine) -> list[ExecutionEntry]:

@@ -9,6 +9,7 @@ from cej.models import (
     Contract,
     ContractParty,
     ContractStatus,
+    PartyRole,
     Signature,
 )
 from demo.scale.core import (
@@ -97,8 +98,12 @@ def _parties_signatures_annexes(state: TerritoryState, plans: list[ContractPlan]
     for plan in plans:
         contract = plan.contract
         for order, key in enumerate(("cg", "caf", "msa"), start=1):
+            # The Conseil départemental carries the actions; the CAF and the MSA pay the PSEJ.
+            role = PartyRole.BENEFICIARY if key == "cg" else PartyRole.FUNDER
             parties.append(
-                ContractParty(contract=contract, partner=state.partners[key], order=order)
+                ContractParty(
+                    contract=contract, partner=state.partners[key], order=order, role=role
+                )
             )
         signers = state.signatories
         if contract.status == ContractStatus.IN_SIGNATURE:

@@ -34,6 +34,8 @@ class ScaleResult:
     contributions: int = 0
     execution_entries: int = 0
     line_versions: int = 0
+    funder_payments: int = 0
+    supporting_documents: int = 0
     users: int = 0
     partners: int = 0
     signatures: int = 0

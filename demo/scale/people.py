@@ -151,13 +151,13 @@ def create_accounts(state: TerritoryState) -> None:
         ("cdaje2", [roles.CDAJE_STAFF], None),
         ("finance", [roles.FINANCE_OFFICER], None),
         ("cg", [roles.PARTNER_USER], state.cd),
-        ("caf", [roles.PARTNER_USER], state.caf),
+        ("caf", [roles.PARTNER_USER, roles.FUNDER_FINANCE], state.caf),
     ]
     usernames = {role: username_for(code, role) for role, _g, _p in wanted}
     msa_username = f"scale-msa-{msa_group(state.index)}"
     User = get_user_model()
     if not User.objects.filter(username=msa_username).exists():
-        wanted.append(("msa", [roles.PARTNER_USER], state.msa))
+        wanted.append(("msa", [roles.PARTNER_USER, roles.FUNDER_FINANCE], state.msa))
         usernames["msa"] = msa_username
     users = {}
     for role, _groups, _partner in wanted:

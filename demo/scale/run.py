@@ -11,7 +11,7 @@ from django.db import transaction
 
 from cej.models import Contract, Document, DocumentDownload, Signature, Territory
 from cej.money import format_number
-from demo.scale import budget, contracts, documents, fiches, people
+from demo.scale import budget, contracts, cycle, documents, fiches, people
 from demo.scale.core import (
     DEFAULT_SEED,
     DEMO_TERRITORY_CODE,
@@ -23,7 +23,13 @@ from demo.scale.core import (
 from demo.scale.departements import DEPARTEMENTS
 from demo.scale.state import Shared, TerritoryState
 from fiches.models import Fiche, FicheVersion
-from financing.models import BudgetLine, BudgetLineVersion, ExecutionEntry
+from financing.models import (
+    BudgetLine,
+    BudgetLineVersion,
+    ExecutionEntry,
+    FunderPayment,
+    SupportingDocument,
+)
 
 
 def generate_scale_data(
@@ -100,7 +106,9 @@ def generate_territory(state: TerritoryState) -> ScaleResult:
             # Budget notes state what the generated budget gives each fiche, so plan it first.
             budget.plan_lines(state, plans)
             fiches.create_fiches(state, plans)
-            budget.create_budget(state, plans)
+            cycle.create_terms(state, plans)
+            years = budget.create_budget(state, plans)
+            cycle.create_payments(state, plans, years)
             documents.create_originals(state, plans)
     except BaseException:
         # The rows are rolled back; the files written for them must go too.
@@ -126,6 +134,8 @@ def _historical_timestamps():
             (BudgetLine, ["created_at", "updated_at"]),
             (BudgetLineVersion, ["created_at"]),
             (ExecutionEntry, ["created_at"]),
+            (FunderPayment, ["recorded_at"]),
+            (SupportingDocument, ["recorded_at"]),
             (Document, ["created_at"]),
             (DocumentDownload, ["downloaded_at"]),
         ]

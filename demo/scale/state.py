@@ -98,3 +98,8 @@ class ContractPlan:
     lines: list = field(default_factory=list)  # (year, post code, fiche number, cents)
     notes: dict = field(default_factory=dict)  # fiche number → budget note
     fiches: dict = field(default_factory=dict)  # number → Fiche
+    # Set by cycle.create_terms: the funders' terms (financing.terms.ContractTerms), the
+    # payment schedule's days and its advances as (percent, day, month).
+    terms: object = None
+    schedule: object = None
+    advances: list = field(default_factory=list)

@@ -27,22 +27,31 @@ from cej.models import (
     Document,
     DocumentDownload,
     DocumentKind,
+    PartyRole,
     Signature,
     Territory,
 )
 from demo.loire import load_loire_demo
-from demo.scale import DEPARTEMENTS, generate_scale_data
+from demo.scale import AS_OF, DEPARTEMENTS, generate_scale_data
 from fiches.models import Fiche, FicheStatus, FicheVersion, Objective
 from fiches.services import snapshot_of
+from financing import psej
+from financing.cycle_selectors import contract_cycle
 from financing.models import (
+    Advance,
     BudgetLine,
     BudgetLineVersion,
     Contribution,
     ExecutionEntry,
     ExecutionKind,
+    FunderPayment,
+    FundingTerms,
     Instrument,
+    PaymentSchedule,
+    SupportingDocument,
 )
 from financing.services import line_snapshot
+from financing.terms import contract_terms
 from partners.models import Partner, PartnerKind, Signatory
 from tests.pdftools import pdf_text
 
@@ -87,6 +96,11 @@ def row_counts() -> dict:
         Contribution,
         ExecutionEntry,
         BudgetLineVersion,
+        FundingTerms,
+        PaymentSchedule,
+        Advance,
+        FunderPayment,
+        SupportingDocument,
         Document,
         DocumentDownload,
     ]
@@ -114,6 +128,8 @@ def test_counts_follow_the_arguments(scale):
     assert scale.execution_entries == generated(ExecutionEntry, "line__contract__").count()
     assert scale.fiche_versions == generated(FicheVersion, "fiche__contract__").count()
     assert scale.line_versions == generated(BudgetLineVersion).count()
+    assert scale.funder_payments == generated(FunderPayment).count() > 0
+    assert scale.supporting_documents == generated(SupportingDocument).count() > 0
     assert scale.documents == generated(Contract, "").exclude(signed_on=None).count()
     assert scale.documents == generated(Document).count()
     assert scale.budget_lines >= 6 * 25
@@ -133,8 +149,14 @@ def test_partners_signatories_and_accounts(scale):
         cd = Partner.objects.get(name=f"Conseil départemental {of}")
         caf = Partner.objects.get(name=f"Caisse d'allocations familiales {of}")
         for contract in territory.contracts.all():
-            parties = [p.partner for p in contract.parties.order_by("order")]
-            assert parties == [cd, caf, msa]  # one MSA caisse for the three départements
+            parties = [(p.partner, p.role) for p in contract.parties.order_by("order")]
+            # One MSA caisse for the three départements; the Conseil départemental carries
+            # the actions, the CAF and the MSA pay the PSEJ.
+            assert parties == [
+                (cd, PartyRole.BENEFICIARY),
+                (caf, PartyRole.FUNDER),
+                (msa, PartyRole.FUNDER),
+            ]
         assert cd.signatories.get().function in (
             f"Président du Conseil départemental {of}",
             f"Présidente du Conseil départemental {of}",
@@ -151,6 +173,8 @@ def test_partners_signatories_and_accounts(scale):
         assert list(finance.groups.values_list("name", flat=True)) == [roles.FINANCE_OFFICER]
         assert list(cd.members.values_list("username", flat=True)) == [f"scale-{code}-cg"]
         assert list(caf.members.values_list("username", flat=True)) == [f"scale-{code}-caf"]
+        caf_user = User.objects.get(username=f"scale-{code}-caf")
+        assert roles.FUNDER_FINANCE in set(caf_user.groups.values_list("name", flat=True))
     assert list(msa.members.values_list("username", flat=True)) == ["scale-msa-1"]
     assert msa.signatories.count() == 2
     for partner in Partner.objects.all():
@@ -217,7 +241,8 @@ def test_generated_rows_pass_the_models_validation(scale):
 def test_budget_rules_hold_over_everything(scale):
     lines = generated(BudgetLine)
     totals = lines.annotate(split=Sum("contributions__amount"))
-    assert all(line.split == line.amount for line in totals)
+    assert all(line.split == line.net_cost for line in totals)
+    assert lines.filter(other_receipts__gt=0).exists() and lines.filter(continued=True).exists()
 
     years = lines.values("contract", "year").annotate(total=Sum("amount"))
     envelopes = dict(generated(Contract, "").values_list("pk", "annual_envelope"))
@@ -247,6 +272,70 @@ def test_budget_rules_hold_over_everything(scale):
     assert not entries.filter(
         line__contract__status__in=[ContractStatus.DRAFT, ContractStatus.IN_SIGNATURE]
     ).exists()
+
+
+def test_the_financing_plans_follow_the_terms(scale):
+    """The stored forecast split is what `financing.psej` gives on the contract's terms (the
+    generator computes it in bulk; the services would compute it line by line), and the
+    actual figures of a signed contract's past years are declared, paid = actual expenses
+    once the balance is paid."""
+    for contract in generated(Contract, ""):
+        terms = contract_terms(contract.pk)
+        assert set(terms.by_instrument) == (
+            {Instrument.CEJ, Instrument.ANNEX}
+            if contract.annex_conventions.exists()
+            else {Instrument.CEJ}
+        )
+        assert PaymentSchedule.objects.filter(contract=contract).count() == 2
+        for line in contract.budget_lines.prefetch_related("contributions"):
+            expected = psej.plan(
+                expenses=line.amount,
+                receipts=line.other_receipts,
+                continued=line.continued,
+                terms=terms.for_line(line),
+            )
+            stored = {c.partner_id: c.amount for c in line.contributions.all()}
+            assert stored == {**expected.psej, terms.beneficiary_id: expected.own_share}
+            past = contract.signed_on and line.year < AS_OF.year
+            assert line.actuals_declared == bool(past), (contract.slug, line.year)
+            if line.actuals_declared:
+                assert line.actual_receipts <= line.actual_expenses
+                paid = line.entries.filter(kind=ExecutionKind.PAYMENT)
+                if paid.filter(reference__endswith="-S").exists():
+                    assert paid.total() == line.actual_expenses
+                else:
+                    assert line.actual_expenses <= line.amount
+
+
+def test_the_funders_payments_and_positions(scale):
+    """Only signed contracts see money move, up to AS_OF; the positions read back through
+    the cycle are never negative; most past years are settled, some balances outstanding,
+    some sums to recover or recovered, some documents late."""
+    payments = generated(FunderPayment)
+    assert not payments.filter(
+        contract__status__in=[ContractStatus.DRAFT, ContractStatus.IN_SIGNATURE]
+    ).exists()
+    assert not payments.filter(received_on__gt=AS_OF).exists()
+    assert not payments.filter(year__gt=AS_OF.year).exists()
+    for payment in payments.select_related("contract")[::7]:
+        payment.full_clean()
+        assert payment.received_on >= payment.contract.signed_on
+    for document in generated(SupportingDocument)[::7]:
+        document.full_clean()
+    seen = set()
+    for contract in generated(Contract, "").exclude(signed_on=None):
+        for funder_year in contract_cycle(contract, today=AS_OF).positions:
+            position = funder_year.position
+            assert min(position.owed, position.outstanding, position.to_recover) >= 0
+            assert position.received >= 0
+            if position.actual_psej is not None:
+                assert position.balance == position.actual_psej - position.advances_received
+                seen.add("settled" if position.settled else "open")
+                seen |= {"to recover"} if position.to_recover else set()
+            seen |= {"refund"} if position.refunded else set()
+            seen |= {"late"} if funder_year.late else set()
+    assert {"settled", "open", "late"} <= seen, seen
+    assert payments.filter(kind="refund").exists() == ("refund" in seen)
 
 
 def test_fiches_and_their_history(scale):
@@ -309,6 +398,10 @@ def test_the_loire_demo_and_its_accounts_are_left_untouched(demo):
             "lines": list(BudgetLine.objects.filter(contract=loire).values_list("pk", "amount")),
             "contributions": Contribution.objects.filter(line__contract=loire).count(),
             "entries": ExecutionEntry.objects.filter(line__contract=loire).count(),
+            "payments": list(
+                FunderPayment.objects.filter(contract=loire).values_list("pk", "amount")
+            ),
+            "terms": FundingTerms.objects.filter(contract=loire).count(),
             "parties": ContractParty.objects.filter(contract=loire).count(),
             "signatures": Signature.objects.filter(contract=loire).count(),
             "documents": Document.objects.filter(contract=loire).count(),
@@ -392,6 +485,9 @@ def fingerprint() -> str:
         *generated(ExecutionEntry, "line__contract__")
         .order_by("reference")
         .values_list("reference", "date", "amount"),
+        *generated(FunderPayment)
+        .order_by("reference")
+        .values_list("reference", "received_on", "amount"),
         *generated(Fiche).order_by("contract__slug", "number").values_list("status", "version"),
         *get_user_model().objects.order_by("username").values_list("username", "last_name"),
         *generated(Document).order_by("sha256").values_list("sha256"),

@@ -1,7 +1,8 @@
 """What a backup must bring back, read through the application in the process of an
 instance (`manage.py shell`): the demo contract's budget per year (planned, committed, paid,
-as the budget page sums them), its fiches and their versions, the accounts, and each stored
-document with its recorded SHA-256 and the SHA-256 of the bytes the download path serves.
+as the budget page sums them), the funders' payments (the money cycle), its fiches and their
+versions, the accounts, and each stored document with its recorded SHA-256 and the SHA-256
+of the bytes the download path serves.
 
 Run as `manage.py shell --no-imports -c "from tests.deployment.snapshot import main; main()"`;
 prints one JSON object."""
@@ -18,6 +19,7 @@ def snapshot() -> dict:
     from cej.documents import DocumentUnavailable, document_read_verified, sha256_of
     from cej.models import Contract, Document
     from fiches.models import Fiche, FicheVersion
+    from financing.models import FunderPayment
     from financing.selectors import budget_report
 
     contract = Contract.objects.get(slug=DEMO_SLUG)
@@ -51,6 +53,12 @@ def snapshot() -> dict:
         },
         "per_year": {f.label: figures(f) for f in report.per_year},
         "total": figures(report.total),
+        "funder_payments": [
+            [p.funder.short_name, p.year, p.kind, str(p.amount), p.reference]
+            for p in FunderPayment.objects.filter(contract=contract)
+            .select_related("funder")
+            .order_by("funder__short_name", "year", "received_on", "pk")
+        ],
         "fiches": fiches.count(),
         "fiche_versions": FicheVersion.objects.filter(fiche__contract=contract).count(),
         "users": sorted(get_user_model().objects.values_list("username", flat=True)),

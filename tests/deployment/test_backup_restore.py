@@ -55,6 +55,9 @@ def test_the_backup_holds_the_signed_demo(backup):
     assert before["per_year"]["2014"]["planned"] == "198000.00"
     assert before["total"]["committed"] != "0.00" and before["total"]["paid"] != "0.00"
     assert before["fiches"] == 15  # 14 signed in 2014, n° 15 added by avenant n° 1
+    # Advances and balances 2014–2017, one reversement (demo.loire_cycle).
+    assert len(before["funder_payments"]) == 15
+    assert [p[2] for p in before["funder_payments"]].count("refund") == 1
     assert [d["sealed"] for d in before["documents"]] == [
         True,
         True,

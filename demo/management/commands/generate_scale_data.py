@@ -78,6 +78,8 @@ class Command(BaseCommand):
             ("contributions", result.contributions),
             ("écritures d'exécution", result.execution_entries),
             ("  budget et exécution, total", result.budget_rows),
+            ("versements des financeurs", result.funder_payments),
+            ("justificatifs reçus", result.supporting_documents),
             ("versions de fiches", result.fiche_versions),
             ("versions de lignes budgétaires", result.line_versions),
             ("utilisateurs", result.users),
