@@ -89,3 +89,22 @@ def caf_terms(contract, partners):
             ceiling=Decimal("40000"),
         )
     )
+
+
+@pytest.fixture
+def blank_cycle(demo):
+    """The Loire demo with its money cycle not yet lived: no funder's payment, no document
+    received, no actual figure declared (the demo's own cycle is asserted in
+    tests/demo/test_loire_money.py). For tests that write a cycle of their own and check
+    the exact figures it gives. Rolled back with the test."""
+    from cej.page_cache import mark_contract_changed
+    from financing.models import BudgetLine, FunderPayment, SupportingDocument
+
+    contract = demo.contract
+    FunderPayment.objects.filter(contract=contract).delete()
+    SupportingDocument.objects.filter(contract=contract).delete()
+    BudgetLine.objects.filter(contract=contract).update(
+        actual_expenses=None, actual_receipts=None
+    )
+    mark_contract_changed(contract.pk)
+    return demo

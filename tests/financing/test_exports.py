@@ -149,7 +149,13 @@ def test_xlsx_lines_sheet_is_typed_formatted_and_adds_up_to_the_cent(finance_cli
         assert cell.data_type == "n"
         assert cell.number_format == EURO_FORMAT
     assert first[10].value == "oui"  # coordination was in the previous contract
-    assert all(cell.value is None for cell in first[14:20])  # no actual figures yet
+    # The demo declared the actual figures of every line: numbers, formatted as money.
+    coordination = BudgetLine.objects.get(
+        contract=demo_contract, year=2014, post__code="coordination"
+    )
+    assert D(str(first[14].value)) == coordination.actual_expenses
+    for cell in first[14:20]:
+        assert cell.data_type == "n" and cell.number_format == EURO_FORMAT
     assert first[1].value == "CEJ" and first[2].value == "coordination"
     # Ordered by year, then CEJ before the annex convention, then poste order.
     assert [(r[0], r[1], r[2]) for r in rows[1:4]] == [
@@ -180,7 +186,7 @@ def declared(demo, demo_user):
 
 @pytest.mark.parametrize("extension", ["xlsx", "csv", "ods"])
 def test_the_actual_plan_is_exported_once_declared_and_empty_before(
-    finance_client, demo_contract, declared, extension
+    finance_client, blank_cycle, demo_contract, declared, extension
 ):
     table = read_table(finance_client.get(BUDGET + f"export.{extension}").content, f"b.{extension}")
     assert table.headers == HEADERS
@@ -206,7 +212,7 @@ def test_the_actual_plan_is_exported_once_declared_and_empty_before(
 
 
 def test_the_payments_sheet_gives_each_funder_s_position_per_year(
-    finance_client, demo, demo_user, declared
+    finance_client, blank_cycle, demo, demo_user, declared
 ):
     caf = demo.contract.parties.get(partner__short_name="CAF").partner
     funder_payment_record(
@@ -284,8 +290,17 @@ def test_xlsx_summary_sheet_gives_each_year_and_a_total_equal_to_the_database(
     assert sheet.freeze_panes == "A2"
     assert [r[0] for r in rows[1:]] == [2014, 2015, 2016, 2017, "Total"]
     as_decimal = [[D(str(v)) for v in r[1:]] for r in rows[1:]]
-    for year in as_decimal[:4]:  # 198 000 planned, committed and paid in every year
-        assert year == [D("198000"), D("198000"), D("0"), D("198000"), D("198000")]
+    for year, figures in zip(demo_contract.years, as_decimal[:4], strict=True):
+        # 198 000 planned and committed every year; paid: what the Département actually spent.
+        paid = sum(
+            (
+                line.actual_expenses
+                for line in BudgetLine.objects.filter(contract=demo_contract, year=year)
+            ),
+            D("0"),
+        )
+        assert figures == [D("198000"), D("198000"), D("0"), D("198000"), paid]
+        assert paid < D("198000")
     total = as_decimal[-1]
     db = db_totals(demo_contract)
     assert total == [

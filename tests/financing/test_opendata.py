@@ -50,7 +50,7 @@ def parse_eur(text: str) -> Decimal:
 
 
 @pytest.fixture
-def paid(demo, demo_user):
+def paid(blank_cycle, demo, demo_user):
     """Two payments the CAF made for 2014 and a sum paid back, recorded as its finance
     officer records them."""
     caf = demo.contract.parties.get(partner__short_name="CAF").partner

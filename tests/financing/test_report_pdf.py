@@ -44,7 +44,7 @@ def test_the_whole_period_report(client, demo, demo_user):
     assert info["Tagged"] == "yes"
 
 
-def test_a_single_year_report(client, demo, demo_user):
+def test_a_single_year_report(client, blank_cycle, demo, demo_user):
     client.force_login(demo_user("partner-caf"))
     response = client.get(report_url(demo.contract, "?year=2015"))
     assert response.status_code == 200
@@ -56,7 +56,7 @@ def test_a_single_year_report(client, demo, demo_user):
     assert "Réalisé non encore déclaré." in text
 
 
-def test_the_report_carries_actuals_and_payments(client, demo, demo_user):
+def test_the_report_carries_actuals_and_payments(client, blank_cycle, demo, demo_user):
     import datetime
     from decimal import Decimal
 
