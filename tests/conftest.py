@@ -63,26 +63,48 @@ def _french(settings):
         yield
 
 
+def _guarded_templates(templates):
+    return [
+        {
+            **templates[0],
+            "OPTIONS": {
+                **templates[0]["OPTIONS"],
+                "string_if_invalid": FailOnUnknownTemplateVariable("%s"),
+            },
+        }
+    ]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_settings():
+    """The settings every test runs with, set once for the session. Set per test, each
+    change of TEMPLATES made Django drop its template engines, and every test compiled the
+    templates it rendered again (Django's signal `reset_template_engines`)."""
+    from django.conf import settings
+
+    unguarded = settings.TEMPLATES
+    overrides = override_settings(
+        # Hashing passwords with PBKDF2 would dominate the run.
+        PASSWORD_HASHERS=FAST_HASHERS,
+        # Static files are not collected in tests: plain storage, no manifest.
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+        # Django's own admin templates rely on missing variables; the guard covers ours
+        # (tests marked `admin_templates` run without it: `_test_settings`).
+        TEMPLATES=_guarded_templates(unguarded),
+    )
+    overrides.enable()
+    yield unguarded
+    overrides.disable()
+
+
 @pytest.fixture(autouse=True)
-def _test_settings(settings, request):
-    # Hashing passwords with PBKDF2 would dominate the run.
-    settings.PASSWORD_HASHERS = FAST_HASHERS
-    # Static files are not collected in tests: plain storage, no manifest.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    # Django's own admin templates rely on missing variables; the guard covers ours.
-    if "admin_templates" not in request.keywords:
-        settings.TEMPLATES = [
-            {
-                **settings.TEMPLATES[0],
-                "OPTIONS": {
-                    **settings.TEMPLATES[0]["OPTIONS"],
-                    "string_if_invalid": FailOnUnknownTemplateVariable("%s"),
-                },
-            }
-        ]
+def _test_settings(_session_settings, request):
+    if "admin_templates" in request.keywords:
+        settings = request.getfixturevalue("settings")
+        settings.TEMPLATES = _session_settings
 
 
 @pytest.fixture(autouse=True)
