@@ -259,6 +259,8 @@ MATRIX = {
     # … and on the signed one, only through an avenant
     ("budget_line_create[signed]",    GET):  (LOGIN, 403,   AVENANT, 403,   404,   404,   AVENANT),
     ("budget_line_create[signed]",    POST): (LOGIN, 403,   AVENANT, 403,   404,   404,   AVENANT),
+    ("budget_line_actuals",          GET):  (LOGIN,  403,    200,    403,    404,    404,    200),
+    ("budget_line_actuals",          POST): (LOGIN,  403,    DONE,   403,    404,    404,    DONE),
     ("budget_line_edit[signed]",      GET):  (LOGIN, 403,   AVENANT, 403,   404,   404,   AVENANT),
     ("budget_line_edit[signed]",      POST): (LOGIN, 403,   AVENANT, 403,   404,   404,   AVENANT),
     ("budget_line_delete[signed]",    GET):  (LOGIN, 403,   AVENANT, 403,   404,   404,   AVENANT),
@@ -318,6 +320,12 @@ ADMIN_MODELS = {
     "financing.contribution":      (200,      403,  200,   403,   200),  # with their line
     "financing.executionentry":    (200,      200,  200,   200,   200),
     "financing.budgetlineversion": (200,      403,  200,   403,   200),
+    # The money cycle, each save through its service; terms and schedules are contract
+    # content, never deleted here.
+    "financing.fundingterms":      (200,      200,  200,   403,   200),
+    "financing.paymentschedule":   (200,      200,  200,   403,   200),
+    "financing.funderpayment":     (200,      200,  200,   200,   200),
+    "financing.supportingdocument": (200,     200,  200,   200,   200),
 }
 # The other admin pages, for the administrator.
 ADMIN_SITE = {

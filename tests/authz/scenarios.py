@@ -181,7 +181,7 @@ def _document_form(world, viewer):
     return {
         "funder": _caf(world).pk,
         "year": world.contract.start_year,
-        "kind": "actual_figures",
+        "kind": "activity",
         "received_on": f"{world.contract.start_year + 1}-04-15",
         "reference": "BILAN-MATRICE",
     }
@@ -221,6 +221,17 @@ def _line_form(line_of):
         }
 
     return data
+
+
+def _actuals_form(world, viewer=None):
+    from financing.models import BudgetLine
+
+    line = BudgetLine.objects.get(pk=world.signed_line.pk)
+    return {
+        "version": line.version,
+        "actual_expenses": "36 512,40",
+        "actual_receipts": "2 950,00",
+    }
 
 
 def _new_line(on, line_of):
@@ -1028,6 +1039,12 @@ SCENARIOS: dict[str, Scenario] = {
     "budget_line_create[signed]": Scenario(
         url=page("budget_line_create"),
         data=_new_line(signed, lambda w: w.signed_line),
+        effect=_lines(signed),
+    ),
+    # The actual figures of the signed contract's line: execution, open after signature.
+    "budget_line_actuals": Scenario(
+        url=page("budget_line_actuals", pk=_signed_line),
+        data=_actuals_form,
         effect=_lines(signed),
     ),
     "budget_line_edit[signed]": Scenario(

@@ -78,6 +78,7 @@ def build_world(demo_world, sealed_world) -> World:
     fiches = _fiches_in_preparation(preparation, users["cdaje"])
     document = Document.objects.get(contract=contract, kind=DocumentKind.SIGNED_CONTRACT)
     _admin_rows(document)
+    _document_not_yet_received(contract)
     sessions = {}
     for viewer, user in users.items():
         client = Client()
@@ -227,6 +228,16 @@ def _line_not_yet_committed(contract, finance):
     for entry in line.entries.order_by("-kind", "-pk"):  # « payment » after « commitment »
         services.execution_entry_delete(entry=entry, by=finance)
     return BudgetLine.objects.get(pk=line.pk)
+
+
+def _document_not_yet_received(contract) -> None:
+    """The demo's beneficiary sent every supporting document: the CAF's activity data of the
+    first year goes back to not received, so that recording it can be tried by everyone."""
+    from financing.models import SupportingDocument
+
+    SupportingDocument.objects.filter(
+        contract=contract, funder__slug="caf42", year=contract.start_year, kind="activity"
+    ).delete()
 
 
 def _admin_rows(document) -> None:

@@ -16,7 +16,6 @@ from fiches import services
 from fiches.models import Fiche, FicheStatus
 from financing import services as financing_services
 from financing.models import BudgetLine, BudgetPost, Instrument
-from partners.models import Partner
 from tests.concurrency.sessions import Pause, at_once, sessions, wait_for_lock
 from tests.financing.conftest import make_room_in_2015
 
@@ -219,16 +218,13 @@ def test_validating_a_fiche_while_a_line_is_budgeted_for_it_does_not_deadlock(
     post = BudgetPost.objects.create(
         code="poste-test", label="Poste de test", instrument=Instrument.CEJ, order=99
     )
-    caf = Partner.objects.get(slug="caf42")
     line = BudgetLine(
         contract=fiche.contract, year=2015, post=post, fiche=fiche, amount=Decimal(10000)
     )
     with sessions() as begin:
         budget = begin(
             "budget",
-            lambda: financing_services.budget_line_save(
-                line=line, contributions={caf: Decimal(10000)}
-            ),
+            lambda: financing_services.budget_line_save(line=line),
         )
         paused.wait()  # the contract is locked, the line not written yet
         validate = begin(
