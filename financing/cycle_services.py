@@ -124,7 +124,7 @@ def funder_payment_record(*, payment: FunderPayment, by, system: bool = False) -
     if payment.kind == "refund":
         movements = FunderPayment.objects.filter(
             contract_id=contract.pk, funder_id=payment.funder_id, year=payment.year
-        )
+        ).exclude(pk=payment.pk)  # a refund being corrected counts once, as typed now
         paid = sum((m.amount for m in movements if m.kind != "refund"), round_money(0))
         refunded = sum((m.amount for m in movements if m.kind == "refund"), round_money(0))
         if refunded + payment.amount > paid:
