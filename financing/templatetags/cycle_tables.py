@@ -118,16 +118,19 @@ def _advances(position) -> str:
 
 
 def _documents(funder_year) -> str:
+    """The supporting documents of a funder's year on one line: « Justificatifs : Bilan
+    financier reçu le …, Données d'activité attendues le … »."""
     items = []
     for document in funder_year.documents:
         if document.received_on:
             state = _("reçu le %(date)s") % {"date": format_date_long(document.received_on)}
         else:
             state = _("attendu le %(date)s") % {"date": format_date_long(document.due_on)}
-        items.append(_item(f"{esc(document.label)} : {esc(state)}", document.late))
-    if not items:
-        return "–"
-    return f'<ul class="plain-list compact">{"".join(items)}</ul>'
+        text = f"{esc(document.label)} : {esc(state)}"
+        items.append(
+            f'<span class="cell-late">{text}{_late_flag()}</span>' if document.late else text
+        )
+    return f"{esc(_('Justificatifs'))} : " + (" ; ".join(items) if items else "–")
 
 
 def _balance(position) -> str:
@@ -148,8 +151,9 @@ def position_rows(positions, show_funder=True):
     is owed, received, outstanding and to recover, the supporting documents."""
     if not positions:
         return mark_safe(
-            f'<tr><td colspan="11" class="empty">{esc(_("Aucun financeur."))}</td></tr>'
+            f'<tr><td colspan="10" class="empty">{esc(_("Aucun financeur."))}</td></tr>'
         )
+    columns = 10 if show_funder else 9
     rows = []
     for item in positions:
         position = item.position
@@ -175,7 +179,11 @@ def position_rows(positions, show_funder=True):
             f'<td class="num{" cell-late" if outstanding_late else ""}">'
             f"{format_eur(position.outstanding)}{_late_flag() if outstanding_late else ''}</td>"
             f'<td class="num{" cell-recover" if position.to_recover else ""}">{recover}</td>'
-            f"<td>{_documents(item)}</td></tr>"
+            "</tr>"
+            # The documents below the figures, across the table: a column of their own made
+            # every row as tall as its longest sentence and pushed the amounts out of view.
+            f'<tr class="position-documents{late}"><td colspan="{columns}" class="hint">'
+            f"{_documents(item)}</td></tr>"
         )
     return mark_safe("\n".join(rows))
 
