@@ -108,6 +108,21 @@ def test_the_history_keeps_authors_and_dates_on_one_line_and_compares_only_two(
     assert_no_severe_violation(page, "history with one version")
 
 
+def assert_fits_its_card(table, width: int, scrolls_by_keyboard: bool = False) -> None:
+    """The table's right edge inside its scrolling region's, that region inside its card
+    (the section). A table whose page is designed to scroll it (`scrolls_by_keyboard`) may be
+    wider than its region, provided that region can take the keyboard focus, as a named
+    region."""
+    region = table.locator("xpath=..")
+    card = table.locator("xpath=ancestor::section[1]")
+    assert box(region)["right"] <= box(card)["right"] + 1, width
+    if box(table)["right"] <= box(region)["right"] + 1:
+        return
+    assert scrolls_by_keyboard, (width, box(table)["right"], box(region)["right"])
+    assert region.get_attribute("tabindex") == "0" and region.get_attribute("role") == "region"
+    assert region.get_attribute("aria-label") or region.get_attribute("aria-labelledby")
+
+
 def test_the_budget_page_fits_its_cards(page, loire_in_preparation):
     login(page, "finance")
     for width in WIDTHS:
@@ -115,10 +130,12 @@ def test_the_budget_page_fits_its_cards(page, loire_in_preparation):
         # Each export link on one line: the bar wraps between links.
         assert set(lines(page.locator(".export-bar a"))) == {1}, width
 
-        # « Par partenaire » stands clear of the table above it.
-        heading = page.get_by_role("heading", name="Par partenaire (contributions)")
-        above = page.locator(".split-grid > div").nth(1).locator("table")
+        # « Financement prévisionnel » stands clear of the table above it, its table in its block.
+        heading = page.get_by_role("heading", name="Financement prévisionnel", exact=True)
+        above = heading.locator("xpath=../preceding-sibling::div[1]//table")
         assert box(heading)["top"] - box(above)["bottom"] >= 16, width
+        block = heading.locator("xpath=..")
+        assert box(block.locator("table"))["right"] <= box(block)["right"] + 1, width
 
         # The split chart spans its card, every label whole and inside the drawing.
         figure = page.locator("figure.chart-figure-wide")
@@ -131,6 +148,12 @@ def test_the_budget_page_fits_its_cards(page, loire_in_preparation):
         for index in range(texts.count()):
             label = box(texts.nth(index))
             assert chart["left"] - 1 <= label["left"] and label["right"] <= chart["right"] + 1
+
+        # The plan per year and the lines fit their cards: no column of amounts, no line's
+        # actions out of view. The funders' payments scroll in a region the keyboard reaches.
+        assert_fits_its_card(page.locator("table.plan-table"), width)
+        assert_fits_its_card(page.locator("table.lines-table"), width)
+        assert_fits_its_card(page.locator("table.positions-table"), width, scrolls_by_keyboard=True)
 
         # A line's actions side by side: one line where the page is wide, two at most.
         actions = lines(page.locator(".lines-table .action-links"))
@@ -179,6 +202,10 @@ def test_the_import_preview_fits_its_box_and_scrolls_by_keyboard(
     region = page.get_by_role("region", name="Lignes du fichier (tableau défilant)")
     expect(region).to_have_attribute("tabindex", "0")
     expect(page.locator("main")).to_contain_text("1 ligne modifiée")
+    # The fiche and « action antérieure » under the poste, not in columns of their own.
+    expect(region.get_by_role("row").filter(has_text="Coordination").first).to_contain_text(
+        "Fiche 12 · action antérieure"
+    )
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
         table = region.locator("table")
