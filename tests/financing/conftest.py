@@ -103,8 +103,6 @@ def blank_cycle(demo):
     contract = demo.contract
     FunderPayment.objects.filter(contract=contract).delete()
     SupportingDocument.objects.filter(contract=contract).delete()
-    BudgetLine.objects.filter(contract=contract).update(
-        actual_expenses=None, actual_receipts=None
-    )
+    BudgetLine.objects.filter(contract=contract).update(actual_expenses=None, actual_receipts=None)
     mark_contract_changed(contract.pk)
     return demo

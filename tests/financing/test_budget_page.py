@@ -200,7 +200,9 @@ def test_on_the_signed_contract_the_budget_offers_execution_not_planning(client,
 # --- the financing plan and the payment position ----------------------------------------------
 
 
-def test_the_budget_page_shows_the_financing_plan_and_the_payments(client, demo, demo_user, blank_cycle):
+def test_the_budget_page_shows_the_financing_plan_and_the_payments(
+    client, demo, demo_user, blank_cycle
+):
     client.force_login(demo_user("partner-caf"))
     response = client.get(BUDGET)
     text = text_of(response)
