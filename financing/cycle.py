@@ -2,8 +2,10 @@
 remains, or is to be recovered. Pure arithmetic on the schedule, the PSEJ and the payments;
 the rules are numbered as in docs/psej.md.
 
-C1  each advance = its % of the year's forecast PSEJ, rounded to the cent; when the
-    advances make 100 %, the last one takes the rounding so that they add up exactly.
+C1  the advances are rounded cumulatively: the first k advances together are their
+    cumulated % of the year's forecast PSEJ, rounded to the cent, and each advance is the
+    difference with the k − 1 before it. So each is its % give or take a cent, none is
+    ever negative, and advances making 100 % add up to the forecast exactly.
 C2  until the actual figures are known, the funder owes the advances fallen due.
 C3  once they are known (every line of the year declared), it owes the actual PSEJ: the
     balance = actual PSEJ − advances received, due in N+1; when the advances exceeded the
@@ -80,10 +82,15 @@ class Position:
 
 
 def advance_amounts(forecast_psej: Decimal, percents: Sequence[Decimal]) -> list[Decimal]:
-    """C1."""
-    amounts = [round_money(forecast_psej * p / HUNDRED) for p in percents]
-    if amounts and sum(percents, ZERO) == HUNDRED:
-        amounts[-1] = round_money(forecast_psej) - sum(amounts[:-1], ZERO)
+    """C1. Rounding each advance on its own and giving the last one the difference can
+    make the last one negative (three advances of 0,61 % of 0,82 € each round up to a
+    cent): found by the property tests."""
+    amounts, cumulated, before = [], ZERO, ZERO
+    for percent in percents:
+        cumulated += percent
+        so_far = round_money(forecast_psej * cumulated / HUNDRED)
+        amounts.append(so_far - before)
+        before = so_far
     return amounts
 
 
