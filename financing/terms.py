@@ -47,7 +47,7 @@ def schedules(contract_id: int) -> dict[int, PaymentSchedule]:
     """Each funder's payment schedule with its advances (two queries)."""
     return {
         s.funder_id: s
-        for s in PaymentSchedule.objects.filter(contract_id=contract_id).prefetch_related(
-            "advances"
-        )
+        for s in PaymentSchedule.objects.filter(contract_id=contract_id)
+        .order_by()
+        .prefetch_related("advances")
     }

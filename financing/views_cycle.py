@@ -16,7 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cej.dates import format_date_long
+from cej.models import ContractParty, PartyRole
 from cej.money import format_eur
+from cej.page_cache import cached_fragment
 from cej.pdf import pdf_response, render_pdf
 from cej.permissions import member_partner_ids
 from cej.view_helpers import add_errors, require, scoped_contract
@@ -65,28 +67,52 @@ def _initial(request, contract) -> dict:
 @login_required
 def funder_payments(request, slug):
     """Each funder, each year: its position, the movements recorded, the documents; with
-    the links this user may follow."""
+    the links this user may follow. The body is cached like the budget page's: per state of
+    the contract, per day (what is late changes with the date), per what the viewer may
+    record."""
     contract = scoped_contract(request, slug)
-    cycle = contract_cycle(contract, today=timezone.localdate())
+    today = timezone.localdate()
     user = request.user
-    funders = [
-        {
-            "funder": funder,
-            "can_record": can_record_funder_payment(user, contract, funder.pk)[0],
-            "can_record_document": can_record_supporting_document(user, contract, funder.pk)[0],
-            "positions": cycle.for_funder(funder.pk),
-        }
-        for funder in cycle.funders
+    funder_ids = list(
+        ContractParty.objects.filter(contract_id=contract.pk, role=PartyRole.FUNDER)
+        .order_by("partner_id")
+        .values_list("partner_id", flat=True)
+    )
+    record = [pk for pk in funder_ids if can_record_funder_payment(user, contract, pk)[0]]
+    record_document = [
+        pk for pk in funder_ids if can_record_supporting_document(user, contract, pk)[0]
     ]
+
+    def build_context():
+        cycle = contract_cycle(contract, today=today)
+        return {
+            "contract": contract,
+            "cycle": cycle,
+            "funders": [
+                {"funder": funder, "positions": cycle.for_funder(funder.pk)}
+                for funder in cycle.funders
+            ],
+        }
+
+    body = cached_fragment(
+        request,
+        contract,
+        "financing/_funder_payments_body.html",
+        build_context,
+        viewer={
+            "today": today.isoformat(),
+            "record": record,
+            "record_document": record_document,
+        },
+    )
     return render(
         request,
         "financing/funder_payments.html",
         {
             "contract": contract,
-            "cycle": cycle,
-            "funders": funders,
-            "can_record_any": any(f["can_record"] for f in funders),
-            "can_record_document_any": any(f["can_record_document"] for f in funders),
+            "body": body,
+            "can_record_any": bool(record),
+            "can_record_document_any": bool(record_document),
         },
     )
 
