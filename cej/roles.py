@@ -33,6 +33,14 @@ _READ_CONTRACT = [
     "financing.view_advance",
     "financing.view_funderpayment",
     "financing.view_supportingdocument",
+    "fiches.view_indicator",
+    "fiches.view_indicatoryear",
+    "reviews.view_annualreview",
+    "reviews.view_reviewfiche",
+    "reviews.view_needsarea",
+    "reviews.view_needsplaces",
+    "reviews.view_finalevaluation",
+    "reviews.view_evaluationfiche",
 ]
 
 GROUP_PERMISSIONS: dict[str, list[str]] = {
@@ -50,8 +58,24 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "cej.change_amendment",
         "cej.add_partnerdecision",
         "cej.add_amendmentsignature",
+        # Indicators: their definition and targets (content), their actual values
+        # (execution); the annual reviews and the final evaluation, prepared and submitted.
+        "fiches.add_indicator",
+        "fiches.change_indicator",
+        "fiches.delete_indicator",
+        "fiches.change_indicatoryear",
+        "reviews.add_annualreview",
+        "reviews.change_annualreview",
+        "reviews.add_finalevaluation",
+        "reviews.change_finalevaluation",
     ],
-    CDAJE_COORDINATOR: ["fiches.validate_fiche"],
+    CDAJE_COORDINATOR: [
+        "fiches.validate_fiche",
+        # The CDAJE's opinion in plenary adopts a review, an evaluation; the coordination
+        # then prepares the next contract.
+        "reviews.adopt_annualreview",
+        "cej.add_contract",
+    ],
     FINANCE_OFFICER: [
         *_READ_CONTRACT,
         "financing.add_budgetline",
@@ -64,7 +88,10 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "financing.add_supportingdocument",
         "financing.delete_supportingdocument",
     ],
-    PARTNER_USER: list(_READ_CONTRACT),
+    # A partner's users enter the actual values of the indicators of the fiches their
+    # organisation leads (the predicate `fiches.permissions.can_enter_indicator_actual`
+    # checks the lead).
+    PARTNER_USER: [*_READ_CONTRACT, "fiches.change_indicatoryear"],
     # A funder's finance officers (members of the CAF or the MSA with this role): the
     # payments their organisation made, the sums paid back, the documents it received.
     FUNDER_FINANCE: [
@@ -82,10 +109,14 @@ GROUP_DESCRIPTIONS = {
         "signature et dépose les documents signés."
     ),
     CDAJE_COORDINATOR: _(
-        "Enregistre les avis rendus par la CDAJE en plénière et rouvre les fiches pour révision."
+        "Enregistre les avis rendus par la CDAJE en plénière, rouvre les fiches pour "
+        "révision, adopte les bilans annuels et l'évaluation finale, prépare le contrat suivant."
     ),
     FINANCE_OFFICER: _("Prévoit et suit le budget, saisit engagements et paiements."),
-    PARTNER_USER: _("Consulte les contrats de son organisme et télécharge les documents signés."),
+    PARTNER_USER: _(
+        "Consulte les contrats de son organisme, télécharge les documents signés et saisit le "
+        "réalisé des indicateurs des fiches que son organisme pilote."
+    ),
     FUNDER_FINANCE: _(
         "Saisit les versements de son organisme (acomptes, soldes), les reversements reçus et "
         "les justificatifs reçus du bénéficiaire."

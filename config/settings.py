@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "cej",
     "fiches",
     "financing",
+    "reviews",
     "pilotage",
     "demo",
 ]

@@ -19,3 +19,11 @@ class FicheQuerySet(ScopedByContractQuerySet):
         return self.select_related("objective", "lead_partner").prefetch_related(
             "associated_partners", "aims"
         )
+
+
+class IndicatorQuerySet(ScopedByContractQuerySet):
+    contract_path = "contract__"
+
+
+class IndicatorYearQuerySet(ScopedByContractQuerySet):
+    contract_path = "indicator__contract__"

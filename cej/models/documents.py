@@ -15,6 +15,9 @@ class DocumentKind(models.TextChoices):
     ANNEX_CONVENTION = "annex_convention", _("Convention annexe")
     AMENDMENT = "amendment", _("Avenant")
     SCANNED_ORIGINAL = "scanned_original", _("Original signé numérisé")
+    ANNUAL_REVIEW = "annual_review", _("Bilan annuel")
+    FINAL_EVALUATION = "final_evaluation", _("Évaluation finale")
+    INDICATOR_EVIDENCE = "indicator_evidence", _("Justificatif d'indicateur")
 
 
 class Document(models.Model):

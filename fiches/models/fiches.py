@@ -129,6 +129,17 @@ class Fiche(Versioned):
     status = models.CharField(
         _("statut"), max_length=20, choices=FicheStatus.choices, default=FicheStatus.DRAFT
     )
+    # Lineage across renewals: the fiche of the previous contract this one carries on (set
+    # by « Préparer le contrat suivant »); the older fiche lists its continuations.
+    continues = models.ForeignKey(
+        "self",
+        verbose_name=_("prolonge la fiche"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="continued_by",
+        editable=False,
+    )
     validated_on = models.DateField(
         _("avis rendu en plénière le"),
         null=True,
