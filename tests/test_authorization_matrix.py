@@ -43,6 +43,7 @@ import pytest
 from django.db import transaction
 from django.test import Client, override_settings
 
+from tests.authz import rows_evaluation, rows_indicators, rows_reviews
 from tests.authz.admin import admin_models, admin_page, admin_url, database_counts
 from tests.authz.cells import (
     ADMIN_LOGIN,
@@ -270,6 +271,9 @@ MATRIX = {
     # Previewed while the contract was in preparation, confirmed once it is signed.
     ("budget_import_confirm[signed]", POST): (LOGIN, 403,   AVENANT, 403,   404,   404,   AVENANT),
 }
+# Issue 19: indicators, annual reviews, the final evaluation and renewal, each in its module.
+for _rows in (rows_indicators, rows_reviews, rows_evaluation):
+    MATRIX.update(_rows.MATRIX_ROWS)
 # The direct edits refused on the signed contract, each with the row that proves who may make
 # it on a contract in preparation: whoever that row lets through is told the avenant route
 # (AVENANT), everyone else is refused as there.

@@ -1067,3 +1067,9 @@ SCENARIOS: dict[str, Scenario] = {
         effect=_lines(preparing),
     ),
 }
+
+# Issue 19's pages, each in its module (tests/authz/rows_*.py).
+from tests.authz import rows_evaluation, rows_indicators, rows_reviews  # noqa: E402
+
+for _rows in (rows_indicators, rows_reviews, rows_evaluation):
+    SCENARIOS.update(_rows.SCENARIOS)
