@@ -171,6 +171,19 @@ WRITTEN_BY_SERVICES = {
     "financing.Advance",
     "financing.FunderPayment",
     "financing.SupportingDocument",
+    # Issue 19: indicators (fiches.indicator_services), reviews and evaluation
+    # (reviews.services), renewal (pilotage.renewal).
+    "fiches.Indicator",
+    "fiches.IndicatorYear",
+    "fiches.IndicatorVersion",
+    "reviews.AnnualReview",
+    "reviews.AnnualReviewVersion",
+    "reviews.ReviewFiche",
+    "reviews.NeedsArea",
+    "reviews.NeedsPlaces",
+    "reviews.FinalEvaluation",
+    "reviews.FinalEvaluationVersion",
+    "reviews.EvaluationFiche",
 }
 
 
