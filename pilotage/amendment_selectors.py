@@ -20,6 +20,11 @@ from fiches.services import snapshot_of
 from financing.models import BudgetLine, BudgetPost, Instrument
 from financing.terms import contract_terms
 from pilotage import amendment_financing as financing
+from pilotage.amendment_indicators import (
+    IndicatorChangeView,
+    contract_indicators,
+    indicator_change_views,
+)
 from pilotage.models import (
     AmendmentFicheChange,
     AmendmentLineChange,
@@ -114,6 +119,10 @@ class AmendmentPage:
     # propose to change), in the order the page lists them.
     fiches: list[Fiche] = field(default_factory=list)
     lines: list[BudgetLine] = field(default_factory=list)
+    # The avenant's changes of indicator targets, and the contract's indicators it may
+    # change (`pilotage.amendment_indicators`).
+    indicator_changes: list[IndicatorChangeView] = field(default_factory=list)
+    indicators: list = field(default_factory=list)
 
     @property
     def added_lines(self) -> list[LineChangeView]:
@@ -129,6 +138,7 @@ class AmendmentPage:
             self.fiche_changes
             or self.line_changes
             or self.representative_changes
+            or self.indicator_changes
             or self.annex_before != self.annex_after
         )
 
@@ -425,6 +435,8 @@ def amendment_page(amendment: Amendment) -> AmendmentPage:
                 line.fiche.number if line.fiche_id else 0,
             ),
         ),
+        indicator_changes=indicator_change_views(amendment),
+        indicators=[] if applied else contract_indicators(contract),
     )
 
 
