@@ -16,6 +16,7 @@ from cej.page_cache import cached_fragment
 from cej.permissions import open_amendment_number, works_on_contract
 from cej.view_helpers import add_errors, require, scoped_contract
 from fiches import indicator_services as services
+from fiches.indicator_charts import figure
 from fiches.indicator_forms import ActualForm, IndicatorForm
 from fiches.indicator_permissions import can_add_indicator, can_edit_indicator, can_record_actual
 from fiches.indicator_selectors import fiche_indicators as indicators_of
@@ -80,10 +81,15 @@ def _back(fiche):
 
 
 def _conflict_message(error) -> str:
+    current = error.current
+    targets = ", ".join(
+        f"{year} : {figure(values['target'])}" for year, values in current["years"].items()
+    )
     return _(
         "%(who)s a enregistré une autre version de cet indicateur entre-temps : rien n'a été "
-        "enregistré. Voici la version enregistrée ; reportez-y vos modifications."
-    ) % {"who": error.who}
+        "enregistré. Version enregistrée : « %(name)s » (%(unit)s), cibles %(targets)s. Vos "
+        "saisies sont conservées ci-dessous : vérifiez-les et enregistrez à nouveau."
+    ) % {"who": error.who, "name": current["name"], "unit": current["unit"], "targets": targets}
 
 
 @login_required
@@ -135,14 +141,18 @@ def indicator_edit(request, slug, number, indicator):
                 by=request.user,
             )
         except services.IndicatorConflict as error:
+            # What was typed stays on the form, now based on the version stored; the
+            # message says what that version holds.
             status = 409
-            current = error.record
+            data = request.POST.copy()
+            data["version"] = str(error.record.version)
             form = IndicatorForm(
-                instance=current,
+                data,
+                instance=Indicator.objects.get(pk=indicator.pk),
                 contract=contract,
-                targets=services.targets_of(current),
-                initial={"version": current.version},
+                targets=services.targets_of(error.record),
             )
+            form.is_valid()
             form.add_error(None, _conflict_message(error))
         except ValidationError as error:
             add_errors(form, error, field_map={"targets": None})
@@ -191,8 +201,7 @@ def indicator_actual(request, slug, number, indicator, year):
             )
         except services.IndicatorConflict as error:
             status = 409
-            form = ActualForm(request.POST, initial={**initial, "version": error.record.version})
-            data = form.data.copy()
+            data = request.POST.copy()
             data["version"] = str(error.record.version)
             form = ActualForm(data)
             form.is_valid()
