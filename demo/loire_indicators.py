@@ -1,23 +1,25 @@
 """The Loire demo's evaluation indicators: two for each of the 14 fiches of 2014–2017 and
 one for fiche n° 15 (added by avenant n° 1, measured from 2015), each with its baseline
 (2013, the last year of the first contract), its targets 2014–2017 as agreed in the signed
-contract, and its actual values 2014–2016 entered each spring after the year; 2017 is
-partial — some of its figures are not in yet. (A target of the signed contract changes only
+contract, and its actual values 2014–2016 entered each spring after the year (taken up at
+once: one version, « Reprise du réalisé »); 2017 is partial — some of its figures are not in
+yet. (A target of the signed contract changes only
 through an avenant: the open avenant n° 2 lists the indicators whose targets it may change.)
 
 ALL FIGURES ARE ILLUSTRATIVE: the seed article says nothing of the indicators' values. Each
 indicator's `source` says so (« données illustratives »), as the pages show it.
 
-Written through `fiches.indicator_services` as the application itself (`system=True`: the
-demo is loaded with no one logged in): every indicator has its versions like one entered in
-the browser. Idempotent: a fiche that has indicators already is left as it is."""
+Written through `fiches.indicator_services` as the application itself (`system=True` and
+the reprise `indicator_actuals_load`: the demo is loaded with no one logged in): every
+indicator has its versions, dated when they were made. Idempotent: a fiche that has
+indicators already is left as it is."""
 
 import datetime
 from decimal import Decimal
 
 from django.utils import timezone
 
-from fiches.indicator_services import indicator_actual_save, indicator_create
+from fiches.indicator_services import indicator_actuals_load, indicator_create
 from fiches.models import Fiche, Indicator, IndicatorDirection, IndicatorVersion
 
 ILLUSTRATIVE = "données illustratives"
@@ -211,24 +213,21 @@ def load_loire_indicators(contract) -> int:
                 action="Reprise du contrat signé",
             )
             _dated(indicator, _at(contract.signed_on or datetime.date(2014, 10, 1)))
-            last = max(y for y, a in zip(YEARS, actuals, strict=True) if a is not None)
-            for year, actual in zip(YEARS, actuals, strict=True):
-                if actual is None:
-                    continue
-                # Entered with the year's activity figures, the next spring.
-                entered = _at(datetime.date(year + 1, 3, 15))
-                indicator_actual_save(
-                    indicator=indicator,
-                    year=year,
-                    actual=Decimal(actual),
-                    comment=comment if year == last else "",
-                    expected_version=indicator.version,
-                    by=None,
-                    system=True,
-                    recorded_at=entered,
-                )
-                indicator.refresh_from_db()
-                _dated(indicator, entered)
+            years = [y for y, a in zip(YEARS, actuals, strict=True) if a is not None]
+            # Each year entered with its activity figures, the next spring; taken up at once.
+            indicator = indicator_actuals_load(
+                indicator=indicator,
+                actuals={
+                    year: (
+                        Decimal(value),
+                        comment if year == years[-1] else "",
+                        _at(datetime.date(year + 1, 3, 15)),
+                    )
+                    for year, value in zip(YEARS, actuals, strict=True)
+                    if value is not None
+                },
+            )
+            _dated(indicator, _at(datetime.date(years[-1] + 1, 3, 15)))
             created += 1
     return created
 

@@ -127,21 +127,24 @@ def _check_baseline(contract, indicator: Indicator) -> None:
         raise ValidationError({"baseline_year": _("Indiquez l'année de la valeur de référence.")})
 
 
-def _set_targets(indicator: Indicator, targets: dict[int, Decimal | None]) -> bool:
-    """Write the targets given (a year left out keeps its target); True if any changed."""
-    stored = {y.year: y for y in indicator.years.all()}
-    changed = False
+def _set_targets(
+    indicator: Indicator, targets: dict[int, Decimal | None], *, new: bool = False
+) -> bool:
+    """Write the targets given (a year left out keeps its target); True if any changed.
+    `new`: the indicator has no year yet (one INSERT for them all)."""
+    stored = {} if new else {y.year: y for y in indicator.years.all()}
+    changed, added = False, []
     for year, target in targets.items():
         row = stored.get(year)
         if row is None:
-            if target is None:
-                continue
-            IndicatorYear.objects.create(indicator=indicator, year=year, target=target)
-            changed = True
+            if target is not None:
+                added.append(IndicatorYear(indicator=indicator, year=year, target=target))
         elif row.target != target:
             IndicatorYear.objects.filter(pk=row.pk).update(target=target)
             changed = True
-    return changed
+    if added:
+        IndicatorYear.objects.bulk_create(added)
+    return changed or bool(added)
 
 
 @transaction.atomic
@@ -172,7 +175,7 @@ def indicator_create(
     indicator.full_clean(exclude=["contract"])
     _check_baseline(contract, indicator)
     indicator.save()
-    _set_targets(indicator, targets)
+    _set_targets(indicator, targets, new=True)
     record_version(indicator=indicator, action=action or _("Création"), by=by)
     mark_contract_changed(contract.pk)
     return indicator
@@ -358,3 +361,34 @@ def indicator_targets_amend(*, amendment, indicator: Indicator, targets: dict, b
     )
     mark_contract_changed(contract.pk)
     return saved
+
+
+@transaction.atomic
+def indicator_actuals_load(
+    *, indicator: Indicator, actuals: dict[int, tuple[Decimal, str, datetime.datetime]]
+) -> Indicator:
+    """The reprise of actual values measured and recorded elsewhere (the demo's figures
+    2014–2017): each year's value, comment and when it was recorded, written at once by the
+    application itself (no person, no permission) as one version. Execution: the contract
+    must be signed and not ended."""
+    contract = lock_contract(indicator.contract_id)
+    if contract.status != ContractStatus.SIGNED:
+        raise PermissionDenied(execution_refusal(contract) or "")
+    current = Indicator.objects.get(pk=indicator.pk)
+    stored = {y.year: y for y in current.years.all()}
+    changed, added = [], []
+    for year, (actual, comment, recorded_at) in sorted(actuals.items()):
+        if not contract.covers_year(year):
+            raise ValidationError(
+                {"year": _("L'année %(year)s est hors du contrat.") % {"year": year}}
+            )
+        row = stored.get(year) or IndicatorYear(indicator=current, year=year)
+        row.actual, row.comment, row.actual_recorded_at = actual, comment, recorded_at
+        (changed if row.pk else added).append(row)
+    IndicatorYear.objects.bulk_update(changed, ["actual", "comment", "actual_recorded_at"])
+    IndicatorYear.objects.bulk_create(added)
+    Indicator.objects.filter(pk=current.pk).update(version=F("version") + 1)
+    current.version += 1
+    record_version(indicator=current, action=_("Reprise du réalisé"), by=None)
+    mark_contract_changed(contract.pk)
+    return current

@@ -1,7 +1,7 @@
 """The targets of evaluation indicators changed by an avenant. A signed contract's targets
 are its content: they change only through an avenant, proposed here while it is prepared
 (`amendment_indicator_propose`), shown on its page and in its act against the targets as
-signed (`indicator_change_views`), kept as the avenant found them and applied at its last
+signed (`avenant_indicators`), kept as the avenant found them and applied at its last
 signature through `fiches.indicator_services.indicator_targets_amend`
 (`keep_before`, `apply`, called by `pilotage.amendment_apply`)."""
 
@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import FilteredRelation, Q
 from django.utils.translation import gettext as _
 
 from cej.locking import lock_contract
@@ -68,55 +69,81 @@ def stored_targets(indicator_ids) -> dict[int, dict[str, str | None]]:
     return result
 
 
-def contract_indicators(contract) -> list[Indicator]:
-    """The indicators of the contract's fiches in force, with their fiche, in order. One
-    query."""
-    return list(
-        Indicator.objects.filter(contract_id=contract.pk)
-        .exclude(fiche__status=FicheStatus.WITHDRAWN)
-        .select_related("fiche")
-        .order_by("fiche__number", "number")
-    )
+@dataclass
+class IndicatorRow:
+    """An indicator of the contract as the avenant page lists it (those it may change)."""
+
+    pk: int
+    fiche_number: int
+    number: int
+    name: str
+    unit: str
 
 
-def indicator_change_views(amendment: Amendment) -> list[IndicatorChangeView]:
+def avenant_indicators(amendment: Amendment) -> tuple[list[IndicatorChangeView], list]:
     """The avenant's target changes against the targets as stored — as the avenant found
-    them once it is signed (what `keep_before` kept). Two queries."""
+    them once it is signed (what `keep_before` kept) — and, while it is prepared, the
+    contract's indicators it may change (those of its fiches in force). One query for both
+    (each indicator with the avenant's change of it, if any), and one more for the stored
+    targets when the avenant, not yet signed, changes some."""
     applied = amendment.status == AmendmentStatus.SIGNED
-    changes = list(
-        amendment.indicator_changes.select_related("indicator__fiche").order_by(
-            "indicator__fiche__number", "indicator__number"
+    rows = (
+        Indicator.objects.filter(contract_id=amendment.contract_id)
+        .annotate(
+            change=FilteredRelation(
+                "amendment_changes", condition=Q(amendment_changes__amendment=amendment.pk)
+            )
+        )
+        .order_by()
+        .values_list(
+            "pk",
+            "fiche__number",
+            "fiche__status",
+            "number",
+            "name",
+            "unit",
+            "change__pk",
+            "change__version",
+            "change__proposed",
+            "change__before",
         )
     )
-    if not changes:
-        return []
-    stored = {} if applied else stored_targets([c.indicator_id for c in changes])
+    indicators, changed = [], []
+    for pk, fiche, status, number, name, unit, change, version, proposed, before in rows:
+        row = IndicatorRow(pk, fiche, number, name, unit)
+        if change is not None:
+            kept = AmendmentIndicatorChange(
+                pk=change,
+                amendment_id=amendment.pk,
+                indicator_id=pk,
+                version=version,
+                proposed=proposed,
+                before=before,
+            )
+            changed.append((row, kept))
+        if status != FicheStatus.WITHDRAWN:
+            indicators.append(row)
+    indicators.sort(key=lambda r: (r.fiche_number, r.number))
+    changed.sort(key=lambda pair: (pair[0].fiche_number, pair[0].number))
+    stored = {} if applied or not changed else stored_targets([r.pk for r, _c in changed])
     years = amendment.contract.years
     views = []
-    for change in changes:
-        before = dict(change.before.get("targets", {})) if applied else stored[change.indicator_id]
-        after = {**before, **change.proposed.get("targets", {})}
-        rows = [
+    for row, change in changed:
+        was = dict(change.before.get("targets", {})) if applied else stored[row.pk]
+        after = {**was, **change.proposed.get("targets", {})}
+        targets = [
             TargetRow(
                 year,
-                figure(before.get(str(year))),
+                figure(was.get(str(year))),
                 figure(after.get(str(year))),
-                before.get(str(year)) != after.get(str(year)),
+                was.get(str(year)) != after.get(str(year)),
             )
             for year in years
         ]
-        indicator = change.indicator
         views.append(
-            IndicatorChangeView(
-                change,
-                indicator.fiche.number,
-                indicator.number,
-                indicator.name,
-                indicator.unit,
-                rows,
-            )
+            IndicatorChangeView(change, row.fiche_number, row.number, row.name, row.unit, targets)
         )
-    return views
+    return views, [] if applied else indicators
 
 
 @transaction.atomic

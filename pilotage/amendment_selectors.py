@@ -20,11 +20,7 @@ from fiches.services import snapshot_of
 from financing.models import BudgetLine, BudgetPost, Instrument
 from financing.terms import contract_terms
 from pilotage import amendment_financing as financing
-from pilotage.amendment_indicators import (
-    IndicatorChangeView,
-    contract_indicators,
-    indicator_change_views,
-)
+from pilotage.amendment_indicators import IndicatorChangeView, avenant_indicators
 from pilotage.models import (
     AmendmentFicheChange,
     AmendmentLineChange,
@@ -402,6 +398,7 @@ def amendment_page(amendment: Amendment) -> AmendmentPage:
         rows = financing.compare(before, after, terms, short_names)
         line_views.append(LineChangeView(change, label, rows, proposed, shares))
     annex_before, annex_after = _annex_periods(amendment)
+    indicator_changes, indicators = avenant_indicators(amendment)
     if applied and amendment.applied_budget:
         years = [
             YearBudget(int(year), Decimal(b), Decimal(a), contract.annual_envelope)
@@ -435,8 +432,8 @@ def amendment_page(amendment: Amendment) -> AmendmentPage:
                 line.fiche.number if line.fiche_id else 0,
             ),
         ),
-        indicator_changes=indicator_change_views(amendment),
-        indicators=[] if applied else contract_indicators(contract),
+        indicator_changes=indicator_changes,
+        indicators=indicators,
     )
 
 
