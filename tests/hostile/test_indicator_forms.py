@@ -124,9 +124,17 @@ def test_a_hostile_actual_is_refused_in_french_or_stored_inert(cdaje, demo, fiel
     with isolated_example():
         before = indicator_state(contract), Document.objects.count()
         data = {"version": str(indicator.version), **fields}
-        if evidence is not None:
+        if evidence is None:
+            response = post(cdaje, url, data)
+        else:
+            # Multipart, as a browser sends it: a lone surrogate arrives as the bytes it
+            # encodes to, which Django decodes with a replacement character.
+            data = {
+                k: v.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+                for k, v in data.items()
+            }
             data["evidence"] = SimpleUploadedFile(*evidence)
-        response = cdaje.post(url, data)
+            response = cdaje.post(url, data)
         if response.status_code != 302:
             check_refusal(
                 response, lambda: (indicator_state(contract), Document.objects.count()), before
