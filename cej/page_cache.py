@@ -158,9 +158,13 @@ WRITTEN_BY_SERVICES = {
     "pilotage.AmendmentFicheChange",
     "pilotage.AmendmentLineChange",
     "pilotage.AmendmentRepresentativeChange",
+    "pilotage.AmendmentIndicatorChange",
     "fiches.Objective",
     "fiches.Fiche",
     "fiches.FicheVersion",
+    "fiches.Indicator",  # fiches.indicator_services, which the admin goes through too
+    "fiches.IndicatorYear",
+    "fiches.IndicatorVersion",
     "financing.BudgetLine",
     "financing.BudgetLineVersion",
     "financing.Contribution",

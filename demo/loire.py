@@ -28,6 +28,7 @@ from demo.loire_amendments import (
     rename_conseil_general,
 )
 from demo.loire_cycle import load_money_cycle
+from demo.loire_indicators import load_loire_indicators
 from demo.loire_money import (
     ANNEX_LINE_2014,
     CEJ_LINES,
@@ -192,6 +193,9 @@ def load_loire_demo(*, with_accounts: bool, seal_signed_contract=None) -> DemoRe
         # The money cycle comes after avenant n° 1: its lines 2015–2017 exist only once it
         # is applied, and the funders paid on the contract as amended.
         result.created += load_money_cycle(contract, partners)
+        # The indicators' actual values are the execution of the contract as amended (fiche
+        # n° 15 exists once avenant n° 1 is applied); avenant n° 2 proposes a new target.
+        result.created += load_loire_indicators(contract)
         return result
 
 

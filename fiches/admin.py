@@ -183,3 +183,6 @@ class FicheVersionAdmin(ReadOnlyAdmin):
     list_filter = ["fiche__contract", "created_at"]
     search_fields = ["fiche__title", "action", "author__username"]
     list_select_related = ["fiche", "author"]
+
+
+from fiches import indicator_admin  # noqa: E402, F401  (registers the indicators' admin)

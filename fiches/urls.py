@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from fiches import views
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("<int:number>/", views.fiche_detail, name="fiche_detail"),
     path("<int:number>/edit/", views.fiche_edit, name="fiche_edit"),
     path("<int:number>/fiche.pdf", views.fiche_pdf, name="fiche_pdf"),
+    path("<int:number>/indicators/", include("fiches.indicator_urls")),
     path("<int:number>/history/", views.fiche_history, name="fiche_history"),
     path(
         "<int:number>/history/<int:version>/restore/",

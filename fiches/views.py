@@ -21,6 +21,7 @@ from cej.view_helpers import add_errors, context_of, require, scoped_contract
 from fiches import selectors, services
 from fiches.diff import Names, diff_snapshots
 from fiches.forms import FicheFilterForm, FicheForm, TransitionForm
+from fiches.indicator_selectors import fiche_indicators
 from fiches.models import Fiche, FicheStatus, FicheVersion
 from fiches.permissions import (
     allowed_transitions,
@@ -115,7 +116,12 @@ def fiche_detail(request, slug, number):
 
 def _fiche_detail_context(contract, number) -> dict:
     page = selectors.fiche_page(contract, number)
-    return {**context_of(page), "contract": contract, "transition_form": TransitionForm()}
+    return {
+        **context_of(page),
+        "contract": contract,
+        "transition_form": TransitionForm(),
+        "indicator_trends": fiche_indicators(contract, page.fiche),
+    }
 
 
 @login_required

@@ -19,6 +19,7 @@ from fiches.services import fiche_amend, snapshot_of
 from financing.models import BudgetLine
 from financing.services import budget_line_delete, budget_line_save, line_snapshot
 from partners.models import Signatory
+from pilotage import amendment_indicators
 from pilotage.amendment_selectors import (
     amendment_page,
     budget_years,
@@ -130,6 +131,7 @@ def _keep_before(amendment: Amendment) -> None:
         if change.line is not None:
             change.before = line_snapshot(change.line)
             change.save(update_fields=["before"])
+    amendment_indicators.keep_before(amendment)
 
 
 def _apply(amendment: Amendment, *, by) -> None:
@@ -150,6 +152,8 @@ def _apply(amendment: Amendment, *, by) -> None:
             withdraw=change.kind == ChangeKind.WITHDRAW,
             by=by,
         )
+    # The targets of the fiches' indicators (a withdrawn fiche keeps its indicators).
+    amendment_indicators.apply(amendment, by=by)
     fiche_ids = dict(Fiche.objects.filter(contract=contract).values_list("number", "pk"))
     # Lines: removals and reductions before increases and additions, so that no year goes
     # above the envelope on the way (the result was checked when the CDAJE gave its opinion).

@@ -121,6 +121,7 @@ def amendment_act_context(amendment: Amendment, *, generated_by=None) -> dict:
                 "paragraphs": paragraphs,
                 "items": [],
                 "years": [],
+                "indicators": [],
                 **extra,
             }
         )
@@ -179,6 +180,17 @@ def amendment_act_context(amendment: Amendment, *, generated_by=None) -> dict:
             for number, title in withdrawn
         ]
         article(_("Fiches actions"), paragraphs, list_items=items)
+    if page.indicator_changes:
+        article(
+            _("Indicateurs d'évaluation"),
+            [
+                _(
+                    "Les cibles des indicateurs d'évaluation suivants, fixées par l'annexe 1 du "
+                    "contrat (fiches actions), sont modifiées comme suit :"
+                )
+            ],
+            indicators=page.indicator_changes,
+        )
     if page.line_changes:
         article(
             _("Dispositions financières"),

@@ -20,6 +20,7 @@ from fiches.services import snapshot_of
 from financing.models import BudgetLine, BudgetPost, Instrument
 from financing.terms import contract_terms
 from pilotage import amendment_financing as financing
+from pilotage.amendment_indicators import IndicatorChangeView, avenant_indicators
 from pilotage.models import (
     AmendmentFicheChange,
     AmendmentLineChange,
@@ -114,6 +115,10 @@ class AmendmentPage:
     # propose to change), in the order the page lists them.
     fiches: list[Fiche] = field(default_factory=list)
     lines: list[BudgetLine] = field(default_factory=list)
+    # The avenant's changes of indicator targets, and the contract's indicators it may
+    # change (`pilotage.amendment_indicators`).
+    indicator_changes: list[IndicatorChangeView] = field(default_factory=list)
+    indicators: list = field(default_factory=list)
 
     @property
     def added_lines(self) -> list[LineChangeView]:
@@ -129,6 +134,7 @@ class AmendmentPage:
             self.fiche_changes
             or self.line_changes
             or self.representative_changes
+            or self.indicator_changes
             or self.annex_before != self.annex_after
         )
 
@@ -392,6 +398,7 @@ def amendment_page(amendment: Amendment) -> AmendmentPage:
         rows = financing.compare(before, after, terms, short_names)
         line_views.append(LineChangeView(change, label, rows, proposed, shares))
     annex_before, annex_after = _annex_periods(amendment)
+    indicator_changes, indicators = avenant_indicators(amendment)
     if applied and amendment.applied_budget:
         years = [
             YearBudget(int(year), Decimal(b), Decimal(a), contract.annual_envelope)
@@ -425,6 +432,8 @@ def amendment_page(amendment: Amendment) -> AmendmentPage:
                 line.fiche.number if line.fiche_id else 0,
             ),
         ),
+        indicator_changes=indicator_changes,
+        indicators=indicators,
     )
 
 

@@ -169,3 +169,41 @@ class AmendmentRepresentativeChange(models.Model):
     @property
     def arriving_name(self) -> str:
         return " ".join(p for p in (self.civility, self.first_name, self.last_name) if p)
+
+
+class AmendmentIndicatorChange(Versioned):
+    """*Cibles d'indicateur modifiées par avenant*: the targets (*cibles*) an avenant sets for
+    one evaluation indicator of a fiche of its signed contract. `proposed["targets"]` maps
+    each year the avenant changes ("2016") to its new target (a decimal string, or None to
+    leave the year without target); `before` keeps the targets as the avenant found them,
+    when it is signed."""
+
+    amendment = models.ForeignKey(
+        "cej.Amendment",
+        verbose_name=_("avenant"),
+        on_delete=models.CASCADE,
+        related_name="indicator_changes",
+    )
+    indicator = models.ForeignKey(
+        "fiches.Indicator",
+        verbose_name=_("indicateur"),
+        on_delete=models.CASCADE,
+        related_name="amendment_changes",
+    )
+    proposed = models.JSONField(_("cibles proposées"), default=dict)
+    before = models.JSONField(_("cibles avant l'avenant"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("cibles d'indicateur modifiées par avenant")
+        verbose_name_plural = _("cibles d'indicateurs modifiées par avenant")
+        ordering = ["amendment", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["amendment", "indicator"],
+                name="amendment_indicator_change_once",
+                violation_error_message=_("L'avenant modifie déjà les cibles de cet indicateur."),
+            ),
+        ]
+
+    def __str__(self):
+        return _("Cibles de l'indicateur « %(name)s »") % {"name": self.indicator}

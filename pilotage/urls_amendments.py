@@ -3,6 +3,7 @@
 from django.urls import path
 
 from pilotage import views_amendments as views
+from pilotage.views_amendment_indicators import amendment_indicator_edit
 
 urlpatterns = [
     path("", views.amendment_list, name="amendment_list"),
@@ -21,6 +22,11 @@ urlpatterns = [
         "<int:number>/fiches/<int:fiche_number>/withdraw/",
         views.amendment_fiche_withdraw,
         name="amendment_fiche_withdraw",
+    ),
+    path(
+        "<int:number>/indicators/<int:indicator_pk>/edit/",
+        amendment_indicator_edit,
+        name="amendment_indicator_edit",
     ),
     path("<int:number>/lines/new/", views.amendment_line_add, name="amendment_line_add"),
     path(

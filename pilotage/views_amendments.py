@@ -39,6 +39,7 @@ from pilotage.forms_amendments import (
 )
 from pilotage.models import (
     AmendmentFicheChange,
+    AmendmentIndicatorChange,
     AmendmentLineChange,
     AmendmentRepresentativeChange,
     ChangeKind,
@@ -178,6 +179,7 @@ def amendment_detail(request, slug, number, *, forms=None, status=200):
         "lines": page.lines,
         "changed_fiche_ids": {c.change.fiche_id for c in page.fiche_changes},
         "changed_line_ids": {c.change.line_id for c in page.line_changes},
+        "changed_indicator_ids": {c.change.indicator_id for c in page.indicator_changes},
     }
     if can_opinion[0] and amendment.status == AmendmentStatus.DRAFT:
         context["opinion_form"] = forms.get("opinion") or OpinionForm()
@@ -485,6 +487,7 @@ CHANGE_KINDS = {
     "fiche": (AmendmentFicheChange, can_edit_amendment),
     "line": (AmendmentLineChange, can_edit_amendment_budget),
     "representative": (AmendmentRepresentativeChange, can_edit_amendment),
+    "indicator": (AmendmentIndicatorChange, can_edit_amendment),
 }
 
 

@@ -56,7 +56,18 @@ def _serve(request, document: Document, *, download: bool):
             status=409,
         )
     _log_download(request, document, "served")
-    return pdf_response(content, document.filename, download=download)
+    response = pdf_response(content, document.filename, download=download)
+    # An indicator's evidence may be a workbook or a CSV (checked by content on upload).
+    kind = SPREADSHEET_TYPES.get(document.filename.rsplit(".", 1)[-1].lower())
+    if kind is not None:
+        response["Content-Type"] = kind
+    return response
+
+
+SPREADSHEET_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv",
+}
 
 
 def _log_download(request, document: Document, outcome: str) -> None:

@@ -319,6 +319,10 @@ ADMIN_MODELS = {
     "fiches.objective":            (200,      200,  200,   KEPT,  200),
     "fiches.fiche":                (200,      200,  200,   200,   200),
     "fiches.ficheversion":         (200,      403,  200,   403,   200),
+    # Indicators through their services; their years with them, read-only (targets by
+    # avenant once signed, actuals on the fiche's pages).
+    "fiches.indicator":            (200,      200,  200,   200,   200),
+    "fiches.indicatorversion":     (200,      403,  200,   403,   200),
     "financing.budgetpost":        (200,      200,  200,   200,   200),
     "financing.budgetline":        (200,      200,  200,   200,   200),
     "financing.contribution":      (200,      403,  200,   403,   200),  # with their line

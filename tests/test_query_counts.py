@@ -22,6 +22,7 @@ PAGES = {
     "fiche list, filtered": ("cdaje", f"{BASE}/fiches/?status=validated&q=accueil"),
     "fiche page": ("cdaje", f"{BASE}/fiches/3/"),
     "fiche history": ("cdaje", f"{BASE}/fiches/3/history/"),
+    "fiche indicators": ("cdaje", f"{BASE}/fiches/1/indicators/"),
     "budget page": ("finance", f"{BASE}/budget/"),
     "budget page, one year": ("finance", f"{BASE}/budget/?year=2015"),
     "documents page": ("cdaje", f"{BASE}/documents/"),

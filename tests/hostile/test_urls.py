@@ -86,6 +86,12 @@ NUMBERED = [
     "budget/lines/{n}/delete/",
     "documents/{n}/download/",
     "budget/payments/{n}/delete/",
+    "fiches/{n}/indicators/",
+    "fiches/{n}/indicators/new/",
+    "fiches/3/indicators/{n}/edit/",
+    "fiches/1/indicators/{n}/{n}/actual/",
+    "fiches/1/indicators/1/{n}/actual/",
+    "avenants/2/indicators/{n}/edit/",
 ]
 POSTED = [
     "fiches/{n}/transition/submit/",
