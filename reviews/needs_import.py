@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from financing.cells import CellError, clean_int, clean_text, is_blank, shown
 from financing.spreadsheets import SpreadsheetError, read_table
 from reviews.models import CareType, NeedsArea
+from reviews.selectors import SHORT_LABELS
 from reviews.services import AreaFigures
 
 NAME_MAX = NeedsArea._meta.get_field("name").max_length
@@ -27,14 +28,6 @@ COLUMN_LABELS = {
     AREA: gettext_lazy("Zone"),
     CHILDREN: gettext_lazy("Enfants de moins de 3 ans"),
     UNMET: gettext_lazy("Demandes non satisfaites"),
-}
-SHORT_LABELS = {
-    CareType.COLLECTIVE: "Accueil collectif",
-    CareType.MICRO_CRECHE: "Micro-crèches",
-    CareType.FAMILY_CRECHE: "Crèches familiales",
-    CareType.CHILDMINDERS: "Assistants maternels",
-    CareType.HOME_CARE: "Garde à domicile",
-    CareType.PRESCHOOL: "École préélémentaire",
 }
 
 
@@ -65,14 +58,14 @@ def _aliases() -> dict[str, str]:
     for value, label in CareType.choices:
         aliases[_key(value)] = value
         aliases[_key(label)] = value
-        aliases[_key(SHORT_LABELS[value])] = value
+        aliases[_key(str(SHORT_LABELS[value]))] = value
     return aliases
 
 
 def template_csv() -> str:
     """A file to start from: the header, one example row (« ; »-separated, UTF-8)."""
     header = [str(COLUMN_LABELS[c]) for c in (AREA, CHILDREN, UNMET)]
-    header += [SHORT_LABELS[value] for value in CareType.values]
+    header += [str(SHORT_LABELS[value]) for value in CareType.values]
     example = ["Roannais", "3200", "45", "620", "90", "40", "1450", "30", "60"]
     return ";".join(header) + "\r\n" + ";".join(example) + "\r\n"
 
@@ -228,5 +221,5 @@ def read_needs_csv(data: bytes, filename: str) -> list[AreaFigures]:
 
 def _expected() -> str:
     names = [str(COLUMN_LABELS[c]) for c in (AREA, CHILDREN, UNMET)]
-    names += list(SHORT_LABELS.values())
+    names += [str(label) for label in SHORT_LABELS.values()]
     return ", ".join(f"« {name} »" for name in names)

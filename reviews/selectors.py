@@ -8,6 +8,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext_lazy as _
+
 from cej.money import ZERO
 from fiches.models import Fiche, FicheStatus, Indicator, IndicatorDirection, IndicatorYear
 from financing.cycle_selectors import contract_cycle
@@ -23,6 +25,15 @@ from reviews.models import (
 )
 
 ONE_DECIMAL = Decimal("0.1")
+# The kinds of care as the tables' headers name them (the full labels are the model's).
+SHORT_LABELS = {
+    CareType.COLLECTIVE: _("Accueil collectif"),
+    CareType.MICRO_CRECHE: _("Micro-crèches"),
+    CareType.FAMILY_CRECHE: _("Crèches familiales"),
+    CareType.CHILDMINDERS: _("Assistants maternels"),
+    CareType.HOME_CARE: _("Garde à domicile"),
+    CareType.PRESCHOOL: _("École préélémentaire"),
+}
 
 
 @dataclass
@@ -275,7 +286,7 @@ def _indicator_rows(contract, year: int) -> dict[int, list[IndicatorRow]]:
 
 def needs_table(review: AnnualReview) -> NeedsTable:
     """The review's needs and supply figures (two queries)."""
-    care_types = [(value, str(label)) for value, label in CareType.choices]
+    care_types = [(value, str(SHORT_LABELS[value])) for value in CareType.values]
     order = {value: index for index, (value, _label) in enumerate(care_types)}
     rows, totals = [], [0] * len(care_types)
     children, unmet, any_unmet = 0, 0, False
