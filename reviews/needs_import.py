@@ -176,7 +176,7 @@ def read_needs_csv(data: bytes, filename: str) -> list[AreaFigures]:
                 continue
             raw = cell(target)
             try:
-                value = clean_int(raw)
+                value = _count(raw)
             except CellError:
                 errors.append(
                     f"{where(target)} : "
@@ -217,6 +217,16 @@ def read_needs_csv(data: bytes, filename: str) -> list[AreaFigures]:
     if errors:
         raise NeedsImportError(errors)
     return areas
+
+
+def _count(raw) -> int | None:
+    """The cell's whole number, negative ones included (refused next, with their own
+    message): `clean_int` reads only what a count can be."""
+    text = str(raw).strip() if isinstance(raw, str) else raw
+    if isinstance(text, str) and text[:1] in ("-", "\u2212"):
+        number = clean_int(text[1:])
+        return -number if number is not None else None
+    return clean_int(raw)
 
 
 def _expected() -> str:
