@@ -8,10 +8,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db.models import F, FilteredRelation, Q
 from django.utils.translation import gettext_lazy as _
 
 from cej.money import ZERO
-from fiches.models import Fiche, FicheStatus, Indicator, IndicatorDirection, IndicatorYear
+from fiches.models import Fiche, FicheStatus, Indicator, IndicatorDirection
 from financing.cycle_selectors import contract_cycle
 from financing.figures import Figures
 from financing.models import BudgetLine
@@ -20,7 +21,6 @@ from reviews.models import (
     AnnualReview,
     CareType,
     NeedsArea,
-    ReviewFiche,
     ReviewStatus,
 )
 
@@ -169,13 +169,19 @@ def review_list(contract) -> list[tuple[int, AnnualReview | None]]:
 
 def review_report(review: AnnualReview, *, today=None) -> ReviewReport:
     contract, year = review.contract, review.year
+    # Each fiche with its row in this review, in one query (a fiche added by avenant after
+    # the review was opened has none yet: in progress, no narrative).
     fiches = list(
         Fiche.objects.filter(contract_id=contract.pk)
         .exclude(status=FicheStatus.WITHDRAWN)
-        .select_related("objective", "lead_partner")
+        .select_related("lead_partner")
+        .annotate(
+            row=FilteredRelation("review_states", condition=Q(review_states__review_id=review.pk)),
+            review_state=F("row__state"),
+            review_narrative=F("row__narrative"),
+        )
         .order_by("number")
     )
-    rows = {row.fiche_id: row for row in ReviewFiche.objects.filter(review_id=review.pk).order_by()}
     indicators = _indicator_rows(contract, year)
     cycle = contract_cycle(contract, today=today)
     money: dict[int | None, Figures] = defaultdict(Figures)
@@ -194,14 +200,13 @@ def review_report(review: AnnualReview, *, today=None) -> ReviewReport:
     fiche_reviews = []
     states: dict[str, int] = defaultdict(int)
     for fiche in fiches:
-        row = rows.get(fiche.pk)
-        state = row.state if row else ActionState.IN_PROGRESS
+        state = fiche.review_state or ActionState.IN_PROGRESS
         states[str(ActionState(state).label)] += 1
         fiche_reviews.append(
             FicheReview(
                 fiche=fiche,
                 state=state,
-                narrative=row.narrative if row else "",
+                narrative=fiche.review_narrative or "",
                 indicators=indicators.get(fiche.pk, []),
                 money=money.get(fiche.pk) or Figures(),
                 psej_due=psej_due.get(fiche.pk, ZERO),
@@ -241,17 +246,17 @@ def review_report(review: AnnualReview, *, today=None) -> ReviewReport:
 
 
 def _indicator_rows(contract, year: int) -> dict[int, list[IndicatorRow]]:
-    """Per fiche id, its indicators in the year (two queries)."""
-    years = {
-        y.indicator_id: y
-        for y in IndicatorYear.objects.filter(indicator__contract_id=contract.pk, year=year)
-        .order_by()
-        .only("indicator_id", "target", "actual", "comment")
-    }
+    """Per fiche id, its indicators with their figures of the year (one query)."""
     by_fiche: dict[int, list[IndicatorRow]] = defaultdict(list)
     for indicator in (
         Indicator.objects.filter(contract_id=contract.pk)
-        .select_related("fiche")
+        .annotate(
+            entry=FilteredRelation("years", condition=Q(years__year=year)),
+            fiche_number=F("fiche__number"),
+            target=F("entry__target"),
+            actual=F("entry__actual"),
+            comment=F("entry__comment"),
+        )
         .order_by("fiche__number", "number")
         .only(
             "id",
@@ -263,52 +268,69 @@ def _indicator_rows(contract, year: int) -> dict[int, list[IndicatorRow]]:
             "baseline_year",
             "baseline_value",
             "fiche_id",
-            "fiche__number",
         )
     ):
-        entry = years.get(indicator.pk)
         by_fiche[indicator.fiche_id].append(
             IndicatorRow(
-                code=f"{indicator.fiche.number}.{indicator.number}",
+                code=f"{indicator.fiche_number}.{indicator.number}",
                 name=indicator.name,
                 unit=indicator.unit,
                 source=indicator.source,
                 direction=indicator.direction,
                 baseline=indicator.baseline_value,
                 baseline_year=indicator.baseline_year,
-                target=entry.target if entry else None,
-                actual=entry.actual if entry else None,
-                comment=entry.comment if entry else "",
+                target=indicator.target,
+                actual=indicator.actual,
+                comment=indicator.comment or "",
             )
         )
     return by_fiche
 
 
 def needs_table(review: AnnualReview) -> NeedsTable:
-    """The review's needs and supply figures (two queries)."""
+    """The review's needs and supply figures (one query)."""
     care_types = [(value, str(SHORT_LABELS[value])) for value in CareType.values]
     order = {value: index for index, (value, _label) in enumerate(care_types)}
     rows, totals = [], [0] * len(care_types)
     children, unmet, any_unmet = 0, 0, False
-    for area in (
+    areas: dict[int, dict] = {}
+    # The areas and their places in one query (an area may have no place yet).
+    for area_id, name, children_under_3, unmet_requests, care_type, count in (
         NeedsArea.objects.filter(review_id=review.pk)
-        .prefetch_related("places")
-        .order_by("order", "name")
+        .order_by("order", "name", "pk")
+        .values_list(
+            "pk",
+            "name",
+            "children_under_3",
+            "unmet_requests",
+            "places__care_type",
+            "places__places",
+        )
     ):
-        places = [0] * len(care_types)
-        for entry in area.places.all():
-            places[order[entry.care_type]] = entry.places
+        area = areas.setdefault(
+            area_id,
+            {
+                "name": name,
+                "children": children_under_3,
+                "unmet": unmet_requests,
+                "places": [0] * len(care_types),
+            },
+        )
+        if care_type is not None:
+            area["places"][order[care_type]] = count
+    for area in areas.values():
+        places = area["places"]
         for index, value in enumerate(places):
             totals[index] += value
-        children += area.children_under_3
-        if area.unmet_requests is not None:
-            unmet += area.unmet_requests
+        children += area["children"]
+        if area["unmet"] is not None:
+            unmet += area["unmet"]
             any_unmet = True
         rows.append(
             NeedsRow(
-                name=area.name,
-                children_under_3=area.children_under_3,
-                unmet_requests=area.unmet_requests,
+                name=area["name"],
+                children_under_3=area["children"],
+                unmet_requests=area["unmet"],
                 places=places,
                 total=sum(places),
             )

@@ -20,6 +20,7 @@ from cej.security_log import log_security_event
 from cej.view_helpers import add_errors, require, scoped_contract
 from reviews import charts, services
 from reviews.forms import (
+    MAX_AREA_ROWS,
     AdoptForm,
     NeedsForm,
     NeedsImportForm,
@@ -219,7 +220,7 @@ def annual_review_needs(request, slug, year):
     review = _review(contract, year)
     require(can_edit_review(request.user, review))
     report = review_report(review)
-    rows = min(int(request.POST.get("rows") or 0) or len(report.needs.rows) + 3, 60)
+    rows = _row_count(request.POST.get("rows"), default=len(report.needs.rows) + 3)
     form = NeedsForm(request.POST, rows=rows)
     if form.is_valid():
         try:
@@ -239,6 +240,14 @@ def annual_review_needs(request, slug, year):
     return _render_page(
         request, review, report, needs_form=form, status=409 if form.non_field_errors() else 400
     )
+
+
+def _row_count(raw, *, default: int) -> int:
+    """How many rows the posted table had (a hidden field): a count within the form's
+    limit, whatever was sent."""
+    text = (raw or "").strip()
+    count = int(text) if text.isascii() and text.isdigit() and len(text) < 4 else default
+    return max(1, min(count, MAX_AREA_ROWS))
 
 
 @login_required

@@ -360,4 +360,5 @@ def sealed_demo(sealed_world, demo, demo_world, seal):
     """The Loire demo with its sealed documents, as `load_demo` leaves it: the session's
     rows, and the same PDF bytes stored in this test's own storage."""
     sealed_world.apply()
+    demo_world.store_documents()
     return demo_world.result()  # the contract as sealing left it

@@ -75,6 +75,7 @@ PAGES = [
     "budget/payments/",
     "budget/payments/new/",
     "budget/payments/documents/new/",
+    "reviews/",
 ]
 NUMBERED = [
     "fiches/{n}/",
@@ -86,6 +87,7 @@ NUMBERED = [
     "budget/lines/{n}/delete/",
     "documents/{n}/download/",
     "budget/payments/{n}/delete/",
+    "reviews/{n}/",
 ]
 POSTED = [
     "fiches/{n}/transition/submit/",
@@ -96,6 +98,8 @@ POSTED = [
     "budget/lines/{n}/delete/",
     "budget/import/confirm/",
     "budget/payments/{n}/delete/",
+    "reviews/{n}/submit/",
+    "reviews/{n}/return/",
 ]
 
 
