@@ -207,7 +207,9 @@ def _render_page(
             "can_submit": can_submit[0],
             "can_return": can_return[0],
             "conflict": conflict,
-            "versions": review.versions.select_related("author").order_by("-number")[:10],
+            "versions": review.versions.select_related("author")
+            .defer("snapshot")
+            .order_by("-number")[:10],
         },
         status=status,
     )
