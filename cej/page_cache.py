@@ -171,6 +171,12 @@ WRITTEN_BY_SERVICES = {
     "financing.Advance",
     "financing.FunderPayment",
     "financing.SupportingDocument",
+    # reviews.services (the admin only shows them)
+    "reviews.AnnualReview",
+    "reviews.ReviewFiche",
+    "reviews.AnnualReviewVersion",
+    "reviews.NeedsArea",
+    "reviews.NeedsPlaces",
 }
 
 

@@ -25,7 +25,7 @@ def test_a_cdaje_agent_adopts_the_review_and_a_partner_downloads_it(new_page, lo
 
     agent.get_by_role("button", name="Soumettre à la CDAJE").click()
     expect(agent.get_by_text("Bilan soumis à la CDAJE.")).to_be_visible()
-    agent.get_by_label("Avis de la CDAJE").fill("Avis favorable au bilan 2017.")
+    agent.get_by_role("textbox", name="Avis de la CDAJE").fill("Avis favorable au bilan 2017.")
     agent.get_by_label("Avis rendu en plénière le").fill("2018-03-13")
     agent.get_by_role("button", name="Adopter le bilan").click()
     expect(agent.get_by_text("Bilan 2017 adopté")).to_be_visible()
