@@ -35,6 +35,7 @@ urlpatterns = [
     ),
     path("contracts/<slug:slug>/fiches/", include("fiches.urls")),
     path("contracts/<slug:slug>/budget/", include("financing.urls")),
+    path("contracts/<slug:slug>/reviews/", include("reviews.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -36,6 +36,7 @@ from demo.loire_money import (
     record_execution,
     set_terms,
 )
+from demo.loire_reviews import load_reviews
 from fiches.models import Aim, Fiche, FicheStatus, FicheVersion, Objective
 from fiches.services import record_version
 from financing.models import (
@@ -196,6 +197,9 @@ def load_loire_demo(*, with_accounts: bool, seal_signed_contract=None) -> DemoRe
         # The indicators' actual values are the execution of the contract as amended (fiche
         # n° 15 exists once avenant n° 1 is applied); avenant n° 2 proposes a new target.
         result.created += load_loire_indicators(contract)
+        # The annual reviews after the money cycle (and the indicators): each adopted one
+        # prints the year's execution, and is the funders' activity data.
+        result.created += load_reviews(contract)
         return result
 
 

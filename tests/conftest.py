@@ -127,6 +127,20 @@ class DemoWorld:
     contract_pk: int
     created: int
     accounts: list[str]
+    # The files the demo stores (the adopted annual reviews' PDFs), written to a folder of
+    # the session, never to the developer's var/private; `store_documents` puts them into
+    # the storage of the test that needs them.
+    documents: Path | None = None
+
+    def store_documents(self) -> None:
+        from django.core.files.base import ContentFile
+        from django.core.files.storage import default_storage
+
+        for path in sorted(self.documents.rglob("*")) if self.documents else ():
+            if path.is_file():
+                name = path.relative_to(self.documents).as_posix()
+                if not default_storage.exists(name):
+                    default_storage.save(name, ContentFile(path.read_bytes()))
 
     def result(self) -> DemoResult:
         """A new DemoResult per test: a test may change its contract object freely."""
@@ -143,13 +157,25 @@ _WORLD: DemoWorld | None = None
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
     """pytest-django's test database, with the Loire demo committed in it once."""
     global _WORLD
+    from django.conf import settings
     from django.contrib.auth.models import Permission
     from django.contrib.contenttypes.models import ContentType
 
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+    documents = tmp_path_factory.mktemp("demo-documents")
+    storages = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": documents, "base_url": None},
+        },
+    }
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=FAST_HASHERS, STORAGES=storages),
+    ):
         # What `migrate` itself writes (the project has no data migration). Restored first,
         # it also clears what a reused database (--reuse-db) kept from an earlier run.
         fresh = Snapshot.take(models=[ContentType, Permission])
@@ -161,6 +187,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
             contract_pk=result.contract.pk,
             created=result.created,
             accounts=result.accounts,
+            documents=documents,
         )
     yield _WORLD
     _WORLD = None
@@ -333,4 +360,5 @@ def sealed_demo(sealed_world, demo, demo_world, seal):
     """The Loire demo with its sealed documents, as `load_demo` leaves it: the session's
     rows, and the same PDF bytes stored in this test's own storage."""
     sealed_world.apply()
+    demo_world.store_documents()
     return demo_world.result()  # the contract as sealing left it

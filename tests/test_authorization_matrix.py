@@ -335,6 +335,8 @@ ADMIN_MODELS = {
     "financing.funderpayment":     (200,      200,  200,   200,   200),
     "financing.supportingdocument": (200,     200,  200,   200,   200),
 }
+for _rows in (rows_indicators, rows_reviews, rows_evaluation):
+    ADMIN_MODELS.update(getattr(_rows, "ADMIN_MODELS", {}))
 # The other admin pages, for the administrator.
 ADMIN_SITE = {
     "index":                       200,

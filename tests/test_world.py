@@ -61,6 +61,7 @@ def test_sealed_documents_are_the_sealed_bytes(sealed_demo):
     assert sorted(documents.values_list("kind", flat=True)) == [
         DocumentKind.AMENDMENT,  # avenant n° 1's act
         DocumentKind.ANNEX_CONVENTION,
+        *[DocumentKind.ANNUAL_REVIEW] * 3,  # the reviews 2014–2016, adopted
         DocumentKind.SIGNED_CONTRACT,
     ]
     for document in documents:

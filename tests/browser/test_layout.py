@@ -167,8 +167,9 @@ def test_the_fingerprints_wrap_in_even_groups(page, loire, sealed_world, seal):
     for width in WIDTHS:
         at_width(page, width, f"/contracts/{DEMO_SLUG}/documents/")
         hashes = page.locator("code.hash")
-        # The signed contract, its annex convention and avenant n° 1's act.
-        expect(hashes).to_have_count(3)
+        # The signed contract, its annex convention, avenant n° 1's act, the annual reviews
+        # 2014–2016.
+        expect(hashes).to_have_count(6)
         for index in range(3):
             groups = hashes.nth(index).locator("span")
             tops = [round(box(groups.nth(g))["top"]) for g in range(8)]

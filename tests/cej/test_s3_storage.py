@@ -98,10 +98,11 @@ def bucket(settings, s3_storage_setting, monkeypatch):
 
 
 @pytest.fixture
-def s3_sealed_demo(bucket, sealed_world, demo, seal):
-    """The session's sealed documents (tests/conftest.py), their bytes put in the bucket
-    through the S3 storage."""
+def s3_sealed_demo(bucket, sealed_world, demo_world, demo, seal):
+    """The session's sealed documents (tests/conftest.py) and the demo's adopted annual
+    reviews, their bytes put in the bucket through the S3 storage."""
     sealed_world.apply()
+    demo_world.store_documents()
     return demo
 
 
@@ -223,14 +224,14 @@ def test_verify_documents_reads_the_bucket(bucket, s3_sealed_demo):
     out = io.StringIO()
     call_command("verify_documents", stdout=out)
     # The signed contract, its annex convention and avenant n° 1's act.
-    assert out.getvalue().strip() == "3 documents vérifiés, 0 en erreur."
+    assert out.getvalue().strip() == "6 documents vérifiés, 0 en erreur."
 
     document = signed(s3_sealed_demo.contract)
     tampered = bytearray(object_bytes(bucket, document.file.name))
     tampered[-100] ^= 0x01
     bucket.put_object(Bucket=BUCKET, Key=f"{PREFIX}/{document.file.name}", Body=bytes(tampered))
     err = io.StringIO()
-    with pytest.raises(CommandError, match="3 documents vérifiés, 1 en erreur"):
+    with pytest.raises(CommandError, match="6 documents vérifiés, 1 en erreur"):
         call_command("verify_documents", stdout=io.StringIO(), stderr=err)
     assert f"document {document.pk} " in err.getvalue()
     assert f"trouvée {hashlib.sha256(tampered).hexdigest()}" in err.getvalue()

@@ -103,15 +103,18 @@ def test_the_signed_contract_comes_first_with_its_downloads_counted(
 ):
     with django_assert_num_queries(1):
         documents = contract_documents(sealed_demo.contract)
-    # Then what completes it: the annex convention, the act of avenant n° 1.
+    # Then what completes it: the annex convention, the act of avenant n° 1; then the annual
+    # reviews adopted since, the latest first.
     assert [document.kind for document in documents] == [
         DocumentKind.SIGNED_CONTRACT,
         DocumentKind.ANNEX_CONVENTION,
         DocumentKind.AMENDMENT,
+        *[DocumentKind.ANNUAL_REVIEW] * 3,
     ]
     assert documents[2].amendment.number == 1
-    assert [document.download_count for document in documents] == [0, 0, 0]
-    assert all(document.sealed for document in documents)
+    assert [document.dated.year for document in documents[3:]] == [2017, 2016, 2015]
+    assert [document.download_count for document in documents] == [0] * 6
+    assert all(document.sealed for document in documents[:3])
 
 
 def test_an_act_names_its_parties_as_on_its_date_with_their_deliberations(

@@ -45,7 +45,7 @@ def test_intact_documents_pass(sealed_demo):
     """The demo's sealed documents: the signed contract, its annex convention and the act of
     avenant n° 1."""
     out, err = verify()
-    assert out.strip() == "3 documents vérifiés, 0 en erreur."
+    assert out.strip() == "6 documents vérifiés, 0 en erreur."
     assert err == ""
 
 
@@ -57,7 +57,7 @@ def test_one_changed_byte_fails_and_names_the_document(sealed_demo):
     document = signed(sealed_demo.contract)
     change_one_byte(document.file.name)
     summary, err = verify_failing("--quiet")
-    assert summary == "3 documents vérifiés, 1 en erreur."
+    assert summary == "6 documents vérifiés, 1 en erreur."
     [line] = err.splitlines()
     assert line.startswith(
         f"Contrat cej-loire-2014-2017, document {document.pk} "
@@ -74,7 +74,7 @@ def test_a_deleted_file_fails(sealed_demo):
     document = signed(sealed_demo.contract)
     default_storage.delete(document.file.name)
     summary, err = verify_failing()
-    assert summary == "3 documents vérifiés, 1 en erreur."
+    assert summary == "6 documents vérifiés, 1 en erreur."
     assert f"document {document.pk} " in err
     assert "fichier introuvable sur le stockage" in err and "trouvée : aucune" in err
 
@@ -86,7 +86,7 @@ def test_an_unreadable_file_is_reported_and_the_others_still_checked(sealed_demo
     os.remove(path)
     os.mkdir(path)
     summary, err = verify_failing()
-    assert summary == "3 documents vérifiés, 1 en erreur."
+    assert summary == "6 documents vérifiés, 1 en erreur."
     [line] = err.splitlines()
     assert f"document {document.pk} " in line
     assert "fichier illisible (IsADirectoryError" in line
@@ -99,7 +99,7 @@ def test_contract_option_limits_the_check(sealed_demo):
     # The damaged contract is not the one asked about.
     assert verify("--contract", other.slug)[1] == ""
     summary, _err = verify_failing("--contract", sealed_demo.contract.slug)
-    assert summary == "3 documents vérifiés, 1 en erreur."
+    assert summary == "6 documents vérifiés, 1 en erreur."
 
 
 def test_an_unknown_contract_is_an_error(db):
@@ -109,4 +109,4 @@ def test_an_unknown_contract_is_an_error(db):
 
 def test_a_list_of_every_document_with_verbosity_2(sealed_demo):
     out, _err = verify("-v", "2")
-    assert out.count(": intact.") == 3
+    assert out.count(": intact.") == 6

@@ -58,11 +58,8 @@ def test_the_backup_holds_the_signed_demo(backup):
     # Advances and balances 2014–2017, one reversement (demo.loire_cycle).
     assert len(before["funder_payments"]) == 15
     assert [p[2] for p in before["funder_payments"]].count("refund") == 1
-    assert [d["sealed"] for d in before["documents"]] == [
-        True,
-        True,
-        True,
-    ]  # contract, annex convention, avenant n° 1
+    # Contract, annex convention, avenant n° 1, the annual reviews 2014–2016.
+    assert [d["sealed"] for d in before["documents"]] == [True] * 6
     assert all(d["served_sha256"] == d["sha256"] for d in before["documents"])
 
 
@@ -74,7 +71,7 @@ def test_the_restored_instance_shows_the_same_contract_and_documents(backup, res
 def test_verify_documents_passes_on_the_restored_storage(restored):
     result = manage_status(restored, "verify_documents")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "3 documents vérifiés, 0 en erreur" in result.stdout
+    assert "6 documents vérifiés, 0 en erreur" in result.stdout
 
 
 def test_verify_documents_fails_when_a_restored_file_differs(restored):

@@ -75,6 +75,7 @@ PAGES = [
     "budget/payments/",
     "budget/payments/new/",
     "budget/payments/documents/new/",
+    "reviews/",
 ]
 NUMBERED = [
     "fiches/{n}/",
@@ -92,6 +93,7 @@ NUMBERED = [
     "fiches/1/indicators/{n}/{n}/actual/",
     "fiches/1/indicators/1/{n}/actual/",
     "avenants/2/indicators/{n}/edit/",
+    "reviews/{n}/",
 ]
 POSTED = [
     "fiches/{n}/transition/submit/",
@@ -102,6 +104,8 @@ POSTED = [
     "budget/lines/{n}/delete/",
     "budget/import/confirm/",
     "budget/payments/{n}/delete/",
+    "reviews/{n}/submit/",
+    "reviews/{n}/return/",
 ]
 
 

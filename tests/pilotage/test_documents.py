@@ -322,8 +322,14 @@ def test_load_demo_produces_the_sealed_documents_once(empty_database, seal, sett
     settings.DEBUG = False
     call_command("load_demo", "--no-accounts")
     documents = list(Document.objects.order_by("kind").values_list("kind", "sha256"))
-    # The contract and its annex convention as signed, and the act of avenant n° 1.
-    assert [kind for kind, _ in documents] == ["amendment", "annex_convention", "signed_contract"]
+    # The contract and its annex convention as signed, the act of avenant n° 1, and the
+    # annual reviews adopted (2014–2016).
+    assert [kind for kind, _ in documents] == [
+        "amendment",
+        "annex_convention",
+        *["annual_review"] * 3,
+        "signed_contract",
+    ]
     call_command("load_demo", "--no-accounts")
     assert list(Document.objects.order_by("kind").values_list("kind", "sha256")) == documents
 

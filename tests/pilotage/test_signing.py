@@ -33,6 +33,12 @@ def unsigned(demo, seal):
     """The Loire contract as it was on the morning of 1 October 2014: fiches validated,
     nobody has signed yet."""
     contract = demo.contract
+    # Nor has any year been reviewed (the reviews' documents go with them).
+    from cej.models import Document, DocumentKind
+    from reviews.models import AnnualReview
+
+    AnnualReview.objects.filter(contract=contract).delete()
+    Document.objects.filter(contract=contract, kind=DocumentKind.ANNUAL_REVIEW).delete()
     Signature.objects.filter(contract=contract).delete()
     contract.status = ContractStatus.DRAFT
     contract.signed_on = None
