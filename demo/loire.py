@@ -35,6 +35,7 @@ from demo.loire_money import (
     record_execution,
     set_terms,
 )
+from demo.loire_renewal import load_renewal
 from fiches.models import Aim, Fiche, FicheStatus, FicheVersion, Objective
 from fiches.services import record_version
 from financing.models import (
@@ -192,6 +193,8 @@ def load_loire_demo(*, with_accounts: bool, seal_signed_contract=None) -> DemoRe
         # The money cycle comes after avenant n° 1: its lines 2015–2017 exist only once it
         # is applied, and the funders paid on the contract as amended.
         result.created += load_money_cycle(contract, partners)
+        # Last: the final evaluation in draft and the next contract prepared from it.
+        result.created += load_renewal(contract)
         return result
 
 
