@@ -225,7 +225,7 @@ def _money(contract) -> dict:
     return money
 
 
-def _states(contract) -> dict:
+def action_states(contract) -> dict:
     """{(fiche id, year): action state}: one query."""
     return {
         (fiche_id, year): state
@@ -238,13 +238,15 @@ def _states(contract) -> dict:
 def contract_years(contract) -> ContractYears:
     """The whole contract, year by year (about ten queries, whatever its size)."""
     years = contract.years
-    evaluation = FinalEvaluation.objects.filter(contract_id=contract.pk).first()
+    evaluation = (
+        FinalEvaluation.objects.filter(contract_id=contract.pk).select_related("document").first()
+    )
     notes = {}
     if evaluation is not None:
         notes = {note.fiche_id: note for note in evaluation.fiches.all()}
     trends = indicator_trends(contract)
     money = _money(contract)
-    states = _states(contract)
+    states = action_states(contract)
     state_labels = dict(ActionState.choices)
     fiches_of = defaultdict(list)
     for fiche in (
