@@ -11,10 +11,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cej.documents import DocumentUnavailable, document_download
+from cej.page_cache import cached_fragment
 from cej.pdf import pdf_response, render_pdf
 from cej.sealing import SealUnavailable
 from cej.security_log import log_security_event
@@ -44,62 +47,88 @@ def _renewal_allowed(user, contract) -> bool:
     )
 
 
-@login_required
-def final_evaluation(request, slug):
-    contract = scoped_contract(request, slug)
-    report = contract_years(contract)
+def _fiches(report) -> list:
+    return [row.fiche for row in report.fiches]
+
+
+def _body_context(contract, report, form, viewer) -> dict:
     evaluation = report.evaluation
-    can_edit = can_edit_evaluation(request.user, contract, evaluation)
-    form, status = None, 200
-    if request.method == "POST":
-        require(can_edit)
-        form = EvaluationForm(request.POST, fiches=[row.fiche for row in report.fiches])
-        if form.is_valid():
-            try:
-                services.evaluation_save(
-                    contract=contract,
-                    changes=form.changes(),
-                    notes=form.notes(),
-                    by=request.user,
-                    expected_version=form.cleaned_data.get("version") or None,
-                )
-            except services.EvaluationConflict as conflict:
-                form.add_error(
-                    None,
-                    _(
-                        "%(who)s a enregistré l'évaluation entre-temps : rien n'a été écrit. "
-                        "Rechargez la page pour repartir de sa version."
-                    )
-                    % {"who": conflict.who},
-                )
-            except ValidationError as error:
-                add_errors(form, error)
-            else:
-                messages.success(request, _("Évaluation finale enregistrée."))
-                return redirect("final_evaluation", slug=contract.slug)
-        status = 400
-    elif can_edit[0]:
-        form = EvaluationForm(
-            initial=evaluation_initial(evaluation, report.fiches),
-            fiches=[row.fiche for row in report.fiches],
-        )
-    can_adopt = can_adopt_evaluation(request.user, contract, evaluation)
-    context = {
+    return {
         "contract": contract,
         "report": report,
-        "objectives": _with_fields(report, form),
         "evaluation": evaluation,
+        "objectives": _with_fields(report, form),
         "form": form,
-        "can_edit": can_edit[0],
-        "edit_refusal": can_edit[1],
-        "can_adopt": can_adopt[0],
         "adopt_form": AdoptForm(initial={"opinion_on": evaluation and evaluation.opinion_on})
-        if can_adopt[0]
+        if viewer["can_adopt"]
         else None,
-        "can_renew": _renewal_allowed(request.user, contract),
         "successor": contract.successors.order_by("pk").first(),
     }
-    return render(request, "reviews/evaluation.html", context, status=status)
+
+
+@login_required
+def final_evaluation(request, slug):
+    """The four years side by side; for the CDAJE staff, the form that writes the evaluation
+    (POST here). Rendered once per contract state and viewer's rights (cej.page_cache)."""
+    contract = scoped_contract(request, slug)
+    evaluation = getattr(contract, "final_evaluation", None)
+    can_edit, edit_refusal = can_edit_evaluation(request.user, contract, evaluation)
+    viewer = {
+        "can_edit": can_edit,
+        "edit_refusal": edit_refusal,
+        "can_adopt": can_adopt_evaluation(request.user, contract, evaluation)[0],
+        "can_renew": _renewal_allowed(request.user, contract),
+    }
+    if request.method != "POST":
+
+        def build():
+            report = contract_years(contract)
+            form = None
+            if can_edit:
+                form = EvaluationForm(
+                    initial=evaluation_initial(report.evaluation, report.fiches),
+                    fiches=_fiches(report),
+                )
+            return _body_context(contract, report, form, viewer)
+
+        body = cached_fragment(
+            request, contract, "reviews/_evaluation_body.html", build, viewer=viewer
+        )
+        return render(request, "reviews/evaluation.html", {"contract": contract, "body": body})
+    require((can_edit, edit_refusal))
+    report = contract_years(contract)
+    form = EvaluationForm(request.POST, fiches=_fiches(report))
+    if form.is_valid():
+        try:
+            services.evaluation_save(
+                contract=contract,
+                changes=form.changes(),
+                notes=form.notes(),
+                by=request.user,
+                expected_version=form.cleaned_data.get("version") or None,
+            )
+        except services.EvaluationConflict as conflict:
+            form.add_error(
+                None,
+                _(
+                    "%(who)s a enregistré l'évaluation entre-temps : rien n'a été écrit. "
+                    "Rechargez la page pour repartir de sa version."
+                )
+                % {"who": conflict.who},
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Évaluation finale enregistrée."))
+            return redirect("final_evaluation", slug=contract.slug)
+    context = {**_body_context(contract, report, form, viewer), **viewer}
+    body = render_to_string("reviews/_evaluation_body.html", context, request=request)
+    return render(
+        request,
+        "reviews/evaluation.html",
+        {"contract": contract, "body": mark_safe(body)},  # rendered by the template engine
+        status=400,
+    )
 
 
 def _with_fields(report, form) -> list:
