@@ -136,7 +136,11 @@ class FollowUp:
 
     @property
     def has_follow_up(self) -> bool:
-        return any(r.status for r in self.reviews) or any(f.trend for f in self.fiches)
+        # Reviews or indicators to show, or fiches carried over from the previous contract
+        # (their lineage shows here too).
+        return any(r.status for r in self.reviews) or any(
+            f.trend or f.continues for f in self.fiches
+        )
 
 
 def _link(row) -> ChainLink:
