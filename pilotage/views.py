@@ -13,10 +13,11 @@ from django.utils.translation import ngettext
 
 from cej.forms import ContractFilterForm
 from cej.page_cache import cached_fragment
+from cej.permissions import works_on_contract
 from cej.selectors import contracts_in_scope
 from cej.view_helpers import context_of, scoped_contract, url_for_each
 from pilotage import contract_cycle, selectors
-from pilotage.renewal import RENEWABLE_STATUSES, can_renew
+from pilotage.renewal import RENEWABLE_STATUSES
 
 CONTRACTS_PER_PAGE = 50
 
@@ -106,14 +107,17 @@ def contract_dashboard(request, slug):
 
 
 def _dashboard_context(contract) -> dict:
-    return {
-        **context_of(selectors.contract_dashboard(contract)),
-        "follow_up": contract_cycle.follow_up(contract),
-    }
+    dashboard = selectors.contract_dashboard(contract)
+    fiches = [fiche for _objective, rows in dashboard.objectives for fiche in rows]
+    return {**context_of(dashboard), "follow_up": contract_cycle.follow_up(contract, fiches)}
 
 
 def _may_renew(user, contract) -> bool:
-    # The permission and the state first: the successor is looked for only when they hold.
-    if contract.status not in RENEWABLE_STATUSES or not user.has_perm("cej.add_contract"):
-        return False
-    return can_renew(user, contract)[0]
+    """Whether to offer « Préparer le contrat suivant »: the coordination of the territory,
+    on a signed contract; the page offers it only while the chain shows no successor (the
+    POST view asks `pilotage.renewal.can_renew` whole)."""
+    return (
+        contract.status in RENEWABLE_STATUSES
+        and user.has_perm("cej.add_contract")
+        and works_on_contract(user, contract)
+    )

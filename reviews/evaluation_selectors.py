@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import OuterRef, Subquery, Sum
 
 from cej.models import Contract
 from fiches.models import Fiche, FicheStatus, Indicator, IndicatorYear, Objective
@@ -20,7 +20,6 @@ from reviews.models import (
     EvaluationFiche,
     FinalEvaluation,
     Recommendation,
-    ReviewFiche,
     ReviewStatus,
 )
 
@@ -141,19 +140,26 @@ class ContractYears:
         return [row for _objective, rows in self.objectives for row in rows]
 
 
-def review_years(contract) -> list[ReviewYear]:
-    """Each year of the contract with its annual review's status: one query."""
-    reviews = AnnualReview.objects.filter(contract_id=contract.pk).order_by()
-    statuses = dict(reviews.values_list("year", "status"))
+def _reviews(contract) -> tuple[list[ReviewYear], dict]:
+    """Each year of the contract with its annual review's status, and {(fiche id, year):
+    action state}: one query, the reviews joined to their fiches."""
+    statuses, states = {}, {}
+    for year, status, fiche_id, state in (
+        AnnualReview.objects.filter(contract_id=contract.pk)
+        .order_by()
+        .values_list("year", "status", "fiches__fiche_id", "fiches__state")
+    ):
+        statuses[year] = status
+        if fiche_id is not None:
+            states[fiche_id, year] = state
     labels = dict(ReviewStatus.choices)
-    return [
+    years = [
         ReviewYear(
-            year=year,
-            status=statuses.get(year, ""),
-            label=str(labels.get(statuses.get(year), "")),
+            year=year, status=statuses.get(year, ""), label=str(labels.get(statuses.get(year), ""))
         )
         for year in contract.years
     ]
+    return years, states
 
 
 def indicator_trends(contract) -> dict[int, list[IndicatorTrend]]:
@@ -225,28 +231,57 @@ def _money(contract) -> dict:
     return money
 
 
-def action_states(contract) -> dict:
-    """{(fiche id, year): action state}: one query."""
-    return {
-        (fiche_id, year): state
-        for fiche_id, year, state in ReviewFiche.objects.filter(review__contract_id=contract.pk)
+UNREAD = object()
+
+
+@dataclass
+class PageState:
+    """What the final evaluation's page decides on before reading the contract's years:
+    the evaluation's id, status and version (None if not started), and the contract's
+    successor, if it has one."""
+
+    evaluation: FinalEvaluation | None
+    successor_slug: str | None
+    successor_title: str | None
+
+
+def page_state(contract) -> PageState:
+    """One query: the contract's row joined to its evaluation, with its successor."""
+    successors = Contract.objects.filter(predecessor_id=OuterRef("pk")).order_by("pk")
+    pk, status, version, slug, title = (
+        Contract.objects.filter(pk=contract.pk)
         .order_by()
-        .values_list("fiche_id", "review__year", "state")
-    }
-
-
-def contract_years(contract) -> ContractYears:
-    """The whole contract, year by year (about ten queries, whatever its size)."""
-    years = contract.years
-    evaluation = (
-        FinalEvaluation.objects.filter(contract_id=contract.pk).select_related("document").first()
+        .annotate(
+            successor_slug=Subquery(successors.values("slug")[:1]),
+            successor_title=Subquery(successors.values("title")[:1]),
+        )
+        .values_list(
+            "final_evaluation__pk",
+            "final_evaluation__status",
+            "final_evaluation__version",
+            "successor_slug",
+            "successor_title",
+        )
+        .get()
     )
+    evaluation = None
+    if pk is not None:
+        evaluation = FinalEvaluation(pk=pk, contract_id=contract.pk, status=status, version=version)
+    return PageState(evaluation=evaluation, successor_slug=slug, successor_title=title)
+
+
+def contract_years(contract, *, evaluation=UNREAD) -> ContractYears:
+    """The whole contract, year by year (nine queries whatever its size; eight when the
+    caller read its `evaluation` already — None if it has none)."""
+    years = contract.years
+    if evaluation is UNREAD:
+        evaluation = FinalEvaluation.objects.filter(contract_id=contract.pk).first()
     notes = {}
     if evaluation is not None:
         notes = {note.fiche_id: note for note in evaluation.fiches.all()}
     trends = indicator_trends(contract)
     money = _money(contract)
-    states = action_states(contract)
+    reviews, states = _reviews(contract)
     state_labels = dict(ActionState.choices)
     fiches_of = defaultdict(list)
     for fiche in (
@@ -287,7 +322,7 @@ def contract_years(contract) -> ContractYears:
     return ContractYears(
         contract=contract,
         years=years,
-        reviews=review_years(contract),
+        reviews=reviews,
         objectives=objectives,
         evaluation=evaluation,
         money=totals,

@@ -31,19 +31,19 @@ from reviews.evaluation_forms import (
     recommendation_name,
 )
 from reviews.evaluation_permissions import can_adopt_evaluation, can_edit_evaluation
-from reviews.evaluation_selectors import contract_years
+from reviews.evaluation_selectors import contract_years, page_state
 from reviews.models import EvaluationStatus
 
 logger = logging.getLogger(__name__)
 
 
-def _renewal_allowed(user, contract) -> bool:
+def _renewal_allowed(user, contract, state) -> bool:
     # The renewal's predicate is pilotage's (above this app): asked through the permission
     # it starts with, the page only offers the button; the POST view decides.
     return (
         user.has_perm("cej.add_contract")
         and contract.status in ("signed", "expired")
-        and not contract.successors.exists()
+        and state.successor_slug is None
     )
 
 
@@ -51,7 +51,7 @@ def _fiches(report) -> list:
     return [row.fiche for row in report.fiches]
 
 
-def _body_context(contract, report, form, viewer) -> dict:
+def _body_context(contract, report, form, viewer, state) -> dict:
     evaluation = report.evaluation
     return {
         "contract": contract,
@@ -62,7 +62,9 @@ def _body_context(contract, report, form, viewer) -> dict:
         "adopt_form": AdoptForm(initial={"opinion_on": evaluation and evaluation.opinion_on})
         if viewer["can_adopt"]
         else None,
-        "successor": contract.successors.order_by("pk").first(),
+        "successor": {"slug": state.successor_slug, "title": state.successor_title}
+        if state.successor_slug
+        else None,
     }
 
 
@@ -71,13 +73,19 @@ def final_evaluation(request, slug):
     """The four years side by side; for the CDAJE staff, the form that writes the evaluation
     (POST here). Rendered once per contract state and viewer's rights (cej.page_cache)."""
     contract = scoped_contract(request, slug)
-    evaluation = getattr(contract, "final_evaluation", None)
-    can_edit, edit_refusal = can_edit_evaluation(request.user, contract, evaluation)
+    user = request.user
+    # Read before the page only for whoever may act on it: a reader's predicates refuse on
+    # their permissions alone, and a cached page needs nothing more.
+    state = None
+    if user.has_perm("reviews.change_finalevaluation") or user.has_perm("cej.add_contract"):
+        state = page_state(contract)
+    evaluation = state.evaluation if state else None
+    can_edit, edit_refusal = can_edit_evaluation(user, contract, evaluation)
     viewer = {
         "can_edit": can_edit,
         "edit_refusal": edit_refusal,
-        "can_adopt": can_adopt_evaluation(request.user, contract, evaluation)[0],
-        "can_renew": _renewal_allowed(request.user, contract),
+        "can_adopt": can_adopt_evaluation(user, contract, evaluation)[0],
+        "can_renew": state is not None and _renewal_allowed(user, contract, state),
     }
     if request.method != "POST":
 
@@ -89,7 +97,7 @@ def final_evaluation(request, slug):
                     initial=evaluation_initial(report.evaluation, report.fiches),
                     fiches=_fiches(report),
                 )
-            return _body_context(contract, report, form, viewer)
+            return _body_context(contract, report, form, viewer, state or page_state(contract))
 
         body = cached_fragment(
             request, contract, "reviews/_evaluation_body.html", build, viewer=viewer
@@ -121,7 +129,7 @@ def final_evaluation(request, slug):
         else:
             messages.success(request, _("Évaluation finale enregistrée."))
             return redirect("final_evaluation", slug=contract.slug)
-    context = {**_body_context(contract, report, form, viewer), **viewer}
+    context = {**_body_context(contract, report, form, viewer, state), **viewer}
     body = render_to_string("reviews/_evaluation_body.html", context, request=request)
     return render(
         request,

@@ -9,6 +9,7 @@ import pytest
 
 from cej.models import Contract, ContractStatus
 from fiches.models import Fiche, Indicator, IndicatorYear
+from fiches.selectors import fiches_by_objective
 from pilotage.contract_cycle import cycle_stages, follow_up
 from reviews.models import ActionState, AnnualReview, ReviewFiche, ReviewStatus
 
@@ -30,7 +31,7 @@ def labels(pks, today=TODAY):
 def test_the_loire_chain_in_the_contract_list(loire, django_assert_num_queries):
     first, current, successor = loire
     pks = [c.pk for c in loire]
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(1):
         stages = labels(pks)
     assert stages == {
         first.pk: "Échu",
@@ -70,8 +71,9 @@ def test_the_dashboard_follow_up(loire, django_assert_max_num_queries):
     ReviewFiche.objects.update_or_create(
         review=review, fiche=fiche, defaults={"state": ActionState.POSTPONED}
     )
-    with django_assert_max_num_queries(7):
-        data = follow_up(current)
+    fiches = [row for _objective, rows in fiches_by_objective(current) for row in rows]
+    with django_assert_max_num_queries(4):
+        data = follow_up(current, fiches)
     assert (data.predecessor.slug, data.successor.slug) == (first.slug, successor.slug)
     assert data.years == [2014, 2015, 2016, 2017]
     row = next(r for r in data.fiches if r.number == 2)
@@ -80,7 +82,9 @@ def test_the_dashboard_follow_up(loire, django_assert_max_num_queries):
     assert data.evaluation_status == "draft"
     # The successor: its predecessor's evaluation is its starting diagnostic, its fiches
     # say which one they continue.
-    after = follow_up(successor)
+    after = follow_up(
+        successor, [row for _o, rows in fiches_by_objective(successor) for row in rows]
+    )
     assert after.predecessor.slug == current.slug and after.successor is None
     assert after.starting_diagnostic
     assert all(r.continues for r in after.fiches)
