@@ -171,6 +171,10 @@ WRITTEN_BY_SERVICES = {
     "financing.Advance",
     "financing.FunderPayment",
     "financing.SupportingDocument",
+    # reviews.evaluation_services (the final evaluation; renewal writes through the others)
+    "reviews.FinalEvaluation",
+    "reviews.EvaluationFiche",
+    "reviews.FinalEvaluationVersion",
 }
 
 
