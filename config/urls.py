@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
-from pilotage import views, views_amendments, views_documents
+from pilotage import views, views_amendments, views_documents, views_renewal
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="contract_list", permanent=False)),
@@ -33,6 +33,8 @@ urlpatterns = [
         views_amendments.consolidated_pdf,
         name="contract_consolidated_pdf",
     ),
+    path("contracts/<slug:slug>/renew/", views_renewal.contract_renew_view, name="contract_renew"),
+    path("contracts/<slug:slug>/evaluation/", include("reviews.evaluation_urls")),
     path("contracts/<slug:slug>/fiches/", include("fiches.urls")),
     path("contracts/<slug:slug>/budget/", include("financing.urls")),
     path("contracts/<slug:slug>/reviews/", include("reviews.urls")),

@@ -37,6 +37,7 @@ from demo.loire_money import (
     set_terms,
 )
 from demo.loire_reviews import load_reviews
+from demo.loire_renewal import load_renewal
 from fiches.models import Aim, Fiche, FicheStatus, FicheVersion, Objective
 from fiches.services import record_version
 from financing.models import (
@@ -200,6 +201,8 @@ def load_loire_demo(*, with_accounts: bool, seal_signed_contract=None) -> DemoRe
         # The annual reviews after the money cycle (and the indicators): each adopted one
         # prints the year's execution, and is the funders' activity data.
         result.created += load_reviews(contract)
+        # Last: the final evaluation in draft and the next contract prepared from it.
+        result.created += load_renewal(contract)
         return result
 
 

@@ -58,6 +58,7 @@ class ContractCard:
     fiche_count: int  # withdrawn fiches left out
     parties: list[str]  # the partners' short names, in the contract's order
     predecessor: str  # the title of the contract it succeeds, or ""
+    stage: object = None  # where it stands in its cycle (pilotage.contract_cycle.Stage)
 
 
 def contract_list_page(pks: list[int]) -> list[ContractCard]:

@@ -7,14 +7,17 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cej.forms import ContractFilterForm
 from cej.page_cache import cached_fragment
+from cej.permissions import works_on_contract
 from cej.selectors import contracts_in_scope
 from cej.view_helpers import context_of, scoped_contract, url_for_each
-from pilotage import selectors
+from pilotage import contract_cycle, selectors
+from pilotage.renewal import RENEWABLE_STATUSES
 
 CONTRACTS_PER_PAGE = 50
 
@@ -32,14 +35,17 @@ def contract_list(request):
     paginator = Paginator(kept, CONTRACTS_PER_PAGE)
     page, page_error = _page(paginator, request.GET.get("page"))
     on_page = page.object_list
+    today = timezone.localdate()
     body = cached_fragment(
         request,
         None,
         "pilotage/_contract_list_body.html",
-        lambda: _contract_list_context([pk for pk, _token in on_page]),
-        # The page shows these contracts in these states, among these: nothing else makes
-        # it differ.
-        state=hashlib.sha256(repr((on_page, sorted(territories.items()))).encode()).hexdigest(),
+        lambda: _contract_list_context([pk for pk, _token in on_page], today=today),
+        # The page shows these contracts in these states, among these, in this year (which
+        # review is due): nothing else makes it differ.
+        state=hashlib.sha256(
+            repr((on_page, sorted(territories.items()), today.year)).encode()
+        ).hexdigest(),
         viewer={
             "filters": filters,
             "page_number": page.number,
@@ -76,24 +82,42 @@ def _page(paginator, raw):
     return paginator.page(1), message % {"value": raw[:20], "count": paginator.num_pages}
 
 
-def _contract_list_context(pks) -> dict:
+def _contract_list_context(pks, *, today) -> dict:
     dashboard_url = url_for_each("contract_dashboard", "slug")
+    cards = selectors.contract_list_page(pks)
+    stages = contract_cycle.cycle_stages(pks, today=today)
+    for card in cards:
+        card.stage = stages.get(card.pk)
     # Each contract with its link, made without a reverse() per contract.
-    return {
-        "contracts": [
-            (card, dashboard_url(card.slug)) for card in selectors.contract_list_page(pks)
-        ]
-    }
+    return {"contracts": [(card, dashboard_url(card.slug)) for card in cards]}
 
 
 @login_required
 def contract_dashboard(request, slug):
     contract = scoped_contract(request, slug)
     body = cached_fragment(
-        request, contract, "pilotage/_dashboard_body.html", lambda: _dashboard_context(contract)
+        request,
+        contract,
+        "pilotage/_dashboard_body.html",
+        lambda: _dashboard_context(contract),
+        # Offered to the coordination of a signed contract without a successor yet.
+        viewer={"can_renew": _may_renew(request.user, contract)},
     )
     return render(request, "pilotage/contract_dashboard.html", {"contract": contract, "body": body})
 
 
 def _dashboard_context(contract) -> dict:
-    return context_of(selectors.contract_dashboard(contract))
+    dashboard = selectors.contract_dashboard(contract)
+    fiches = [fiche for _objective, rows in dashboard.objectives for fiche in rows]
+    return {**context_of(dashboard), "follow_up": contract_cycle.follow_up(contract, fiches)}
+
+
+def _may_renew(user, contract) -> bool:
+    """Whether to offer « Préparer le contrat suivant »: the coordination of the territory,
+    on a signed contract; the page offers it only while the chain shows no successor (the
+    POST view asks `pilotage.renewal.can_renew` whole)."""
+    return (
+        contract.status in RENEWABLE_STATUSES
+        and user.has_perm("cej.add_contract")
+        and works_on_contract(user, contract)
+    )

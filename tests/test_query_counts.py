@@ -27,6 +27,9 @@ PAGES = {
     "budget page, one year": ("finance", f"{BASE}/budget/?year=2015"),
     "documents page": ("cdaje", f"{BASE}/documents/"),
     "documents page, partner": ("partner-caf", f"{BASE}/documents/"),
+    "final evaluation": ("cdaje", f"{BASE}/evaluation/"),
+    "final evaluation, partner": ("partner-caf", f"{BASE}/evaluation/"),
+    "next contract's dashboard": ("cdaje", "/contracts/cej-loire-2018-2021/"),
 }
 
 

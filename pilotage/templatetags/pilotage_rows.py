@@ -45,6 +45,7 @@ def contract_cards(contracts):
             f'<p class="card-meta">'
             f'<span class="badge badge-{esc(contract.status)}">{esc(contract.status_label)}</span>'
             f" {esc(contract.territory)} · {esc(contract.period_label)}{signed}</p>"
+            f"{_stage(contract.stage)}"
             f'<dl class="facts facts-card">'
             f"<div><dt>{envelope_label}</dt><dd>{format_eur(contract.annual_envelope)}</dd></div>"
             f"<div><dt>{fiches_label}</dt><dd>{contract.fiche_count}</dd></div>"
@@ -52,6 +53,16 @@ def contract_cards(contracts):
             f"<div><dt>{predecessor_label}</dt><dd>{predecessor}</dd></div></dl></li>"
         )
     return mark_safe("\n".join(cards))
+
+
+def _stage(stage) -> str:
+    """Where the contract stands in its cycle (pilotage.contract_cycle)."""
+    if stage is None:
+        return ""
+    return (
+        f'<p class="card-stage"><span class="badge badge-stage-{esc(stage.code)}">'
+        f"{esc(stage.label)}</span></p>"
+    )
 
 
 def _missing(words: str) -> str:

@@ -1,7 +1,7 @@
 """The viewers of the matrix and the world they look at: the Loire demo as `load_demo` leaves
 it (signed, its documents sealed, avenant n° 1 signed, n° 2 open), the Loire's next contract
-still in preparation, a Rhône contract with its own staff and partner, and what the rows
-need.
+still in preparation (the demo's successor, made by the renewal service), a Rhône contract
+with its own staff and partner, and what the rows need.
 
 Two Loire contracts because a signed contract's content changes only through an avenant:
 the rows that prove who may edit a fiche or the budget write to the one in preparation;
@@ -76,6 +76,7 @@ def build_world(demo_world, sealed_world) -> World:
     users[FLAGGED] = _flagged_agent(contract)
     preparation = _next_contract(contract)
     fiches = _fiches_in_preparation(preparation, users["cdaje"])
+    _room_in_first_years(preparation, users["finance"])
     document = Document.objects.get(contract=contract, kind=DocumentKind.SIGNED_CONTRACT)
     _admin_rows(document)
     _document_not_yet_received(contract)
@@ -146,41 +147,24 @@ def _flagged_agent(contract):
 
 
 def _next_contract(signed):
-    """The Loire's next contract, 2018–2021, as the CDAJE starts writing it: the same
-    parties, one objective, nothing signed."""
-    from tests.factories import ContractFactory, ObjectiveFactory
+    """The Loire's next contract, 2018–2021, as the demo leaves it: prepared from the signed
+    one by « Préparer le contrat suivant » (demo/loire_renewal.py), its fiches drafts, its
+    budget the last year's lines carried as a starting plan."""
+    from cej.models import Contract
 
-    contract = ContractFactory(
-        territory=signed.territory,
-        slug=NEXT_SLUG,
-        title="Contrat enfance jeunesse départemental de la Loire 2018–2021",
-        start_year=2018,
-        end_year=2021,
-        annual_envelope=signed.annual_envelope,
-        predecessor=signed,
-        partners=[party.partner for party in signed.parties.order_by("order")],
-    )
-    ObjectiveFactory(contract=contract, number=1, title="Accompagner les familles")
+    contract = Contract.objects.get(slug=NEXT_SLUG)
+    assert contract.predecessor_id == signed.pk, "the demo's successor is the Loire's next one"
     return contract
 
 
 def _fiches_in_preparation(contract, cdaje) -> dict:
-    """Through the services, as the CDAJE writes them: n° 1 validated in plenary, n° 2 a
-    draft, n° 3 validated then reopened for revision and revised."""
+    """Its first three fiches (drafts carried over), moved through the services as the CDAJE
+    works on them: n° 1 validated in plenary, n° 2 a draft, n° 3 validated then reopened for
+    revision and revised."""
     from fiches import services
+    from fiches.models import Fiche
 
-    objective = contract.objectives.get()
-    fiches = {}
-    for number, title in enumerate(
-        ["Relais petite enfance", "Lieu d'accueil enfants-parents", "Accueil en crèche"], 1
-    ):
-        fiches[number] = services.fiche_create(
-            contract=contract,
-            changes={"objective": objective, "title": title, "findings": "<p>Constat.</p>"},
-            associated_partners=[],
-            aims=[],
-            by=cdaje,
-        )
+    fiches = {f.number: f for f in Fiche.objects.filter(contract=contract, number__in=(1, 2, 3))}
     plenary = datetime.date(2017, 12, 12)
     for number in (1, 3):
         services.fiche_transition(fiche=fiches[number], name="submit", by=cdaje)
@@ -191,12 +175,23 @@ def _fiches_in_preparation(contract, cdaje) -> dict:
     fiches[3] = services.fiche_update(
         fiche=fiche,
         changes={"title": f"{fiche.title} (révisée)"},
-        associated_partners=[],
-        aims=[],
+        associated_partners=list(fiche.associated_partners.all()),
+        aims=list(fiche.aims.all()),
         expected_version=fiche.version,
         by=cdaje,
     )
     return fiches
+
+
+def _room_in_first_years(contract, finance) -> None:
+    """The starting plan fills each year's envelope: its first two years' lines go, through
+    the budget service, so that the rows can plan new ones there."""
+    from financing import services
+    from financing.models import BudgetLine
+
+    first_years = (contract.start_year, contract.start_year + 1)
+    for line in BudgetLine.objects.filter(contract=contract, year__in=first_years):
+        services.budget_line_delete(line=line, by=finance)
 
 
 def _line_with_room(contract, fiche, finance):

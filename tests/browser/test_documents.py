@@ -32,8 +32,8 @@ def sealed(loire, sealed_world, seal):
 def download_signed_contract(page) -> bytes:
     page.goto("/contracts/")
     page.get_by_role(
-        "link", name="Contrat enfance jeunesse départemental de la Loire"
-    ).first.click()
+        "link", name="Contrat enfance jeunesse départemental de la Loire 2014–2017"
+    ).click()
     page.get_by_role("link", name="Documents et signature").click()
     expect(page.get_by_role("heading", name="Documents du contrat")).to_be_visible()
     row = page.get_by_role("row").filter(has_text="contrat signé")

@@ -230,9 +230,9 @@ def test_the_contract_cards_line_up(page, loire):
     for width in WIDTHS:
         at_width(page, width, "/contracts/")
         cards = page.locator("li.card")
-        expect(cards).to_have_count(2)
+        expect(cards).to_have_count(3)  # the demo's contract, its predecessor and successor
         columns = [
             [round(box(dt)["left"]) for dt in card.locator("dt").all()] for card in cards.all()
         ]
-        assert len(columns[0]) == 4 and columns[0] == columns[1], (width, columns)
-        expect(cards.nth(1).locator("dd").last).to_have_text("—aucun contrat")
+        assert len(columns[0]) == 4 and columns[0] == columns[1] == columns[2], (width, columns)
+        expect(cards.nth(2).locator("dd").last).to_have_text("—aucun contrat")

@@ -62,7 +62,8 @@ def test_one_contract_and_the_contract_queryset_agree(people):
 
 def test_the_contracts_list_has_pages(client, demo, demo_user):
     territory = Territory.objects.get(code="42")
-    for year in range(2030, 2078, 4):  # 12 more contracts: 14 in all
+    # 12 more contracts: 15 in all with the demo's three (2010–2013, 2014–2017, 2018–2021)
+    for year in range(2030, 2078, 4):
         ContractFactory(territory=territory, start_year=year, end_year=year + 3)
     client.force_login(demo_user("cdaje"))
     with pytest.MonkeyPatch.context() as patch:
@@ -71,10 +72,10 @@ def test_the_contracts_list_has_pages(client, demo, demo_user):
         third = client.get("/contracts/?page=3").content.decode()
         wrong = client.get("/contracts/?page=zéro").content.decode()
         beyond = client.get("/contracts/?page=9").content.decode()
-    assert "14 contrats · page 1 sur 3" in first
+    assert "15 contrats · page 1 sur 3" in first
     assert 'href="?page=2"' in first and "Page suivante" in first
-    assert "14 contrats · page 3 sur 3" in third
-    assert third.count('class="card"') == 4
+    assert "15 contrats · page 3 sur 3" in third
+    assert third.count('class="card"') == 5
     assert "« zéro » n&#x27;est pas un numéro de page : la première page est affichée." in wrong
     assert "La page « 9 » n&#x27;existe pas (3 pages)" in beyond
     assert "page 1 sur 3" in wrong and "page 1 sur 3" in beyond
@@ -86,7 +87,7 @@ def test_the_contracts_list_filters_by_territory_status_and_title(client, demo, 
     ContractFactory(territory=haute_loire, title="Contrat de la Haute-Loire 2018–2021", signed=True)
     client.force_login(demo_user("admin"))
     everything = client.get("/contracts/").content.decode()
-    assert "4 contrats" in everything and 'name="territory"' in everything
+    assert "5 contrats" in everything and 'name="territory"' in everything
     only = client.get(f"/contracts/?territory={haute_loire.pk}").content.decode()
     assert "2 contrats correspondent aux filtres" in only
     assert "de la Loire 2014–2017" not in only
@@ -100,9 +101,10 @@ def test_the_contracts_list_filters_by_territory_status_and_title(client, demo, 
     wrong = client.get("/contracts/?territory=99999&status=perdu").content.decode()
     assert "Territoire : Ce territoire n&#x27;est pas parmi les vôtres." in wrong
     assert "Statut : Sélectionnez un choix valide." in wrong
-    assert "4 contrats" in wrong  # invalid filters are not applied
+    assert "5 contrats" in wrong  # invalid filters are not applied
     partly = client.get("/contracts/?territory=abc&q=2018").content.decode()
-    assert "1 contrat correspond aux filtres" in partly  # the valid one is
+    # The valid one is: the Haute-Loire's 2018–2021 and the Loire's (the demo's successor).
+    assert "2 contrats correspondent aux filtres" in partly
 
 
 def test_staff_of_one_territory_get_no_filters(client, demo, demo_user):

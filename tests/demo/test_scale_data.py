@@ -442,6 +442,7 @@ def test_the_loire_stays_free_for_the_demo_loaded_afterwards(empty_database):
     assert sorted(loire.contracts.values_list("slug", flat=True)) == [
         "cej-loire-2010-2013",
         "cej-loire-2014-2017",
+        "cej-loire-2018-2021",
     ]
     assert not loire.staff.filter(username__startswith="scale-").exists()
     again = generate_scale_data(territories=43, contracts_per_territory=1)

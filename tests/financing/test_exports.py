@@ -501,7 +501,8 @@ def test_the_resource_without_a_contract_names_each_line_s_contract(demo_contrac
     assert dataset.headers[0] == "Contrat"
     assert dataset.headers[-2:] == ["Engagé (€)", "Payé (€)"]
     assert len(dataset) == BudgetLine.objects.count()
-    assert {row[0] for row in dataset} == {"cej-loire-2014-2017"}
+    # The demo's contract and its successor, whose starting plan carries its 2017 lines.
+    assert {row[0] for row in dataset} == {"cej-loire-2014-2017", "cej-loire-2018-2021"}
 
 
 @pytest.mark.admin_templates

@@ -227,10 +227,10 @@ def test_every_contract_card_shows_the_same_four_facts(client, demo, demo_user):
     client.force_login(demo_user("cdaje"))
     html = client.get("/contracts/").content.decode()
     cards = html.split('<li class="card">')[1:]
-    assert len(cards) == 2
+    assert len(cards) == 3  # the demo's successor (2018–2021), the contract, its predecessor
     facts = [re.findall(r"<dt>([^<]+)</dt>", card) for card in cards]
-    assert facts == [["Enveloppe annuelle", "Fiches actions", "Signataires", "Succède à"]] * 2
-    first, predecessor = cards
+    assert facts == [["Enveloppe annuelle", "Fiches actions", "Signataires", "Succède à"]] * 3
+    _successor, first, predecessor = cards
     assert "Premier contrat enfance jeunesse départemental de la Loire</dd>" in first
     assert (
         '<dt>Succède à</dt><dd><span aria-hidden="true">—</span>'
