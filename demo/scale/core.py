@@ -40,7 +40,9 @@ class ScaleResult:
     indicators: int = 0
     indicator_years: int = 0
     reviews: int = 0
-    review_rows: int = 0  # per review: its fiches, needs areas and places
+    evaluations: int = 0
+    # Per review its fiches, needs areas and places; per evaluation its fiches.
+    review_rows: int = 0
     fiche_versions: int = 0
     budget_lines: int = 0
     contributions: int = 0

@@ -11,7 +11,17 @@ from django.db import transaction
 
 from cej.models import Contract, Document, DocumentDownload, Signature, Territory
 from cej.money import format_number
-from demo.scale import budget, contracts, cycle, documents, fiches, indicators, people, reviews
+from demo.scale import (
+    budget,
+    contracts,
+    cycle,
+    documents,
+    evaluations,
+    fiches,
+    indicators,
+    people,
+    reviews,
+)
 from demo.scale.core import (
     DEFAULT_SEED,
     DEMO_TERRITORY_CODE,
@@ -30,7 +40,7 @@ from financing.models import (
     FunderPayment,
     SupportingDocument,
 )
-from reviews.models import AnnualReview
+from reviews.models import AnnualReview, FinalEvaluation
 
 
 def generate_scale_data(
@@ -113,6 +123,7 @@ def generate_territory(state: TerritoryState) -> ScaleResult:
             cycle.create_payments(state, plans, years)
             indicators.create_indicators(state, plans)
             reviews.create_reviews(state, plans)
+            evaluations.create_evaluations(state, plans)
             documents.create_originals(state, plans)
     except BaseException:
         # The rows are rolled back; the files written for them must go too.
@@ -137,6 +148,7 @@ def _historical_timestamps():
             (FicheVersion, ["created_at"]),
             (Indicator, ["created_at", "updated_at"]),
             (AnnualReview, ["created_at", "updated_at"]),
+            (FinalEvaluation, ["created_at", "updated_at"]),
             (BudgetLine, ["created_at", "updated_at"]),
             (BudgetLineVersion, ["created_at"]),
             (ExecutionEntry, ["created_at"]),

@@ -67,6 +67,9 @@ from partners.models import Partner, PartnerKind, Signatory
 from reviews.models import (
     ActionState,
     AnnualReview,
+    EvaluationFiche,
+    EvaluationStatus,
+    FinalEvaluation,
     NeedsArea,
     NeedsPlaces,
     ReviewFiche,
@@ -128,6 +131,8 @@ def row_counts() -> dict:
         ReviewFiche,
         NeedsArea,
         NeedsPlaces,
+        FinalEvaluation,
+        EvaluationFiche,
     ]
     return {model.__name__: model.objects.count() for model in models}
 
@@ -162,10 +167,12 @@ def test_counts_follow_the_arguments(scale):
     assert scale.indicator_years == generated(IndicatorYear, "indicator__contract__").count()
     assert scale.indicator_years == 4 * scale.indicators
     assert scale.reviews == generated(AnnualReview).count() == 6 * 4
+    assert scale.evaluations == generated(FinalEvaluation).count() == 6
     assert scale.review_rows == (
         generated(ReviewFiche, "review__contract__").count()
         + generated(NeedsArea, "review__contract__").count()
         + generated(NeedsPlaces, "area__review__contract__").count()
+        + generated(EvaluationFiche, "evaluation__contract__").count()
     )
     assert scale.versions >= 2 * scale.fiches + scale.budget_lines
 
@@ -509,6 +516,28 @@ def test_every_year_has_its_adopted_annual_review(scale):
     ):
         for row in generated(model, path)[::13]:
             row.full_clean()
+
+
+def test_each_contract_ends_with_its_adopted_final_evaluation(scale):
+    """Adopted in the autumn of the last year, before the next contract's plenary: what each
+    fiche taught and whether to renew it; a fiche the next contract continues is never one
+    it recommended ending."""
+    for contract in generated(Contract, "").select_related("final_evaluation"):
+        evaluation = contract.final_evaluation
+        assert evaluation.status == EvaluationStatus.ADOPTED
+        assert evaluation.opinion and evaluation.opinion_on.year == contract.end_year
+        assert evaluation.document_id is None  # no PDF at scale
+        notes = {n.fiche_id: n for n in evaluation.fiches.all()}
+        assert sorted(notes) == sorted(contract.fiches.values_list("pk", flat=True))
+        for fiche in Fiche.objects.filter(continues__contract=contract):
+            assert notes[fiche.continues_id].recommendation != "end"
+        successor = Contract.objects.filter(predecessor=contract).first()
+        if successor:
+            assert successor.signatures.order_by("signed_on").first().signed_on > (
+                evaluation.opinion_on
+            )
+    for row in generated(FinalEvaluation)[::3]:
+        row.full_clean()
 
 
 def test_scanned_originals_are_valid_pdfs_of_their_contract(scale):
