@@ -16,6 +16,8 @@ from benchmarks.loadtest_common import ROOT, WORK, SetupError
 PASSWORD = "demo"
 SCALE_PREFIX = "scale-"
 SEAL_NAME = "Sceau CEJ Loire (test de charge)"
+# Simulated CDAJE agents editing the demo's contract in preparation, at once.
+DEMO_EDITORS = 3
 
 
 def server_env(database_url: str) -> dict[str, str]:
@@ -118,12 +120,9 @@ def collect_targets(env: dict) -> dict:
     users = get_user_model().objects.filter(is_active=True, is_superuser=False)
     generated = users.filter(username__startswith=SCALE_PREFIX).order_by("username")
 
-    cdaje, seen = [], set()
-    for user in generated.filter(groups__name=roles.CDAJE_STAFF).prefetch_related("territories"):
-        territories = {t.pk for t in user.territories.all()}
-        if not territories or territories & seen:
-            continue  # one territory per simulated user: no two of them edit the same fiches
-        seen |= territories
+    def cdaje_target(user, territories) -> dict | None:
+        """The contract of `territories` with the most fiches still editable (any, if none
+        is): what this simulated CDAJE agent reads and edits."""
         best = None
         for contract in Contract.objects.filter(territory__in=territories).order_by("-start_year"):
             fiches = list(
@@ -139,9 +138,26 @@ def collect_targets(env: dict) -> dict:
                     "fiches": [n for n, _ in fiches],
                     "editable": editable,
                 }
-        if best:
+        return best
+
+    cdaje, seen = [], set()
+    for user in generated.filter(groups__name=roles.CDAJE_STAFF).prefetch_related("territories"):
+        territories = {t.pk for t in user.territories.all()}
+        if not territories or territories & seen:
+            continue  # one territory per simulated user: no two of them edit the same fiches
+        seen |= territories
+        if best := cdaje_target(user, territories):
             cdaje.append(best)
-    # The territories with fiches to edit (a contract in preparation) go first.
+    # Every generated contract has ended (expired, frozen: CEJs stopped in 2021): the fiches
+    # left to edit are those of the demo's contract in preparation (the Loire's successor),
+    # shared by a few simulated editors — the locustfile's `_editing` keeps any two of them
+    # off the same fiche.
+    demo_cdaje = users.filter(username="cdaje", groups__name=roles.CDAJE_STAFF).first()
+    if demo_cdaje:
+        best = cdaje_target(demo_cdaje, {t.pk for t in demo_cdaje.territories.all()})
+        if best and best["editable"]:
+            cdaje += [best] * DEMO_EDITORS
+    # The targets with fiches to edit (a contract in preparation) go first.
     cdaje.sort(key=lambda target: not target["editable"])
 
     finance = []

@@ -7,7 +7,10 @@ successive four-year contracts with their objectives, 14 fiches and their versio
 the funders' terms and payment schedules, budget lines with their financing plan and
 forecast split (the PSEJ of the CAF and the MSA, the Conseil départemental's own share),
 commitments and payments, actual figures, the funders' payments and the supporting
-documents received, and a scanned signed original. Texts come from the Loire demo; names,
+documents received, the fiches' indicators (targets and actual values), an adopted annual
+review per year and the final evaluation, and a scanned signed original. The chains stay
+within the years CEJs existed (2006 to 2021 at the latest): today being late 2026, every
+generated contract has ended. Texts come from the Loire demo; names,
 amounts and dates are illustrative and drawn from a seeded generator, so two runs with the
 same seed produce the same data.
 
@@ -26,7 +29,8 @@ The package, one module per part of the data: `departements` (the 101 départeme
 parties and their roles, signatures, annex conventions, amendments), `fiches` (objectives,
 fiches and their history), `budget` (lines, contributions, versions, commitments and
 payments, actual figures), `cycle` (terms, schedules, forecast split, funders' payments and
-supporting documents), `documents`
+supporting documents), `indicators` (targets and actuals per year), `reviews` (annual
+reviews, needs and supply), `evaluations` (final evaluations), `documents`
 (the scanned originals); `state` holds what they share, `core` the fixed parameters and
 seeded draws, `run` the orchestration.
 """

@@ -75,8 +75,10 @@ def plan_lines(state: TerritoryState, plans: list[ContractPlan]) -> None:
                 used = 1.0
             else:
                 used = rng.uniform(0.85, 0.99)
-            if not annexed:
-                used *= rng.uniform(0.78, 0.92)  # the annex share stays unallocated
+            if plan.annex is not None and not annexed:
+                # Outside the annex convention's years its share stays unallocated; a
+                # contract without one gives the CEJ the whole envelope.
+                used *= rng.uniform(0.78, 0.92)
             total = int(envelope * used) // 10000 * 10000  # whole hundreds of euros
             items = [
                 (code, number, weight * rng.uniform(0.9, 1.1))

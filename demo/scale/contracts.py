@@ -1,5 +1,5 @@
-"""Each territory's chain of successive four-year contracts: their parties, signatures,
-annex conventions and the amendments extending them."""
+"""Each territory's chain of successive four-year contracts, within the years CEJs existed:
+their parties, signatures, annex conventions and the amendments extending them."""
 
 import datetime
 
@@ -14,6 +14,8 @@ from cej.models import (
 )
 from demo.scale.core import (
     AS_OF,
+    FIRST_CEJ_YEAR,
+    LAST_CEJ_YEAR,
     YEARS_PER_CONTRACT,
     eur,
     moment_of,
@@ -25,41 +27,24 @@ from demo.scale.state import ContractPlan, TerritoryState
 
 
 def create_contracts(state: TerritoryState) -> list[ContractPlan]:
-    """A chain of four-year contracts ending with the current one: older ones expired (or
-    still running), the newest signed, in signature or in preparation."""
+    """A chain of successive four-year contracts within the years CEJs existed
+    (FIRST_CEJ_YEAR to LAST_CEJ_YEAR), the newest ending between 2018 and 2021: every one
+    signed, executed and — today being AS_OF, late 2026 — expired."""
     rng, dep = state.rng, state.dep
-    newest = rng.choices(["signed", "in_signature", "draft"], weights=[55, 15, 30])[0]
-    newest_start = {
-        "draft": AS_OF.year + 1,
-        "in_signature": AS_OF.year,
-        "signed": rng.randint(AS_OF.year - 3, AS_OF.year),
-    }[newest]
     count = state.contract_count
+    earliest_end = FIRST_CEJ_YEAR + YEARS_PER_CONTRACT * count - 1
+    ends = list(range(max(earliest_end, LAST_CEJ_YEAR - 3), LAST_CEJ_YEAR + 1))
+    # Most départements renewed until the convention territoriale globale took over.
+    newest_end = rng.choices(ends, weights=[2, 2, 3, 5][-len(ends) :])[0]
+    newest_start = newest_end - YEARS_PER_CONTRACT + 1
     starts = [newest_start - YEARS_PER_CONTRACT * (count - 1 - i) for i in range(count)]
     envelope = rng.randrange(800, 3601) * 10000  # cents: 80 000 € to 360 000 €
     plans, predecessor = [], None
-    for position, start in enumerate(starts):
+    for start in starts:
         end = start + YEARS_PER_CONTRACT - 1
-        kind = ("expired" if end < AS_OF.year else "signed") if position < count - 1 else newest
-        if kind == "draft":
-            prepared_from = datetime.date(AS_OF.year, 1, 10) + random_days(rng, 0, 40)
-            plenary = datetime.date(AS_OF.year, 6, 8) + random_days(rng, 0, 20)
-        else:
-            prepared_from = datetime.date(start - 1, 3, 1) + random_days(rng, 0, 90)
-            plenary = datetime.date(start - 1, 11, 20) + random_days(rng, 0, 60)
-        status = {
-            "expired": ContractStatus.EXPIRED,
-            "signed": ContractStatus.SIGNED,
-            "in_signature": ContractStatus.IN_SIGNATURE,
-            "draft": ContractStatus.DRAFT,
-        }[kind]
-        signed_on = None
-        if kind in ("expired", "signed"):
-            signed_on = min(
-                plenary + random_days(rng, 45, 240),
-                datetime.date(start, 12, 15),
-                AS_OF - datetime.timedelta(days=7),
-            )
+        prepared_from = datetime.date(start - 1, 3, 1) + random_days(rng, 0, 90)
+        plenary = datetime.date(start - 1, 11, 20) + random_days(rng, 0, 60)
+        signed_on = min(plenary + random_days(rng, 45, 240), datetime.date(start, 12, 15))
         contract = Contract(
             territory=state.territory,
             slug=slug_for(dep.code, start),
@@ -67,21 +52,18 @@ def create_contracts(state: TerritoryState) -> list[ContractPlan]:
             start_year=start,
             end_year=end,
             annual_envelope=eur(envelope),
-            status=status,
+            status=ContractStatus.EXPIRED if end < AS_OF.year else ContractStatus.SIGNED,
             signed_on=signed_on,
-            signing_place=dep.seat if signed_on else "",
+            signing_place=dep.seat,
             predecessor=predecessor,
             created_at=moment_of(prepared_from, rng),
-            updated_at=moment_of(signed_on or plenary, rng),
+            updated_at=moment_of(signed_on, rng),
         )
         # One by one: each contract names the one before it, whose id it needs.
         contract.save()
         plans.append(
             ContractPlan(
-                contract=contract,
-                plenary=plenary,
-                prepared_from=prepared_from,
-                executed=kind in ("expired", "signed"),
+                contract=contract, plenary=plenary, prepared_from=prepared_from, executed=True
             )
         )
         predecessor = contract
@@ -106,10 +88,7 @@ def _parties_signatures_annexes(state: TerritoryState, plans: list[ContractPlan]
                 )
             )
         signers = state.signatories
-        if contract.status == ContractStatus.IN_SIGNATURE:
-            signers = signers[: rng.randint(1, len(signers) - 1)]
-            days = spread_days(rng, len(signers), plan.plenary, AS_OF - datetime.timedelta(1))
-        elif contract.signed_on:
+        if contract.signed_on:
             # Usually a signing ceremony; sometimes each institution signs in turn.
             if rng.random() < 0.6:
                 days = [contract.signed_on] * len(signers)

@@ -10,12 +10,20 @@ from django.utils import timezone
 
 DEFAULT_SEED = 20140101
 MAX_TERRITORIES = 101
-MAX_CONTRACTS = 6
 BATCH = 500
 # The generated history stops here, whatever the day of the run, so that a seed always gives
-# the same data: years before are executed, the current one partly, later ones only planned.
+# the same data: "today" is late 2026, long after the last CEJ ended, so every generated
+# contract is over — executed, reviewed and expired.
 AS_OF = datetime.date(2026, 9, 1)
 YEARS_PER_CONTRACT = 4
+# The years CEJs existed: the CNAF created the *contrat enfance jeunesse* in 2006 (taking
+# over the contrats enfance and temps libre), and from 2020 the *convention territoriale
+# globale* replaced it as contracts came to their end — the last ones in 2021. A chain of
+# successive four-year contracts therefore fits between these years, and no generated CEJ
+# is in preparation or in signature for later ones.
+FIRST_CEJ_YEAR = 2006
+LAST_CEJ_YEAR = 2021
+MAX_CONTRACTS = (LAST_CEJ_YEAR - FIRST_CEJ_YEAR + 1) // YEARS_PER_CONTRACT  # 4
 # The Loire demo's territory (demo.loire). Never generated, even before the demo is
 # loaded: load_demo would otherwise put its 2014–2017 contract beside generated ones of the
 # same years, in the same territory.
@@ -29,6 +37,12 @@ class ScaleResult:
     territories: int = 0
     contracts: int = 0
     fiches: int = 0
+    indicators: int = 0
+    indicator_years: int = 0
+    reviews: int = 0
+    evaluations: int = 0
+    # Per review its fiches, needs areas and places; per evaluation its fiches.
+    review_rows: int = 0
     fiche_versions: int = 0
     budget_lines: int = 0
     contributions: int = 0
@@ -99,9 +113,12 @@ def eur(cents: int) -> Decimal:
 
 
 def moment_of(day: datetime.date, rng: random.Random) -> datetime.datetime:
-    """A working-hours instant of `day`, in the project's time zone."""
-    naive = datetime.datetime.combine(day, datetime.time(rng.randint(8, 17), rng.randint(0, 59)))
-    return timezone.make_aware(naive)
+    """A working-hours instant of `day`, in the project's time zone (what make_aware gives,
+    without its checks: a run asks for some 200 000 of them)."""
+    hour, minute = rng.randint(8, 17), rng.randint(0, 59)
+    return datetime.datetime(
+        day.year, day.month, day.day, hour, minute, tzinfo=timezone.get_default_timezone()
+    )
 
 
 def random_days(rng: random.Random, low: int, high: int) -> datetime.timedelta:

@@ -52,14 +52,19 @@ def draw_statuses(state: TerritoryState, plan: ContractPlan) -> dict:
 def create_fiches(state: TerritoryState, plans: list[ContractPlan]) -> None:
     """Write the fiches (once their statuses are drawn and the budget lines planned, whose
     amounts their notes quote), their aims, associated partners and versions."""
-    fiches, histories = [], []
+    fiches, histories, before = [], [], None
     for plan in plans:
         for data in FICHES:
             fiche, history = _fiche(state, plan, data)
             plan.fiches[data["number"]] = fiche
-            fiches.append(fiche)
+            if before is not None:
+                # Lineage, as renewal sets it: each fiche carries on its predecessor's.
+                fiche.continues = before.fiches[data["number"]]
             histories.append((fiche, history))
-    Fiche.objects.bulk_create(fiches, batch_size=BATCH)
+        # Contract by contract: a fiche needs the id of the one it continues.
+        Fiche.objects.bulk_create(plan.fiches.values(), batch_size=BATCH)
+        fiches += plan.fiches.values()
+        before = plan
     state.counts.fiches += len(fiches)
 
     aims, associated, versions = [], [], []

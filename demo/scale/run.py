@@ -11,7 +11,17 @@ from django.db import transaction
 
 from cej.models import Contract, Document, DocumentDownload, Signature, Territory
 from cej.money import format_number
-from demo.scale import budget, contracts, cycle, documents, fiches, people
+from demo.scale import (
+    budget,
+    contracts,
+    cycle,
+    documents,
+    evaluations,
+    fiches,
+    indicators,
+    people,
+    reviews,
+)
 from demo.scale.core import (
     DEFAULT_SEED,
     DEMO_TERRITORY_CODE,
@@ -22,7 +32,7 @@ from demo.scale.core import (
 )
 from demo.scale.departements import DEPARTEMENTS
 from demo.scale.state import Shared, TerritoryState
-from fiches.models import Fiche, FicheVersion
+from fiches.models import Fiche, FicheVersion, Indicator
 from financing.models import (
     BudgetLine,
     BudgetLineVersion,
@@ -30,6 +40,7 @@ from financing.models import (
     FunderPayment,
     SupportingDocument,
 )
+from reviews.models import AnnualReview, FinalEvaluation
 
 
 def generate_scale_data(
@@ -83,7 +94,8 @@ def generate_scale_data(
         result.add(counts)
         log(
             f"[{position}/{len(selected)}] {label} : {counts.contracts} contrats, "
-            f"{counts.fiches} fiches, {counts.budget_rows} lignes, contributions et écritures "
+            f"{counts.fiches} fiches, {counts.indicators} indicateurs, {counts.reviews} bilans, "
+            f"{counts.budget_rows} lignes, contributions et écritures "
             f"({format_number(time.monotonic() - territory_started, decimals=1)} s)"
         )
     result.elapsed = time.monotonic() - started
@@ -109,6 +121,9 @@ def generate_territory(state: TerritoryState) -> ScaleResult:
             cycle.create_terms(state, plans)
             years = budget.create_budget(state, plans)
             cycle.create_payments(state, plans, years)
+            indicators.create_indicators(state, plans)
+            reviews.create_reviews(state, plans)
+            evaluations.create_evaluations(state, plans)
             documents.create_originals(state, plans)
     except BaseException:
         # The rows are rolled back; the files written for them must go too.
@@ -131,6 +146,9 @@ def _historical_timestamps():
             (Signature, ["recorded_at"]),
             (Fiche, ["created_at", "updated_at"]),
             (FicheVersion, ["created_at"]),
+            (Indicator, ["created_at", "updated_at"]),
+            (AnnualReview, ["created_at", "updated_at"]),
+            (FinalEvaluation, ["created_at", "updated_at"]),
             (BudgetLine, ["created_at", "updated_at"]),
             (BudgetLineVersion, ["created_at"]),
             (ExecutionEntry, ["created_at"]),

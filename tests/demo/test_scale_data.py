@@ -2,6 +2,7 @@
 history in the services' shape, the Loire demo and any existing territory left alone, a
 second run that adds nothing, and generated accounts that see exactly their contracts."""
 
+import contextlib
 import hashlib
 import io
 import itertools
@@ -14,7 +15,7 @@ from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Max, Q, Sum
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from cej import roles
 from cej.documents import _parses_as_pdf
@@ -33,7 +34,16 @@ from cej.models import (
 )
 from demo.loire import load_loire_demo
 from demo.scale import AS_OF, DEPARTEMENTS, generate_scale_data
-from fiches.models import Fiche, FicheStatus, FicheVersion, Objective
+from demo.scale.core import FIRST_CEJ_YEAR, LAST_CEJ_YEAR
+from fiches.models import (
+    Fiche,
+    FicheStatus,
+    FicheVersion,
+    Indicator,
+    IndicatorDirection,
+    IndicatorYear,
+    Objective,
+)
 from fiches.services import snapshot_of
 from financing import psej
 from financing.cycle_selectors import contract_cycle
@@ -49,10 +59,22 @@ from financing.models import (
     Instrument,
     PaymentSchedule,
     SupportingDocument,
+    SupportingDocumentKind,
 )
 from financing.services import line_snapshot
 from financing.terms import contract_terms
 from partners.models import Partner, PartnerKind, Signatory
+from reviews.models import (
+    ActionState,
+    AnnualReview,
+    EvaluationFiche,
+    EvaluationStatus,
+    FinalEvaluation,
+    NeedsArea,
+    NeedsPlaces,
+    ReviewFiche,
+    ReviewStatus,
+)
 from tests.pdftools import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -103,6 +125,14 @@ def row_counts() -> dict:
         SupportingDocument,
         Document,
         DocumentDownload,
+        Indicator,
+        IndicatorYear,
+        AnnualReview,
+        ReviewFiche,
+        NeedsArea,
+        NeedsPlaces,
+        FinalEvaluation,
+        EvaluationFiche,
     ]
     return {model.__name__: model.objects.count() for model in models}
 
@@ -133,6 +163,17 @@ def test_counts_follow_the_arguments(scale):
     assert scale.documents == generated(Contract, "").exclude(signed_on=None).count()
     assert scale.documents == generated(Document).count()
     assert scale.budget_lines >= 6 * 25
+    assert scale.indicators == generated(Indicator).count() >= 6 * 14
+    assert scale.indicator_years == generated(IndicatorYear, "indicator__contract__").count()
+    assert scale.indicator_years == 4 * scale.indicators
+    assert scale.reviews == generated(AnnualReview).count() == 6 * 4
+    assert scale.evaluations == generated(FinalEvaluation).count() == 6
+    assert scale.review_rows == (
+        generated(ReviewFiche, "review__contract__").count()
+        + generated(NeedsArea, "review__contract__").count()
+        + generated(NeedsPlaces, "area__review__contract__").count()
+        + generated(EvaluationFiche, "evaluation__contract__").count()
+    )
     assert scale.versions >= 2 * scale.fiches + scale.budget_lines
 
     one = generate_scale_data(territories=4, contracts_per_territory=1)
@@ -192,24 +233,49 @@ def test_contracts_follow_each_other(scale):
         for before, after in itertools.pairwise(contracts):
             assert after.predecessor == before
             assert after.start_year == before.end_year + 1
-            assert before.status in (ContractStatus.EXPIRED, ContractStatus.SIGNED)
         for contract in contracts:
             code = territory.code.lower()
             assert contract.slug == f"scale-{code}-{contract.start_year}-{contract.end_year}"
             assert contract.end_year - contract.start_year == 3
             assert Decimal("80000") <= contract.annual_envelope <= Decimal("400000")
             assert contract.annual_envelope == contract.annual_envelope.quantize(Decimal("0.01"))
-            signatures = contract.signatures.count()
-            if contract.status in (ContractStatus.SIGNED, ContractStatus.EXPIRED):
-                assert contract.signed_on and contract.signing_place
-                assert signatures == 5  # the CAF and the MSA sign twice
-                assert contract.signatures.aggregate(last=Max("signed_on"))["last"] == (
-                    contract.signed_on
-                )
-            elif contract.status == ContractStatus.IN_SIGNATURE:
-                assert 1 <= signatures < 5
-            else:
-                assert signatures == 0
+            # Every generated CEJ has run its four years and ended: signed, then expired.
+            assert contract.status == ContractStatus.EXPIRED
+            assert contract.signed_on and contract.signing_place
+            assert contract.signed_on.year <= contract.start_year
+            assert contract.signatures.count() == 5  # the CAF and the MSA sign twice
+            assert contract.signatures.aggregate(last=Max("signed_on"))["last"] == (
+                contract.signed_on
+            )
+
+
+def test_contract_chains_stay_within_the_years_cejs_existed(empty_database):
+    """CEJs existed from 2006 until the convention territoriale globale replaced them, the
+    last ending in 2021: chains of successive four-year contracts fit between, and no CEJ is
+    in preparation or in signature for 2026–2029 (today, late 2026, every one has ended)."""
+    generate_scale_data(territories=3, contracts_per_territory=3)
+    generate_scale_data(territories=5, contracts_per_territory=4)  # 04 and 05: the most
+    contracts = generated(Contract, "")
+    assert contracts.count() == 3 * 3 + 2 * 4
+    assert not contracts.filter(Q(start_year__lt=FIRST_CEJ_YEAR) | Q(end_year__gt=LAST_CEJ_YEAR))
+    assert not contracts.filter(end_year__gte=2022).exists()
+    assert not contracts.filter(start_year__range=(2022, 2029)).exists()
+    assert not contracts.exclude(status=ContractStatus.EXPIRED).exists()
+    # The newest contract of each chain ends between 2018 and 2021, mostly in 2021.
+    newest = [t.contracts.order_by("-end_year").first().end_year for t in Territory.objects.all()]
+    assert set(newest) <= {2018, 2019, 2020, 2021} and 2021 in newest
+    for code in ("04", "05"):
+        slugs = list(
+            Contract.objects.filter(territory__code=code)
+            .order_by("start_year")
+            .values_list("slug", flat=True)
+        )
+        assert slugs == [
+            f"scale-{code}-2006-2009",
+            f"scale-{code}-2010-2013",
+            f"scale-{code}-2014-2017",
+            f"scale-{code}-2018-2021",
+        ]
 
 
 def test_generated_rows_pass_the_models_validation(scale):
@@ -343,8 +409,14 @@ def test_fiches_and_their_history(scale):
         fiches = list(contract.fiches.order_by("number"))
         assert [f.number for f in fiches] == list(range(1, 15))
         assert contract.objectives.count() == 3
-        if contract.status != ContractStatus.DRAFT:
-            assert all(f.status == FicheStatus.VALIDATED and f.validated_on for f in fiches)
+        assert all(f.status == FicheStatus.VALIDATED and f.validated_on for f in fiches)
+        # Lineage, as renewal sets it: each fiche continues its predecessor's same fiche.
+        if contract.predecessor_id:
+            assert [(f.continues.contract_id, f.continues.number) for f in fiches] == [
+                (contract.predecessor_id, n) for n in range(1, 15)
+            ]
+        else:
+            assert all(f.continues_id is None for f in fiches)
     for fiche in generated(Fiche):
         numbers = list(fiche.versions.order_by("number").values_list("number", flat=True))
         assert numbers == list(range(1, fiche.version + 1))
@@ -364,6 +436,108 @@ def test_fiches_and_their_history(scale):
         assert versions[-1].snapshot == line_snapshot(line)
         assert versions[0].kind == "created"
     assert generated(BudgetLine).filter(version=2).exists()
+
+
+def test_indicators_have_a_target_and_an_actual_each_year(scale):
+    """Every fiche is measured by one or two indicators with a baseline the year before the
+    contract, a target for each of its years and, today being past them all, the actual
+    value recorded the next spring by the lead partner or the CDAJE staff (now and then
+    never measured). Illustrative, and said so."""
+    for contract in generated(Contract, "").prefetch_related("fiches__indicator_set__years"):
+        years = list(contract.years)
+        for fiche in contract.fiches.all():
+            indicators = list(fiche.indicator_set.all())
+            assert 1 <= len(indicators) <= 2
+            assert sorted(i.number for i in indicators) == list(range(1, len(indicators) + 1))
+            for indicator in indicators:
+                assert indicator.contract_id == contract.pk
+                assert indicator.source.endswith("données illustratives")
+                assert indicator.baseline_year == contract.start_year - 1
+                assert indicator.baseline_value is not None
+                rows = sorted(indicator.years.all(), key=lambda row: row.year)
+                assert [row.year for row in rows] == years
+                assert all(row.target is not None for row in rows)
+                if indicator.unit == "%":
+                    assert all(0 <= row.target <= 100 for row in rows)
+                for row in rows:
+                    if row.actual is None:
+                        assert row.actual_recorded_at is None
+                        continue
+                    assert row.year < row.actual_recorded_at.year <= AS_OF.year
+                    assert row.actual_recorded_at.date() < AS_OF
+                    assert row.actual_recorded_by_id is not None
+    year_rows = generated(IndicatorYear, "indicator__contract__")
+    assert year_rows.filter(actual=None).count() < year_rows.count() / 10
+    assert year_rows.exclude(comment="").exists()
+    assert generated(Indicator).filter(direction=IndicatorDirection.DOWN).exists()
+    for indicator in generated(Indicator)[::7]:
+        indicator.full_clean()
+    for row in year_rows[::11]:
+        row.full_clean()
+
+
+def test_every_year_has_its_adopted_annual_review(scale):
+    """One review per contract year, adopted on the CDAJE's opinion given in plenary the
+    spring after, with the state of each of the contract's fiches and the needs-and-supply
+    report; each adoption stands for the year's activity data sent to both funders."""
+    for contract in generated(Contract, "").prefetch_related(
+        "reviews__fiches", "reviews__areas__places", "fiches"
+    ):
+        reviews = sorted(contract.reviews.all(), key=lambda review: review.year)
+        assert [review.year for review in reviews] == list(contract.years)
+        fiche_ids = sorted(f.pk for f in contract.fiches.all())
+        for review in reviews:
+            assert review.status == ReviewStatus.ADOPTED
+            assert review.opinion and review.summary
+            assert review.opinion_on.year == review.year + 1 and review.opinion_on < AS_OF
+            assert review.submitted_at < review.adopted_at <= review.updated_at
+            assert review.submitted_by_id and review.adopted_by_id
+            assert review.document_id is None  # no PDF at scale
+            assert sorted(row.fiche_id for row in review.fiches.all()) == fiche_ids
+            areas = list(review.areas.all())
+            assert len(areas) >= 3
+            for area in areas:
+                assert area.children_under_3 > 0
+                assert sum(p.places for p in area.places.all()) > 0
+            for funder in contract.parties.filter(role=PartyRole.FUNDER):
+                assert SupportingDocument.objects.filter(
+                    contract=contract,
+                    funder_id=funder.partner_id,
+                    year=review.year,
+                    kind=SupportingDocumentKind.ACTIVITY,
+                ).exists()
+    states = set(generated(ReviewFiche, "review__contract__").values_list("state", flat=True))
+    assert states == set(ActionState.values)
+    for model, path in (
+        (AnnualReview, "contract__"),
+        (ReviewFiche, "review__contract__"),
+        (NeedsArea, "review__contract__"),
+        (NeedsPlaces, "area__review__contract__"),
+    ):
+        for row in generated(model, path)[::13]:
+            row.full_clean()
+
+
+def test_each_contract_ends_with_its_adopted_final_evaluation(scale):
+    """Adopted in the autumn of the last year, before the next contract's plenary: what each
+    fiche taught and whether to renew it; a fiche the next contract continues is never one
+    it recommended ending."""
+    for contract in generated(Contract, "").select_related("final_evaluation"):
+        evaluation = contract.final_evaluation
+        assert evaluation.status == EvaluationStatus.ADOPTED
+        assert evaluation.opinion and evaluation.opinion_on.year == contract.end_year
+        assert evaluation.document_id is None  # no PDF at scale
+        notes = {n.fiche_id: n for n in evaluation.fiches.all()}
+        assert sorted(notes) == sorted(contract.fiches.values_list("pk", flat=True))
+        for fiche in Fiche.objects.filter(continues__contract=contract):
+            assert notes[fiche.continues_id].recommendation != "end"
+        successor = Contract.objects.filter(predecessor=contract).first()
+        if successor:
+            assert successor.signatures.order_by("signed_on").first().signed_on > (
+                evaluation.opinion_on
+            )
+    for row in generated(FinalEvaluation)[::3]:
+        row.full_clean()
 
 
 def test_scanned_originals_are_valid_pdfs_of_their_contract(scale):
@@ -514,8 +688,9 @@ def test_the_same_seed_gives_the_same_data(empty_database):
     [
         ({"territories": 0}, "entre 1 et 101 (reçu : 0)"),
         ({"territories": 102}, "entre 1 et 101 (reçu : 102)"),
-        ({"contracts_per_territory": 0}, "contrats par territoire doit être compris entre 1 et 6"),
-        ({"contracts_per_territory": 7}, "entre 1 et 6 (reçu : 7)"),
+        ({"contracts_per_territory": 0}, "contrats par territoire doit être compris entre 1 et 4"),
+        # Four four-year contracts fill the years CEJs existed, 2006 to 2021.
+        ({"contracts_per_territory": 5}, "entre 1 et 4 (reçu : 5)"),
     ],
 )
 def test_arguments_are_checked_in_french(empty_database, options, message):
@@ -553,16 +728,32 @@ def scale_contract(code: str, *statuses) -> Contract:
     )
 
 
+def issue_19_pages(contract) -> list[str]:
+    """A fiche's indicators, the reviews and the last year's review of `contract`: the pages
+    of issue 19 whose routes are there (they come from other branches of the same issue)."""
+    pages = []
+    for name, kwargs in [
+        ("fiche_indicators", {"number": 3}),
+        ("annual_review_list", {}),
+        ("annual_review", {"year": contract.end_year}),
+        ("final_evaluation", {}),
+    ]:
+        with contextlib.suppress(NoReverseMatch):
+            pages.append(reverse(name, kwargs={"slug": contract.slug, **kwargs}))
+    return pages
+
+
 def test_a_generated_cdaje_agent_works_on_its_contracts(scale, client):
     User = get_user_model()
     statuses = set(generated(Contract, "").values_list("status", flat=True))
-    assert {ContractStatus.EXPIRED, ContractStatus.DRAFT} <= statuses  # with this seed
+    assert statuses == {ContractStatus.EXPIRED}
     for contract in generated(Contract, "").select_related("territory"):
         client.force_login(User.objects.get(username=f"scale-{contract.territory.code}-cdaje"))
         base = f"/contracts/{contract.slug}/"
-        for path in ["", "fiches/", "fiches/3/", "fiches/3/history/", "budget/", "documents/"]:
-            response = client.get(base + path)
-            assert response.status_code == 200, (base + path, response.status_code)
+        paths = ["", "fiches/", "fiches/3/", "fiches/3/history/", "budget/", "documents/"]
+        for path in [base + path for path in paths] + issue_19_pages(contract):
+            response = client.get(path)
+            assert response.status_code == 200, (path, response.status_code)
     client.force_login(User.objects.get(username="scale-01-cdaje"))
     line = BudgetLine.objects.filter(contract__territory__code="01").order_by("-version").first()
     history = reverse("budget_line_history", kwargs={"slug": line.contract.slug, "pk": line.pk})

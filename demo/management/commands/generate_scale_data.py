@@ -8,7 +8,8 @@ class Command(BaseCommand):
     help = (
         "Génère un jeu de données national pour les mesures de performance et les essais de "
         "charge : un territoire par département (101), ses partenaires, ses comptes et ses "
-        "contrats successifs avec fiches, budget et exécution. Les territoires existants (dont "
+        "contrats successifs (quatre ans chacun, de 2006 à 2021 au plus tard) avec fiches, "
+        "indicateurs, budget, exécution et bilans annuels. Les territoires existants (dont "
         "la Loire de la démonstration) ne sont pas touchés ; un second passage n'ajoute rien."
     )
 
@@ -80,6 +81,11 @@ class Command(BaseCommand):
             ("  budget et exécution, total", result.budget_rows),
             ("versements des financeurs", result.funder_payments),
             ("justificatifs reçus", result.supporting_documents),
+            ("indicateurs", result.indicators),
+            ("  cibles et réalisés annuels", result.indicator_years),
+            ("bilans annuels", result.reviews),
+            ("évaluations finales", result.evaluations),
+            ("  leurs fiches, zones et places", result.review_rows),
             ("versions de fiches", result.fiche_versions),
             ("versions de lignes budgétaires", result.line_versions),
             ("utilisateurs", result.users),
