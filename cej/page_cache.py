@@ -175,11 +175,7 @@ WRITTEN_BY_SERVICES = {
     "financing.Advance",
     "financing.FunderPayment",
     "financing.SupportingDocument",
-    # Issue 19: indicators (fiches.indicator_services), reviews and evaluation
-    # (reviews.services), renewal (pilotage.renewal).
-    "fiches.Indicator",
-    "fiches.IndicatorYear",
-    "fiches.IndicatorVersion",
+    # reviews.services and reviews.evaluation_services (the admin only shows them)
     "reviews.AnnualReview",
     "reviews.AnnualReviewVersion",
     "reviews.ReviewFiche",

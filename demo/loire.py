@@ -36,8 +36,8 @@ from demo.loire_money import (
     record_execution,
     set_terms,
 )
-from demo.loire_reviews import load_reviews
 from demo.loire_renewal import load_renewal
+from demo.loire_reviews import load_reviews
 from fiches.models import Aim, Fiche, FicheStatus, FicheVersion, Objective
 from fiches.services import record_version
 from financing.models import (
