@@ -45,7 +45,7 @@ def contract_cards(contracts):
             f'<p class="card-meta">'
             f'<span class="badge badge-{esc(contract.status)}">{esc(contract.status_label)}</span>'
             f" {esc(contract.territory)} · {esc(contract.period_label)}{signed}</p>"
-            f"{_stage(contract.stage)}"
+            f"{_stage(contract.stage, contract.status_label)}"
             f'<dl class="facts facts-card">'
             f"<div><dt>{envelope_label}</dt><dd>{format_eur(contract.annual_envelope)}</dd></div>"
             f"<div><dt>{fiches_label}</dt><dd>{contract.fiche_count}</dd></div>"
@@ -55,9 +55,10 @@ def contract_cards(contracts):
     return mark_safe("\n".join(cards))
 
 
-def _stage(stage) -> str:
-    """Where the contract stands in its cycle (pilotage.contract_cycle)."""
-    if stage is None:
+def _stage(stage, status_label) -> str:
+    """Where the contract stands in its cycle (pilotage.contract_cycle), when it says more
+    than the status badge (« En préparation », « Échu » would say it twice)."""
+    if stage is None or str(stage.label) == str(status_label):
         return ""
     return (
         f'<p class="card-stage"><span class="badge badge-stage-{esc(stage.code)}">'
