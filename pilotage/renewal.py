@@ -1,7 +1,8 @@
 """« Préparer le contrat suivant »: the successor of a contract, created in preparation from
 what the contract leaves — its parties and their representatives, its objectives, the
 fiches its final evaluation recommends to carry on (drafts linked to the fiche each one
-continues), the last year's budget lines as the starting plan of each new year, the funding
+continues, with their indicators: the last measured value as the new baseline, targets to
+set), the last year's budget lines as the starting plan of each new year, the funding
 terms and payment schedules — with the final evaluation as its starting diagnostic. The
 predecessor is only read: not a row of it changes (tests/pilotage/test_renewal.py compares
 them all), except its page cache token, since its dashboard now names its successor."""
@@ -17,7 +18,8 @@ from cej.locking import lock_contract
 from cej.models import AnnexConvention, Contract, ContractParty, ContractStatus
 from cej.page_cache import mark_contract_changed, one_mark_per_contract
 from cej.permissions import Decision, works_on_contract
-from fiches.models import Fiche, FicheStatus, Objective
+from fiches.indicator_services import record_version as record_indicator_version
+from fiches.models import Fiche, FicheStatus, Indicator, IndicatorYear, Objective
 from fiches.services import record_version
 from financing.models import Advance, BudgetLine, FundingTerms, PaymentSchedule
 from financing.services import budget_line_save
@@ -99,6 +101,7 @@ def contract_renew(*, contract: Contract, by) -> Contract:
         _copy_parties(predecessor, successor)
         annexes = _copy_annex_conventions(predecessor, successor)
         fiches = _copy_fiches(predecessor, successor, by)
+        _copy_indicators(predecessor, fiches, by)
         _copy_terms(predecessor, successor)
         _carry_lines(predecessor, successor, fiches, annexes, by)
         mark_contract_changed(successor.pk)
@@ -208,6 +211,41 @@ def _copy_fiches(predecessor, successor, by) -> dict:
         )
         copies[old.pk] = fiche
     return copies
+
+
+def _copy_indicators(predecessor, fiches: dict, by) -> None:
+    """Each continued fiche keeps measuring what it measured: the indicator's definition,
+    with its last measured value as the new baseline. Its targets are the new contract's to
+    set (they are contract content, decided with the fiche)."""
+    indicators = Indicator.objects.filter(fiche_id__in=list(fiches)).order_by("fiche_id", "number")
+    last_actuals = {}
+    for row in (
+        IndicatorYear.objects.filter(indicator__in=indicators, actual__isnull=False)
+        .order_by("indicator_id", "year")
+        .values("indicator_id", "year", "actual")
+    ):
+        last_actuals[row["indicator_id"]] = (row["year"], row["actual"])
+    period = predecessor.period_label
+    for old in indicators:
+        baseline_year, baseline_value = last_actuals.get(
+            old.pk, (old.baseline_year, old.baseline_value)
+        )
+        indicator = Indicator.objects.create(
+            fiche=fiches[old.fiche_id],
+            number=old.number,
+            name=old.name,
+            unit=old.unit,
+            source=old.source,
+            direction=old.direction,
+            baseline_year=baseline_year,
+            baseline_value=baseline_value,
+            updated_by=by,
+        )
+        record_indicator_version(
+            indicator=indicator,
+            action=_("Reprise de l'indicateur du contrat %(period)s") % {"period": period},
+            by=by,
+        )
 
 
 def _copy_terms(predecessor, successor) -> None:

@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from cej.models import AnnexConvention, Contract, ContractParty, ContractStatus
-from fiches.models import Fiche, FicheStatus
+from fiches.models import Fiche, FicheStatus, Indicator
 from financing.models import BudgetLine, FundingTerms, PaymentSchedule
 from pilotage.renewal import can_renew, contract_renew
 from reviews.models import FinalEvaluation, Recommendation
@@ -59,7 +59,7 @@ def test_the_predecessor_keeps_every_row(set_aside, cdaje):
     assert {name for name in names if old[name] != new[name]} == {"content_token"}
     # What was inserted is the successor's (or its versions', shares', m2m rows').
     assert [r[names.index("id")] for r in changes.inserted[Contract]] == [successor.pk]
-    for model in (Fiche, BudgetLine, FundingTerms, PaymentSchedule, ContractParty):
+    for model in (Fiche, BudgetLine, FundingTerms, PaymentSchedule, ContractParty, Indicator):
         assert not model.objects.filter(
             pk__in=[r[0] for r in changes.inserted.get(model, [])]
         ).exclude(contract=successor)
@@ -102,6 +102,32 @@ def test_the_successor_carries_the_contract_on(set_aside, cdaje):
     third = next(f for f in new if f.continues.number == 3)
     assert "Évaluation finale 2014–2017 :" in third.findings
     assert "micro-crèches" in third.findings
+
+
+def test_continued_fiches_keep_their_indicators_with_the_last_measure_as_baseline(set_aside, cdaje):
+    contract = set_aside
+    successor = contract_renew(contract=contract, by=cdaje)
+    for fiche in Fiche.objects.filter(contract=successor).select_related("continues"):
+        old = {i.number: i for i in fiche.continues.indicator_set.all()}
+        new = {i.number: i for i in fiche.indicator_set.all()}
+        assert set(new) == set(old)
+        for number, indicator in new.items():
+            before = old[number]
+            assert (indicator.name, indicator.unit, indicator.direction) == (
+                before.name,
+                before.unit,
+                before.direction,
+            )
+            measured = before.years.exclude(actual=None).order_by("-year").first()
+            assert measured is not None  # every demo indicator was measured at least once
+            assert (indicator.baseline_year, indicator.baseline_value) == (
+                measured.year,
+                measured.actual,
+            )
+            # The targets are the new contract's to set.
+            assert not indicator.years.exists()
+            assert indicator.versions.count() == 1
+    assert Indicator.objects.filter(contract=successor).exists()
 
 
 def test_the_last_years_lines_are_the_starting_plan(set_aside, cdaje):
