@@ -50,6 +50,8 @@ class FicheRow:
     updated_at: datetime.datetime | None  # when and by whom it was saved last (list only;
     updated_by: str  # "" for the initial import)
     aims: list[str] = field(default_factory=list)  # the CDAJE aims it serves (list only)
+    # The number of the predecessor's fiche it continues (dashboard only, None for none).
+    continues: int | None = None
 
 
 @dataclass
@@ -167,15 +169,21 @@ def fiche_list(contract, *, filters: FicheFilters | None = None) -> FicheList:
 def fiches_by_objective(contract) -> list[tuple[Objective, list[FicheRow]]]:
     """The contract's objectives in order, each with its fiches as rows (the dashboard's
     orientations): one query, the objectives joined to their fiches (an objective without
-    fiche comes once, with none)."""
+    fiche comes once, with none) and to the fiches these continue."""
     objectives: dict[int, tuple[Objective, list[FicheRow]]] = {}
     rows = (
         Objective.objects.filter(contract=contract)
         .order_by()
-        .values_list("pk", "number", "title", *(f"fiches__{name}" for name in OVERVIEW_FIELDS))
+        .values_list(
+            "pk",
+            "number",
+            "title",
+            *(f"fiches__{name}" for name in OVERVIEW_FIELDS),
+            "fiches__continues__number",
+        )
     )
     # By objective, then by fiche number (sorted here: see cej/selectors.py).
-    for objective_id, objective_number, objective_title, *fiche in sorted(
+    for objective_id, objective_number, objective_title, *fiche, continues in sorted(
         rows, key=lambda row: (row[1], row[4] or 0)
     ):
         if objective_id not in objectives:
@@ -184,7 +192,9 @@ def fiches_by_objective(contract) -> list[tuple[Objective, list[FicheRow]]]:
             )
             objectives[objective_id] = (objective, [])
         if fiche[0] is not None:
-            objectives[objective_id][1].append(_fiche_row(*fiche))
+            row = _fiche_row(*fiche)
+            row.continues = continues
+            objectives[objective_id][1].append(row)
     return list(objectives.values())
 
 

@@ -13,7 +13,7 @@ from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
 from cej.models import Contract, ContractStatus
-from fiches.models import Fiche, IndicatorYear
+from fiches.models import IndicatorYear
 from reviews.evaluation_selectors import IndicatorTrend, ReviewYear, YearState, YearValue
 from reviews.models import (
     ActionState,
@@ -153,9 +153,9 @@ def _link(row) -> ChainLink:
 
 
 def follow_up(contract, fiches) -> FollowUp:
-    """`fiches`: the dashboard's fiche rows (pk, number, title), read already. Four queries:
-    the chain with the evaluations' status, the indicators' years, the reviews with their
-    fiches' states, and the lineage of the fiches (a contract with a predecessor only)."""
+    """`fiches`: the dashboard's fiche rows (pk, number, title, the number of the fiche each
+    continues), read already. Three queries: the chain with the evaluations' status, the
+    indicators' years, the reviews with their fiches' states."""
     chain = {"predecessor": None, "successor": None}
     evaluations = {}
     for pk, slug, title, start, end, status, predecessor_id, evaluation in (
@@ -190,13 +190,6 @@ def follow_up(contract, fiches) -> FollowUp:
         statuses[year] = status
         if fiche_id is not None:
             states[fiche_id, year] = state
-    lineage = {}
-    if contract.predecessor_id:
-        lineage = dict(
-            Fiche.objects.filter(contract_id=contract.pk, continues__isnull=False)
-            .order_by()
-            .values_list("pk", "continues__number")
-        )
     state_labels, status_labels = dict(ActionState.choices), dict(ReviewStatus.choices)
     rows = []
     for fiche in fiches:
@@ -215,7 +208,7 @@ def follow_up(contract, fiches) -> FollowUp:
                     )
                     for year in years
                 ],
-                continues=lineage.get(fiche.pk),
+                continues=fiche.continues if contract.predecessor_id else None,
             )
         )
     return FollowUp(

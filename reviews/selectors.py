@@ -13,9 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 from cej.money import ZERO
 from fiches.models import Fiche, FicheStatus, Indicator, IndicatorDirection
-from financing.cycle_selectors import contract_cycle
+from financing.cycle_selectors import contract_cycle, line_plan
 from financing.figures import Figures
-from financing.models import BudgetLine
+from financing.models import BudgetLine, Contribution
+from financing.terms import contract_terms
 from reviews.models import (
     ActionState,
     AnnualReview,
@@ -183,20 +184,58 @@ def review_report(review: AnnualReview, *, today=None) -> ReviewReport:
         .order_by("number")
     )
     indicators = _indicator_rows(contract, year)
-    cycle = contract_cycle(contract, today=today)
+    # The contract's lines read once, with their execution: their plans for the money
+    # cycle, and this year's for the fiches' money.
+    terms = contract_terms(contract.pk)
+    shares: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for line_id, partner_id, amount in (
+        Contribution.objects.filter(line__contract_id=contract.pk)
+        .order_by()
+        .values_list("line_id", "partner_id", "amount")
+    ):
+        shares[line_id][partner_id] = amount
+    lines = list(
+        BudgetLine.objects.filter(contract_id=contract.pk)
+        .with_execution()
+        .order_by("pk")
+        .only(
+            "id",
+            "year",
+            "fiche_id",
+            "annex_convention_id",
+            "continued",
+            "amount",
+            "other_receipts",
+            "actual_expenses",
+            "actual_receipts",
+        )
+    )
+    plans = {
+        line.pk: line_plan(
+            line_id=line.pk,
+            year=line.year,
+            annex_convention_id=line.annex_convention_id,
+            continued=line.continued,
+            amount=line.amount,
+            other_receipts=line.other_receipts,
+            actual_expenses=line.actual_expenses,
+            actual_receipts=line.actual_receipts,
+            shares=shares.get(line.pk, {}),
+            terms=terms,
+        )
+        for line in lines
+    }
+    # The review shows no supporting document: the cycle need not read them.
+    cycle = contract_cycle(contract, today=today, terms=terms, plans=plans, documents=False)
     money: dict[int | None, Figures] = defaultdict(Figures)
     psej_due: dict[int | None, Decimal] = defaultdict(lambda: ZERO)
-    for line in (
-        BudgetLine.objects.filter(contract_id=contract.pk, year=year)
-        .with_execution()
-        .order_by()
-        .only("id", "fiche_id", "amount")
-    ):
+    for line in lines:
+        if line.year != year:
+            continue
         money[line.fiche_id].add(line)
-        plan = cycle.plans.get(line.pk)
-        if plan is not None:
-            shown = plan.actual or plan.forecast
-            psej_due[line.fiche_id] += sum(shown.psej.values(), ZERO)
+        plan = plans[line.pk]
+        shown = plan.actual or plan.forecast
+        psej_due[line.fiche_id] += sum(shown.psej.values(), ZERO)
     fiche_reviews = []
     states: dict[str, int] = defaultdict(int)
     for fiche in fiches:

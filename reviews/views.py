@@ -10,11 +10,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cej import versioning
 from cej.documents import DocumentUnavailable, document_download
+from cej.page_cache import cached_fragment
 from cej.pdf import pdf_response, render_pdf
 from cej.security_log import log_security_event
 from cej.view_helpers import add_errors, require, scoped_contract
@@ -102,40 +106,75 @@ def annual_review_open(request, slug):
 
 @login_required
 def annual_review(request, slug, year):
-    """The review of one year; POST saves the synthesis and the fiches' states."""
+    """The review of one year; POST saves the synthesis and the fiches' states. Rendered
+    once per contract state, day and viewer's rights (cej.page_cache)."""
     contract = scoped_contract(request, slug)
+    if request.method != "POST":
+        return _cached_page(request, contract, year)
     review = _review(contract, year)
     report = review_report(review)
     fiches = [row.fiche for row in report.fiches]
-    edit_form, conflict, status = None, None, 200
-    if request.method == "POST":
-        require(can_edit_review(request.user, review))
-        edit_form = ReviewEditForm(request.POST, fiches=fiches)
-        if edit_form.is_valid():
-            try:
-                services.review_update(
-                    review=review,
-                    summary=edit_form.cleaned_data["summary"],
-                    fiche_states=edit_form.fiche_states(),
-                    expected_version=edit_form.cleaned_data["version"],
-                    by=request.user,
-                )
-            except services.ReviewConflict as error:
-                conflict = error
-                edit_form = _rebased(edit_form, error, fiches)
-                review = _review(contract, year)
-                report = review_report(review)
-                status = 409
-            except ValidationError as error:
-                add_errors(edit_form, error)
-            else:
-                messages.success(request, _("Bilan enregistré."))
-                return _page(review)
-        if status == 200:
-            status = 400 if edit_form.errors else 200
+    require(can_edit_review(request.user, review))
+    edit_form, conflict, status = ReviewEditForm(request.POST, fiches=fiches), None, 200
+    if edit_form.is_valid():
+        try:
+            services.review_update(
+                review=review,
+                summary=edit_form.cleaned_data["summary"],
+                fiche_states=edit_form.fiche_states(),
+                expected_version=edit_form.cleaned_data["version"],
+                by=request.user,
+            )
+        except services.ReviewConflict as error:
+            conflict = error
+            edit_form = _rebased(edit_form, error, fiches)
+            review = _review(contract, year)
+            report = review_report(review)
+            status = 409
+        except ValidationError as error:
+            add_errors(edit_form, error)
+        else:
+            messages.success(request, _("Bilan enregistré."))
+            return _page(review)
+    if status == 200:
+        status = 400 if edit_form.errors else 200
     return _render_page(
         request, review, report, edit_form=edit_form, conflict=conflict, status=status
     )
+
+
+def _cached_page(request, contract, year):
+    user = request.user
+    # Read before the page only for whoever may act on a review: a reader's predicates
+    # refuse on their permissions alone (a stand-in does), and a cached page needs nothing
+    # more. A cached body exists only for a review that existed in this contract state.
+    if user.has_perm("reviews.change_annualreview") or user.has_perm("reviews.adopt_annualreview"):
+        review = _review(contract, year)
+    else:
+        review = AnnualReview(contract=contract, year=year)
+    today = timezone.localdate()  # the funders' positions: what is due so far
+    viewer = {**_permissions(user, review), "year": year, "today": today.isoformat()}
+
+    def build():
+        stored = review if review.pk else _review(contract, year)
+        return _body_context(stored, review_report(stored, today=today), viewer)
+
+    body = cached_fragment(request, contract, "reviews/_review_body.html", build, viewer=viewer)
+    return render(
+        request, "reviews/review_detail.html", {"contract": contract, "year": year, "body": body}
+    )
+
+
+def _permissions(user, review) -> dict:
+    """What the viewer may do on the page: part of the cached body's key."""
+    can_edit, edit_refusal = can_edit_review(user, review)
+    return {
+        "can_edit": can_edit,
+        "edit_refusal": edit_refusal,
+        "can_submit": can_submit_review(user, review)[0],
+        "can_return": can_return_review(user, review)[0],
+        "can_adopt": can_adopt_review(user, review)[0],
+    }
 
 
 def _rebased(form, error, fiches):
@@ -167,52 +206,69 @@ def _render_page(
     conflict=None,
     status=200,
 ):
-    user = request.user
-    can_edit = can_edit_review(user, review)
-    can_submit = can_submit_review(user, review)
-    can_return = can_return_review(user, review)
-    can_adopt = can_adopt_review(user, review)
-    if can_edit[0]:
+    """The page after a refused POST, with the posted forms: rendered, not cached."""
+    viewer = _permissions(request.user, review)
+    context = {
+        **_body_context(
+            review,
+            report,
+            viewer,
+            edit_form=edit_form,
+            needs_form=needs_form,
+            import_form=import_form,
+            adopt_form=adopt_form,
+        ),
+        **viewer,
+        "import_errors": import_errors,
+        "conflict": conflict,
+    }
+    body = render_to_string("reviews/_review_body.html", context, request=request)
+    return render(
+        request,
+        "reviews/review_detail.html",
+        # rendered by the template engine, which escaped it
+        {"contract": review.contract, "year": review.year, "body": mark_safe(body)},
+        status=status,
+    )
+
+
+def _body_context(
+    review, report, viewer, *, edit_form=None, needs_form=None, import_form=None, adopt_form=None
+) -> dict:
+    """The body's context from the review's data and the viewer's rights alone."""
+    if viewer["can_edit"]:
         edit_form = edit_form or ReviewEditForm(
             initial=initial_edit(review, report), fiches=[row.fiche for row in report.fiches]
         )
         rows = len(report.needs.rows) + 3
         needs_form = needs_form or NeedsForm(initial=initial_needs(review, report.needs), rows=rows)
         import_form = import_form or NeedsImportForm(initial={"version": review.version})
-    if can_adopt[0]:
+    if viewer["can_adopt"]:
         adopt_form = adopt_form or AdoptForm()
     fiche_fields = {}
     if edit_form is not None:
         fiche_fields = {pk: edit_form.fiche_fields(pk) for pk in edit_form.fiche_ids}
     fiche_rows = [(row, fiche_fields.get(row.fiche.pk)) for row in report.fiches]
-    return render(
-        request,
-        "reviews/review_detail.html",
-        {
-            "contract": review.contract,
-            "review": review,
-            "report": report,
-            "fiche_rows": fiche_rows,
-            "variance_chart": charts.variance_chart(report.indicators),
-            "execution_chart": charts.execution_chart(
-                [(f"F{f.fiche.number}", f.money) for f in report.fiches]
-            ),
-            "coverage_chart": charts.coverage_chart(report.needs),
-            "edit_form": edit_form if can_edit[0] else None,
-            "needs_form": needs_form if can_edit[0] else None,
-            "import_form": import_form if can_edit[0] else None,
-            "import_errors": import_errors,
-            "adopt_form": adopt_form,
-            "edit_refusal": can_edit[1],
-            "can_submit": can_submit[0],
-            "can_return": can_return[0],
-            "conflict": conflict,
-            "versions": review.versions.select_related("author")
-            .defer("snapshot")
-            .order_by("-number")[:10],
-        },
-        status=status,
-    )
+    return {
+        "contract": review.contract,
+        "review": review,
+        "report": report,
+        "fiche_rows": fiche_rows,
+        "variance_chart": charts.variance_chart(report.indicators),
+        "execution_chart": charts.execution_chart(
+            [(f"F{f.fiche.number}", f.money) for f in report.fiches]
+        ),
+        "coverage_chart": charts.coverage_chart(report.needs),
+        "edit_form": edit_form if viewer["can_edit"] else None,
+        "needs_form": needs_form if viewer["can_edit"] else None,
+        "import_form": import_form if viewer["can_edit"] else None,
+        "import_errors": None,
+        "adopt_form": adopt_form,
+        "conflict": None,
+        "versions": list(
+            review.versions.select_related("author").defer("snapshot").order_by("-number")[:10]
+        ),
+    }
 
 
 @login_required

@@ -72,7 +72,7 @@ def test_the_dashboard_follow_up(loire, django_assert_max_num_queries):
         review=review, fiche=fiche, defaults={"state": ActionState.POSTPONED}
     )
     fiches = [row for _objective, rows in fiches_by_objective(current) for row in rows]
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(3):
         data = follow_up(current, fiches)
     assert (data.predecessor.slug, data.successor.slug) == (first.slug, successor.slug)
     assert data.years == [2014, 2015, 2016, 2017]
