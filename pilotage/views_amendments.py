@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cej.document_serving import serve_document
 from cej.models import Amendment, AmendmentStatus, Document, DocumentKind
 from cej.pdf import pdf_response, render_pdf
 from cej.sealing import SealUnavailable
@@ -53,7 +54,6 @@ from pilotage.permissions import (
     can_record_amendment_opinion,
     can_record_contract_decision,
 )
-from pilotage.views_documents import _serve
 
 
 def _amendment(contract, number) -> Amendment:
@@ -668,7 +668,7 @@ def amendment_pdf(request, slug, number):
         .first()
     )
     if stored is not None:
-        return _serve(request, stored, download=False)
+        return serve_document(request, stored)
     context = amendment_act_context(amendment, generated_by=request.user)
     # A signed avenant without its stored act (signed before the application, or loaded
     # without a seal): a reconstitution, said so on every page, never the original.

@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cej.documents import DocumentUnavailable, document_download
+from cej.document_serving import serve_document
 from cej.forms import DepositForm, SignatureForm
 from cej.models import (
     ContractStatus,
@@ -28,7 +28,6 @@ from cej.page_cache import cached_fragment
 from cej.pdf import pdf_response, render_pdf
 from cej.permissions import can_cancel_signature, can_deposit_document
 from cej.sealing import SealUnavailable
-from cej.security_log import log_security_event
 from cej.selectors import missing_signatories
 from cej.view_helpers import add_errors, context_of, require, scoped_contract
 from partners.models import Signatory
@@ -44,44 +43,6 @@ from pilotage.signing import (
 logger = logging.getLogger(__name__)
 
 
-def _serve(request, document: Document, *, download: bool):
-    try:
-        content = document_download(document, request.user)
-    except DocumentUnavailable as refusal:
-        _log_download(request, document, refusal.outcome)
-        return render(
-            request,
-            "pilotage/document_refused.html",
-            {"contract": document.contract, "document": document, "message": str(refusal)},
-            status=409,
-        )
-    _log_download(request, document, "served")
-    response = pdf_response(content, document.filename, download=download)
-    # An indicator's evidence may be a workbook or a CSV (checked by content on upload).
-    kind = SPREADSHEET_TYPES.get(document.filename.rsplit(".", 1)[-1].lower())
-    if kind is not None:
-        response["Content-Type"] = kind
-    return response
-
-
-SPREADSHEET_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv",
-}
-
-
-def _log_download(request, document: Document, outcome: str) -> None:
-    log_security_event(
-        "document_download",
-        request,
-        contract=document.contract.slug,
-        document=document.pk,
-        filename=document.filename,
-        sha256=document.sha256,
-        outcome=outcome,
-    )
-
-
 @login_required
 def contract_pdf(request, slug):
     """The signed contract as stored and sealed once; before signature, a draft rendered on
@@ -95,7 +56,7 @@ def contract_pdf(request, slug):
         .first()
     )
     if signed is not None:
-        return _serve(request, signed, download=False)
+        return serve_document(request, signed)
     contract = scoped_contract(request, slug)
     in_preparation = contract.status in (ContractStatus.DRAFT, ContractStatus.IN_SIGNATURE)
     context = selectors.contract_document(
@@ -171,7 +132,7 @@ def document_download_view(request, slug, pk):
         pk=pk,
         contract__slug=slug,
     )
-    return _serve(request, document, download=True)
+    return serve_document(request, document, download=True)
 
 
 @login_required

@@ -16,11 +16,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cej.documents import DocumentUnavailable, document_download
+from cej.document_serving import serve_document
 from cej.page_cache import cached_fragment
 from cej.pdf import pdf_response, render_pdf
 from cej.sealing import SealUnavailable
-from cej.security_log import log_security_event
 from cej.view_helpers import add_errors, require, scoped_contract
 from reviews import evaluation_services as services
 from reviews.evaluation_forms import (
@@ -192,23 +191,8 @@ def final_evaluation_pdf(request, slug):
     evaluation = getattr(contract, "final_evaluation", None)
     if evaluation is not None and evaluation.status == EvaluationStatus.ADOPTED:
         document = evaluation.document
-        try:
-            content = document_download(document, request.user)
-        except DocumentUnavailable as refusal:
-            log_security_event(
-                "document_download",
-                request,
-                contract=contract.slug,
-                document=document.pk,
-                outcome=refusal.outcome,
-            )
-            return render(
-                request,
-                "pilotage/document_refused.html",
-                {"contract": contract, "document": document, "message": str(refusal)},
-                status=409,
-            )
-        return pdf_response(content, document.filename)
+        document.contract = contract
+        return serve_document(request, document)
     context = services.evaluation_pdf_context(
         contract, evaluation=evaluation, by=request.user, draft=True
     )

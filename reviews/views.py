@@ -17,10 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cej import versioning
-from cej.documents import DocumentUnavailable, document_download
+from cej.document_serving import serve_document
 from cej.page_cache import cached_fragment
 from cej.pdf import pdf_response, render_pdf
-from cej.security_log import log_security_event
 from cej.view_helpers import add_errors, require, scoped_contract
 from reviews import charts, services
 from reviews.forms import (
@@ -411,31 +410,8 @@ def annual_review_pdf(request, slug, year):
     if review.status == ReviewStatus.ADOPTED and review.document_id:
         document = review.document
         document.contract = contract
-        try:
-            content = document_download(document, request.user)
-        except DocumentUnavailable as refusal:
-            _log_download(request, document, refusal.outcome)
-            return render(
-                request,
-                "pilotage/document_refused.html",
-                {"contract": contract, "document": document, "message": str(refusal)},
-                status=409,
-            )
-        _log_download(request, document, "served")
-        return pdf_response(content, document.filename)
+        return serve_document(request, document)
     pdf = render_pdf(
         "reviews/pdf/review.html", review_pdf_context(review, generated_by=request.user)
     )
     return pdf_response(pdf, f"{contract.slug}-bilan-{review.year}-projet.pdf")
-
-
-def _log_download(request, document, outcome: str) -> None:
-    log_security_event(
-        "document_download",
-        request,
-        contract=document.contract.slug,
-        document=document.pk,
-        filename=document.filename,
-        sha256=document.sha256,
-        outcome=outcome,
-    )
