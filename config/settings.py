@@ -52,10 +52,13 @@ INSTALLED_APPS = [
     # The layers, lower to higher (pyproject.toml [tool.importlinter] enforces them).
     "partners",
     "cej",
+    "notifications",
+    "comments",
     "fiches",
     "financing",
     "reviews",
     "pilotage",
+    "agenda",
     "demo",
 ]
 
