@@ -170,6 +170,19 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "contract_list"
 LOGOUT_REDIRECT_URL = "login"
 
+# E-mail (notifications, reminders): one URL says the backend and the server.
+# smtp://user:password@host:25, smtp+tls://…:587, smtp+ssl://…:465 in production; consolemail://
+# prints each message (the default with DEBUG, so `make run` needs nothing).
+EMAIL_URL = env.str("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
+vars().update(env.email_url_config(EMAIL_URL))
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", default="CEJ Loire <ne-pas-repondre@cej.example.org>"
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The site's address as people reach it: e-mails and the iCalendar feed link to it.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]

@@ -19,6 +19,9 @@ from pytest_django.plugin import blocking_manager_key
 from demo.loire import DemoResult, load_loire_demo, seal_demo_documents
 from tests.world import RowChanges, Snapshot
 
+# `smtp_server`: a real SMTP server (aiosmtpd) the e-mail tests send through.
+pytest_plugins = ["tests.smtp"]
+
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Tests that one xdist worker runs together, in order: those sharing a slow session fixture
