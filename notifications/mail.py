@@ -56,9 +56,15 @@ def send_notifications(notification_ids: list[int]) -> int:
     Returns how many were sent."""
     if not notification_ids:
         return 0
-    return _send_immediate(
-        Notification.objects.filter(pk__in=list(notification_ids), delivery=Delivery.IMMEDIATE)
-    )
+    try:
+        return _send_immediate(
+            Notification.objects.filter(pk__in=list(notification_ids), delivery=Delivery.IMMEDIATE)
+        )
+    except Exception:
+        # Called after the commit of a request: whatever fails here (the database too) is
+        # logged, never the request's error. What stayed pending goes with `send_pending`.
+        logger.exception("Envoi des notifications %s en échec.", notification_ids)
+        return 0
 
 
 def send_pending(*, now: datetime.datetime | None = None) -> int:
