@@ -82,7 +82,11 @@ def send_digests(*, day: datetime.date) -> int:
     end = timezone.make_aware(
         datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min)
     )
-    token, ids = claim(Notification.objects.filter(delivery=Delivery.DIGEST, created_at__lt=end))
+    token, ids = claim(
+        Notification.objects.filter(
+            delivery=Delivery.DIGEST, created_at__lt=end, recipient__is_active=True
+        )
+    )
     if not ids:
         return 0
     by_recipient = defaultdict(list)
@@ -101,7 +105,7 @@ def send_digests(*, day: datetime.date) -> int:
 
 
 def _send_immediate(queryset) -> int:
-    token, ids = claim(queryset)
+    token, ids = claim(queryset.filter(recipient__is_active=True))
     if not ids:
         return 0
     return _deliver(

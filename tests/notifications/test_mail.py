@@ -227,3 +227,13 @@ def test_even_a_database_error_while_sending_is_logged_not_raised(demo_user, mon
     assert send_notifications([notification.pk]) == 0
     assert "en échec" in caplog.text
     assert _state(notification) == EmailState.PENDING
+
+
+def test_someone_deactivated_since_is_not_written_to(smtp_server, demo_user):
+    finance = demo_user("finance")
+    notification = _tell(finance)
+    finance.is_active = False
+    finance.save(update_fields=["is_active"])
+    assert send_notifications([notification.pk]) == 0
+    assert send_pending() == 0
+    assert smtp_server.messages == []
