@@ -91,7 +91,7 @@ def test_the_header_shows_the_unread_count_for_one_query(client, cdaje):
     counting = [sql for sql in queries if "notifications_notification" in sql]
     assert len(counting) == 1, counting
     page = client.get("/contracts/").content.decode()
-    assert 'aria-label="3 non lues">3</span>' in page
+    assert '>3<span class="visually-hidden"> non lues</span></span>' in page
 
 
 def test_no_count_without_unread_nor_for_a_redirect(client, cdaje):
