@@ -184,6 +184,10 @@ WRITTEN_BY_SERVICES = {
     "reviews.FinalEvaluation",
     "reviews.FinalEvaluationVersion",
     "reviews.EvaluationFiche",
+    # notifications.services and .mail: no cached fragment shows them (the header's unread
+    # count is rendered outside the fragments, per request).
+    "notifications.Notification",
+    "notifications.NotificationPreference",
 }
 
 
