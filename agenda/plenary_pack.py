@@ -247,7 +247,9 @@ def _names(contracts: dict) -> Names:
     parties = ContractParty.objects.filter(contract__territory_id__in=territory_ids)
     return Names(
         objectives={o.pk: str(o) for o in objectives},
-        partners=dict(parties.values_list("partner_id", "partner__short_name").distinct()),
+        partners=dict(
+            parties.order_by().values_list("partner_id", "partner__short_name").distinct()
+        ),
         aims={a.pk: a.label for a in Aim.objects.all()},
     )
 

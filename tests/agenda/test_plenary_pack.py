@@ -246,3 +246,41 @@ def test_a_plenary_of_another_territory_does_not_exist(client, plenaries, demo_u
     other.staff.add(agent)
     client.force_login(agent)
     assert client.get(url.format(pk=plenaries[1].pk)).status_code == 404
+
+
+def test_a_review_and_an_avenant_read_in_the_page_and_the_pdf(
+    client, demo_contract, plenaries, demo_user
+):
+    cdaje = demo_user("cdaje")
+    review = AnnualReview.objects.get(contract=demo_contract, year=2017)
+    review_services.review_submit(review=review, by=cdaje)
+    Amendment.objects.filter(contract=demo_contract, number=2).update(opened_at=timezone.now())
+    client.force_login(cdaje)
+    page = html.unescape(client.get(f"/plenaries/{plenaries[1].pk}/").content.decode())
+    assert "Bilan annuel 2017" in page and "Comparé au bilan 2016." in page
+    assert "Avenant n° 2 — " in page
+    text = " ".join(pdf_text(client.get(f"/plenaries/{plenaries[1].pk}/pack.pdf").content).split())
+    assert "Bilan annuel 2017" in text and "État des actions, fiche par fiche" in text
+    assert "Avenant n° 2 — " in text
+    assert f"/contracts/{demo_contract.slug}/reviews/2017/" in text
+
+
+def test_a_review_sent_back_then_submitted_again_shows_what_changed_since(
+    demo_contract, plenaries, demo_user
+):
+    cdaje = demo_user("cdaje")
+    review = AnnualReview.objects.get(contract=demo_contract, year=2017)
+    review = review_services.review_submit(review=review, by=cdaje)
+    review = review_services.review_return(review=review, by=cdaje)
+    review = review_services.review_update(
+        review=review,
+        summary="Synthèse reprise après le renvoi.",
+        fiche_states={},
+        expected_version=review.version,
+        by=cdaje,
+    )
+    review_services.review_submit(review=review, by=cdaje)
+    [item] = [i for i in plenary_pack(plenary=plenaries[1], user=cdaje).items if i.kind == "review"]
+    assert item.since.startswith("Modifications depuis son renvoi en préparation le ")
+    assert [c.label for c in item.changes] == ["Synthèse de l'année"]
+    assert "reprise après le renvoi." in item.changes[0].after
