@@ -14,7 +14,7 @@ from agenda.plenary_pack import plenary_pack
 from cej.models import Amendment, Contract
 from comments.models import Comment, TargetKind, Visibility
 from fiches.models import Fiche, FicheVersion
-from fiches.services import fiche_transition, fiche_update
+from fiches.services import fiche_create, fiche_transition, fiche_update
 from reviews import services as review_services
 from reviews.models import AnnualReview
 from tests.pdftools import pdf_text
@@ -220,19 +220,42 @@ def test_a_submitted_review_and_an_open_avenant_are_on_the_agenda(
 def test_a_partner_sees_only_the_contracts_it_is_party_to(
     client, submitted, plenaries, demo_user, successor
 ):
-    """The Rhône's agent sees no Loire plenary; a Loire partner no longer party to the next
-    contract sees its plenaries but not that contract's items."""
-    client.force_login(demo_user("partner-caf"))
+    """A Loire partner no longer party to the next contract still reads the Loire's
+    plenaries (it is party to the signed one) but not that contract's items or comments."""
     partner = demo_user("partner-caf")
+    client.force_login(partner)
     assert [i.target_id for i in plenary_pack(plenary=plenaries[1], user=partner).items] == [
         submitted.pk
     ]
     successor.parties.filter(partner__members=partner).delete()
     pack = plenary_pack(plenary=plenaries[1], user=partner)
     assert pack.items == [] and successor not in pack.contracts
-    page = client.get(f"/plenaries/{plenaries[1].pk}/").content.decode()
-    assert submitted.title not in page or "Préciser les communes" not in page
-    assert "Préciser les communes" not in page
+    response = client.get(f"/plenaries/{plenaries[1].pk}/")
+    assert response.status_code == 200
+    page = html.unescape(response.content.decode())
+    assert "Rien n’a été soumis à la CDAJE pour cette séance" in page
+    assert submitted.title not in page and "Préciser les communes" not in page
+
+
+def test_a_new_fiche_is_printed_whole(successor, plenaries, demo_user):
+    cdaje = demo_user("cdaje")
+    fiche = fiche_create(
+        contract=successor,
+        changes={
+            "objective": successor.objectives.order_by("number").first(),
+            "title": "Relais petite enfance itinérant",
+            "findings": "<p>Des communes sans relais.</p>",
+        },
+        associated_partners=[],
+        aims=[],
+        by=cdaje,
+    )
+    fiche_transition(fiche=fiche, name="submit", by=cdaje)
+    [item] = fiche_items(plenary_pack(plenary=plenaries[1], user=cdaje))
+    assert item.since.startswith("Fiche nouvelle, sans avis antérieur")
+    changed = {change.label: change for change in item.changes}
+    assert "<ins>Relais petite enfance itinérant</ins>" in changed["Intitulé"].after
+    assert "<ins>Des communes sans relais.</ins>" in changed["Constat"].after
 
 
 @pytest.mark.parametrize("url", ["/plenaries/{pk}/", "/plenaries/{pk}/pack.pdf"])
