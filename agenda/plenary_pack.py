@@ -19,6 +19,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -123,7 +124,7 @@ def plenary_pack(*, plenary: Plenary, user) -> PlenaryPack:
         }
         items += _fiche_items(by_id, fiches, start, cutoff)
         items += _amendment_items(by_id, start, cutoff, plenary.held_on)
-        items += _review_items(by_id, fiches, start, cutoff)
+        items += _review_items(by_id, fiches, start, cutoff, plenary.held_on)
         order = {TargetKind.FICHE: 0, TargetKind.AMENDMENT: 1, TargetKind.REVIEW: 2}
         items.sort(key=lambda i: (i.contract.start_year, i.contract.pk, order[i.kind], i.heading))
         for number, item in enumerate(items, start=1):
@@ -291,48 +292,72 @@ def _amendment_items(contracts: dict, start, cutoff, held_on) -> list[PackItem]:
     return items
 
 
-def _review_items(contracts: dict, fiches: dict, start, cutoff) -> list[PackItem]:
-    found = _versions_in_window(AnnualReviewVersion, "review", contracts, start, cutoff)
-    pending = {}
-    for review_id, versions in found.items():
-        index = _submission(versions, start)
-        if index is not None:
-            # The last time it was sent back before this submission, if ever.
-            returned = next(
-                (
-                    v
-                    for i, v in reversed(list(enumerate(versions[:index])))
-                    if i > 0
-                    and v.snapshot.get("status") == ReviewStatus.DRAFT
-                    and versions[i - 1].snapshot.get("status") == "submitted"
-                ),
-                None,
-            )
-            pending[review_id] = (versions[index], versions[-1], returned)
-    if not pending:
-        return []
-    reviews = {
-        pk: (contract_id, year)
-        for pk, contract_id, year in AnnualReview.objects.filter(pk__in=pending).values_list(
-            "pk", "contract_id", "year"
+def _review_items(contracts: dict, fiches: dict, start, cutoff, held_on) -> list[PackItem]:
+    """Reviews submitted in the window and awaiting the opinion on the plenary's day:
+    submitted still, or adopted on an opinion given that day or later. Read from the review's
+    own dates (`submitted_at`, cleared by a return and set again by the next submission;
+    `opinion_on`) rather than its versions': the demo loader dates the first, not the second,
+    as an import of reviews kept before the application would. The versions give what it
+    said then, and what changed since it was last sent back."""
+    reviews = AnnualReview.objects.filter(contract__in=list(contracts), submitted_at__lt=cutoff)
+    reviews = reviews.filter(
+        Q(status=ReviewStatus.SUBMITTED) | Q(status=ReviewStatus.ADOPTED, opinion_on__gte=held_on)
+    )
+    if start is not None:
+        reviews = reviews.filter(submitted_at__gte=start)
+    found = {
+        pk: (contract_id, year, submitted_at)
+        for pk, contract_id, year, submitted_at in reviews.values_list(
+            "pk", "contract_id", "year", "submitted_at"
         )
     }
-    # The previous year's review of each, as it stood before the plenary.
-    wanted = {(contract_id, year - 1) for contract_id, year in reviews.values()}
-    previous = {}
-    for contract_id, year, snapshot in (
+    if not found:
+        return []
+    versions = defaultdict(list)
+    for version in (
+        AnnualReviewVersion.objects.filter(review_id__in=found)
+        .order_by("review_id", "number")
+        .only("review", "number", "snapshot", "created_at")
+    ):
+        versions[version.review_id].append(version)
+    pending = {}
+    for review_id in found:
+        history = versions.get(review_id, [])
+        submitted = [
+            i for i, v in enumerate(history) if v.snapshot.get("status") == ReviewStatus.SUBMITTED
+        ]
+        if not submitted:
+            continue  # no version says what was submitted
+        # As it stood before the plenary; else (versions dated after it) as last submitted.
+        before = [i for i in submitted if history[i].created_at < cutoff]
+        index = before[-1] if before else submitted[-1]
+        returned = next(
+            (
+                history[i]
+                for i in range(index - 1, 0, -1)
+                if history[i].snapshot.get("status") == ReviewStatus.DRAFT
+                and history[i - 1].snapshot.get("status") == ReviewStatus.SUBMITTED
+            ),
+            None,
+        )
+        pending[review_id] = (history[index], returned)
+    # The previous year's review of each, as it stood before the plenary (or as it ended).
+    wanted = {(found[pk][0], found[pk][1] - 1) for pk in pending}
+    previous, previous_before = {}, {}
+    for contract_id, year, snapshot, created_at in (
         AnnualReviewVersion.objects.filter(
-            review__contract__in=list(contracts),
-            review__year__in={year for _c, year in wanted},
-            created_at__lt=cutoff,
+            review__contract__in=list(contracts), review__year__in={y for _c, y in wanted}
         )
         .order_by("review_id", "number")
-        .values_list("review__contract_id", "review__year", "snapshot")
+        .values_list("review__contract_id", "review__year", "snapshot", "created_at")
     ):
         previous[(contract_id, year)] = snapshot  # the last one wins
+        if created_at < cutoff:
+            previous_before[(contract_id, year)] = snapshot
+    previous.update(previous_before)
     items = []
-    for review_id, (submitted, now, returned) in pending.items():
-        contract_id, year = reviews[review_id]
+    for review_id, (now, returned) in pending.items():
+        contract_id, year, submitted_at = found[review_id]
         contract = contracts[contract_id]
         if returned is not None:
             baseline = returned.snapshot
@@ -352,7 +377,7 @@ def _review_items(contracts: dict, fiches: dict, start, cutoff) -> list[PackItem
                 target_id=review_id,
                 heading=_("Bilan annuel %(year)s") % {"year": year},
                 url=reverse("annual_review", kwargs={"slug": contract.slug, "year": year}),
-                submitted_at=submitted.created_at,
+                submitted_at=submitted_at,
                 since=since,
                 changes=diff_rows(
                     [

@@ -307,3 +307,21 @@ def test_a_review_sent_back_then_submitted_again_shows_what_changed_since(
     assert item.since.startswith("Modifications depuis son renvoi en préparation le ")
     assert [c.label for c in item.changes] == ["Synthèse de l'année"]
     assert "reprise après le renvoi." in item.changes[0].after
+
+
+def test_an_adopted_review_is_on_the_agenda_of_the_plenary_that_gave_its_opinion(
+    demo_contract, demo_user
+):
+    """The demo's 2016 review, submitted a month before the plenary that adopted it: on that
+    plenary's agenda, compared with the 2015 review; not on the next plenary's."""
+    cdaje = demo_user("cdaje")
+    review = AnnualReview.objects.get(contract=demo_contract, year=2016)
+    territory = demo_contract.territory
+    plenary = at_plenary(territory, review.opinion_on)
+    later = at_plenary(territory, review.opinion_on + datetime.timedelta(days=60))
+    items = [i for i in plenary_pack(plenary=plenary, user=cdaje).items if i.kind == "review"]
+    assert [(i.heading, i.since) for i in items] == [
+        ("Bilan annuel 2016", "Comparé au bilan 2015.")
+    ]
+    assert items[0].submitted_at == review.submitted_at
+    assert not [i for i in plenary_pack(plenary=later, user=cdaje).items if i.kind == "review"]
