@@ -6,7 +6,8 @@ person sees no contract of, as for one that does not exist), the content through
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -14,13 +15,20 @@ from django.views.decorators.http import require_safe
 from agenda.models import Plenary
 from agenda.plenary_pack import plenary_pack
 from cej.pdf import pdf_response, render_pdf
+from cej.security_log import log_security_event
 from cej.view_helpers import context_of
 
 
 def _plenary(request, pk) -> Plenary:
-    return get_object_or_404(
-        Plenary.objects.for_user(request.user).select_related("territory"), pk=pk
-    )
+    plenary = Plenary.objects.for_user(request.user).select_related("territory").filter(pk=pk)
+    found = plenary.first()
+    if found is None:
+        # Logged as every contract page logs an address out of scope; answered as a plenary
+        # that does not exist.
+        if Plenary.objects.filter(pk=pk).exists():
+            log_security_event("out_of_scope", request, plenary=pk)
+        raise Http404(_("Aucune séance à cette adresse."))
+    return found
 
 
 @login_required

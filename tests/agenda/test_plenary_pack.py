@@ -5,6 +5,7 @@ comment, never a contract the reader does not see; its queries do not grow with 
 
 import datetime
 import html
+import re
 
 import pytest
 from django.utils import timezone
@@ -258,8 +259,12 @@ def test_a_new_fiche_is_printed_whole(successor, plenaries, demo_user):
     assert "<ins>Des communes sans relais.</ins>" in changed["Constat"].after
 
 
+CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"')
+
+
 @pytest.mark.parametrize("url", ["/plenaries/{pk}/", "/plenaries/{pk}/pack.pdf"])
-def test_a_plenary_of_another_territory_does_not_exist(client, plenaries, demo_user, url):
+def test_a_plenary_of_another_territory_does_not_exist(client, plenaries, demo_user, url, caplog):
+    """Answered as a plenary that never existed, and logged as out of scope."""
     from django.contrib.auth import get_user_model
 
     from cej.models import Territory
@@ -268,7 +273,19 @@ def test_a_plenary_of_another_territory_does_not_exist(client, plenaries, demo_u
     agent = get_user_model().objects.create_user("agent-05")
     other.staff.add(agent)
     client.force_login(agent)
-    assert client.get(url.format(pk=plenaries[1].pk)).status_code == 404
+    refused_url = url.format(pk=plenaries[1].pk)
+    missing_url = url.format(pk=Plenary.objects.order_by("-pk").first().pk + 1)
+    with caplog.at_level("INFO", logger="cej.security"):
+        refused = client.get(refused_url)
+    missing = client.get(missing_url)
+    assert refused.status_code == missing.status_code == 404
+
+    def page(response, address):  # the language form repeats the address asked for
+        return CSRF.sub(b"", response.content).replace(address.encode(), b"")
+
+    assert page(refused, refused_url) == page(missing, missing_url)
+    logged = [r.security for r in caplog.records if hasattr(r, "security")]
+    assert {"event": "out_of_scope", "plenary": plenaries[1].pk}.items() <= logged[-1].items()
 
 
 def test_a_review_and_an_avenant_read_in_the_page_and_the_pdf(
