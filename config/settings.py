@@ -325,6 +325,9 @@ CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 1000)
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_TIMEOUT = env.int("PAGE_CACHE_TIMEOUT", default=6 * 3600)
 
+# How long the author of a comment may still edit or delete it (its earlier text is kept).
+COMMENT_EDIT_MINUTES = env.int("COMMENT_EDIT_MINUTES", default=15)
+
 # Uploaded scans of signed originals: PDF only, at most this many bytes.
 DOCUMENT_UPLOAD_MAX_BYTES = 20 * 1024 * 1024
 

@@ -39,6 +39,8 @@ urlpatterns = [
     path("contracts/<slug:slug>/budget/", include("financing.urls")),
     path("contracts/<slug:slug>/reviews/", include("reviews.urls")),
     path("notifications/", include("notifications.urls")),
+    # The CDAJE plenaries' agenda and pack (agenda/pack_urls.py).
+    path("plenaries/", include("agenda.pack_urls")),
     path("admin/", admin.site.urls),
 ]
 
