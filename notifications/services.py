@@ -3,6 +3,8 @@ and e-mails at once those who asked for it once the transaction commits. Every s
 changes something worth telling calls it by name: no signal hides who is told."""
 
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,6 +17,20 @@ from notifications.models import (
     Notification,
     NotificationPreference,
 )
+
+# Set while past events are written today (the demo replays 2014–2017 through the services):
+# nobody is told now of what happened years ago.
+_replaying_history: ContextVar[bool] = ContextVar("replaying_history", default=False)
+
+
+@contextmanager
+def replaying_history():
+    """Within it, `notify` tells nobody: the events written are history, not news."""
+    token = _replaying_history.set(True)
+    try:
+        yield
+    finally:
+        _replaying_history.reset(token)
 
 
 def deliveries_for(users: Iterable, kind: str) -> dict[int, str]:
@@ -46,7 +62,10 @@ def notify(
     The actor is never told of their own act; inactive users and those who chose « Jamais »
     for this kind are not told; `may_see(user)`, when given, is asked for each recipient
     and must say yes (a CDAJE-only comment never reaches a partner). With a `key`, a
-    recipient already told under that key is not told again (a reminder is sent once)."""
+    recipient already told under that key is not told again (a reminder is sent once).
+    Inside `replaying_history()`, nobody is told."""
+    if _replaying_history.get():
+        return []
     people = {user.pk: user for user in recipients if user.is_active}
     if actor is not None:
         people.pop(actor.pk, None)
