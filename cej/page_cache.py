@@ -184,6 +184,11 @@ WRITTEN_BY_SERVICES = {
     "reviews.FinalEvaluation",
     "reviews.FinalEvaluationVersion",
     "reviews.EvaluationFiche",
+    # agenda.services: a deadline marks its contract, a plenary its territory's contracts; a
+    # feed token is shown on no contract page
+    "agenda.Plenary",
+    "agenda.Deadline",
+    "agenda.FeedToken",
 }
 
 
