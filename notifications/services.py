@@ -11,6 +11,7 @@ from notifications.models import (
     DEFAULT_DELIVERY,
     Delivery,
     EmailState,
+    Kind,
     Notification,
     NotificationPreference,
 )
@@ -97,3 +98,34 @@ def _send_at_once(notification_ids: list[int]) -> None:
     from notifications.mail import send_notifications
 
     send_notifications(notification_ids)
+
+
+@transaction.atomic
+def mark_read(*, notification: Notification, by) -> Notification:
+    """`by` has read `notification` (theirs only: another's does not exist for them)."""
+    if notification.recipient_id != by.pk:
+        raise Notification.DoesNotExist
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+            read_at=notification.read_at
+        )
+    return notification
+
+
+@transaction.atomic
+def mark_all_read(*, by) -> int:
+    """Every unread notification of `by` read now; returns how many."""
+    return Notification.objects.for_user(by).unread().update(read_at=timezone.now())
+
+
+@transaction.atomic
+def preferences_save(*, user, deliveries: dict[str, str]) -> None:
+    """How `user` wants to hear of each kind. A choice equal to the default is stored too:
+    it keeps holding if the default changes."""
+    for kind, delivery in deliveries.items():
+        if kind not in Kind.values or delivery not in Delivery.values:
+            raise ValueError(f"unknown kind or delivery: {kind!r}, {delivery!r}")
+        NotificationPreference.objects.update_or_create(
+            user=user, kind=kind, defaults={"delivery": delivery}
+        )
