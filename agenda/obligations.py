@@ -407,12 +407,12 @@ def _money(contract, schedule, beneficiary, batch, as_of, urls, common) -> list[
                     due_on=advance.due_on(year),
                     done_on=paid,
                     key=f"c{contract.pk}-f{funder_id}-{year}-advance{advance.number}",
-                    title=_("Acompte n° %(number)s %(year)s de %(funder)s (%(percent)s %%)")
+                    title=_("Acompte n° %(number)s %(year)s (%(percent)s %%) — %(funder)s")
                     % {
                         "number": advance.number,
                         "year": year,
                         "funder": funder,
-                        "percent": f"{advance.percent:g}".replace(".", ","),
+                        "percent": f"{advance.percent.normalize():f}".replace(".", ","),
                     },
                     url=urls.payments,
                     partner_ids=frozenset([funder_id]),
@@ -430,7 +430,7 @@ def _money(contract, schedule, beneficiary, batch, as_of, urls, common) -> list[
                 due_on=schedule.balance_due(year),
                 done_on=settled[0] if settled else None,
                 key=f"c{contract.pk}-f{funder_id}-{year}-balance",
-                title=_("Solde %(year)s de %(funder)s") % {"year": year, "funder": funder},
+                title=_("Solde %(year)s — %(funder)s") % {"year": year, "funder": funder},
                 url=urls.payments,
                 partner_ids=frozenset([funder_id]),
                 staff_roles=FINANCE,
@@ -446,7 +446,7 @@ def _money(contract, schedule, beneficiary, batch, as_of, urls, common) -> list[
                     due_on=due_on,
                     done_on=batch.documents.get((contract.pk, funder_id, year, kind)),
                     key=f"c{contract.pk}-f{funder_id}-{year}-{kind}",
-                    title=_("%(document)s %(year)s à transmettre à %(funder)s")
+                    title=_("%(document)s %(year)s à transmettre — %(funder)s")
                     % {"document": label, "year": year, "funder": funder},
                     url=urls.payments,
                     partner_ids=frozenset([beneficiary] if beneficiary else []),
