@@ -39,7 +39,7 @@ def _host() -> str:
     return settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0] or "cej-loire"
 
 
-def calendar_bytes(items: list[Obligation], *, contracts: dict) -> bytes:
+def calendar_bytes(items: list[Obligation]) -> bytes:
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//CEJ Loire//Calendrier des obligations//FR")
     calendar.add("version", "2.0")
@@ -53,9 +53,7 @@ def calendar_bytes(items: list[Obligation], *, contracts: dict) -> bytes:
         event.add("dtstamp", stamp)
         event.add("dtstart", item.due_on)
         event.add("dtend", item.due_on + datetime.timedelta(days=1))
-        event.add(
-            "summary", f"{item.title} — {contracts.get(item.contract_id, item.contract_title)}"
-        )
+        event.add("summary", f"{item.title} — {item.contract_title}")
         event.add("description", _description(item))
         event.add("url", settings.SITE_URL + item.url)
         event.add("categories", [item.kind_label])

@@ -150,6 +150,7 @@ class _Batch:
     successors: dict  # contract id → created on
     deadlines: dict  # contract id → [Deadline]
     plenaries: dict  # territory id → [Plenary]
+    territories: dict  # territory id → name
 
 
 def _read(contracts: list[Contract]) -> _Batch:
@@ -203,14 +204,33 @@ def _read(contracts: list[Contract]) -> _Batch:
     deadlines = defaultdict(list)
     for deadline in Deadline.objects.filter(contract_id__in=ids).order_by("due_on", "pk"):
         deadlines[deadline.contract_id].append(deadline)
-    plenaries = defaultdict(list)
-    for plenary in Plenary.objects.filter(
-        territory_id__in={c.territory_id for c in contracts}
-    ).order_by("held_on"):
-        plenaries[plenary.territory_id].append(plenary)
+    plenaries, territories = _plenaries_of(contracts)
     return _Batch(
-        parties, schedules, payments, documents, reviews, annexes, successors, deadlines, plenaries
+        parties,
+        schedules,
+        payments,
+        documents,
+        reviews,
+        annexes,
+        successors,
+        deadlines,
+        plenaries,
+        territories,
     )
+
+
+def _plenaries_of(contracts) -> tuple[dict, dict]:
+    """The plenaries of the contracts' territories, and the territories' names (one query:
+    the plenaries with their territory)."""
+    plenaries, territories = defaultdict(list), {}
+    for plenary in (
+        Plenary.objects.filter(territory_id__in={c.territory_id for c in contracts})
+        .select_related("territory")
+        .order_by("held_on")
+    ):
+        plenaries[plenary.territory_id].append(plenary)
+        territories[plenary.territory_id] = plenary.territory.name
+    return plenaries, territories
 
 
 def _local_day(value) -> datetime.date | None:
@@ -261,24 +281,23 @@ def obligations_for(
 
 
 def plenary_obligations(contracts, *, as_of, batch: _Batch | None = None) -> list[Obligation]:
-    """The plenaries of the territories of `contracts`, once each (under the first contract
-    of its territory, whose calendar page shows them)."""
+    """The plenaries of the territories of `contracts`, once each: under the contract of its
+    territory running that year (whose calendar page shows it)."""
     contracts = list(contracts)
     if batch is None:
-        by_territory = defaultdict(list)
-        for plenary in Plenary.objects.filter(
-            territory_id__in={c.territory_id for c in contracts}
-        ).order_by("held_on"):
-            by_territory[plenary.territory_id].append(plenary)
+        by_territory, names = _plenaries_of(contracts)
     else:
-        by_territory = batch.plenaries
-    found, seen = [], set()
+        by_territory, names = batch.plenaries, batch.territories
+    of_territory = defaultdict(list)
     for contract in contracts:
-        if contract.territory_id in seen:
-            continue
-        seen.add(contract.territory_id)
-        calendar = reverse("contract_calendar", kwargs={"slug": contract.slug})
-        for plenary in by_territory.get(contract.territory_id, ()):
+        of_territory[contract.territory_id].append(contract)
+    calendars = {c.pk: reverse("contract_calendar", kwargs={"slug": c.slug}) for c in contracts}
+    found = []
+    for territory_id, mine in of_territory.items():
+        for plenary in by_territory.get(territory_id, ()):
+            # Under the contract running that year (the first one given otherwise).
+            year = plenary.held_on.year
+            contract = next((c for c in mine if c.start_year <= year <= c.end_year), mine[0])
             found.append(
                 _make(
                     as_of=as_of,
@@ -288,8 +307,8 @@ def plenary_obligations(contracts, *, as_of, batch: _Batch | None = None) -> lis
                     title=_("Séance plénière de la CDAJE")
                     + (f" ({plenary.place})" if plenary.place else ""),
                     contract_id=contract.pk,
-                    contract_title=str(contract.territory),
-                    url=f"{calendar}#plenary-{plenary.pk}",
+                    contract_title=names[territory_id],
+                    url=f"{calendars[contract.pk]}#plenary-{plenary.pk}",
                     staff_roles=CDAJE,
                     detail=plenary.note,
                     ref=plenary.pk,

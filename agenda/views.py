@@ -24,7 +24,6 @@ from agenda.models import Deadline, FeedToken, Plenary
 from agenda.permissions import can_manage_deadlines, can_manage_plenaries
 from agenda.selectors import Show, contract_calendar, feed_items, person_deadlines
 from cej.dates import format_date_long
-from cej.models import Contract
 from cej.view_helpers import add_errors, require, scoped_contract
 
 
@@ -281,10 +280,8 @@ def calendar_feed(request, token):
     user = user_of_token(token)
     if user is None:
         raise Http404(_("Aucun agenda à cette adresse."))
-    items = feed_items(user=user)
-    titles = dict(Contract.objects.for_user(user).values_list("pk", "title"))
     response = HttpResponse(
-        calendar_bytes(items, contracts=titles), content_type="text/calendar; charset=utf-8"
+        calendar_bytes(feed_items(user=user)), content_type="text/calendar; charset=utf-8"
     )
     response["Content-Disposition"] = 'inline; filename="cej-echeances.ics"'
     response["Cache-Control"] = "private, no-store"

@@ -62,9 +62,7 @@ def test_a_year_with_fewer_than_three_plenaries_is_warned_of(cdaje, demo_contrac
 
 
 def test_the_coordination_adds_changes_and_deletes_a_plenary(cdaje, demo_contract):
-    response = cdaje.post(
-        CALENDAR + "plenaries/new/", {"held_on": "2017-09-19", "place": "Roanne"}
-    )
+    response = cdaje.post(CALENDAR + "plenaries/new/", {"held_on": "2017-09-19", "place": "Roanne"})
     plenary = Plenary.objects.get(territory=demo_contract.territory, held_on=D(2017, 9, 19))
     assert response.status_code == 302 and response["Location"].endswith(f"#plenary-{plenary.pk}")
     assert plenary.place == "Roanne"
@@ -128,7 +126,8 @@ def test_partners_and_finance_may_not_write(client, demo_user, demo_contract):
         assert response.status_code == 403
         assert client.post(f"{CALENDAR}plenaries/{plenary.pk}/delete/").status_code == 403
         response = client.post(
-            CALENDAR + "deadlines/new/", {"due_on": "2017-10-02", "title": "X", "visibility": "shared"}
+            CALENDAR + "deadlines/new/",
+            {"due_on": "2017-10-02", "title": "X", "visibility": "shared"},
         )
         assert response.status_code == 403
     assert Plenary.objects.filter(pk=plenary.pk).exists()
@@ -150,7 +149,7 @@ def test_my_deadlines_put_late_items_first_and_filter(cdaje):
     late_only = text(cdaje.get("/deadlines/?date=2016-03-01&show=late"))
     assert "Transmettre les données d'activité 2015" not in late_only
     assert "ressortissants du régime agricole" in late_only
-    one = text(cdaje.get(f"/deadlines/?date=2016-03-01&contract=cej-loire-2018-2021&show=all"))
+    one = text(cdaje.get("/deadlines/?date=2016-03-01&contract=cej-loire-2018-2021&show=all"))
     assert "ressortissants du régime agricole" not in one
 
 
@@ -166,7 +165,9 @@ def test_the_calendar_tab_and_the_deadlines_link(cdaje):
 
 def _more(contract, count):
     Deadline.objects.bulk_create(
-        Deadline(contract=contract, due_on=D(2016, 1, 1) + datetime.timedelta(days=i), title=f"É{i}")
+        Deadline(
+            contract=contract, due_on=D(2016, 1, 1) + datetime.timedelta(days=i), title=f"É{i}"
+        )
         for i in range(count)
     )
     Plenary.objects.bulk_create(
