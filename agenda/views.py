@@ -48,7 +48,7 @@ def _render_calendar(request, contract, *, status=200, **forms):
         "plenary_form": forms.get("plenary_form") or (PlenaryForm() if plenaries_allowed else None),
         "deadline_form": forms.get("deadline_form")
         or (DeadlineForm(partners=_parties(contract)) if deadlines_allowed else None),
-        "close_form": CloseForm(),
+        "close_form": forms.get("close_form"),
     }
     return render(request, "agenda/contract_calendar.html", context, status=status)
 
@@ -202,7 +202,7 @@ def deadline_close(request, slug, pk):
     require(can_manage_deadlines(request.user, contract))
     form = CloseForm(request.POST)
     if not form.is_valid():
-        return _render_calendar(request, contract, status=400)
+        return _render_calendar(request, contract, status=400, close_form=form)
     if request.POST.get("reopen"):
         done_on = None
     else:
