@@ -185,3 +185,16 @@ def test_queries_per_batch_do_not_grow_with_the_contracts(demo_contract):
     with CaptureQueriesContext(connection) as many:
         remind_batch(every, day=day, summary=Summary(day=day))
     assert len(single) <= len(many) <= 20
+
+
+def test_the_timer_runs_the_reminders_every_morning():
+    from django.conf import settings
+
+    deploy = settings.BASE_DIR / "deploy"
+    timer = (deploy / "cej-loire-reminders.timer").read_text()
+    service = (deploy / "cej-loire-reminders.service").read_text()
+    assert "OnCalendar=*-*-* 06:30:00" in timer
+    assert "Unit=cej-loire-reminders.service" in timer and "Persistent=true" in timer
+    assert "ExecStart=/srv/cej-loire/.venv/bin/python manage.py send_reminders" in service
+    assert "Type=oneshot" in service
+    assert "EnvironmentFile=/etc/cej-loire/cej-loire.env" in service
