@@ -45,6 +45,7 @@ from financing.models import (
     SupportingDocument,
     SupportingDocumentKind,
 )
+from financing.models.terms import day_in_year
 from reviews.models import AnnualReview
 
 D = datetime.date
@@ -142,7 +143,7 @@ class _Batch:
     """What a batch of contracts needs, each read once for the whole batch."""
 
     parties: dict  # contract id → [(partner id, role)]
-    schedules: dict  # contract id → [PaymentSchedule with advances and funder]
+    schedules: dict  # contract id → [_Schedule]
     payments: dict  # (contract id, funder id, year) → {kind: [received on]}
     documents: dict  # (contract id, funder id, year, kind) → received on
     reviews: dict  # (contract id, year) → submitted on
@@ -162,14 +163,7 @@ def _read(contracts: list[Contract]) -> _Batch:
         .values_list("contract_id", "partner_id", "role")
     ):
         parties[contract_id].append((partner_id, role))
-    schedules = defaultdict(list)
-    for schedule in (
-        PaymentSchedule.objects.filter(contract_id__in=ids)
-        .select_related("funder")
-        .prefetch_related("advances")
-        .order_by("contract_id", "funder__name")
-    ):
-        schedules[schedule.contract_id].append(schedule)
+    schedules = _schedules_of(ids)
     payments = defaultdict(lambda: defaultdict(list))
     for contract_id, funder_id, year, kind, received_on in (
         FunderPayment.objects.filter(contract_id__in=ids)
@@ -217,6 +211,47 @@ def _read(contracts: list[Contract]) -> _Batch:
         plenaries,
         territories,
     )
+
+
+@dataclass
+class _Schedule:
+    """A funder's payment schedule (*calendrier de versement*) as the calendar needs it."""
+
+    funder_id: int
+    funder: str
+    documents_due: tuple  # (month, day) of year N + 1
+    balance_due: tuple  # (month, day) of year N + 1
+    advances: list  # [(number, percent, month, day)] of year N, by number
+
+
+def _schedules_of(ids) -> dict:
+    """Each contract's schedules with their advances and funder's name, in one query (one
+    row per advance; a schedule without any comes once, its advance columns empty)."""
+    schedules: dict[int, dict[int, _Schedule]] = defaultdict(dict)
+    rows = (
+        PaymentSchedule.objects.filter(contract_id__in=ids)
+        .order_by("contract_id", "funder__name", "advances__number")
+        .values_list(
+            "contract_id",
+            "funder_id",
+            "funder__name",
+            "documents_due_month",
+            "documents_due_day",
+            "balance_due_month",
+            "balance_due_day",
+            "advances__number",
+            "advances__percent",
+            "advances__due_month",
+            "advances__due_day",
+        )
+    )
+    for contract_id, funder_id, name, d_month, d_day, b_month, b_day, *advance in rows:
+        schedule = schedules[contract_id].setdefault(
+            funder_id, _Schedule(funder_id, name, (d_month, d_day), (b_month, b_day), [])
+        )
+        if advance[0] is not None:
+            schedule.advances.append(tuple(advance))
+    return {contract_id: list(by_funder.values()) for contract_id, by_funder in schedules.items()}
 
 
 def _plenaries_of(contracts) -> tuple[dict, dict]:
@@ -407,31 +442,26 @@ def _of_contract(contract, batch: _Batch, as_of) -> list[Obligation]:
 
 
 def _money(contract, schedule, beneficiary, batch, as_of, urls, common) -> list[Obligation]:
-    funder_id, funder = schedule.funder_id, schedule.funder.name
-    advances = sorted(schedule.advances.all(), key=lambda a: a.number)
+    funder_id, funder = schedule.funder_id, schedule.funder
     found = []
     for year in contract.years:
         received = batch.payments.get((contract.pk, funder_id, year), {})
         advances_received = received.get(FunderPaymentKind.ADVANCE, [])
-        for advance in advances:
-            paid = (
-                advances_received[advance.number - 1]
-                if len(advances_received) >= advance.number
-                else None
-            )
+        for number, percent, month, day in schedule.advances:
+            paid = advances_received[number - 1] if len(advances_received) >= number else None
             found.append(
                 _make(
                     as_of=as_of,
                     kind=Kind.ADVANCE,
-                    due_on=advance.due_on(year),
+                    due_on=day_in_year(year, month, day),
                     done_on=paid,
-                    key=f"c{contract.pk}-f{funder_id}-{year}-advance{advance.number}",
+                    key=f"c{contract.pk}-f{funder_id}-{year}-advance{number}",
                     title=_("Acompte n° %(number)s %(year)s (%(percent)s %%) — %(funder)s")
                     % {
-                        "number": advance.number,
+                        "number": number,
                         "year": year,
                         "funder": funder,
-                        "percent": f"{advance.percent.normalize():f}".replace(".", ","),
+                        "percent": f"{percent.normalize():f}".replace(".", ","),
                     },
                     url=urls.payments,
                     partner_ids=frozenset([funder_id]),
@@ -446,7 +476,7 @@ def _money(contract, schedule, beneficiary, batch, as_of, urls, common) -> list[
             _make(
                 as_of=as_of,
                 kind=Kind.BALANCE,
-                due_on=schedule.balance_due(year),
+                due_on=day_in_year(year + 1, *schedule.balance_due),
                 done_on=settled[0] if settled else None,
                 key=f"c{contract.pk}-f{funder_id}-{year}-balance",
                 title=_("Solde %(year)s — %(funder)s") % {"year": year, "funder": funder},
@@ -456,7 +486,7 @@ def _money(contract, schedule, beneficiary, batch, as_of, urls, common) -> list[
                 **common,
             )
         )
-        due_on = schedule.documents_due(year)
+        due_on = day_in_year(year + 1, *schedule.documents_due)
         for kind, label in SupportingDocumentKind.choices:
             found.append(
                 _make(

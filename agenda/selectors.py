@@ -4,16 +4,12 @@ partner's users see the shared items only). Plain data; a fixed number of querie
 the number of contracts or items (`agenda.obligations` reads a batch at once)."""
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from agenda.models import Deadline, Plenary
-from agenda.obligations import (
-    Obligation,
-    obligations_for,
-    years_short_of_plenaries,
-)
+from agenda.obligations import THREE_PLENARIES, Kind, Obligation, obligations_for
 from agenda.permissions import sees_staff_items
 from cej.models import Contract
 
@@ -39,8 +35,6 @@ class ContractCalendar:
     months: list[Month]
     short_years: list[tuple[int, int]]  # (year, plenaries held) below the three a year
     late_count: int
-    plenaries: dict[int, Plenary]
-    deadlines: dict[int, Deadline]
 
 
 def contract_calendar(*, contract: Contract, user, as_of: datetime.date | None = None):
@@ -57,18 +51,15 @@ def contract_calendar(*, contract: Contract, user, as_of: datetime.date | None =
     for item in items:
         first = item.due_on.replace(day=1)
         months.setdefault(first, Month(first)).items.append(item)
+    # Every plenary of the territory is among the items (partners see them too).
+    held = Counter(o.due_on.year for o in items if o.kind == Kind.PLENARY)
     years = range(contract.start_year, contract.end_year + 2)
     return ContractCalendar(
         contract=contract,
         as_of=as_of,
         months=[months[k] for k in sorted(months)],
-        short_years=years_short_of_plenaries(contract.territory_id, years),
+        short_years=[(y, held[y]) for y in years if held[y] < THREE_PLENARIES],
         late_count=sum(1 for o in items if o.late),
-        plenaries={p.pk: p for p in Plenary.objects.filter(territory_id=contract.territory_id)},
-        deadlines={
-            d.pk: d
-            for d in Deadline.objects.filter(contract_id=contract.pk).select_related("responsible")
-        },
     )
 
 
@@ -86,13 +77,24 @@ class PersonDeadlines:
     contracts: list[Contract]
 
 
+def seen_contracts(user) -> list[Contract]:
+    """The contracts the person sees, with their territory, by slug (one query)."""
+    return list(Contract.objects.for_user(user).select_related("territory").order_by("slug"))
+
+
 def person_deadlines(
-    *, user, as_of: datetime.date | None = None, show: str = Show.TODO, contract_slug=""
+    *,
+    user,
+    as_of: datetime.date | None = None,
+    show: str = Show.TODO,
+    contract_slug="",
+    contracts: list[Contract] | None = None,
 ) -> PersonDeadlines:
-    """What awaits the person across the contracts they see, late first then by date.
-    `show`: to do (not done, late or due within 90 days), late only, or everything."""
+    """What awaits the person across the contracts they see (`contracts`, when read already),
+    late first then by date. `show`: to do (not done, late or due within 90 days), late
+    only, or everything."""
     as_of = as_of or timezone.localdate()
-    contracts = list(Contract.objects.for_user(user).select_related("territory").order_by("slug"))
+    contracts = seen_contracts(user) if contracts is None else contracts
     chosen = [c for c in contracts if c.slug == contract_slug] if contract_slug else contracts
     by_id = {c.pk: c for c in chosen}
     horizon = as_of + datetime.timedelta(days=UPCOMING_DAYS)

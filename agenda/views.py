@@ -6,6 +6,8 @@ Thin: scope through `scoped_contract` (404 out of scope), permissions through
 `agenda.permissions` (403 with the reason), writes through `agenda.services`, reads through
 `agenda.selectors`."""
 
+import hashlib
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,9 +23,16 @@ from agenda import services
 from agenda.feed import calendar_bytes, user_of_token
 from agenda.forms import CloseForm, DeadlineForm, FilterForm, PlenaryForm, as_of_of
 from agenda.models import Deadline, FeedToken, Plenary
-from agenda.permissions import can_manage_deadlines, can_manage_plenaries
-from agenda.selectors import Show, contract_calendar, feed_items, person_deadlines
+from agenda.permissions import can_manage_deadlines, can_manage_plenaries, sees_staff_items
+from agenda.selectors import (
+    Show,
+    contract_calendar,
+    feed_items,
+    person_deadlines,
+    seen_contracts,
+)
 from cej.dates import format_date_long
+from cej.page_cache import cached_fragment
 from cej.view_helpers import add_errors, require, scoped_contract
 
 
@@ -37,14 +46,30 @@ def _calendar_url(contract, anchor=""):
 
 
 def _render_calendar(request, contract, *, status=200, **forms):
-    as_of = as_of_of(request.GET.get("date"))
+    as_of = as_of_of(request.GET.get("date")) or timezone.localdate()
     plenaries_allowed = can_manage_plenaries(request.user, contract)[0]
     deadlines_allowed = can_manage_deadlines(request.user, contract)[0]
-    context = {
-        "contract": contract,
-        "calendar": contract_calendar(contract=contract, user=request.user, as_of=as_of),
+    # The months, cached per contract state and what changes them for a viewer: the day
+    # (late and done are as of it), the staff's items, the controls. A plenary marks every
+    # contract of its territory changed, a successor its predecessor (the renewal).
+    viewer = {
+        "as_of": as_of.isoformat(),
+        "staff": sees_staff_items(request.user, contract),
         "plenaries_allowed": plenaries_allowed,
         "deadlines_allowed": deadlines_allowed,
+    }
+
+    def build():
+        return {
+            "contract": contract,
+            "calendar": contract_calendar(contract=contract, user=request.user, as_of=as_of),
+        }
+
+    body = cached_fragment(request, contract, "agenda/_calendar_body.html", build, viewer=viewer)
+    context = {
+        "contract": contract,
+        "as_of": as_of,
+        "body": body,
         "plenary_form": forms.get("plenary_form") or (PlenaryForm() if plenaries_allowed else None),
         "deadline_form": forms.get("deadline_form")
         or (DeadlineForm(partners=_parties(contract)) if deadlines_allowed else None),
@@ -229,20 +254,36 @@ def deadline_delete(request, slug, pk):
 
 def _render_deadlines(request, *, new_feed_url="", status=200):
     data = request.GET
-    as_of = as_of_of(data.get("date"))
+    as_of = as_of_of(data.get("date")) or timezone.localdate()
     show = data.get("show") if data.get("show") in Show.CHOICES else Show.TODO
-    slug = data.get("contract") or ""
-    deadlines = person_deadlines(user=request.user, as_of=as_of, show=show, contract_slug=slug[:80])
-    if slug and slug not in {c.slug for c in deadlines.contracts}:
+    slug = (data.get("contract") or "")[:80]
+    contracts = seen_contracts(request.user)
+    if slug and slug not in {c.slug for c in contracts}:
         raise Http404(_("Aucun contrat à cette adresse."))
+    # The list, cached per state of every contract shown (a plenary marks its territory's
+    # contracts) and per person: what they see depends on their territories and partners.
+    state = hashlib.sha256(
+        ";".join(f"{c.pk}:{c.content_token.hex}" for c in contracts).encode()
+    ).hexdigest()
+    viewer = {"person": request.user.pk, "as_of": as_of.isoformat(), "show": show, "slug": slug}
+
+    def build():
+        return {
+            "deadlines": person_deadlines(
+                user=request.user, as_of=as_of, show=show, contract_slug=slug, contracts=contracts
+            )
+        }
+
+    body = cached_fragment(
+        request, None, "agenda/_deadlines_body.html", build, viewer=viewer, state=state
+    )
     return render(
         request,
         "agenda/deadlines.html",
         {
-            "deadlines": deadlines,
-            "filter_form": FilterForm(
-                {"show": show, "contract": slug}, contracts=deadlines.contracts
-            ),
+            "as_of": as_of,
+            "body": body,
+            "filter_form": FilterForm({"show": show, "contract": slug}, contracts=contracts),
             "feed_live": FeedToken.objects.filter(
                 user=request.user, revoked_at__isnull=True
             ).first(),

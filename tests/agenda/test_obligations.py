@@ -122,5 +122,5 @@ def test_queries_do_not_grow_with_the_contracts(demo_contract):
         obligations_for(one, as_of=D(2016, 3, 1))
     with CaptureQueriesContext(connection) as many:
         items = obligations_for(every, as_of=D(2016, 3, 1))
-    assert len(many) == len(single) <= 11, [q["sql"][:90] for q in many.captured_queries]
+    assert len(many) == len(single) <= 10, [q["sql"][:90] for q in many.captured_queries]
     assert {o.contract_id for o in items} >= {c.pk for c in every if c.signed_on}
