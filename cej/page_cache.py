@@ -184,6 +184,10 @@ WRITTEN_BY_SERVICES = {
     "reviews.FinalEvaluation",
     "reviews.FinalEvaluationVersion",
     "reviews.EvaluationFiche",
+    # notifications.services and .mail: no cached fragment shows them (the header's unread
+    # count is rendered outside the fragments, per request).
+    "notifications.Notification",
+    "notifications.NotificationPreference",
     # agenda.services: a deadline marks its contract, a plenary its territory's contracts; a
     # feed token is shown on no contract page
     "agenda.Plenary",

@@ -8,6 +8,7 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +26,9 @@ from fiches.permissions import (
     can_transition,
 )
 from fiches.workflow import EDITABLE_STATUSES, TRANSITIONS
+from notifications import recipients
+from notifications.models import Kind
+from notifications.services import notify
 from partners.models import Partner
 
 TEXT_FIELDS = ["title", "budget_note"]
@@ -201,7 +205,45 @@ def fiche_transition(
     fiche.save()
     record_version(fiche=fiche, action=str(transition.label), by=by)
     mark_contract_changed(fiche.contract_id)
+    if notice := _transition_notice(fiche, name):
+        kind, title, people = notice
+        notify(
+            kind=kind,
+            recipients=people,
+            title=title,
+            url=reverse(
+                "fiche_detail", kwargs={"slug": fiche.contract.slug, "number": fiche.number}
+            ),
+            contract=fiche.contract,
+            actor=by,
+        )
     return fiche
+
+
+def _transition_notice(fiche: Fiche, name: str):
+    """(kind, title, recipients) of what a transition tells, or None: a fiche submitted
+    goes to the territory's CDAJE coordination, which records the plenary's opinion; the
+    opinion, or the fiche sent back for revision, goes to its authors and to the members of
+    its lead partner."""
+    names = {"number": fiche.number, "title": fiche.title}
+    if name == "submit":
+        title = _("Fiche %(number)s « %(title)s » soumise à la CDAJE") % names
+        return Kind.FICHE_SUBMITTED, title, recipients.coordinators(fiche.contract)
+    if name == "validate":
+        kind = Kind.OPINION_RECORDED
+        title = _("Avis favorable de la CDAJE sur la fiche %(number)s « %(title)s »") % names
+    elif name == "reopen":
+        kind = Kind.FICHE_RETURNED
+        title = _("Fiche %(number)s « %(title)s » rouverte pour révision") % names
+    elif name == "return_to_draft":
+        kind = Kind.FICHE_RETURNED
+        title = _("Fiche %(number)s « %(title)s » renvoyée en brouillon") % names
+    else:
+        return None
+    people = [*recipients.authors(fiche.versions.all())]
+    if fiche.lead_partner_id:
+        people += recipients.partner_users(fiche.contract, [fiche.lead_partner_id])
+    return kind, title, people
 
 
 @transaction.atomic

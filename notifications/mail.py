@@ -56,9 +56,15 @@ def send_notifications(notification_ids: list[int]) -> int:
     Returns how many were sent."""
     if not notification_ids:
         return 0
-    return _send_immediate(
-        Notification.objects.filter(pk__in=list(notification_ids), delivery=Delivery.IMMEDIATE)
-    )
+    try:
+        return _send_immediate(
+            Notification.objects.filter(pk__in=list(notification_ids), delivery=Delivery.IMMEDIATE)
+        )
+    except Exception:
+        # Called after the commit of a request: whatever fails here (the database too) is
+        # logged, never the request's error. What stayed pending goes with `send_pending`.
+        logger.exception("Envoi des notifications %s en échec.", notification_ids)
+        return 0
 
 
 def send_pending(*, now: datetime.datetime | None = None) -> int:
@@ -76,7 +82,11 @@ def send_digests(*, day: datetime.date) -> int:
     end = timezone.make_aware(
         datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min)
     )
-    token, ids = claim(Notification.objects.filter(delivery=Delivery.DIGEST, created_at__lt=end))
+    token, ids = claim(
+        Notification.objects.filter(
+            delivery=Delivery.DIGEST, created_at__lt=end, recipient__is_active=True
+        )
+    )
     if not ids:
         return 0
     by_recipient = defaultdict(list)
@@ -95,7 +105,7 @@ def send_digests(*, day: datetime.date) -> int:
 
 
 def _send_immediate(queryset) -> int:
-    token, ids = claim(queryset)
+    token, ids = claim(queryset.filter(recipient__is_active=True))
     if not ids:
         return 0
     return _deliver(

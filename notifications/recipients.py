@@ -48,3 +48,9 @@ def contract_users(contract):
     return (
         _active().filter(Q(territories=contract.territory_id) | Q(partners__in=parties)).distinct()
     )
+
+
+def authors(versions):
+    """The people who saved a version of a record (`versions`: a queryset of its version
+    rows, `cej.versioning`): who wrote it is told what became of it."""
+    return _active().filter(pk__in=versions.values("author_id")).distinct()

@@ -88,7 +88,9 @@ def notify(
         created = Notification.objects.bulk_create(rows)
     at_once = [n.pk for n in created if n.delivery == Delivery.IMMEDIATE]
     if at_once:
-        transaction.on_commit(lambda: _send_at_once(at_once))
+        # robust: an error while e-mailing is logged, and never reaches the request whose
+        # work is already committed.
+        transaction.on_commit(lambda: _send_at_once(at_once), robust=True)
     return created
 
 

@@ -8,6 +8,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +19,9 @@ from fiches.models import Fiche
 from fiches.services import fiche_amend, snapshot_of
 from financing.models import BudgetLine
 from financing.services import budget_line_delete, budget_line_save, line_snapshot
+from notifications import recipients
+from notifications.models import Kind
+from notifications.services import notify
 from partners.models import Signatory
 from pilotage import amendment_indicators
 from pilotage.amendment_selectors import (
@@ -109,6 +113,15 @@ def amendment_finalise(amendment: Amendment, *, by=None, seal: bool = True):
     if seal:
         amendment_seal(amendment, by=by)
     mark_contract_changed(contract.pk)
+    notify(
+        kind=Kind.AMENDMENT_SIGNED,
+        recipients=[*recipients.partner_users(contract), *recipients.cdaje_staff(contract)],
+        title=_("Avenant n° %(number)s « %(title)s » signé")
+        % {"number": amendment.number, "title": amendment.title},
+        url=reverse("amendment_detail", kwargs={"slug": contract.slug, "number": amendment.number}),
+        contract=contract,
+        actor=by,
+    )
     return amendment
 
 

@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +29,9 @@ from fiches.services import CONTENT_FIELDS, clean_content, snapshot_of
 from financing.models import BudgetPost, ExecutionKind
 from financing.psej import plan
 from financing.terms import contract_terms
+from notifications import recipients
+from notifications.models import Kind
+from notifications.services import notify
 from pilotage.amendment_selectors import (
     amendment_page,
     instrument_years_ok,
@@ -100,6 +104,15 @@ def amendment_open(*, contract, title: str, summary: str = "", by) -> Amendment:
             _("Un avenant est déjà en cours sur ce contrat : terminez-le ou abandonnez-le.")
         ) from exc
     mark_contract_changed(contract.pk)
+    notify(
+        kind=Kind.AMENDMENT_OPENED,
+        recipients=[*recipients.partner_users(contract), *recipients.cdaje_staff(contract)],
+        title=_("Avenant n° %(number)s « %(title)s » ouvert")
+        % {"number": amendment.number, "title": amendment.title},
+        url=reverse("amendment_detail", kwargs={"slug": contract.slug, "number": amendment.number}),
+        contract=contract,
+        actor=by,
+    )
     return amendment
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +31,9 @@ from fiches.models import Fiche, FicheStatus
 from financing.cycle_services import supporting_document_record
 from financing.models import SupportingDocument, SupportingDocumentKind
 from financing.terms import contract_terms
+from notifications import recipients
+from notifications.models import Kind
+from notifications.services import notify
 from reviews.models import (
     ActionState,
     AnnualReview,
@@ -276,7 +280,16 @@ def review_submit(*, review: AnnualReview, by, system: bool = False) -> AnnualRe
         raise PermissionDenied(_("Seul un bilan en préparation peut être soumis à la CDAJE."))
     review.status = ReviewStatus.SUBMITTED
     review.submitted_at, review.submitted_by = timezone.now(), by
-    return _save_transition(review, action=_("Soumission à la CDAJE"), by=by)
+    review = _save_transition(review, action=_("Soumission à la CDAJE"), by=by)
+    notify(
+        kind=Kind.REVIEW_SUBMITTED,
+        recipients=recipients.coordinators(contract),
+        title=_("Bilan annuel %(year)s soumis à la CDAJE") % {"year": review.year},
+        url=_review_url(review),
+        contract=contract,
+        actor=by,
+    )
+    return review
 
 
 @transaction.atomic
@@ -288,7 +301,21 @@ def review_return(*, review: AnnualReview, by) -> AnnualReview:
     _check(can_return_review, by, review, system=False, contract=contract)
     review.status = ReviewStatus.DRAFT
     review.submitted_at, review.submitted_by = None, None
-    return _save_transition(review, action=_("Renvoi en préparation"), by=by)
+    review = _save_transition(review, action=_("Renvoi en préparation"), by=by)
+    notify(
+        kind=Kind.FICHE_RETURNED,
+        recipients=recipients.authors(review.versions.all()),
+        title=_("Bilan annuel %(year)s renvoyé en préparation par la CDAJE")
+        % {"year": review.year},
+        url=_review_url(review),
+        contract=contract,
+        actor=by,
+    )
+    return review
+
+
+def _review_url(review: AnnualReview) -> str:
+    return reverse("annual_review", kwargs={"slug": review.contract.slug, "year": review.year})
 
 
 def _save_transition(review: AnnualReview, *, action: str, by) -> AnnualReview:
@@ -350,6 +377,17 @@ def review_adopt(
     _record(review, action=_("Adoption sur l'avis de la CDAJE"), by=by)
     _record_activity_documents(review)
     mark_contract_changed(contract.pk)
+    notify(
+        kind=Kind.OPINION_RECORDED,
+        recipients=[
+            *recipients.authors(review.versions.all()),
+            *recipients.partner_users(contract),
+        ],
+        title=_("Bilan annuel %(year)s adopté sur l'avis de la CDAJE") % {"year": review.year},
+        url=_review_url(review),
+        contract=contract,
+        actor=by,
+    )
     return review
 
 

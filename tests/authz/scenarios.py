@@ -1073,8 +1073,15 @@ from tests.authz import (  # noqa: E402
     rows_agenda,
     rows_evaluation,
     rows_indicators,
+    rows_notifications,
     rows_reviews,
 )
 
-for _rows in (rows_indicators, rows_reviews, rows_evaluation, rows_agenda):
+for _rows in (
+    rows_indicators,
+    rows_reviews,
+    rows_evaluation,
+    rows_notifications,
+    rows_agenda,
+):
     SCENARIOS.update(_rows.SCENARIOS)

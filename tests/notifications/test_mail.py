@@ -215,3 +215,25 @@ def test_digest_mail_is_french_whatever_the_active_language(smtp_server, demo_us
         assert send_digests(day=datetime.date(2026, 12, 3)) == 1
     (message,) = smtp_server.messages
     assert "Résumé quotidien du 3 décembre 2026 : 1 notification" in subject(message)
+
+
+def test_even_a_database_error_while_sending_is_logged_not_raised(demo_user, monkeypatch, caplog):
+    notification = _tell(demo_user("cdaje"))
+
+    def broken(queryset):
+        raise RuntimeError("base de données indisponible")
+
+    monkeypatch.setattr("notifications.mail.claim", broken)
+    assert send_notifications([notification.pk]) == 0
+    assert "en échec" in caplog.text
+    assert _state(notification) == EmailState.PENDING
+
+
+def test_someone_deactivated_since_is_not_written_to(smtp_server, demo_user):
+    finance = demo_user("finance")
+    notification = _tell(finance)
+    finance.is_active = False
+    finance.save(update_fields=["is_active"])
+    assert send_notifications([notification.pk]) == 0
+    assert send_pending() == 0
+    assert smtp_server.messages == []
