@@ -8,7 +8,7 @@ a date D: something done after D counts as not done yet, so `send_reminders --da
 2016-03-01` sees what was due that morning.
 
 Read in bulk: `obligations_for(contracts, as_of=…)` asks a fixed number of queries for a
-batch of contracts, whatever their number (ten, plus one per reverse-able page name).
+batch of contracts, whatever their number (ten: `agenda.obligation_reads`).
 
 The rules, which the contracts do not store and which this module fixes:
 - the annual review of year N is due to the CDAJE by 31 March of N + 1 (before the spring
@@ -34,19 +34,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agenda.models import Deadline, DeadlineVisibility, Plenary
+from agenda.models import DeadlineVisibility, Plenary
+from agenda.obligation_reads import Batch, plenaries_of, read_batch
 from cej import roles
 from cej.dates import format_date_long
-from cej.models import AnnexConvention, Contract, ContractParty, PartyRole
+from cej.models import Contract, PartyRole
 from financing.models import (
-    FunderPayment,
     FunderPaymentKind,
-    PaymentSchedule,
-    SupportingDocument,
     SupportingDocumentKind,
 )
 from financing.models.terms import day_in_year
-from reviews.models import AnnualReview
 
 D = datetime.date
 
@@ -138,136 +135,6 @@ def _make(*, as_of, kind, due_on, done_on=None, **fields) -> Obligation:
     return Obligation(kind=kind, due_on=due_on, done_on=done_on, late=late, **fields)
 
 
-@dataclass
-class _Batch:
-    """What a batch of contracts needs, each read once for the whole batch."""
-
-    parties: dict  # contract id → [(partner id, role)]
-    schedules: dict  # contract id → [_Schedule]
-    payments: dict  # (contract id, funder id, year) → {kind: [received on]}
-    documents: dict  # (contract id, funder id, year, kind) → received on
-    reviews: dict  # (contract id, year) → submitted on
-    annexes: dict  # contract id → [AnnexConvention]
-    successors: dict  # contract id → created on
-    deadlines: dict  # contract id → [Deadline]
-    plenaries: dict  # territory id → [Plenary]
-    territories: dict  # territory id → name
-
-
-def _read(contracts: list[Contract]) -> _Batch:
-    ids = [c.pk for c in contracts]
-    parties = defaultdict(list)
-    for contract_id, partner_id, role in (
-        ContractParty.objects.filter(contract_id__in=ids)
-        .order_by("contract_id", "order", "pk")
-        .values_list("contract_id", "partner_id", "role")
-    ):
-        parties[contract_id].append((partner_id, role))
-    schedules = _schedules_of(ids)
-    payments = defaultdict(lambda: defaultdict(list))
-    for contract_id, funder_id, year, kind, received_on in (
-        FunderPayment.objects.filter(contract_id__in=ids)
-        .order_by("received_on", "pk")
-        .values_list("contract_id", "funder_id", "year", "kind", "received_on")
-    ):
-        payments[contract_id, funder_id, year][kind].append(received_on)
-    documents = {
-        (contract_id, funder_id, year, kind): received_on
-        for contract_id, funder_id, year, kind, received_on in SupportingDocument.objects.filter(
-            contract_id__in=ids
-        )
-        .order_by()
-        .values_list("contract_id", "funder_id", "year", "kind", "received_on")
-    }
-    reviews = {
-        (contract_id, year): submitted_at
-        for contract_id, year, submitted_at in AnnualReview.objects.filter(contract_id__in=ids)
-        .order_by()
-        .values_list("contract_id", "year", "submitted_at")
-    }
-    annexes = defaultdict(list)
-    for annex in AnnexConvention.objects.filter(contract_id__in=ids).order_by("pk"):
-        annexes[annex.contract_id].append(annex)
-    successors = {}
-    for predecessor_id, created_at in (
-        Contract.objects.filter(predecessor_id__in=ids)
-        .order_by("created_at")
-        .values_list("predecessor_id", "created_at")
-    ):
-        successors.setdefault(predecessor_id, created_at)
-    deadlines = defaultdict(list)
-    for deadline in Deadline.objects.filter(contract_id__in=ids).order_by("due_on", "pk"):
-        deadlines[deadline.contract_id].append(deadline)
-    plenaries, territories = _plenaries_of(contracts)
-    return _Batch(
-        parties,
-        schedules,
-        payments,
-        documents,
-        reviews,
-        annexes,
-        successors,
-        deadlines,
-        plenaries,
-        territories,
-    )
-
-
-@dataclass
-class _Schedule:
-    """A funder's payment schedule (*calendrier de versement*) as the calendar needs it."""
-
-    funder_id: int
-    funder: str
-    documents_due: tuple  # (month, day) of year N + 1
-    balance_due: tuple  # (month, day) of year N + 1
-    advances: list  # [(number, percent, month, day)] of year N, by number
-
-
-def _schedules_of(ids) -> dict:
-    """Each contract's schedules with their advances and funder's name, in one query (one
-    row per advance; a schedule without any comes once, its advance columns empty)."""
-    schedules: dict[int, dict[int, _Schedule]] = defaultdict(dict)
-    rows = (
-        PaymentSchedule.objects.filter(contract_id__in=ids)
-        .order_by("contract_id", "funder__name", "advances__number")
-        .values_list(
-            "contract_id",
-            "funder_id",
-            "funder__name",
-            "documents_due_month",
-            "documents_due_day",
-            "balance_due_month",
-            "balance_due_day",
-            "advances__number",
-            "advances__percent",
-            "advances__due_month",
-            "advances__due_day",
-        )
-    )
-    for contract_id, funder_id, name, d_month, d_day, b_month, b_day, *advance in rows:
-        schedule = schedules[contract_id].setdefault(
-            funder_id, _Schedule(funder_id, name, (d_month, d_day), (b_month, b_day), [])
-        )
-        if advance[0] is not None:
-            schedule.advances.append(tuple(advance))
-    return {contract_id: list(by_funder.values()) for contract_id, by_funder in schedules.items()}
-
-
-def _plenaries_of(contracts) -> tuple[dict, dict]:
-    """The plenaries of the contracts' territories, and the territories' names (one query:
-    the plenaries with their territory)."""
-    plenaries, territories = defaultdict(list), {}
-    for plenary in (
-        Plenary.objects.filter(territory_id__in={c.territory_id for c in contracts})
-        .select_related("territory")
-        .order_by("held_on")
-    ):
-        plenaries[plenary.territory_id].append(plenary)
-        territories[plenary.territory_id] = plenary.territory.name
-    return plenaries, territories
-
-
 def _local_day(value) -> datetime.date | None:
     if value is None:
         return None
@@ -305,7 +172,7 @@ def obligations_for(
     contracts = list(contracts)
     if not contracts:
         return []
-    batch = _read(contracts)
+    batch = read_batch(contracts)
     found: list[Obligation] = []
     for contract in contracts:
         found.extend(_of_contract(contract, batch, as_of))
@@ -315,12 +182,12 @@ def obligations_for(
     return found
 
 
-def plenary_obligations(contracts, *, as_of, batch: _Batch | None = None) -> list[Obligation]:
+def plenary_obligations(contracts, *, as_of, batch: Batch | None = None) -> list[Obligation]:
     """The plenaries of the territories of `contracts`, once each: under the contract of its
     territory running that year (whose calendar page shows it)."""
     contracts = list(contracts)
     if batch is None:
-        by_territory, names = _plenaries_of(contracts)
+        by_territory, names = plenaries_of(contracts)
     else:
         by_territory, names = batch.plenaries, batch.territories
     of_territory = defaultdict(list)
@@ -352,7 +219,7 @@ def plenary_obligations(contracts, *, as_of, batch: _Batch | None = None) -> lis
     return found
 
 
-def _of_contract(contract, batch: _Batch, as_of) -> list[Obligation]:
+def _of_contract(contract, batch: Batch, as_of) -> list[Obligation]:
     urls = _Urls.of(contract.slug)
     common = {"contract_id": contract.pk, "contract_title": contract.title}
     found = [
