@@ -12,7 +12,8 @@ benchmark, in one process, on one throw-away test database of the configured dat
    generated contract as its territory's CDAJE user.
 4. At scale: the contract PDF against WeasyPrint alone and the signed PDF's download
    (`benchmarks/documents.py`), the XLSX export of 50 000 lines against tablib, its peak
-   memory and the 10 000-row import (`benchmarks/exchange.py`).
+   memory and the 10 000-row import (`benchmarks/exchange.py`), and `send_reminders` as of
+   1 March 2016 over every territory, twice (`benchmarks/reminders.py`).
 
 Prints the tables and a verdict naming every target missed, writes everything to
 benchmarks/results/bench-<database>-<date>.json, and exits 1 if a target was missed.
@@ -48,6 +49,8 @@ from benchmarks.pages import (
     logged_in,
     measure_pages,
 )
+from benchmarks.reminders import TARGETS as REMINDER_TARGETS
+from benchmarks.reminders import bench_reminders, reminder_rows
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "50"))
 # Warm: served from the page cache. Cold: rendered, as the first view after a change is —
@@ -272,6 +275,9 @@ def main() -> int:
         generated = measure_pages(pages, ROUNDS)
         money_cycle = bench_cycle(about["slug"], generated[FLOOR], ROUNDS)
 
+        step("send_reminders at scale, twice", "reminders")
+        reminders = bench_reminders()
+
         step("contract PDF and download", "documents")
         pdf = bench_contract_pdf(contract)
         downloads = bench_downloads(contract, ROUNDS)
@@ -292,6 +298,9 @@ def main() -> int:
     print_documents(pdf, downloads)
     rows = other_rows(pdf, downloads, exchange)
     print_rows("documents, budget exchange and memory (at scale)", rows)
+    reminders_table = reminder_rows(reminders)
+    print_rows("reminders (at scale)", reminders_table)
+    rows += reminders_table
 
     print(
         "peak RSS by step (MB): "
@@ -330,9 +339,14 @@ def main() -> int:
             "contract_pdf": pdf,
             "downloads": downloads,
             "exchange": exchange,
+            "reminders": reminders,
             "process_peak_rss_mb": PeakMemory.peak_mb,
             "peak_rss_mb_by_step": PeakMemory.by_step,
-            "targets": {"pages": PAGE_TARGETS, "documents": DOCUMENT_TARGETS},
+            "targets": {
+                "pages": PAGE_TARGETS,
+                "documents": DOCUMENT_TARGETS,
+                "reminders": REMINDER_TARGETS,
+            },
             "missed": missed,
             "whole_run_s": round(time.perf_counter() - STARTED, 1),
         },

@@ -188,6 +188,11 @@ WRITTEN_BY_SERVICES = {
     # count is rendered outside the fragments, per request).
     "notifications.Notification",
     "notifications.NotificationPreference",
+    # agenda.services: a deadline marks its contract, a plenary its territory's contracts; a
+    # feed token is shown on no contract page
+    "agenda.Plenary",
+    "agenda.Deadline",
+    "agenda.FeedToken",
 }
 
 

@@ -41,6 +41,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     # The CDAJE plenaries' agenda and pack (agenda/pack_urls.py).
     path("plenaries/", include("agenda.pack_urls")),
+    path("", include("agenda.urls")),
     path("admin/", admin.site.urls),
 ]
 

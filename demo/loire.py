@@ -22,6 +22,7 @@ from cej.models import (
 )
 from cej.page_cache import one_mark_per_contract
 from demo.fiches_data import AIMS, FICHES, OBJECTIVES
+from demo.loire_agenda import load_agenda
 from demo.loire_amendments import (
     load_amendments,
     record_contract_decisions,
@@ -203,6 +204,8 @@ def load_loire_demo(*, with_accounts: bool, seal_signed_contract=None) -> DemoRe
         result.created += load_reviews(contract)
         # Last: the final evaluation in draft and the next contract prepared from it.
         result.created += load_renewal(contract)
+        # The calendar: the CDAJE's plenaries and the deadlines added by hand.
+        result.created += load_agenda(contract, partners)
         return result
 
 

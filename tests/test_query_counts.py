@@ -33,6 +33,10 @@ PAGES = {
     "final evaluation": ("cdaje", f"{BASE}/evaluation/"),
     "final evaluation, partner": ("partner-caf", f"{BASE}/evaluation/"),
     "next contract's dashboard": ("cdaje", "/contracts/cej-loire-2018-2021/"),
+    "calendar": ("cdaje", f"{BASE}/calendar/"),
+    "calendar, partner": ("partner-caf", f"{BASE}/calendar/"),
+    "my deadlines": ("cdaje", "/deadlines/"),
+    "my deadlines, administrator": ("admin", "/deadlines/"),
 }
 
 

@@ -20,6 +20,7 @@ from demo.scale import (
     fiches,
     indicators,
     people,
+    plenaries,
     reviews,
 )
 from demo.scale.core import (
@@ -125,6 +126,8 @@ def generate_territory(state: TerritoryState) -> ScaleResult:
             reviews.create_reviews(state, plans)
             evaluations.create_evaluations(state, plans)
             documents.create_originals(state, plans)
+            # Last, from a generator of their own: the territory's other rows stay the same.
+            plenaries.create_plenaries(state, plans)
     except BaseException:
         # The rows are rolled back; the files written for them must go too.
         for name in state.stored_files:

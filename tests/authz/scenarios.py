@@ -1068,8 +1068,9 @@ SCENARIOS: dict[str, Scenario] = {
     ),
 }
 
-# Issue 19's pages, each in its module (tests/authz/rows_*.py).
+# Issues 19 and 20's pages, each in its module (tests/authz/rows_*.py).
 from tests.authz import (  # noqa: E402
+    rows_agenda,
     rows_evaluation,
     rows_indicators,
     rows_notifications,
@@ -1078,6 +1079,13 @@ from tests.authz import (  # noqa: E402
 )
 
 # The modules of rows, one per feature since issue 19 (the matrix reads the same tuple).
-ROW_MODULES = (rows_indicators, rows_reviews, rows_evaluation, rows_notifications, rows_plenary)
+ROW_MODULES = (
+    rows_indicators,
+    rows_reviews,
+    rows_evaluation,
+    rows_notifications,
+    rows_plenary,
+    rows_agenda,
+)
 for _rows in ROW_MODULES:
     SCENARIOS.update(_rows.SCENARIOS)
