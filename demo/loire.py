@@ -48,6 +48,7 @@ from financing.models import (
     Instrument,
 )
 from financing.services import budget_line_save
+from notifications.services import replaying_history
 from partners.models import Partner, PartnerKind, Signatory
 
 DEMO_SLUG = "cej-loire-2014-2017"  # stable interface (DESIGN.md §6)
@@ -178,7 +179,9 @@ def load_loire_demo(*, with_accounts: bool, seal_signed_contract=None) -> DemoRe
     then its life since (decisions, the Département's new name, avenants n° 1 and 2, the
     first sealed then too if the contract could be), and the money cycle 2014–2017: actual
     figures, the funders' payments, the supporting documents (`demo.loire_cycle`)."""
-    with one_mark_per_contract():
+    # The contract's life 2014–2017 is history written today: it tells nobody anything now
+    # (`replaying_history`); what the demo's people have to read is written after it.
+    with one_mark_per_contract(), replaying_history():
         result = _load_loire_demo(with_accounts=with_accounts)
         contract = result.contract
         sealed = seal_signed_contract is not None and seal_signed_contract(contract)
