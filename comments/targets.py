@@ -70,3 +70,10 @@ def resolve(contract, kind: str, target_id) -> Target | None:
     if obj is None:
         return None
     return Target(kind, obj, contract, target.url(obj), target.label(obj))
+
+
+def target_for(kind: str, obj, contract) -> Target:
+    """The target of a page that has its object already (no query)."""
+    obj.contract = contract
+    target = _REGISTRY[kind]
+    return Target(kind, obj, contract, target.url(obj), target.label(obj))

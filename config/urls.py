@@ -38,6 +38,7 @@ urlpatterns = [
     path("contracts/<slug:slug>/fiches/", include("fiches.urls")),
     path("contracts/<slug:slug>/budget/", include("financing.urls")),
     path("contracts/<slug:slug>/reviews/", include("reviews.urls")),
+    path("contracts/<slug:slug>/comments/", include("comments.urls")),
     path("admin/", admin.site.urls),
 ]
 
