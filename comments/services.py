@@ -6,10 +6,12 @@ Threads are rendered outside the contract's cached fragments, and the counts tha
 fragments show are part of each page's cache key (`viewer`): so these services have no
 cached page to invalidate, and do not mark the contract changed."""
 
+import re
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.html import escape, linebreaks
+from django.utils.html import linebreaks
 from django.utils.translation import gettext as _
 
 from cej.html import rich_text_to_plain, sanitize_rich_text
@@ -28,6 +30,7 @@ from notifications.models import Kind
 from notifications.services import notify
 
 MAX_LENGTH = 10_000
+_BLOCKS = re.compile(r"<(p|ul|ol|li|br)\b", re.IGNORECASE)
 
 
 def _check(decision) -> None:
@@ -44,8 +47,8 @@ def clean_body(text: str) -> str:
         raise ValidationError(
             {"body": _("Un commentaire tient en %(max)s caractères au plus.") % {"max": MAX_LENGTH}}
         )
-    if "<" not in text:
-        text = linebreaks(escape(text))
+    if not _BLOCKS.search(text):  # typed as text: its blank lines make the paragraphs
+        text = linebreaks(text)
     body = sanitize_rich_text(text)
     if not body:
         raise ValidationError({"body": _("Écrivez votre commentaire.")})
