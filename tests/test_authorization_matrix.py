@@ -43,7 +43,7 @@ import pytest
 from django.db import transaction
 from django.test import Client, override_settings
 
-from tests.authz import rows_evaluation, rows_indicators, rows_reviews
+from tests.authz import rows_comments, rows_evaluation, rows_indicators, rows_reviews
 from tests.authz.admin import admin_models, admin_page, admin_url, database_counts
 from tests.authz.cells import (
     ADMIN_LOGIN,
@@ -272,7 +272,7 @@ MATRIX = {
     ("budget_import_confirm[signed]", POST): (LOGIN, 403,   AVENANT, 403,   404,   404,   AVENANT),
 }
 # Issue 19: indicators, annual reviews, the final evaluation and renewal, each in its module.
-for _rows in (rows_indicators, rows_reviews, rows_evaluation):
+for _rows in (rows_indicators, rows_reviews, rows_evaluation, rows_comments):
     MATRIX.update(_rows.MATRIX_ROWS)
 # The direct edits refused on the signed contract, each with the row that proves who may make
 # it on a contract in preparation: whoever that row lets through is told the avenant route
@@ -335,7 +335,7 @@ ADMIN_MODELS = {
     "financing.funderpayment":     (200,      200,  200,   200,   200),
     "financing.supportingdocument": (200,     200,  200,   200,   200),
 }
-for _rows in (rows_indicators, rows_reviews, rows_evaluation):
+for _rows in (rows_indicators, rows_reviews, rows_evaluation, rows_comments):
     ADMIN_MODELS.update(getattr(_rows, "ADMIN_MODELS", {}))
 # The other admin pages, for the administrator.
 ADMIN_SITE = {

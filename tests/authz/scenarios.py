@@ -1069,7 +1069,12 @@ SCENARIOS: dict[str, Scenario] = {
 }
 
 # Issue 19's pages, each in its module (tests/authz/rows_*.py).
-from tests.authz import rows_evaluation, rows_indicators, rows_reviews  # noqa: E402
+from tests.authz import (  # noqa: E402
+    rows_comments,
+    rows_evaluation,
+    rows_indicators,
+    rows_reviews,
+)
 
-for _rows in (rows_indicators, rows_reviews, rows_evaluation):
+for _rows in (rows_indicators, rows_reviews, rows_evaluation, rows_comments):
     SCENARIOS.update(_rows.SCENARIOS)
