@@ -21,6 +21,8 @@ from comments.targets import resolve
 
 def _comment(request, contract, pk) -> Comment:
     """The comment if the viewer reads it; 404 otherwise, as for one that does not exist."""
+    if not 0 < pk < 2**63:  # beyond what a database column holds
+        raise Http404(_("Aucun commentaire à cette adresse."))
     comment = (
         Comment.objects.filter(contract=contract, pk=pk).select_related("author", "parent").first()
     )
