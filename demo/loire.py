@@ -27,6 +27,7 @@ from demo.loire_amendments import (
     record_contract_decisions,
     rename_conseil_general,
 )
+from demo.loire_comments import load_loire_comments
 from demo.loire_cycle import load_money_cycle
 from demo.loire_indicators import load_loire_indicators
 from demo.loire_money import (
@@ -203,6 +204,8 @@ def load_loire_demo(*, with_accounts: bool, seal_signed_contract=None) -> DemoRe
         result.created += load_reviews(contract)
         # Last: the final evaluation in draft and the next contract prepared from it.
         result.created += load_renewal(contract)
+        # The discussion of the next contract's fiches and of the 2017 review (comments).
+        result.created += load_loire_comments(contract)
         return result
 
 

@@ -6,6 +6,18 @@ from comments.targets import target_for
 from fiches.models import Fiche
 
 
+@pytest.fixture(autouse=True)
+def _no_demo_discussion(demo):
+    """These tests count the comments and notifications they make: the demo's own threads
+    (tests/comments/test_demo.py reads them) and what they notified are set aside, rolled
+    back with the test."""
+    from comments.models import Comment
+    from notifications.models import Notification
+
+    Comment.objects.all().delete()
+    Notification.objects.all().delete()
+
+
 @pytest.fixture
 def contract(contract_in_preparation):
     """The successor contract, in preparation: its fiches are being written and discussed."""
