@@ -165,6 +165,7 @@ def _cached_page(request, contract, year):
         review = get_object_or_404(
             AnnualReview.objects.only("pk", "year", "contract_id"), contract=contract, year=year
         )
+        review.contract = contract
     return render(
         request,
         "reviews/review_detail.html",
