@@ -13,9 +13,13 @@ from comments.targets import Target, target_for
 
 
 def comment_block(request, *, kind: str, obj, contract) -> dict:
-    """The context of `comments/_block.html` for `obj`, read in a fixed number of queries
-    whatever the number of comments."""
+    """The context of `comments/_block.html` for `obj` of `contract` (which the viewer sees:
+    the page checked), read in a fixed number of queries whatever the number of comments:
+    the threads, and the sections offered."""
     user = request.user
+    # The page found the contract through the viewer's scope (`scoped_contract`): the
+    # predicates need not ask again.
+    user.__dict__.setdefault("_comments_sees", {})[contract.pk] = True
     target: Target = target_for(kind, obj, contract)
     threads = threads_for(user=user, contract=contract, target_kind=kind, target_id=obj.pk)
     writable, refusal = can_comment(user, contract)
