@@ -163,7 +163,9 @@ def test_review_pages_queries_are_bounded(client, demo_user, draft_review, usern
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).status_code == 200
         counts.append(len(queries.captured_queries))
-    assert counts[0] <= 5, counts  # the review page from the page cache
+    # The review page from the page cache, and its comments read per viewer outside it: the
+    # threads, and for a reader the review's id (the cached body needed none).
+    assert counts[0] <= 7, counts
     assert counts[1] <= 8, counts
 
 
@@ -180,8 +182,10 @@ def test_the_review_page_is_served_from_the_page_cache(client, demo_user, draft_
         first = client.get(review_url(draft_review))
     with CaptureQueriesContext(connection) as warm:
         second = client.get(review_url(draft_review))
-    assert len(cold.captured_queries) <= 18, len(cold.captured_queries)
-    assert len(warm.captured_queries) <= 5, len(warm.captured_queries)
+    # + the comments: their threads, the review's fiches offered as sections (cached with the
+    # page), and for a reader the review's id.
+    assert len(cold.captured_queries) <= 21, len(cold.captured_queries)
+    assert len(warm.captured_queries) <= 7, len(warm.captured_queries)
 
     def without_tokens(response):  # the CSRF tokens are masked anew on each response
         return re.sub(r"[A-Za-z0-9]{64}", "", response.content.decode())
