@@ -3,20 +3,25 @@ Thin: the contract through its scope (out of scope is 404), a comment the viewer
 read is absent (404, so a partner cannot learn a CDAJE-only thread exists), refusals are
 403 with the reason, changes go through `comments.services`."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cej.html import rich_text_to_plain
 from cej.view_helpers import add_errors, require, scoped_contract
 from comments import services
 from comments.forms import BodyForm, CommentForm
 from comments.models import Comment, CommentRevision
 from comments.permissions import can_change, can_comment, is_cdaje_staff, may_read
 from comments.targets import resolve
+
+_FORMATTED = re.compile(r"<(?!/?p>|br\s*/?>)", re.IGNORECASE)
 
 
 def _comment(request, contract, pk) -> Comment:
@@ -90,8 +95,6 @@ def comment_reply(request, slug, pk):
             reply = services.comment_reply(
                 thread=thread, body=form.cleaned_data["body"], by=request.user
             )
-        except PermissionDenied:
-            raise
         except ValidationError as error:
             add_errors(form, error)
         else:
@@ -116,7 +119,7 @@ def comment_edit(request, slug, pk):
     contract = scoped_contract(request, slug)
     comment = _comment(request, contract, pk)
     require(can_change(request.user, comment))
-    form = BodyForm(request.POST or None, initial={"body": comment.body})
+    form = BodyForm(request.POST or None, initial={"body": _as_typed(comment.body)})
     if request.method == "POST" and form.is_valid():
         try:
             services.comment_edit(comment=comment, body=form.cleaned_data["body"], by=request.user)
@@ -137,6 +140,14 @@ def comment_edit(request, slug, pk):
         },
         status=400 if form.is_bound else 200,
     )
+
+
+def _as_typed(body: str) -> str:
+    """The stored text as its author would type it again: paragraphs only become plain text
+    (blank lines between them); any other formatting stays as markup."""
+    if _FORMATTED.search(body):
+        return body
+    return rich_text_to_plain(body).replace("\n", "\n\n")
 
 
 @login_required

@@ -98,7 +98,8 @@ def test_reply_edit_history_resolve_through_the_pages(
 ):
     thread = post_comment(fiche, "partner-caf", "Premier jet")
     client.force_login(demo_user("partner-caf"))
-    assert page_of(client, comments_url(contract, f"{thread.pk}/edit/")).count("Premier jet")
+    edit = page_of(client, comments_url(contract, f"{thread.pk}/edit/"))
+    assert ">\nPremier jet</textarea>" in edit  # as typed, not as stored markup
     response = client.post(comments_url(contract, f"{thread.pk}/edit/"), {"body": "Corrigé"})
     assert response.status_code == 302
     page = page_of(client, fiche_url(fiche))
