@@ -196,6 +196,15 @@ WRITTEN_BY_SERVICES = {
 }
 
 
+# Shown outside the cached fragments: rendered per viewer on each request (the comment
+# threads), or counted into the `viewer` part of a fragment's key (the open-comment counts
+# of the fiche list and dashboard). Their writes mark no contract.
+OUTSIDE_THE_CACHE = {
+    "comments.Comment",
+    "comments.CommentRevision",
+}
+
+
 def _contracts_naming_partner(partner):
     from cej.models import Contract
 

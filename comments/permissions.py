@@ -32,11 +32,20 @@ def is_cdaje_staff(user, contract) -> bool:
     return user.is_superuser or any(user.has_perm(perm) for perm in CDAJE_PERMISSIONS)
 
 
+def sees_contract(user, contract) -> bool:
+    """`cej.permissions.can_see_contract`, asked once per user and contract: a page asks it
+    for every comment it shows (a partner's answer costs a query)."""
+    seen = user.__dict__.setdefault("_comments_sees", {})
+    if contract.pk not in seen:
+        seen[contract.pk] = can_see_contract(user, contract)
+    return seen[contract.pk]
+
+
 def may_read(user, comment, contract=None) -> bool:
     """May `user` read `comment` (a thread or a reply: replies share the thread's
     visibility)? Used for pages and, as `may_see`, for every notification."""
     contract = contract or comment.contract
-    if not can_see_contract(user, contract):
+    if not sees_contract(user, contract):
         return False
     if comment.visibility == Visibility.STAFF:
         return is_cdaje_staff(user, contract)
@@ -60,7 +69,7 @@ def comment_refusal(contract) -> str:
 
 def can_comment(user, contract) -> Decision:
     """Start a thread or reply: whoever sees the contract, while it is not frozen."""
-    if not can_see_contract(user, contract):
+    if not sees_contract(user, contract):
         return False, _("Vous ne voyez pas ce contrat.")
     if refusal := comment_refusal(contract):
         return False, refusal

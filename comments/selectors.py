@@ -120,15 +120,15 @@ def open_counts(*, user, contract, target_kind: str) -> dict[int, int]:
     return dict(rows)
 
 
-def open_counts_by_kind(*, user, contract) -> dict[str, int]:
-    """The open threads `user` reads on the contract, per target kind, in one query (the
-    dashboard)."""
+def open_counts_by_target(*, user, contract) -> dict[tuple[str, int], int]:
+    """The open threads `user` reads on the contract, per (target kind, target id), in one
+    query (the dashboard)."""
     rows = (
         Comment.objects.open()
         .filter(contract=contract, visibility__in=visibilities_for(user, contract))
         .order_by()
-        .values("target_kind")
+        .values("target_kind", "target_id")
         .annotate(count=Count("pk"))
-        .values_list("target_kind", "count")
+        .values_list("target_kind", "target_id", "count")
     )
-    return dict(rows)
+    return {(kind, target_id): count for kind, target_id, count in rows}

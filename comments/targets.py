@@ -6,6 +6,11 @@ sections a comment may be anchored to."""
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.utils.translation import get_language
+
+from cej.page_cache import cache, contract_state
+
 
 @dataclass(frozen=True)
 class TargetType:
@@ -46,7 +51,19 @@ class Target:
         return self.obj.pk
 
     def anchors(self) -> list[tuple[str, str]]:
-        return list(_REGISTRY[self.kind].anchors(self.obj))
+        """The sections offered, kept in the page cache under the contract's state (they
+        follow from its data alone: a fiche's budget lines and indicators), so that a page
+        served from the cache does not read them again."""
+        key = (
+            f"comment-anchors:{self.kind}:{self.obj.pk}:"
+            f"{contract_state(self.contract)}:{get_language()}"
+        )
+        store = cache()
+        anchors = store.get(key)
+        if anchors is None:
+            anchors = [tuple(pair) for pair in _REGISTRY[self.kind].anchors(self.obj)]
+            store.set(key, anchors, settings.PAGE_CACHE_TIMEOUT)
+        return anchors
 
     def anchor_label(self, anchor: str) -> str | None:
         """The label of `anchor` ("" for the whole object), or None if it is not one of it."""
@@ -69,4 +86,11 @@ def resolve(contract, kind: str, target_id) -> Target | None:
     obj = target.find(contract, target_id)
     if obj is None:
         return None
+    return Target(kind, obj, contract, target.url(obj), target.label(obj))
+
+
+def target_for(kind: str, obj, contract) -> Target:
+    """The target of a page that has its object already (no query)."""
+    obj.contract = contract
+    target = _REGISTRY[kind]
     return Target(kind, obj, contract, target.url(obj), target.label(obj))

@@ -38,6 +38,7 @@ urlpatterns = [
     path("contracts/<slug:slug>/fiches/", include("fiches.urls")),
     path("contracts/<slug:slug>/budget/", include("financing.urls")),
     path("contracts/<slug:slug>/reviews/", include("reviews.urls")),
+    path("contracts/<slug:slug>/comments/", include("comments.urls")),
     path("notifications/", include("notifications.urls")),
     # The CDAJE plenaries' agenda and pack (agenda/pack_urls.py).
     path("plenaries/", include("agenda.pack_urls")),

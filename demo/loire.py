@@ -28,6 +28,7 @@ from demo.loire_amendments import (
     record_contract_decisions,
     rename_conseil_general,
 )
+from demo.loire_comments import load_loire_comments
 from demo.loire_cycle import load_money_cycle
 from demo.loire_indicators import load_loire_indicators
 from demo.loire_money import (
@@ -209,7 +210,11 @@ def load_loire_demo(*, with_accounts: bool, seal_signed_contract=None) -> DemoRe
         result.created += load_renewal(contract)
         # The calendar: the CDAJE's plenaries and the deadlines added by hand.
         result.created += load_agenda(contract, partners)
-        return result
+    # Today's discussion of the next contract's fiches and of the 2017 review: its mentions
+    # and replies are news, told to the people concerned (the header's count when they log in).
+    with one_mark_per_contract():
+        result.created += load_loire_comments(contract)
+    return result
 
 
 def _load_loire_demo(*, with_accounts: bool) -> DemoResult:

@@ -18,6 +18,9 @@ from cej.page_cache import cached_fragment
 from cej.pdf import pdf_response, render_pdf
 from cej.permissions import open_amendment_number, works_on_contract
 from cej.view_helpers import add_errors, context_of, require, scoped_contract
+from comments.embedding import comment_block
+from comments.models import TargetKind
+from comments.selectors import open_counts
 from fiches import selectors, services
 from fiches.diff import Names, diff_snapshots
 from fiches.forms import FicheFilterForm, FicheForm, TransitionForm
@@ -61,6 +64,14 @@ def fiche_list(request, slug):
         viewer={
             "filters": filters,
             "can_create": can_create_fiche(request.user, contract)[0],
+            # What this viewer counts (never a CDAJE-only thread for a partner): part of the key.
+            "comment_counts": tuple(
+                sorted(
+                    open_counts(
+                        user=request.user, contract=contract, target_kind=TargetKind.FICHE
+                    ).items()
+                )
+            ),
         },
     )
     return render(request, "fiches/fiche_list.html", {"contract": contract, "body": body})
@@ -110,7 +121,14 @@ def fiche_detail(request, slug, number):
         derived={"transitions": transitions},
     )
     return render(
-        request, "fiches/fiche_detail.html", {"contract": contract, "fiche": fiche, "body": body}
+        request,
+        "fiches/fiche_detail.html",
+        {
+            "contract": contract,
+            "fiche": fiche,
+            "body": body,
+            **comment_block(request, kind=TargetKind.FICHE, obj=fiche, contract=contract),
+        },
     )
 
 

@@ -8,3 +8,10 @@ class PilotageConfig(AppConfig):
 
     name = "pilotage"
     verbose_name = _("Pilotage du contrat")
+
+    def ready(self):
+        # Comments name what they are about by kind and id (the comments app sits below the
+        # fiches, avenants and reviews): this app, which sees them all, says what each is.
+        from pilotage.comment_targets import register_targets
+
+        register_targets()

@@ -16,6 +16,8 @@ from cej.page_cache import cached_fragment
 from cej.permissions import works_on_contract
 from cej.selectors import contracts_in_scope
 from cej.view_helpers import context_of, scoped_contract, url_for_each
+from comments.models import TargetKind
+from comments.selectors import open_counts_by_target
 from pilotage import contract_cycle, selectors
 from pilotage.renewal import RENEWABLE_STATUSES
 
@@ -100,10 +102,32 @@ def contract_dashboard(request, slug):
         contract,
         "pilotage/_dashboard_body.html",
         lambda: _dashboard_context(contract),
-        # Offered to the coordination of a signed contract without a successor yet.
-        viewer={"can_renew": _may_renew(request.user, contract)},
+        viewer={
+            # Offered to the coordination of a signed contract without a successor yet.
+            "can_renew": _may_renew(request.user, contract),
+            **_open_comments(request.user, contract),
+        },
     )
     return render(request, "pilotage/contract_dashboard.html", {"contract": contract, "body": body})
+
+
+def _open_comments(user, contract) -> dict:
+    """The open comment threads this viewer reads (a partner never counts a CDAJE-only one),
+    per fiche and per kind of object, in one query: part of the cached page's key."""
+    counts = open_counts_by_target(user=user, contract=contract)
+    totals = {}
+    for (kind, _target_id), count in counts.items():
+        totals[kind] = totals.get(kind, 0) + count
+    return {
+        "comment_counts": tuple(
+            sorted((pk, count) for (kind, pk), count in counts.items() if kind == TargetKind.FICHE)
+        ),
+        "comment_totals": tuple(
+            (kind, str(TargetKind(kind).label), totals[kind])
+            for kind in TargetKind.values
+            if kind in totals
+        ),
+    }
 
 
 def _dashboard_context(contract) -> dict:

@@ -20,6 +20,8 @@ from cej.pdf import pdf_response, render_pdf
 from cej.sealing import SealUnavailable
 from cej.selectors import PartyBlock
 from cej.view_helpers import add_errors, require, scoped_contract
+from comments.embedding import comment_block
+from comments.models import TargetKind
 from fiches.forms import FicheForm
 from fiches.models import Fiche
 from financing.models import BudgetLine
@@ -180,6 +182,7 @@ def amendment_detail(request, slug, number, *, forms=None, status=200):
         "changed_fiche_ids": {c.change.fiche_id for c in page.fiche_changes},
         "changed_line_ids": {c.change.line_id for c in page.line_changes},
         "changed_indicator_ids": {c.change.indicator_id for c in page.indicator_changes},
+        **comment_block(request, kind=TargetKind.AMENDMENT, obj=amendment, contract=contract),
     }
     if can_opinion[0] and amendment.status == AmendmentStatus.DRAFT:
         context["opinion_form"] = forms.get("opinion") or OpinionForm()

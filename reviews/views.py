@@ -21,6 +21,8 @@ from cej.document_serving import serve_document
 from cej.page_cache import cached_fragment
 from cej.pdf import pdf_response, render_pdf
 from cej.view_helpers import add_errors, require, scoped_contract
+from comments.embedding import comment_block
+from comments.models import TargetKind
 from reviews import charts, services
 from reviews.forms import (
     MAX_AREA_ROWS,
@@ -159,9 +161,21 @@ def _cached_page(request, contract, year):
         return _body_context(stored, review_report(stored, today=today), viewer)
 
     body = cached_fragment(request, contract, "reviews/_review_body.html", build, viewer=viewer)
+    if not review.pk:  # a reader's stand-in: the comments need the review's id
+        review = get_object_or_404(
+            AnnualReview.objects.only("pk", "year", "contract_id"), contract=contract, year=year
+        )
+        review.contract = contract
     return render(
-        request, "reviews/review_detail.html", {"contract": contract, "year": year, "body": body}
+        request,
+        "reviews/review_detail.html",
+        {"contract": contract, "year": year, "body": body, **_comments(request, review)},
     )
+
+
+def _comments(request, review) -> dict:
+    """The review's comments, per viewer, outside the cached body."""
+    return comment_block(request, kind=TargetKind.REVIEW, obj=review, contract=review.contract)
 
 
 def _permissions(user, review) -> dict:
@@ -226,7 +240,12 @@ def _render_page(
         request,
         "reviews/review_detail.html",
         # rendered by the template engine, which escaped it
-        {"contract": review.contract, "year": review.year, "body": mark_safe(body)},
+        {
+            "contract": review.contract,
+            "year": review.year,
+            "body": mark_safe(body),
+            **_comments(request, review),
+        },
         status=status,
     )
 

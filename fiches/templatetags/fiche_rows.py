@@ -9,6 +9,7 @@ from django import template
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cej.dates import format_date_long, format_date_short, format_date_time
 from cej.html import escape_text as esc
@@ -21,14 +22,29 @@ def _fiche_link(fiche, fiche_url) -> str:
     return f'<a href="{esc(fiche_url(fiche.number))}">{esc(fiche.title)}</a>'
 
 
+def _open_comments(fiche, counts, fiche_url) -> str:
+    """The fiche's open comment threads the viewer reads, linked to them (none: nothing)."""
+    count = counts.get(fiche.pk) if counts else None
+    if not count:
+        return ""
+    label = ngettext("%(count)s commentaire ouvert", "%(count)s commentaires ouverts", count) % {
+        "count": count
+    }
+    return (
+        f' <a class="comment-count" href="{esc(fiche_url(fiche.number))}#comments">{esc(label)}</a>'
+    )
+
+
 def _status(fiche) -> str:
     return f'<span class="badge badge-{esc(fiche.status)}">{esc(fiche.status_label)}</span>'
 
 
 @register.simple_tag
-def fiche_list_rows(fiches, contract):
-    """`<tbody>{% fiche_list_rows fiches contract %}</tbody>`: the fiche list's rows
-    (templates/fiches/_fiche_list_body.html)."""
+def fiche_list_rows(fiches, contract, comment_counts=()):
+    """`<tbody>{% fiche_list_rows fiches contract comment_counts %}</tbody>`: the fiche list's
+    rows (templates/fiches/_fiche_list_body.html); `comment_counts`, pairs (fiche pk, open
+    threads the viewer reads), is part of the cached page's key."""
+    counts = dict(comment_counts)
     fiche_url = url_for_each("fiche_detail", "number", slug=contract.slug)
     aims_label = esc(_("Finalités servies"))
     validated, imported = esc(_("avis en plénière")), esc(_("reprise des fiches"))
@@ -55,7 +71,8 @@ def fiche_list_rows(fiches, contract):
             )
         rows.append(
             f'<tr><td class="col-number">{fiche.number}</td>'
-            f'<td class="col-title">{_fiche_link(fiche, fiche_url)}{aims}</td>'
+            f'<td class="col-title">{_fiche_link(fiche, fiche_url)}'
+            f"{_open_comments(fiche, counts, fiche_url)}{aims}</td>"
             f'<td class="col-status">{_status(fiche)}</td>'
             f'<td class="col-lead">{esc(fiche.lead) or "–"}</td>'
             f'<td class="col-change">{change}</td></tr>'
@@ -68,9 +85,10 @@ def _hint(text: str, *, escaped: bool = False) -> str:
 
 
 @register.simple_tag
-def fiche_overview_rows(fiches, contract):
-    """`<tbody>{% fiche_overview_rows fiches contract %}</tbody>`: the dashboard's rows of
-    an objective's fiches (templates/pilotage/_dashboard_body.html)."""
+def fiche_overview_rows(fiches, contract, comment_counts=()):
+    """`<tbody>{% fiche_overview_rows fiches contract comment_counts %}</tbody>`: the
+    dashboard's rows of an objective's fiches (templates/pilotage/_dashboard_body.html)."""
+    counts = dict(comment_counts)
     fiche_url = url_for_each("fiche_detail", "number", slug=contract.slug)
     rows = []
     for fiche in fiches:
@@ -81,7 +99,7 @@ def fiche_overview_rows(fiches, contract):
         )
         rows.append(
             f'<tr><td class="col-number">{fiche.number}</td>'
-            f"<td>{_fiche_link(fiche, fiche_url)}</td>"
+            f"<td>{_fiche_link(fiche, fiche_url)}{_open_comments(fiche, counts, fiche_url)}</td>"
             f"<td>{esc(fiche.lead) or '–'}</td>"
             f'<td class="col-status">{_status(fiche)}{validated}</td></tr>'
         )
