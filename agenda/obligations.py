@@ -193,7 +193,6 @@ def plenary_obligations(contracts, *, as_of, batch: Batch | None = None) -> list
     of_territory = defaultdict(list)
     for contract in contracts:
         of_territory[contract.territory_id].append(contract)
-    calendars = {c.pk: reverse("contract_calendar", kwargs={"slug": c.slug}) for c in contracts}
     found = []
     for territory_id, mine in of_territory.items():
         for plenary in by_territory.get(territory_id, ()):
@@ -210,7 +209,8 @@ def plenary_obligations(contracts, *, as_of, batch: Batch | None = None) -> list
                     + (f" ({plenary.place})" if plenary.place else ""),
                     contract_id=contract.pk,
                     contract_title=names[territory_id],
-                    url=f"{calendars[contract.pk]}#plenary-{plenary.pk}",
+                    # Its agenda and pack: what the members read before the meeting.
+                    url=reverse("plenary_detail", kwargs={"pk": plenary.pk}),
                     staff_roles=CDAJE,
                     detail=plenary.note,
                     ref=plenary.pk,

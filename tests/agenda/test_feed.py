@@ -52,9 +52,8 @@ def test_the_feed_lists_each_obligation_as_an_all_day_event(client, demo_user):
         and e.decoded("DTSTART") == datetime.date(2016, 3, 15)
     )
     assert plenary.decoded("DTEND") == datetime.date(2016, 3, 16)
-    assert str(plenary["URL"]).startswith(
-        f"{SITE}/contracts/cej-loire-2014-2017/calendar/#plenary-"
-    )
+    # The plenary's agenda and pack, what its members read before it.
+    assert str(plenary["URL"]).startswith(f"{SITE}/plenaries/")
     review = next(e for e in found if str(e["SUMMARY"]).startswith("Bilan annuel 2015"))
     assert "Fait le 14 février 2016" in str(review["DESCRIPTION"])
     assert any(str(e["SUMMARY"]).startswith(STAFF_ONLY) for e in found)

@@ -5,6 +5,7 @@ run tells nobody twice."""
 
 import datetime
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -128,7 +129,9 @@ def test_the_loire_demo_on_1_march_2016(demo_contract, smtp_server):
     assert all(s.startswith("[CEJ Loire]") for s in subjects), subjects
     for message in messages:
         body = smtp_server.text(message) + smtp_server.html(message)
-        assert f"{SITE}/contracts/cej-loire-2014-2017/calendar/#" in body
+        # Absolute links: to the obligation in the contract's calendar, or to the plenary's
+        # agenda and pack.
+        assert re.search(rf"{SITE}/(contracts/cej-loire-2014-2017/calendar/#|plenaries/\d+/)", body)
         assert STAFF_ONLY not in body
         assert smtp_server.html(message) and smtp_server.text(message)
     texts = " ".join(smtp_server.text(m) for m in messages)
