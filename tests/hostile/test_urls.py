@@ -137,7 +137,9 @@ def test_any_number_gives_a_page_or_a_french_404(login, demo, user, template, nu
     client = login(user)
     with isolated_example():
         path = f"/contracts/{slug}/" + template.format(n=segment(number))
-        check(get(client, path))
+        # 409: a stored document whose file is not in this test's storage (or altered) is
+        # refused by the hash-checked download, in French.
+        check(get(client, path), allowed=(200, 302, 400, 403, 404, 405, 409))
 
 
 @examples(25)
