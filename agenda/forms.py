@@ -6,6 +6,7 @@ import datetime
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from agenda.models import DeadlineVisibility
 from agenda.selectors import Show
@@ -47,7 +48,7 @@ class PlenaryForm(forms.Form):
 
 
 class DeadlineForm(forms.Form):
-    due_on = _date_field(_("Échéance"))
+    due_on = _date_field(pgettext_lazy("date a deadline falls on", "Échéance"))
     title = forms.CharField(label=_("Intitulé"), max_length=200, validators=[refuse_unprintable])
     description = forms.CharField(
         label=_("Précisions"),

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from agenda.models import DeadlineVisibility, Plenary
 from agenda.obligation_reads import Batch, plenaries_of, read_batch
@@ -66,21 +67,23 @@ class Kind:
     PLENARY = "plenary"
     DEADLINE = "deadline"
 
+    # Lazy, so that makemessages finds them and each reader gets their own language.
     LABELS = {
-        REVIEW: "Bilan annuel",
-        DOCUMENTS: "Justificatifs",
-        ADVANCE: "Acompte",
-        BALANCE: "Solde",
-        ANNEX_END: "Fin de la convention annexe",
-        CONTRACT_END: "Fin du contrat",
-        RENEWAL: "Renouvellement",
-        PLENARY: "Séance plénière",
-        DEADLINE: "Échéance",
+        REVIEW: gettext_lazy("Bilan annuel"),
+        DOCUMENTS: gettext_lazy("Justificatifs"),
+        ADVANCE: gettext_lazy("Acompte"),
+        BALANCE: gettext_lazy("Solde"),
+        ANNEX_END: gettext_lazy("Fin de la convention annexe"),
+        CONTRACT_END: gettext_lazy("Fin du contrat"),
+        RENEWAL: gettext_lazy("Renouvellement"),
+        PLENARY: gettext_lazy("Séance plénière"),
+        # « Échéance » also heads a payment's due date elsewhere: here, a deadline.
+        DEADLINE: pgettext_lazy("obligation added by hand", "Échéance"),
     }
 
     @classmethod
     def label(cls, kind: str) -> str:
-        return _(cls.LABELS[kind])
+        return str(cls.LABELS[kind])
 
 
 # Kinds that are dates to know rather than acts: never late, done once passed.
