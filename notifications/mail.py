@@ -7,7 +7,10 @@ Three senders, all safe to run at once in several processes:
 - `send_pending()`: every at-once notification still waiting, e.g. after an SMTP failure;
 - `send_digests(day=…)`: one « résumé quotidien » per person, of their digest notifications.
 
-A message that fails goes back to pending (and is logged): the next run retries it. Nothing
+A message that fails goes back to pending (and is logged): the next run retries it. A claim
+older than `STALE_CLAIM` belongs to a sender that died between claiming and sending (a
+killed process, a lost server): `send_pending` and `send_digests` put its rows back to
+pending first, so nothing stays unsent for good. Nothing
 here raises into the request that triggered it: e-mail is a courtesy, the notification in
 the app is the record."""
 
@@ -31,6 +34,9 @@ from notifications.models import Delivery, EmailState, Notification
 logger = logging.getLogger(__name__)
 
 SUBJECT_PREFIX = "[CEJ Loire]"
+# Far longer than any run takes (one SMTP connection, EMAIL_TIMEOUT per message): a claim
+# this old has no sender any more.
+STALE_CLAIM = datetime.timedelta(hours=2)
 
 
 def claim(queryset) -> tuple[str, list[int]]:
@@ -41,7 +47,7 @@ def claim(queryset) -> tuple[str, list[int]]:
     ids = list(queryset.filter(email_state=EmailState.PENDING).values_list("pk", flat=True))
     if ids:
         Notification.objects.filter(Q(pk__in=ids), email_state=EmailState.PENDING).update(
-            email_state=EmailState.SENDING, email_claim=token
+            email_state=EmailState.SENDING, email_claim=token, email_claimed_at=timezone.now()
         )
     claimed = list(
         Notification.objects.filter(email_claim=token, email_state=EmailState.SENDING).values_list(
@@ -71,6 +77,7 @@ def send_pending(*, now: datetime.datetime | None = None) -> int:
     """E-mail every at-once notification still pending (created up to `now`): those whose
     sending failed before, or whose request ended before it could send them."""
     now = now or timezone.now()
+    release_stale_claims(now=now)
     return _send_immediate(
         Notification.objects.filter(delivery=Delivery.IMMEDIATE, created_at__lte=now)
     )
@@ -82,6 +89,7 @@ def send_digests(*, day: datetime.date) -> int:
     end = timezone.make_aware(
         datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min)
     )
+    release_stale_claims(now=timezone.now())
     token, ids = claim(
         Notification.objects.filter(
             delivery=Delivery.DIGEST, created_at__lt=end, recipient__is_active=True
@@ -99,6 +107,17 @@ def send_digests(*, day: datetime.date) -> int:
             for notifications in by_recipient.values()
         ],
     )
+
+
+def release_stale_claims(*, now: datetime.datetime) -> int:
+    """Put back to pending the rows claimed more than `STALE_CLAIM` ago and never sent: their
+    sender died. Returns how many."""
+    released = Notification.objects.filter(
+        email_state=EmailState.SENDING, email_claimed_at__lt=now - STALE_CLAIM
+    ).update(email_state=EmailState.PENDING, email_claim="", email_claimed_at=None)
+    if released:
+        logger.warning("%s notification(s) réservée(s) sans envoi remise(s) en attente.", released)
+    return released
 
 
 # --- sending ---------------------------------------------------------------------------
@@ -170,7 +189,7 @@ def _deliver(token: str, batches: list) -> int:
 
 def _finish(token: str, ids: list[int], state: str, **fields) -> None:
     Notification.objects.filter(pk__in=ids, email_claim=token).update(
-        email_state=state, email_claim="", **fields
+        email_state=state, email_claim="", email_claimed_at=None, **fields
     )
 
 

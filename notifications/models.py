@@ -103,6 +103,7 @@ class Notification(models.Model):
     delivery = models.CharField(_("envoi"), max_length=16, choices=Delivery.choices)
     email_state = models.CharField(_("état de l'e-mail"), max_length=16, choices=EmailState.choices)
     email_claim = models.CharField(_("envoi réservé par"), max_length=64, blank=True)
+    email_claimed_at = models.DateTimeField(_("envoi réservé le"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("envoyée par e-mail le"), null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()

@@ -9,8 +9,15 @@ import pytest
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.test import override_settings
+from django.utils import timezone
 
-from notifications.mail import claim, send_digests, send_notifications, send_pending
+from notifications.mail import (
+    STALE_CLAIM,
+    claim,
+    send_digests,
+    send_notifications,
+    send_pending,
+)
 from notifications.models import Delivery, EmailState, Kind, Notification
 from notifications.services import notify
 
@@ -98,6 +105,18 @@ def test_a_claimed_row_goes_to_one_sender_only(demo_user):
     assert claimed == [notification.pk] and claimed_again == []
     assert first != second
     assert _state(notification) == EmailState.SENDING
+
+
+def test_a_claim_left_by_a_sender_that_died_is_sent_by_a_later_run(smtp_server, demo_user):
+    cdaje = demo_user("cdaje")
+    notification = _tell(cdaje)
+    claim(Notification.objects.filter(pk=notification.pk))  # … and the sender died there
+    # A claim younger than STALE_CLAIM may still be sending: left alone.
+    assert send_pending() == 0 and _state(notification) == EmailState.SENDING
+    later = timezone.now() + STALE_CLAIM + datetime.timedelta(minutes=1)
+    assert send_pending(now=later) == 1
+    assert _state(notification) == EmailState.SENT
+    assert [m["To"] for m in smtp_server.messages] == [cdaje.email]
 
 
 def test_an_smtp_failure_puts_it_back_to_pending_and_a_later_run_sends_it(
