@@ -214,8 +214,11 @@ def test_cdaje_takes_an_avenant_from_its_opening_to_the_sealed_act(
     assert (coordination.amount, communication.amount) == (Decimal("119000"), Decimal("39000"))
 
     # The sealed act: its articles, the new fiche 14 in annex, the budget before and after.
+    # As slow as the consolidated one below when the suite loads both cores: the live server
+    # answers after the last signature's work (one CI run timed out at 10 s here).
     act = page.request.get(
-        page.get_by_role("link", name="Avenant signé (PDF)").get_attribute("href")
+        page.get_by_role("link", name="Avenant signé (PDF)").get_attribute("href"),
+        timeout=SLOW_MS,
     )
     assert act.ok, act.status
     stored = Document.objects.get(
