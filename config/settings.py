@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     # The layers, lower to higher (pyproject.toml [tool.importlinter] enforces them).
     "partners",
     "cej",
@@ -59,6 +62,8 @@ INSTALLED_APPS = [
     "reviews",
     "pilotage",
     "agenda",
+    "dossier",
+    "api",
     "demo",
 ]
 
@@ -324,6 +329,49 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://cej-pages")}
 CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 1000)
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_TIMEOUT = env.int("PAGE_CACHE_TIMEOUT", default=6 * 3600)
+
+# The JSON API (api/): session or personal access token, scoped like the pages, French
+# errors, paginated, throttled per token (API_THROTTLE_RATE, e.g. "600/min").
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First, so that a request without credentials is answered 401 with
+        # `WWW-Authenticate: Bearer`, not 403.
+        "api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "api.permissions.AuthenticatedActive",
+        "api.permissions.TokenMayWrite",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pages",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerTokenThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api": env.str("API_THROTTLE_RATE", default="600/min")},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.french_errors",
+    "COERCE_DECIMAL_TO_STRING": True,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "CEJ Loire — API",
+    "DESCRIPTION": (
+        "Lecture des contrats enfance jeunesse, de leurs fiches, budgets, paiements, "
+        "indicateurs, bilans et documents ; saisie de l'exécution (réalisé, paiements reçus). "
+        "Authentification : `Authorization: Bearer <jeton d'accès personnel>`."
+    ),
+    "VERSION": "1",
+    "SCHEMA_PATH_PREFIX": "/api/v1/",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
 
 # How long the author of a comment may still edit or delete it (its earlier text is kept).
 COMMENT_EDIT_MINUTES = env.int("COMMENT_EDIT_MINUTES", default=15)

@@ -43,6 +43,7 @@ urlpatterns = [
     # The CDAJE plenaries' agenda and pack (agenda/pack_urls.py).
     path("plenaries/", include("agenda.pack_urls")),
     path("", include("agenda.urls")),
+    path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
 

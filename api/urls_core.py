@@ -1,0 +1,3 @@
+"""Parties, objectives, fiches and their versions, indicators, reviews, documents."""
+
+urlpatterns = []
