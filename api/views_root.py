@@ -1,6 +1,9 @@
 """The API's front door: its index, its OpenAPI 3 schema and the documentation page."""
 
+from csp.constants import NONCE
+from csp.decorators import csp_update
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 from rest_framework.permissions import AllowAny
@@ -34,6 +37,24 @@ class Schema(SpectacularAPIView):
     permission_classes = [AllowAny]
 
 
+# Redoc writes its styles into <style> elements (styled-components), which the site's
+# policy refuses: on this page only, those carrying the response's nonce are allowed (Redoc
+# is given it, js/api-docs.js), and its search runs in a worker made from a blob. Its
+# scrollbar's stylesheet is inserted as the bundle loads, before Redoc has the nonce: that
+# one is allowed by its hash (and the empty element it starts as); a new sidecar version
+# that changes it fails tests/browser/test_api_docs.py, which names the hash. Scripts stay
+# 'self' only — Redoc's bundle is served from here by drf-spectacular-sidecar.
+SCROLLBAR_STYLE_HASHES = [
+    "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",
+    "'sha256-QMIg+bpjm3JdElJ388KYke01izlUW0UoNOeKjpMxdgc='",
+]
+DOCS_POLICY = {"style-src": [NONCE, *SCROLLBAR_STYLE_HASHES], "worker-src": ["'self'", "blob:"]}
+
+
+@method_decorator(csp_update(DOCS_POLICY), name="get")
 class Docs(SpectacularRedocView):
+    """The documentation page: Redoc over `/api/v1/schema/`, public like the schema."""
+
     permission_classes = [AllowAny]
     url_name = "api:schema"
+    template_name = "api/docs.html"

@@ -44,6 +44,7 @@ urlpatterns = [
     path("plenaries/", include("agenda.pack_urls")),
     path("", include("agenda.urls")),
     path("api/v1/", include("api.urls")),
+    path("api/tokens/", include("api.urls_tokens")),
     path("admin/", admin.site.urls),
 ]
 
