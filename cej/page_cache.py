@@ -193,6 +193,8 @@ WRITTEN_BY_SERVICES = {
     "agenda.Plenary",
     "agenda.Deadline",
     "agenda.FeedToken",
+    # api.tokens: a personal access token is shown on no contract page
+    "api.ApiToken",
 }
 
 

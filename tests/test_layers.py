@@ -1,4 +1,5 @@
-"""The house in layers: partners <- cej <- fiches <- financing <- pilotage <- demo <- config.
+"""The house in layers, lower to higher: partners <- cej <- … <- agenda <- dossier <- api | demo
+<- config (pyproject.toml [tool.importlinter]).
 
 `make lint` runs import-linter on the contract in pyproject.toml. These tests keep that
 contract honest: every project app is in it, in the order the settings install them, and an
@@ -17,11 +18,14 @@ ROOT = Path(settings.BASE_DIR)
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 
-def _layers() -> list[str]:
+def _layers() -> list[list[str]]:
+    """The layers, higher first; each a list of the apps in it (`api | demo`: two apps side
+    by side, independent of each other)."""
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
     (contract,) = [c for c in config["contracts"] if c["type"] == "layers"]
-    assert sorted(config["root_packages"]) == sorted(contract["layers"])
-    return contract["layers"]
+    layers = [[name.strip() for name in layer.split("|")] for layer in contract["layers"]]
+    assert sorted(config["root_packages"]) == sorted(name for layer in layers for name in layer)
+    return layers
 
 
 def _lint_imports(cwd: Path) -> subprocess.CompletedProcess:
@@ -36,7 +40,7 @@ def test_every_project_app_is_a_layer_in_the_order_it_is_installed():
         for config in apps.get_app_configs()
         if Path(config.path).resolve().parent == ROOT.resolve()
     ]
-    lower_to_higher = list(reversed(_layers()))
+    lower_to_higher = [name for layer in reversed(_layers()) for name in layer]
     assert lower_to_higher[0] != "config" and lower_to_higher[-1] == "config"
     assert project_apps == lower_to_higher[:-1], (
         "A new app must take its place in pyproject.toml [tool.importlinter] and in "
@@ -52,7 +56,7 @@ def test_the_code_keeps_the_layers():
 
 def test_an_import_going_up_a_layer_breaks_the_lint(tmp_path):
     shutil.copy(ROOT / "pyproject.toml", tmp_path)
-    for package in _layers():
+    for package in (name for layer in _layers() for name in layer):
         shutil.copytree(
             ROOT / package,
             tmp_path / package,
