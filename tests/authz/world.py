@@ -246,6 +246,14 @@ def _admin_rows(document) -> None:
     seen.update(http_accept="*/*", path_info="/accounts/login/")
     AccessFailureLog.objects.create(**seen)
     AccessAttempt.objects.create(**seen, get_data="", post_data="", failures_since_start=1)
+    # A personal access token (its admin lists and revokes them; none in the demo).
+    from api.tokens import create_token
+
+    from django.contrib.auth import get_user_model
+
+    owner = get_user_model().objects.get(username="partner-caf")
+    expires = datetime.date.today() + datetime.timedelta(days=30)
+    create_token(user=owner, name="Outil de la CAF", expires_on=expires)
 
 
 def _edited_export(contract) -> bytes:

@@ -67,6 +67,18 @@ def _add_what_the_demo_lacks(contract):
     AccessFailureLog.objects.create(
         **where, http_accept="*/*", path_info="/accounts/login/", locked_out=True
     )
+    # A personal access token, as its owner creates it on /api/tokens/.
+    import datetime
+
+    from django.contrib.auth import get_user_model
+
+    from api.tokens import create_token
+
+    create_token(
+        user=get_user_model().objects.get(username="partner-caf"),
+        name="Outil de la CAF",
+        expires_on=datetime.date.today() + datetime.timedelta(days=30),
+    )
 
 
 def admin_url(model, action, *args):
