@@ -29,6 +29,7 @@ PAGES = {
     "budget-line": f"{CONTRACT_URL}budget/lines/new/?year=2015",
     "budget-import": f"{CONTRACT_URL}budget/import/",
     "documents": f"{CONTRACT_URL}documents/",
+    "api-tokens": "/api/tokens/",
 }
 # The budget pages are seen as a finance officer, the rest as CDAJE staff.
 FINANCE_PAGES = {"budget", "budget-line", "budget-import"}

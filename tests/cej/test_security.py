@@ -32,6 +32,7 @@ PAGES = [
     ("finance", f"{CONTRACT}budget/import/"),
     ("finance", f"{CONTRACT}budget/lines/new/?year=2015"),
     ("partner-cg", f"{CONTRACT}documents/"),
+    ("partner-caf", "/api/tokens/"),
     ("partner-cg", f"{CONTRACT}budget/lines/new/?year=2015"),  # 403 page
     ("cdaje", "/contracts/no-such-contract/"),  # 404 page
     ("admin", "/admin/"),
