@@ -7,6 +7,8 @@ benchmark, in one process, on one throw-away test database of the configured dat
    and a warm cache, median time warm and cold (see `benchmarks/pages.py`). Pages whose
    route is not there (yet) — a fiche's indicators, the reviews list, the latest annual
    review — are left out with the reason printed, and benched as soon as they exist.
+   The API's list endpoints likewise, with a token (`benchmarks/api.py`): the contracts list
+   as `admin` and every list of the contract's resources the URL resolver holds.
 3. The scale data (`demo.scale.generate_scale_data`) added to the same database, and the
    same pages measured again; then, for information, the same pages of the largest
    generated contract as its territory's CDAJE user.
@@ -29,6 +31,8 @@ import time
 
 from django.db import connection
 
+from benchmarks.api import TARGETS as API_TARGETS
+from benchmarks.api import api_checks, api_pages, print_api
 from benchmarks.documents import TARGETS as DOCUMENT_TARGETS
 from benchmarks.documents import bench_contract_pdf, bench_downloads, print_documents
 from benchmarks.environment import (
@@ -251,6 +255,8 @@ def main() -> int:
 
         step("main pages, demo data", "pages demo")
         demo = measure_pages(loire_pages(cdaje, admin), ROUNDS)
+        step("API list endpoints, demo data", "api demo")
+        api_demo = measure_pages(api_pages(contract.slug, admin), ROUNDS)
 
         step("generating the scale data", "generation")
         generation, result = timed(lambda: generate_scale_data(**arguments))
@@ -271,6 +277,8 @@ def main() -> int:
 
         step("main pages, scale data", "pages scale")
         scale = measure_pages(loire_pages(cdaje, admin), ROUNDS)
+        step("API list endpoints, scale data", "api scale")
+        api_scale = measure_pages(api_pages(contract.slug, admin), ROUNDS)
         about, pages = generated_pages()
         generated = measure_pages(pages, ROUNDS)
         money_cycle = bench_cycle(about["slug"], generated[FLOOR], ROUNDS)
@@ -288,6 +296,8 @@ def main() -> int:
 
     checks = page_checks(demo, scale)
     print_pages(demo, scale, checks)
+    checks_api = api_checks(api_demo, api_scale)
+    print_api(api_demo, api_scale, checks_api, ROUNDS)
     print_generated(about, generated, scale)
     print(
         f"money cycle (contract_cycle) of {money_cycle['slug']}: "
@@ -308,6 +318,7 @@ def main() -> int:
     )
 
     missed = [f"{page}: {problem}" for page, problems in checks.items() for problem in problems]
+    missed += [f"{name}: {problem}" for name, found in checks_api.items() for problem in found]
     missed += [
         f"{label}: {value} (target {target})" for label, value, target, met in rows if met is False
     ]
@@ -334,6 +345,7 @@ def main() -> int:
             "rounds": ROUNDS,
             "scale": {"arguments": arguments, "generation_s": round(generation, 1), **counts},
             "pages": {"demo": demo, "scale": scale},
+            "api": {"demo": api_demo, "scale": api_scale},
             "pages_not_benched": SKIPPED,
             "generated_contract": {**about, "pages": generated, "money_cycle": money_cycle},
             "contract_pdf": pdf,
@@ -344,6 +356,7 @@ def main() -> int:
             "peak_rss_mb_by_step": PeakMemory.by_step,
             "targets": {
                 "pages": PAGE_TARGETS,
+                "api": API_TARGETS,
                 "documents": DOCUMENT_TARGETS,
                 "reminders": REMINDER_TARGETS,
             },

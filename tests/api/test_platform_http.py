@@ -80,8 +80,9 @@ def test_pages_of_a_list(client, admin):
     assert second["previous"] is not None
     assert second["results"][0]["slug"] == whole["results"][2]["slug"]
     # page_size is capped, never refused.
-    assert len(client.get(CONTRACTS, {"page_size": 10_000}, **admin).json()["results"]) == (
-        whole["count"]
+    assert (
+        len(client.get(CONTRACTS, {"page_size": 10_000}, **admin).json()["results"])
+        == (whole["count"])
     )
     for page in ("99", "0", "abc", "-1"):
         missing = client.get(CONTRACTS, {"page": page}, **admin)
@@ -109,4 +110,3 @@ def test_errors_have_one_shape_in_french(client, partner):
         assert hidden.status_code == 404 and hidden.json() == missing.json()
     refused = client.delete(CONTRACTS, **partner)  # a read-only token
     assert refused.status_code == 403 and set(refused.json()) == {"detail"}
-

@@ -247,9 +247,9 @@ def _admin_rows(document) -> None:
     AccessFailureLog.objects.create(**seen)
     AccessAttempt.objects.create(**seen, get_data="", post_data="", failures_since_start=1)
     # A personal access token (its admin lists and revokes them; none in the demo).
-    from api.tokens import create_token
-
     from django.contrib.auth import get_user_model
+
+    from api.tokens import create_token
 
     owner = get_user_model().objects.get(username="partner-caf")
     expires = datetime.date.today() + datetime.timedelta(days=30)
