@@ -110,3 +110,26 @@ def test_errors_have_one_shape_in_french(client, partner):
         assert hidden.status_code == 404 and hidden.json() == missing.json()
     refused = client.delete(CONTRACTS, **partner)  # a read-only token
     assert refused.status_code == 403 and set(refused.json()) == {"detail"}
+
+
+def test_a_list_costs_the_same_queries_whatever_the_data(client, demo, demo_user):
+    """The contracts list as the administrator (every contract): its page grows, its queries
+    do not — territory and predecessor come with each contract."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import ContractFactory
+
+    _token, headers = token_for(demo_user("admin"))
+    client.get(CONTRACTS, **headers)  # the token's first use is written once
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(CONTRACTS, **headers).status_code == 200
+        return len(captured.captured_queries)
+
+    before = queries()
+    predecessor = Contract.objects.get(slug="cej-loire-2014-2017")
+    ContractFactory.create_batch(12, predecessor=predecessor)
+    assert client.get(CONTRACTS, **headers).json()["count"] >= 15
+    assert queries() == before <= 4
