@@ -182,3 +182,27 @@ def test_every_documented_write_is_exercised(schema):
     )
     unknown = sorted(exercised - writes)
     assert not unknown, f"ROUTES_EXERCISED names routes the schema does not document: {unknown}"
+
+
+def test_no_docstring_is_published(schema):
+    """A view's docstring is for its maintainers, in English: the documentation says only
+    what `extend_schema` gives it, in French."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+    from drf_spectacular.plumbing import get_doc
+
+    def views(patterns):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                yield from views(entry.url_patterns)
+            elif isinstance(entry, URLPattern) and hasattr(entry.callback, "cls"):
+                yield entry.callback.cls
+
+    docstrings = {get_doc(c) for view in views(get_resolver().url_patterns) for c in view.__mro__}
+    docstrings.discard("")
+    published = {
+        operation.get("description", "")
+        for item in schema[0]["paths"].values()
+        for operation in item.values()
+        if isinstance(operation, dict)
+    }
+    assert not published & docstrings
