@@ -5,7 +5,7 @@ check on writes)."""
 from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions
 
-from api.tokens import token_for_secret
+from api.tokens import PREFIX, token_for_secret
 from cej.security_log import log_security_event
 
 
@@ -26,7 +26,11 @@ class TokenAuthentication(authentication.BaseAuthentication):
             secret = ""
         token = token_for_secret(secret)
         if token is None:
-            log_security_event("api_token_refused", request._request)
+            # The start of a secret of ours (the prefix its owner sees in their list) tells
+            # which revoked or expired token a program still presents; anything else is not
+            # repeated into the log.
+            presented = secret[:10] if secret.startswith(PREFIX) and len(secret) >= 10 else None
+            log_security_event("api_token_refused", request._request, token=presented)
             raise exceptions.AuthenticationFailed(_("Jeton d'accès inconnu, expiré ou révoqué."))
         return token.user, token
 

@@ -127,7 +127,8 @@ def test_expired_revoked_unknown_and_deactivated_are_refused(client, demo_user):
     ApiToken.objects.filter(pk=token.pk).update(expires_on=in_days(-1))
     with SecurityEvents() as events:
         refused(client.get(CONTRACTS, **headers))
-    assert events.named("api_token_refused")
+        refused(client.get(CONTRACTS, **bearer("<script>")))
+    assert [event["token"] for event in events.named("api_token_refused")] == [token.prefix, None]
     ApiToken.objects.filter(pk=token.pk).update(expires_on=in_days(0))
     assert client.get(CONTRACTS, **headers).status_code == 200  # valid through its last day
 
