@@ -17,10 +17,34 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
         }
 
 
+# The documentation's sections, by the path's segment under the contract (or the path's
+# first segment): what the side menu lists, in French. A new family of routes adds its own.
+TAGS = {
+    "contracts": "Contrats",
+    "parties": "Parties et signatures",
+    "objectives": "Objectifs",
+    "fiches": "Fiches actions",
+    "indicators": "Indicateurs",
+    "reviews": "Bilans annuels",
+    "avenants": "Avenants",
+    "documents": "Documents",
+    "budget-lines": "Budget",
+    "financing-plan": "Budget",
+    "payments": "Versements des financeurs",
+}
+
+
 class FrenchAutoSchema(AutoSchema):
     """An operation's description is only what `extend_schema(description=…)` gives, in
     French: a view's docstring is written for the people who maintain it, in English, and
-    drf-spectacular would otherwise publish it in the documentation."""
+    drf-spectacular would otherwise publish it in the documentation. Its section (tag) is
+    named in French after what the route serves (`TAGS`), not after its path's first word."""
 
     def get_description(self):
         return ""
+
+    def get_tags(self):
+        words = [word for word in self.path.split("/") if word and not word.startswith("{")]
+        # /api/v1/contracts/{slug}/<family>/…: the family; /api/v1/<family>/: itself.
+        family = words[3] if len(words) > 3 else words[-1]
+        return [TAGS.get(family, family)]

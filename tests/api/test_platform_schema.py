@@ -206,3 +206,16 @@ def test_no_docstring_is_published(schema):
         if isinstance(operation, dict)
     }
     assert not published & docstrings
+
+
+def test_every_operation_is_in_a_french_section(schema):
+    from api.schema import TAGS
+
+    sections = {
+        tag
+        for item in schema[0]["paths"].values()
+        for operation in item.values()
+        if isinstance(operation, dict)
+        for tag in operation.get("tags", [])
+    }
+    assert sections and sections <= set(TAGS.values()), sections - set(TAGS.values())
