@@ -371,6 +371,22 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The documentation's sections in this order (each operation's is api.schema.TAGS's).
+    "TAGS": [
+        {"name": name}
+        for name in (
+            "Contrats",
+            "Parties et signatures",
+            "Objectifs",
+            "Fiches actions",
+            "Indicateurs",
+            "Bilans annuels",
+            "Avenants",
+            "Documents",
+            "Budget",
+            "Versements des financeurs",
+        )
+    ],
 }
 
 # How long the author of a comment may still edit or delete it (its earlier text is kept).
