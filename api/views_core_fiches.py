@@ -1,0 +1,149 @@
+"""The fiches of a contract: the list (filtered by objective and status, as the fiche list
+page), one fiche as its page shows it, and its versions as its history page lists them."""
+
+from django.db.models import Prefetch
+from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.exceptions import ValidationError
+
+from api.filters import choice_param, int_param
+from api.serializers_core_common import person
+from api.serializers_core_fiches import (
+    FicheDetailSerializer,
+    FicheSummarySerializer,
+    FicheVersionSerializer,
+)
+from api.views_core_base import BAD_FILTER, NOT_FOUND, ContractItemView, ContractListView
+from fiches.diff import FIELDS
+from fiches.models import Fiche, FicheStatus, FicheVersion, Objective
+from fiches.selectors import FicheFilters, fiche_list, fiche_page
+from financing.models import BudgetLine
+
+
+def no_fiche(number: int) -> Http404:
+    return Http404(_("Aucune fiche n° %(number)s dans ce contrat.") % {"number": number})
+
+
+@extend_schema(
+    summary="Fiches actions du contrat",
+    description="Les fiches dans l'ordre des objectifs puis des numéros, comme la liste des "
+    "fiches ; retirées comprises (statut withdrawn).",
+    parameters=[
+        OpenApiParameter("objective", int, description="N° d'objectif du contrat."),
+        OpenApiParameter("status", str, enum=FicheStatus.values, description="Statut."),
+    ],
+    responses={200: FicheSummarySerializer(many=True), 400: BAD_FILTER, 404: NOT_FOUND},
+)
+class FicheList(ContractListView):
+    serializer_class = FicheSummarySerializer
+
+    def get_queryset(self):
+        contract = self.contract
+        number = int_param(self.request, "objective", minimum=1, maximum=32767)
+        status = choice_param(self.request, "status", FicheStatus.values)
+        objective = None
+        if number is not None:
+            objective = Objective.objects.filter(contract=contract, number=number).first()
+            if objective is None:
+                message = _("Aucun objectif n° %(number)s dans ce contrat.") % {"number": number}
+                raise ValidationError({"objective": [message]})
+        found = fiche_list(contract, filters=FicheFilters(objective=objective, status=status or ""))
+        rows = []
+        for fiche_objective, fiche_rows in found.objectives:
+            for row in fiche_rows:
+                row.objective_number = fiche_objective.number
+                rows.append(row)
+        return rows
+
+
+@extend_schema(
+    summary="Une fiche action",
+    description="La fiche comme sa page la montre : ses textes (HTML assaini tel "
+    "qu'enregistré), son statut et la date de l'avis de la CDAJE, son pilote et ses "
+    "partenaires associés, les finalités servies, les lignes budgétaires qui la financent.",
+    responses={200: FicheDetailSerializer, 404: NOT_FOUND},
+)
+class FicheDetail(ContractItemView):
+    serializer_class = FicheDetailSerializer
+
+    def get_object(self):
+        contract = self.contract
+        number = self.kwargs["number"]
+        try:
+            page = fiche_page(contract, number, versions=0)
+        except Http404:
+            raise no_fiche(number) from None
+        fiche = page.fiche
+        fiche.associated_partners_list = page.associated_partners
+        fiche.aims_list = page.aims
+        # With their ids, for the links to the financing resources.
+        fiche.budget_lines_list = sorted(
+            BudgetLine.objects.filter(fiche=fiche).select_related("post").order_by(),
+            key=lambda line: (line.year, line.post.order, line.post.label, line.pk),
+        )
+        extra = (
+            Fiche.objects.filter(pk=fiche.pk)
+            .values_list(
+                "continues__number",
+                "updated_by__first_name",
+                "updated_by__last_name",
+                "updated_by__username",
+            )
+            .get()
+        )
+        fiche.continues_number = extra[0]
+        fiche.updated_by_name = f"{extra[1] or ''} {extra[2] or ''}".strip() or extra[3]
+        return fiche
+
+
+@extend_schema(
+    summary="Versions d'une fiche",
+    description="Chaque version enregistrée, de la plus récente à la plus ancienne, comme "
+    "l'historique de la fiche : qui, quand, la nature du changement, l'avenant qui l'a "
+    "permis, les champs changés depuis la version précédente et le contenu enregistré.",
+    responses={200: FicheVersionSerializer(many=True), 404: NOT_FOUND},
+)
+class FicheVersionList(ContractListView):
+    serializer_class = FicheVersionSerializer
+
+    def get_queryset(self):
+        contract = self.contract
+        number = self.kwargs["number"]
+        fiche = (
+            Fiche.objects.filter(contract=contract, number=number)
+            .prefetch_related(
+                Prefetch(
+                    "versions",
+                    queryset=FicheVersion.objects.select_related("author", "amendment").order_by(
+                        "number"
+                    ),
+                )
+            )
+            .first()
+        )
+        if fiche is None:
+            raise no_fiche(number)
+        rows, before = [], None
+        for version in fiche.versions.all():
+            after = version.snapshot or {}
+            rows.append(
+                {
+                    "number": version.number,
+                    "action": version.action,
+                    "author": person(version.author),
+                    "created_at": version.created_at,
+                    "amendment": version.amendment.number if version.amendment else None,
+                    "changes": []
+                    if before is None
+                    else [
+                        {"field": key, "label": str(label)}
+                        for key, label in FIELDS
+                        if before.get(key) != after.get(key)
+                    ],
+                    "snapshot": after,
+                }
+            )
+            before = after
+        rows.reverse()  # the newest first, as the history page
+        return rows
