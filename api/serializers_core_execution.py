@@ -66,6 +66,9 @@ class ReviewSummarySerializer(serializers.Serializer):
     document_url = serializers.URLField(
         allow_null=True, help_text="Le bilan adopté, document scellé (métadonnées)."
     )
+    pdf_url = serializers.URLField(
+        allow_null=True, help_text="Le bilan adopté tel que conservé, sinon son aperçu (projet)."
+    )
 
 
 class FiguresSerializer(serializers.Serializer):

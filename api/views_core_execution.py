@@ -68,6 +68,7 @@ def _review_summary(links, year: int, review: AnnualReview | None) -> dict:
         "document_url": links("api:document_detail", "pk", review.document_id)
         if opened and review.document_id
         else None,
+        "pdf_url": links("annual_review_pdf", "year", year) if opened else None,
     }
 
 
