@@ -6,17 +6,31 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import APIException
 
+from api.filters import choice_param
 from api.serializers_core_acts import AmendmentSerializer, DocumentSerializer
 from api.serializers_core_common import ErrorSerializer
 from api.views_base import ApiView
-from api.views_core_base import NOT_FOUND, ContractItemView, ContractListView, OfContract
+from api.views_core_base import (
+    BAD_FILTER,
+    NOT_FOUND,
+    ContractItemView,
+    ContractListView,
+    OfContract,
+)
 from cej.document_serving import SPREADSHEET_TYPES
 from cej.documents import DocumentUnavailable, document_download
-from cej.models import Amendment, AmendmentSignature, Document, DocumentKind, PartnerDecision
+from cej.models import (
+    Amendment,
+    AmendmentSignature,
+    AmendmentStatus,
+    Document,
+    DocumentKind,
+    PartnerDecision,
+)
 from cej.pdf import pdf_response
 from cej.security_log import log_security_event
 from cej.selectors import contract_documents
@@ -56,13 +70,20 @@ def amendments_of(contract):
     summary="Avenants du contrat",
     description="Chaque avenant, ouvert, signé ou abandonné, comme la liste des avenants : "
     "objet, statut, avis de la CDAJE, délibérations, signatures, acte scellé.",
-    responses={200: AmendmentSerializer(many=True), 404: NOT_FOUND},
+    parameters=[
+        OpenApiParameter("status", str, enum=AmendmentStatus.values, description="Statut."),
+    ],
+    responses={200: AmendmentSerializer(many=True), 400: BAD_FILTER, 404: NOT_FOUND},
 )
 class AmendmentList(ContractListView):
     serializer_class = AmendmentSerializer
 
     def get_queryset(self):
-        return list(amendments_of(self.contract))
+        amendments = amendments_of(self.contract)
+        status = choice_param(self.request, "status", AmendmentStatus.values)
+        if status:
+            amendments = amendments.filter(status=status)
+        return list(amendments)
 
 
 @extend_schema(
@@ -85,13 +106,18 @@ class AmendmentDetail(ContractItemView):
     description="Les documents conservés (contrat signé, conventions, avenants, originaux "
     "numérisés, bilans adoptés, justificatifs), dans l'ordre de l'espace documents : nature, "
     "titre, fichier, taille, empreinte SHA-256, scellé ou non, déposé par et le.",
-    responses={200: DocumentSerializer(many=True), 404: NOT_FOUND},
+    parameters=[
+        OpenApiParameter("kind", str, enum=DocumentKind.values, description="Nature."),
+    ],
+    responses={200: DocumentSerializer(many=True), 400: BAD_FILTER, 404: NOT_FOUND},
 )
 class DocumentList(ContractListView):
     serializer_class = DocumentSerializer
 
     def get_queryset(self):
-        return contract_documents(self.contract)
+        kind = choice_param(self.request, "kind", DocumentKind.values)
+        documents = contract_documents(self.contract)
+        return [d for d in documents if d.kind == kind] if kind else documents
 
 
 def _document(view) -> Document:

@@ -16,9 +16,13 @@ from api.serializers_core_fiches import (
 )
 from api.views_core_base import BAD_FILTER, NOT_FOUND, ContractItemView, ContractListView
 from fiches.diff import FIELDS
-from fiches.models import Fiche, FicheStatus, FicheVersion, Objective
+from fiches.models import Aim, Fiche, FicheStatus, FicheVersion, Objective
 from fiches.selectors import FicheFilters, fiche_list, fiche_page
 from financing.models import BudgetLine
+from partners.models import Partner
+
+# As the fiche list's search field.
+SEARCH_MAX = 100
 
 
 def no_fiche(number: int) -> Http404:
@@ -28,10 +32,15 @@ def no_fiche(number: int) -> Http404:
 @extend_schema(
     summary="Fiches actions du contrat",
     description="Les fiches dans l'ordre des objectifs puis des numéros, comme la liste des "
-    "fiches ; retirées comprises (statut withdrawn).",
+    "fiches ; retirées comprises (statut withdrawn). Les filtres sont ceux de la page.",
     parameters=[
         OpenApiParameter("objective", int, description="N° d'objectif du contrat."),
         OpenApiParameter("status", str, enum=FicheStatus.values, description="Statut."),
+        OpenApiParameter("aim", int, description="N° de la finalité de la CDAJE servie."),
+        OpenApiParameter("lead", str, description="Identifiant (slug) du partenaire pilote."),
+        OpenApiParameter(
+            "q", str, description=f"Texte cherché dans la fiche ({SEARCH_MAX} caractères au plus)."
+        ),
     ],
     responses={200: FicheSummarySerializer(many=True), 400: BAD_FILTER, 404: NOT_FOUND},
 )
@@ -48,13 +57,49 @@ class FicheList(ContractListView):
             if objective is None:
                 message = _("Aucun objectif n° %(number)s dans ce contrat.") % {"number": number}
                 raise ValidationError({"objective": [message]})
-        found = fiche_list(contract, filters=FicheFilters(objective=objective, status=status or ""))
+        filters = FicheFilters(
+            q=_search(self.request),
+            objective=objective,
+            status=status or "",
+            aim=_aim(self.request),
+            lead=_lead(self.request, contract),
+        )
+        found = fiche_list(contract, filters=filters)
         rows = []
         for fiche_objective, fiche_rows in found.objectives:
             for row in fiche_rows:
                 row.objective_number = fiche_objective.number
                 rows.append(row)
         return rows
+
+
+def _search(request) -> str:
+    text = (request.query_params.get("q") or "").strip()
+    if len(text) > SEARCH_MAX:
+        message = _("Texte trop long : %(max)s caractères au plus.") % {"max": SEARCH_MAX}
+        raise ValidationError({"q": [message]})
+    return text
+
+
+def _aim(request):
+    number = int_param(request, "aim", minimum=1, maximum=32767)
+    if number is None:
+        return None
+    aim = Aim.objects.filter(number=number).first()
+    if aim is None:
+        raise ValidationError({"aim": [_("Aucune finalité n° %(number)s.") % {"number": number}]})
+    return aim
+
+
+def _lead(request, contract):
+    slug = request.query_params.get("lead")
+    if not slug:
+        return None
+    partner = Partner.objects.filter(contract_parties__contract=contract, slug=slug[:60]).first()
+    if partner is None:
+        message = _("Aucun partenaire « %(slug)s » partie à ce contrat.") % {"slug": slug[:40]}
+        raise ValidationError({"lead": [message]})
+    return partner
 
 
 @extend_schema(

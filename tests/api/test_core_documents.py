@@ -34,6 +34,9 @@ def test_the_metadata_of_each_document(sealed):
     assert first["filename"] == document.filename and first["download_count"] == 0
     assert client.get(first["api_url"]).json() == first
     assert {d["kind"] for d in documents} >= {"signed_contract", "amendment", "annual_review"}
+    reviews = results(client.get(f"{api_url('document_list')}?kind=annual_review"))
+    assert [d["kind"] for d in reviews] == ["annual_review"] * 3
+    assert client.get(f"{api_url('document_list')}?kind=pdf").status_code == 400
 
 
 def test_the_download_is_checked_recorded_and_logged(sealed, caplog):

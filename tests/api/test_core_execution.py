@@ -68,3 +68,7 @@ def test_the_avenants_with_decisions_and_signatures(as_partner):
     assert signed["signatures"][0]["partner"] == "Département de la Loire"
     assert avenants[1]["signatures"] == [] and avenants[1]["document_url"] is None
     assert as_partner.get(api_url("avenant_detail", number=9)).status_code == 404
+    drafts = results(as_partner.get(f"{api_url('avenant_list')}?status=draft"))
+    assert [a["number"] for a in drafts] == [2]
+    refused = as_partner.get(f"{api_url('avenant_list')}?status=open")
+    assert refused.status_code == 400 and list(refused.json()["errors"]) == ["status"]

@@ -22,6 +22,9 @@ def test_the_list_of_fiches_in_objective_then_number_order(as_partner):
         ("objective=2", [6, 7, 8, 9, 10]),
         ("objective=3&status=validated", [11, 12, 13, 14]),
         ("status=draft", []),
+        ("lead=caf42&objective=1", [1, 3]),
+        ("aim=3&objective=3", [13, 14]),
+        ("q=handicap&objective=1", [1, 4, 15]),
     ],
 )
 def test_the_filters(as_partner, query, numbers):
@@ -35,6 +38,10 @@ def test_the_filters(as_partner, query, numbers):
         ("objective=deux", "objective", "Nombre entier attendu, reçu « deux »."),
         ("objective=9", "objective", "Aucun objectif n° 9 dans ce contrat."),
         ("status=valide", "status", "Valeur inconnue « valide »"),
+        ("aim=0", "aim", "Valeur hors limites"),
+        ("aim=12", "aim", "Aucune finalité n° 12."),
+        ("lead=caf69", "lead", "Aucun partenaire « caf69 » partie à ce contrat."),
+        ("q=" + "x" * 101, "q", "Texte trop long : 100 caractères au plus."),
     ],
 )
 def test_a_bad_filter_is_refused_naming_it(as_partner, query, parameter, says):
