@@ -73,8 +73,15 @@ class FicheList(ContractListView):
         return rows
 
 
+def _refuse_nul(name: str, value: str) -> None:
+    # A database refuses the character in a query (PostgreSQL raises): said, not a 500.
+    if "\x00" in value:
+        raise ValidationError({name: [_("Caractère nul interdit dans ce paramètre.")]})
+
+
 def _search(request) -> str:
     text = (request.query_params.get("q") or "").strip()
+    _refuse_nul("q", text)
     if len(text) > SEARCH_MAX:
         message = _("Texte trop long : %(max)s caractères au plus.") % {"max": SEARCH_MAX}
         raise ValidationError({"q": [message]})
@@ -95,6 +102,7 @@ def _lead(request, contract):
     slug = request.query_params.get("lead")
     if not slug:
         return None
+    _refuse_nul("lead", slug)
     partner = Partner.objects.filter(contract_parties__contract=contract, slug=slug[:60]).first()
     if partner is None:
         message = _("Aucun partenaire « %(slug)s » partie à ce contrat.") % {"slug": slug[:40]}
