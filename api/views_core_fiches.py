@@ -1,5 +1,6 @@
-"""The fiches of a contract: the list (filtered by objective and status, as the fiche list
-page), one fiche as its page shows it, and its versions as its history page lists them."""
+"""The fiches of a contract: the list (filtered as the fiche list page filters it: objective,
+status, aim, lead partner, search), one fiche as its page shows it, and its versions as its
+history page lists them."""
 
 from django.db.models import Prefetch
 from django.http import Http404
@@ -135,6 +136,8 @@ class FicheDetail(ContractItemView):
             BudgetLine.objects.filter(fiche=fiche).select_related("post").order_by(),
             key=lambda line: (line.year, line.post.order, line.post.label, line.pk),
         )
+        # What the page's selector does not read: the fiche it continues (the dashboard's
+        # lineage) and who saved it last, in one query.
         extra = (
             Fiche.objects.filter(pk=fiche.pk)
             .values_list(
