@@ -22,9 +22,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--certificate",
             metavar="PEM",
+            action="append",
             help=(
-                "Certificat du sceau attendu (par défaut celui de l'application, "
-                "SEAL_CERTIFICATE_PATH, s'il existe)."
+                "Certificat du sceau attendu, à répéter s'il y en a plusieurs (par défaut celui "
+                "de l'application, SEAL_CERTIFICATE_PATH, s'il existe)."
             ),
         )
 
@@ -32,13 +33,14 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"Fichier introuvable : {path}")
-        certificate = certificate or settings.SEAL_CERTIFICATE_PATH
+        default = settings.SEAL_CERTIFICATE_PATH
+        pems = certificate or ([default] if default and Path(default).is_file() else [])
         trusted = []
-        if certificate and Path(certificate).is_file():
+        for pem in pems:
             try:
-                trusted = [load_certificate(certificate)]
+                trusted.append(load_certificate(pem))
             except (OSError, ValueError) as error:
-                raise CommandError(f"Certificat illisible : {certificate} ({error})") from None
+                raise CommandError(f"Certificat illisible : {pem} ({error})") from None
         report = verify_dossier(path, trusted=trusted)
         for line in report.lines:
             self.stdout.write(line)
