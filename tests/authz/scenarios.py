@@ -1073,6 +1073,7 @@ from tests.authz import (  # noqa: E402
     rows_agenda,
     rows_api_core,
     rows_comments,
+    rows_dossier,
     rows_evaluation,
     rows_indicators,
     rows_notifications,
@@ -1090,6 +1091,7 @@ ROW_MODULES = (
     rows_agenda,
     rows_comments,
     rows_api_core,
+    rows_dossier,
 )
 for _rows in ROW_MODULES:
     SCENARIOS.update(_rows.SCENARIOS)
