@@ -215,7 +215,7 @@ def test_the_documents_page_links_the_dossier_for_those_who_may_take_it(
 
 
 def test_building_the_dossier_costs_the_same_queries_whatever_the_history(
-    sealed_demo, django_assert_max_num_queries, quick_layout
+    sealed_demo, quick_layout
 ):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
