@@ -48,9 +48,22 @@ def dossier_download(request, slug):
             files=len(done.written),
         )
 
-    response = StreamingHttpResponse(
-        dossier.stream(on_complete=completed), content_type="application/zip"
-    )
+    def body():
+        try:
+            yield from dossier.stream(on_complete=completed)
+        except DossierRefused as refusal:
+            # A file changed since the check: the archive stops short (unreadable), never
+            # carries the altered bytes; the log says why.
+            log_security_event(
+                "dossier_download",
+                request,
+                contract=contract.slug,
+                outcome="refused_integrity",
+                reason=str(refusal),
+            )
+            raise
+
+    response = StreamingHttpResponse(body(), content_type="application/zip")
     response["Content-Disposition"] = content_disposition_header(True, dossier.filename)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
