@@ -14,17 +14,29 @@ from cej.permissions import can_see_contract, member_partner_ids, works_on_contr
 COORDINATION_PERMISSION = "reviews.adopt_annualreview"
 
 
-def can_download_dossier(user, contract) -> tuple[bool, str]:
-    if not can_see_contract(user, contract):
-        return False, _("Ce contrat n'est pas dans votre périmètre.")
+def can_download_dossier(user, contract, *, seen: bool = False) -> tuple[bool, str]:
+    """`seen`: the caller has established that the user sees the contract (a page reached
+    through `scoped_contract`); the answer then costs no query for the usual viewers — one
+    who sees it without working on its territory can only be a member of one of its parties."""
+    if not user.is_authenticated or not user.is_active:
+        return False, _out_of_scope()
     if user.is_superuser:
         return True, ""
-    if user.has_perm(COORDINATION_PERMISSION) and works_on_contract(user, contract):
+    staff = works_on_contract(user, contract)
+    if staff and user.has_perm(COORDINATION_PERMISSION):
         return True, ""
-    partner_ids = member_partner_ids(user)
+    if not staff:
+        if seen or can_see_contract(user, contract):
+            return True, ""  # through a partner party to the contract (cej.permissions)
+        return False, _out_of_scope()
+    partner_ids = member_partner_ids(user)  # staff of the territory, and a partner's user?
     if partner_ids and contract.parties.filter(partner_id__in=partner_ids).exists():
         return True, ""
     return False, _(
         "Le dossier de contrôle est réservé aux administrateurs, à la coordination CDAJE du "
         "territoire et aux utilisateurs des partenaires du contrat."
     )
+
+
+def _out_of_scope() -> str:
+    return _("Ce contrat n'est pas dans votre périmètre.")

@@ -21,7 +21,7 @@ from dossier.permissions import can_download_dossier
 @require_GET
 def dossier_download(request, slug):
     contract = scoped_contract(request, slug)
-    require(can_download_dossier(request.user, contract))
+    require(can_download_dossier(request.user, contract, seen=True))
     try:
         check_documents(contract)
     except DossierRefused as refusal:

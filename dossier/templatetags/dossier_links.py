@@ -1,5 +1,7 @@
 """`{% dossier_link contract %}`: the link to the contract's auditor's dossier, for those
-who may take it (`dossier.permissions.can_download_dossier`), nothing for the others."""
+who may take it (`dossier.permissions.can_download_dossier`), nothing for the others. For
+pages reached through `scoped_contract` only (the viewer sees the contract): then it costs
+no query."""
 
 from django import template
 from django.urls import reverse
@@ -14,7 +16,7 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def dossier_link(context, contract):
     request = context.get("request")
-    if request is None or not can_download_dossier(request.user, contract)[0]:
+    if request is None or not can_download_dossier(request.user, contract, seen=True)[0]:
         return ""
     return format_html(
         '<section class="section" aria-labelledby="dossier-title">'

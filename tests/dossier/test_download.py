@@ -64,6 +64,8 @@ def security_events():
 def test_who_may_take_the_dossier(demo, demo_user, username, allowed):
     decision = can_download_dossier(demo_user(username), demo.contract)
     assert decision[0] is allowed
+    # The pages' shortcut, for a viewer known to see the contract, agrees.
+    assert can_download_dossier(demo_user(username), demo.contract, seen=True) == decision
     if not allowed:
         assert decision[1] == (
             "Le dossier de contrôle est réservé aux administrateurs, à la coordination CDAJE du "
@@ -85,6 +87,10 @@ def test_out_of_scope_is_the_404_of_a_missing_contract(client, demo):
     client.force_login(coordinator_elsewhere)
     response = client.get(URL)
     missing = client.get(reverse("contract_dossier", kwargs={"slug": "aucun-contrat"}))
+    assert can_download_dossier(coordinator_elsewhere, demo.contract) == (
+        False,
+        "Ce contrat n'est pas dans votre périmètre.",
+    )
     assert response.status_code == missing.status_code == 404
     # The same page, but for the address it shows.
     assert CSRF_TOKEN.sub(b"", response.content).replace(SLUG.encode(), b"<slug>") == (
