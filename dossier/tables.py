@@ -20,7 +20,7 @@ from cej.models import (
     Signature,
 )
 from dossier.models import DossierDownload
-from fiches.models import Fiche, FicheVersion, IndicatorVersion
+from fiches.models import Fiche, FicheStatus, FicheVersion, IndicatorVersion
 from financing.exports import french_decimal
 from financing.models import BudgetLineVersion, ExecutionEntry, FunderPayment
 from financing.resources import escape_formula
@@ -269,7 +269,7 @@ def decisions(contract) -> Iterator[bytes]:
                 "Avis de la CDAJE en plénière",
                 f"Fiche n° {number} — {title}",
                 "CDAJE",
-                status,
+                str(FicheStatus(status).label),
                 validated_on,
                 "",
                 "",
