@@ -122,4 +122,7 @@ class FunderPayments(ApiListView):
             raise django_errors(
                 error, fields=payload.fields, field_map={"contract": None, "recorded_by": None}
             ) from error
-        return Response(payment_data(payment, funder), status=status.HTTP_201_CREATED)
+        return Response(
+            FunderPaymentSerializer(payment_data(payment, funder)).data,
+            status=status.HTTP_201_CREATED,
+        )
