@@ -1071,6 +1071,7 @@ SCENARIOS: dict[str, Scenario] = {
 # Issues 19 and 20's pages, each in its module (tests/authz/rows_*.py).
 from tests.authz import (  # noqa: E402
     rows_agenda,
+    rows_api_financing,
     rows_comments,
     rows_evaluation,
     rows_indicators,
@@ -1088,6 +1089,7 @@ ROW_MODULES = (
     rows_plenary,
     rows_agenda,
     rows_comments,
+    rows_api_financing,
 )
 for _rows in ROW_MODULES:
     SCENARIOS.update(_rows.SCENARIOS)
