@@ -80,6 +80,19 @@ class AmountField(serializers.Field):
         return None if value is None else f"{value:.2f}"
 
 
+class IndicatorValueField(AmountField):
+    """An indicator's figure (places, families, a rate…): the rules of an amount, in the
+    indicator page's words (`fiches.indicator_forms.ValueField`)."""
+
+    default_error_messages = {
+        "invalid": _("Nombre attendu : une chaîne décimale avec un point, par exemple « 12.5 »."),
+        "negative": _("La valeur ne peut pas être négative."),
+        "decimals": _("Deux chiffres après la virgule au plus."),
+        "too_large": _("Cette valeur est trop grande."),
+        "null": _("Indiquez la valeur."),
+    }
+
+
 def _text(max_length: int, **kwargs):
     return serializers.CharField(
         max_length=max_length, validators=[refuse_unprintable], trim_whitespace=True, **kwargs
@@ -162,3 +175,17 @@ def django_errors(error, fields=(), field_map=None) -> serializers.ValidationErr
     else:
         errors["non_field_errors"] = list(error.messages)
     return serializers.ValidationError(errors)
+
+
+class IndicatorActualInputSerializer(serializers.Serializer):
+    # As the indicator's page takes it (`fiches.indicator_forms.ActualForm`), without the
+    # evidence file (uploaded on the page).
+    """Réalisé d'un indicateur pour une année : la valeur (null ou "" : pas encore mesurée)
+    et son commentaire, avec la version de l'indicateur lue (verrou optimiste)."""
+
+    version = serializers.IntegerField(
+        min_value=1, max_value=2**31 - 1, help_text="Version de l'indicateur lue."
+    )
+    year = serializers.IntegerField(min_value=1990, max_value=2100, help_text="Année mesurée.")
+    actual = IndicatorValueField(allow_null=True, help_text="Valeur, par exemple « 42 ».")
+    comment = _text(2000, required=False, allow_blank=True, default="")
