@@ -45,6 +45,12 @@ MATRIX_ROWS: dict = {
     ("api:funder_payments", GET):                 (NOBODY, 200, 200, 200, 404, 404, 200),
     ("api:funder_payments", POST):                (NOBODY, 403, 403, CREATED, 404, 404, CREATED),
     ("api:funder_payments[preparation]", POST):   (NOBODY, 403, 403, 403, 404, 404, 403),
+    # … an indicator's actual value by CDAJE staff and the fiche's lead partner (n° 1: the CAF)
+    ("api:indicator_actual", GET):                (NOBODY, 405, 405, 405, 405, 405, 405),
+    ("api:indicator_actual", POST):               (NOBODY, SAVED, 403, SAVED, 404, 404, SAVED),
+    ("api:indicator_actual[not lead]", POST):     (NOBODY, SAVED, 403, 403, 404, 404, SAVED),
+    ("api:indicator_actual[preparation]", POST):  (NOBODY, 403, 403, 403, 404, 404, 403),
+    ("api:indicator_actual[Rhône]", POST):        (NOBODY, 404, 404, 404, 404, 404, 404),
 }
 # fmt: on
 
@@ -129,6 +135,76 @@ def _payments(on):
     return effect
 
 
+def _indicator(on, fiche_number):
+    def get(world):
+        from fiches.models import Indicator
+
+        return Indicator.objects.get(
+            contract=on(world), fiche__number=fiche_number(world), number=1
+        )
+
+    return get
+
+
+def _indicator_url(on, fiche_number, slug=None):
+    def build(world):
+        kwargs = {
+            "slug": slug or on(world).slug,
+            "number": fiche_number(world),
+            "indicator": 1,
+        }
+        return reverse("api:indicator_actual", kwargs=kwargs)
+
+    return build
+
+
+def _indicator_value(on, fiche_number, year):
+    def data(world, viewer):
+        indicator = _indicator(on, fiche_number)(world)
+        return {
+            "version": indicator.version,
+            "year": year(world),
+            "actual": "42",
+            "comment": "Saisi par la matrice (API)",
+        }
+
+    return data
+
+
+def _indicator_state(on, fiche_number, year):
+    def effect(world, client, viewer):
+        from fiches.models import IndicatorYear
+
+        indicator = _indicator(on, fiche_number)(world)
+        row = IndicatorYear.objects.filter(indicator=indicator, year=year(world)).first()
+        return indicator.version, row.actual if row else None, row.comment if row else None
+
+    return effect
+
+
+def _indicator_row(on, fiche_number, year, *, slug=None, prepare=None) -> Scenario:
+    return Scenario(
+        url=_indicator_url(on, fiche_number, slug),
+        data=_indicator_value(on, fiche_number, year),
+        effect=_indicator_state(on, fiche_number, year),
+        prepare=prepare,
+    )
+
+
+def _an_indicator_in_preparation(world):
+    from tests.authz.rows_indicators import _an_indicator_in_preparation as prepare
+
+    prepare(world)
+
+
+def _fiche(number):
+    return lambda world: number
+
+
+def _end_year(world):
+    return world.contract.end_year
+
+
 SCENARIOS = {
     "api:budget_line_list": Scenario(url=_url("api:budget_line_list")),
     "api:budget_line_detail": Scenario(url=_url("api:budget_line_detail", line=_signed_line)),
@@ -163,4 +239,13 @@ SCENARIOS = {
         data=_payment(_preparing),
         effect=_payments(_preparing),
     ),
+    "api:indicator_actual": _indicator_row(_signed, _fiche(1), _end_year),
+    "api:indicator_actual[not lead]": _indicator_row(_signed, _fiche(4), _end_year),
+    "api:indicator_actual[preparation]": _indicator_row(
+        _preparing,
+        lambda world: world.fiche.number,
+        lambda world: world.preparation.start_year,
+        prepare=_an_indicator_in_preparation,
+    ),
+    "api:indicator_actual[Rhône]": _indicator_row(_signed, _fiche(1), _end_year, slug=RHONE_SLUG),
 }
