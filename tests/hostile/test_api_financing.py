@@ -162,6 +162,62 @@ def test_a_hostile_payment_is_refused_in_french_or_stored_inert(
         tally("accepted")
 
 
+def indicator_state(contract):
+    from fiches.models import Indicator, IndicatorYear
+
+    return sorted(
+        IndicatorYear.objects.filter(indicator__contract=contract).values_list(
+            "indicator", "year", "actual", "comment"
+        )
+    ), sorted(Indicator.objects.filter(contract=contract).values_list("pk", "version"))
+
+
+@st.composite
+def indicator_fields(draw):
+    fields = {
+        "version": "current",
+        "year": draw(st.sampled_from([2015, 2017, "2016"])),
+        "actual": draw(st.sampled_from(["12", "12.5", 3, None, ""])),
+        "comment": draw(st.one_of(st.just(""), hostile_text)),
+    }
+    return attacked(
+        draw,
+        fields,
+        {
+            "version": st.one_of(odd_value, json_value),
+            "year": st.one_of(odd_value, json_value),
+            "actual": st.one_of(amount_value, json_value),
+            "comment": st.one_of(text_value, json_value),
+        },
+    )
+
+
+@examples(20)
+@given(fields=indicator_fields(), as_json=st.booleans())
+def test_a_hostile_indicator_actual_is_refused_in_french_or_stored_inert(
+    cdaje, demo_contract, fields, as_json
+):
+    from fiches.models import Indicator, IndicatorYear
+
+    indicator = Indicator.objects.get(contract=demo_contract, fiche__number=3, number=1)
+    url = f"{BASE}fiches/3/indicators/1/actual/"
+    if fields["version"] == "current":
+        fields["version"] = indicator.version
+    if not as_json:
+        fields = {k: v for k, v in fields.items() if not isinstance(v, list | dict)}
+    with isolated_example():
+        before = indicator_state(demo_contract)
+        response = send(cdaje, url, fields, as_json)
+        if response.status_code != 200:
+            check_refusal(response, lambda: indicator_state(demo_contract), before)
+            return
+        shown = response.json()
+        row = IndicatorYear.objects.get(indicator=indicator, year=shown["year"])
+        assert shown["comment"] == row.comment and "\x00" not in row.comment
+        assert shown["actual"] == (None if row.actual is None else f"{row.actual:.2f}")
+        tally("accepted")
+
+
 numbers = st.one_of(
     st.integers(min_value=-(2**80), max_value=2**80).map(str),
     st.sampled_from(["2**63", "9" * 5000, "1e3", "١٢", "²", " 1", "0x10", "-0"]),
