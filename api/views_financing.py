@@ -25,10 +25,13 @@ from api.views_base import ApiListView, ApiRetrieveView, ApiView, contract_or_40
 from financing.models import BudgetPost, Instrument
 from financing.selectors import budget_report, line_history
 
-ERRORS = {
-    400: {"description": "Paramètre refusé (message en français nommant le paramètre)."},
+DETAIL_ERRORS = {
     401: {"description": "Non authentifié."},
     404: {"description": "Contrat inconnu ou hors de votre périmètre, ou ligne inconnue."},
+}
+ERRORS = {
+    400: {"description": "Paramètre refusé (message en français nommant le paramètre)."},
+    **DETAIL_ERRORS,
 }
 
 
@@ -114,7 +117,7 @@ class BudgetLineList(ApiListView):
         "La ligne, son plan de financement prévu et réalisé, ses engagements et paiements, "
         "et sa version (à renvoyer pour déclarer le réalisé)."
     ),
-    responses={200: BudgetLineSerializer, **ERRORS},
+    responses={200: BudgetLineSerializer, **DETAIL_ERRORS},
 )
 class BudgetLineDetail(ApiRetrieveView):
     serializer_class = BudgetLineSerializer

@@ -51,23 +51,26 @@ def refuse_unless_may_record(user, contract, funders) -> None:
     raise PermissionDenied(next((d for f, d in decisions if f.pk in own), decisions[0][1])[1])
 
 
-@extend_schema(
-    summary="Versements des financeurs, par financeur et exercice",
-    description=(
-        "Pour chaque financeur et chaque exercice, à la date du jour : la PSEJ prévue et "
-        "réalisée, les acomptes de l'échéancier (dus, reçus, en retard), le solde sur le "
-        "réalisé, le dû, le reçu, les reversements, le reste à recevoir et le trop-perçu à "
-        "reverser, les justificatifs attendus et les versements enregistrés — la page des "
-        "versements."
-    ),
-    parameters=[
-        YEAR,
-        OpenApiParameter("funder", str, description="Identifiant (slug) du financeur."),
-    ],
-    responses={200: FunderPositionSerializer(many=True), **ERRORS},
-)
 class FunderPayments(ApiListView):
     serializer_class = FunderPositionSerializer
+
+    @extend_schema(
+        summary="Versements des financeurs, par financeur et exercice",
+        description=(
+            "Pour chaque financeur et chaque exercice, à la date du jour : la PSEJ prévue et "
+            "réalisée, les acomptes de l'échéancier (dus, reçus, en retard), le solde sur le "
+            "réalisé, le dû, le reçu, les reversements, le reste à recevoir et le trop-perçu à "
+            "reverser, les justificatifs attendus et les versements enregistrés — la page des "
+            "versements."
+        ),
+        parameters=[
+            YEAR,
+            OpenApiParameter("funder", str, description="Identifiant (slug) du financeur."),
+        ],
+        responses={200: FunderPositionSerializer(many=True), **ERRORS},
+    )
+    def get(self, request, *args, **kwargs):
+        return self.list(request, *args, **kwargs)
 
     def list(self, request, *args, **kwargs):
         contract = contract_or_404(request, kwargs["slug"])
