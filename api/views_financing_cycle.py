@@ -2,7 +2,6 @@
 payment received recorded as that page records it — by the funder's finance officers,
 through `financing.cycle_services.funder_payment_record`, with its author."""
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -119,8 +118,6 @@ class FunderPayments(ApiListView):
         )
         try:
             payment = cycle_services.funder_payment_record(payment=payment, by=request.user)
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error)) from error
         except DjangoValidationError as error:
             raise django_errors(
                 error, fields=payload.fields, field_map={"contract": None, "recorded_by": None}

@@ -3,21 +3,20 @@ page records it: by CDAJE staff of the territory or the users of the fiche's lea
 on a signed contract, through `fiches.indicator_services.indicator_actual_save` — a version
 of the indicator with its author; a stale version is a 409 and writes nothing."""
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from api.serializers_financing import money
 from api.serializers_financing_writes import IndicatorActualInputSerializer, django_errors
 from api.views_base import ApiView, contract_or_404
-from api.views_financing_writes import WRITE_ERRORS, require
+from api.views_financing_writes import WRITE_ERRORS
 from cej.models.versioning import person_name
+from cej.view_helpers import require
 from fiches import indicator_services
 from fiches.indicator_permissions import can_record_actual
 from fiches.models import Fiche, Indicator
@@ -140,8 +139,6 @@ class IndicatorActual(ApiView):
                 },
                 status=status.HTTP_409_CONFLICT,
             )
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error)) from error
         except DjangoValidationError as error:
             raise django_errors(error, fields=payload.fields) from error
         saved = scoped_indicator(contract, number, indicator)

@@ -1,15 +1,14 @@
 """The execution a partner's information system pushes: a line's actual figures and a
 payment received. Each goes through the service the page calls (`financing.cycle_services`),
-after the page's own permission predicate, so it lands in the same history with its author;
-one service call is one transaction: a refused write writes nothing."""
+after the page's own permission predicate (refused: 403 with its reason, which DRF carries
+from Django's PermissionDenied, as the services' own), so it lands in the same history
+with its author; one service call is one transaction: a refused write writes nothing."""
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from api.serializers_financing import BudgetLineSerializer, FieldChangeSerializer
@@ -17,18 +16,11 @@ from api.serializers_financing_rows import line_rows, plain_text
 from api.serializers_financing_writes import LineActualsInputSerializer, django_errors
 from api.views_base import ApiView, contract_or_404
 from api.views_financing import scoped_line
+from cej.view_helpers import require
 from financing import cycle_services, services
 from financing.diff import diff_line_snapshots
 from financing.permissions import can_declare_actuals
 from financing.terms import contract_terms
-
-
-def require(decision) -> None:
-    """The page's `cej.view_helpers.require`: 403 with the predicate's reason."""
-    allowed, reason = decision
-    if not allowed:
-        raise PermissionDenied(reason)
-
 
 ConflictSerializer = inline_serializer(
     "LineConflict",
@@ -120,8 +112,6 @@ class BudgetLineActual(ApiView):
             )
         except services.BudgetLineConflict as error:
             return conflict_response(error, data["version"])
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error)) from error
         except DjangoValidationError as error:
             raise django_errors(error, fields=payload.fields) from error
         [row] = line_rows(request, contract, [scoped_line(contract, pk)])
