@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from cej.models import Contract
 from financing.cycle_selectors import contract_cycle
+from financing.cycle_services import line_actuals_save
 from financing.line_selectors import line_financing
 from financing.models import BudgetLine, ExecutionEntry, ExecutionKind
 from financing.selectors import budget_report
@@ -242,7 +243,7 @@ def _queries(client, path) -> tuple[int, int]:
     return len(queries), len(response.json().get("results", []))
 
 
-def test_queries_do_not_grow_with_the_rows(finance, caf, demo_contract):
+def test_queries_do_not_grow_with_the_rows(finance, caf, demo_contract, demo_user):
     for client in (finance, caf):  # the token's first use is recorded once
         client.get(f"{BASE}budget-lines/?page_size=1")
     few = _queries(finance, f"{BASE}budget-lines/?year=2014&page_size=200")
@@ -266,3 +267,14 @@ def test_queries_do_not_grow_with_the_rows(finance, caf, demo_contract):
         _queries(caf, f"{BASE}financing-plan/"),
     )
     assert plan[0][0] == plan[1][0] <= 16
+    history = line_url(line, "versions/")
+    versions = _queries(finance, history)
+    for expenses in ("1000", "2000", "3000"):  # three more versions, by the service
+        line_actuals_save(
+            line=line,
+            actual_expenses=expenses,
+            actual_receipts="0",
+            by=demo_user("finance"),
+        )
+    longer = _queries(finance, history)
+    assert longer[1] == versions[1] + 3 and longer[0] == versions[0] <= 9
