@@ -4,10 +4,12 @@ words; the rules themselves (both actual figures or neither, receipts within exp
 payback within what was paid, who may) stay in the services, whose French messages reach
 the client on the field they name (`django_errors`).
 
-Amounts: a decimal string with a dot (`"36512.40"`) or an integer. Refused like the pages
-refuse them, with their messages: negative, more than two decimals (a float's artefact
-such as 0.30000000000000004 included), beyond 12 digits; and what is no plain number (a
-French « 36 512,40 », `1e3`, `NaN`: a program sends the same format every time, and a
+Amounts: a decimal string with a dot (`"36512.40"`), or a JSON number read from its
+shortest text (0.1 is « 0.1 »). Refused with the pages' messages: negative, beyond 12
+digits, more than two decimals — where the pages round a typed third of a cent (a
+spreadsheet's), a program sending more decimals has a bug or a float's artefact
+(0.1 + 0.2 is 0.30000000000000004), and rounding it would hide that —; and what is no
+plain number (a French « 36 512,40 », `1e3`, `NaN`: a program sends one format, and a
 guess would be a wrong amount)."""
 
 import re

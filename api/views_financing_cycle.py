@@ -47,7 +47,8 @@ def refuse_unless_may_record(user, contract, funders) -> None:
     if not decisions:
         raise PermissionDenied(_("Ce contrat n'a aucun financeur."))
     own = member_partner_ids(user)
-    raise PermissionDenied(next((d for f, d in decisions if f.pk in own), decisions[0][1])[1])
+    reasons = [reason for funder, (_allowed, reason) in decisions if funder.pk in own]
+    raise PermissionDenied(reasons[0] if reasons else decisions[0][1][1])
 
 
 class FunderPayments(ApiListView):
