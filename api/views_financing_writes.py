@@ -1,5 +1,6 @@
-"""The execution a partner's information system pushes: a line's actual figures and a
-payment received. Each goes through the service the page calls (`financing.cycle_services`),
+"""The execution a partner's information system pushes: a line's actual figures here, a
+payment received (`api.views_financing_cycle`), an indicator's actual value
+(`api.views_financing_indicators`). Each goes through the service the page calls,
 after the page's own permission predicate (refused: 403 with its reason, which DRF carries
 from Django's PermissionDenied, as the services' own), so it lands in the same history
 with its author; one service call is one transaction: a refused write writes nothing."""
@@ -39,7 +40,9 @@ WRITE_ERRORS = {
     403: OpenApiResponse(
         description="Non autorisé (rôle, contrat non signé…) ou jeton en lecture seule."
     ),
-    404: OpenApiResponse(description="Contrat hors de votre périmètre, ou ligne inconnue."),
+    404: OpenApiResponse(
+        description="Contrat hors de votre périmètre ; ligne, fiche ou indicateur inconnu."
+    ),
 }
 
 
