@@ -111,10 +111,6 @@ class BudgetLineVersionSerializer(serializers.Serializer):
     changes = FieldChangeSerializer(many=True, help_text="Ce que la version a changé.")
 
 
-class PlanTotalsSerializer(PlanSerializer):
-    lines = serializers.IntegerField(help_text="Lignes comptées.")
-
-
 class PlanYearSerializer(serializers.Serializer):
     year = serializers.IntegerField(allow_null=True, help_text="null pour la période entière.")
     envelope = money(help_text="Enveloppe annuelle (ou de la période).")
