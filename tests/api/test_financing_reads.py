@@ -278,3 +278,17 @@ def test_queries_do_not_grow_with_the_rows(finance, caf, demo_contract, demo_use
         )
     longer = _queries(finance, history)
     assert longer[1] == versions[1] + 3 and longer[0] == versions[0] <= 9
+
+
+def test_a_deleted_lines_history_stays_readable(finance, demo_user):
+    from financing.services import budget_line_delete
+
+    successor = Contract.objects.get(slug="cej-loire-2018-2021")
+    line = BudgetLine.objects.filter(contract=successor, entries__isnull=True).first()
+    budget_line_delete(line=line, by=demo_user("finance"))
+    assert finance.get(line_url(line, slug=successor.slug)).status_code == 404
+    response = finance.get(line_url(line, "versions/", slug=successor.slug))
+    assert response.status_code == 200
+    latest = response.json()["results"][0]
+    assert (latest["kind"], latest["changes"]) == ("deleted", [])
+    assert latest["author"] == demo_user("finance").get_full_name()
