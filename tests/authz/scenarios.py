@@ -1072,6 +1072,7 @@ SCENARIOS: dict[str, Scenario] = {
 from tests.authz import (  # noqa: E402
     rows_agenda,
     rows_api_core,
+    rows_api_financing,
     rows_comments,
     rows_dossier,
     rows_evaluation,
@@ -1091,6 +1092,7 @@ ROW_MODULES = (
     rows_agenda,
     rows_comments,
     rows_api_core,
+    rows_api_financing,
     rows_dossier,
 )
 for _rows in ROW_MODULES:
