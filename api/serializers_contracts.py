@@ -42,3 +42,54 @@ class ContractSummarySerializer(serializers.ModelSerializer):
 
     def get_url(self, contract) -> str:
         return self.context["request"].build_absolute_uri(contract.get_absolute_url())
+
+
+class ContractLinksSerializer(serializers.Serializer):
+    """Where the contract's resources are in the API."""
+
+    parties = serializers.URLField()
+    objectives = serializers.URLField()
+    fiches = serializers.URLField()
+    indicators = serializers.URLField()
+    reviews = serializers.URLField()
+    avenants = serializers.URLField()
+    documents = serializers.URLField()
+    contract_pdf = serializers.URLField(
+        help_text="Le contrat : scellé s'il est signé, sinon son projet."
+    )
+
+
+class YearTotalSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    envelope = serializers.DecimalField(max_digits=12, decimal_places=2)
+    allocated = serializers.DecimalField(
+        max_digits=12, decimal_places=2, help_text="Prévu des lignes (CEJ et convention)."
+    )
+    remainder = serializers.DecimalField(
+        max_digits=12, decimal_places=2, help_text="Enveloppe moins prévu (négatif : dépassement)."
+    )
+
+
+class StatusCountSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class ContractTotalsSerializer(serializers.Serializer):
+    """What the dashboard totals."""
+
+    fiche_count = serializers.IntegerField(help_text="Fiches, retirées exclues.")
+    fiches_by_status = StatusCountSerializer(many=True)
+    years = YearTotalSerializer(many=True, help_text="Budget prévu par année.")
+    envelope_total = serializers.DecimalField(max_digits=12, decimal_places=2)
+    allocated_total = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
+class ContractDetailSerializer(ContractSummarySerializer):
+    """A contract with the links to its resources and the totals of its dashboard."""
+
+    links = ContractLinksSerializer(source="api_links")
+    totals = ContractTotalsSerializer(source="api_totals")
+
+    class Meta(ContractSummarySerializer.Meta):
+        fields = [*ContractSummarySerializer.Meta.fields, "links", "totals"]

@@ -1,9 +1,18 @@
+from decimal import Decimal
+
+from django.db.models import Count, Sum
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 
 from api.filters import choice_param, int_param
-from api.serializers_contracts import ContractSummarySerializer
+from api.serializers_contracts import ContractDetailSerializer, ContractSummarySerializer
+from api.serializers_core_common import Links
 from api.views_base import ApiListView, ApiRetrieveView, contract_or_404
+from api.views_core_base import NOT_FOUND
 from cej.models import Contract, ContractStatus
+from fiches.models import Fiche, FicheStatus
+from financing.models import BudgetLine
+
+ZERO = Decimal("0.00")
 
 
 @extend_schema(
@@ -33,9 +42,68 @@ class ContractList(ApiListView):
         return contracts.order_by("territory__code", "-start_year", "pk")
 
 
-@extend_schema(summary="Un contrat")
+@extend_schema(
+    summary="Un contrat",
+    description="Le contrat, les liens vers ses ressources (parties, objectifs, fiches, "
+    "indicateurs, bilans, avenants, documents) et les totaux de son tableau de bord : "
+    "fiches par statut, budget prévu par année face à l'enveloppe annuelle.",
+    responses={200: ContractDetailSerializer, 404: NOT_FOUND},
+)
 class ContractDetail(ApiRetrieveView):
-    serializer_class = ContractSummarySerializer
+    serializer_class = ContractDetailSerializer
 
     def get_object(self):
-        return contract_or_404(self.request, self.kwargs["slug"])
+        contract = contract_or_404(self.request, self.kwargs["slug"])
+        links = Links(self.request, contract)
+        contract.api_links = {
+            name: links(f"api:{route}")
+            for name, route in (
+                ("parties", "party_list"),
+                ("objectives", "objective_list"),
+                ("fiches", "fiche_list"),
+                ("indicators", "indicator_list"),
+                ("reviews", "review_list"),
+                ("avenants", "avenant_list"),
+                ("documents", "document_list"),
+            )
+        }
+        contract.api_links["contract_pdf"] = links("contract_pdf")
+        contract.api_totals = _totals(contract)
+        return contract
+
+
+def _totals(contract) -> dict:
+    """Two aggregate queries: the fiches per status, the planned amount per year."""
+    by_status = dict(
+        Fiche.objects.filter(contract=contract)
+        .order_by()
+        .values_list("status")
+        .annotate(count=Count("pk"))
+    )
+    planned = dict(
+        BudgetLine.objects.filter(contract=contract)
+        .order_by()
+        .values_list("year")
+        .annotate(total=Sum("amount"))
+    )
+    envelope = contract.annual_envelope
+    years = [
+        {
+            "year": year,
+            "envelope": envelope,
+            "allocated": planned.get(year) or ZERO,
+            "remainder": envelope - (planned.get(year) or ZERO),
+        }
+        for year in contract.years
+    ]
+    return {
+        "fiche_count": sum(n for s, n in by_status.items() if s != FicheStatus.WITHDRAWN),
+        "fiches_by_status": [
+            {"status": status, "count": by_status[status]}
+            for status in FicheStatus.values
+            if status in by_status
+        ],
+        "years": years,
+        "envelope_total": envelope * len(years),
+        "allocated_total": sum((y["allocated"] for y in years), ZERO),
+    }

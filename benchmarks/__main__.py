@@ -15,7 +15,8 @@ benchmark, in one process, on one throw-away test database of the configured dat
 4. At scale: the contract PDF against WeasyPrint alone and the signed PDF's download
    (`benchmarks/documents.py`), the XLSX export of 50 000 lines against tablib, its peak
    memory and the 10 000-row import (`benchmarks/exchange.py`), and `send_reminders` as of
-   1 March 2016 over every territory, twice (`benchmarks/reminders.py`).
+   1 March 2016 over every territory, twice (`benchmarks/reminders.py`); the auditor's
+   dossier of the largest generated contract, its time and memory (`benchmarks/dossier.py`).
 
 Prints the tables and a verdict naming every target missed, writes everything to
 benchmarks/results/bench-<database>-<date>.json, and exits 1 if a target was missed.
@@ -35,6 +36,8 @@ from benchmarks.api import TARGETS as API_TARGETS
 from benchmarks.api import api_checks, api_pages, print_api
 from benchmarks.documents import TARGETS as DOCUMENT_TARGETS
 from benchmarks.documents import bench_contract_pdf, bench_downloads, print_documents
+from benchmarks.dossier import TARGETS as DOSSIER_TARGETS
+from benchmarks.dossier import bench_dossier, dossier_rows
 from benchmarks.environment import (
     PeakMemory,
     bench_database,
@@ -290,6 +293,9 @@ def main() -> int:
         pdf = bench_contract_pdf(contract)
         downloads = bench_downloads(contract, ROUNDS)
 
+        step("auditor's dossier of the largest generated contract", "dossier")
+        dossier = bench_dossier()
+
         say("budget exchange: 65 000 more lines, export and import")  # steps of its own
         exchange = bench_exchange()
     step("done", "done")
@@ -311,6 +317,9 @@ def main() -> int:
     reminders_table = reminder_rows(reminders)
     print_rows("reminders (at scale)", reminders_table)
     rows += reminders_table
+    dossier_table = dossier_rows(dossier)
+    print_rows("auditor's dossier (at scale)", dossier_table)
+    rows += dossier_table
 
     print(
         "peak RSS by step (MB): "
@@ -352,6 +361,7 @@ def main() -> int:
             "downloads": downloads,
             "exchange": exchange,
             "reminders": reminders,
+            "dossier": dossier,
             "process_peak_rss_mb": PeakMemory.peak_mb,
             "peak_rss_mb_by_step": PeakMemory.by_step,
             "targets": {
@@ -359,6 +369,7 @@ def main() -> int:
                 "api": API_TARGETS,
                 "documents": DOCUMENT_TARGETS,
                 "reminders": REMINDER_TARGETS,
+                "dossier": DOSSIER_TARGETS,
             },
             "missed": missed,
             "whole_run_s": round(time.perf_counter() - STARTED, 1),

@@ -195,6 +195,9 @@ WRITTEN_BY_SERVICES = {
     "agenda.FeedToken",
     # api.tokens: a personal access token is shown on no contract page
     "api.ApiToken",
+    # dossier.build: the record of a dossier produced, shown on no contract page (the next
+    # dossier lists it)
+    "dossier.DossierDownload",
 }
 
 

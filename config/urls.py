@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
+from dossier import views as dossier_views
 from pilotage import views, views_amendments, views_documents, views_renewal
 
 urlpatterns = [
@@ -32,6 +33,9 @@ urlpatterns = [
         "contracts/<slug:slug>/consolidated.pdf",
         views_amendments.consolidated_pdf,
         name="contract_consolidated_pdf",
+    ),
+    path(
+        "contracts/<slug:slug>/dossier.zip", dossier_views.dossier_download, name="contract_dossier"
     ),
     path("contracts/<slug:slug>/renew/", views_renewal.contract_renew_view, name="contract_renew"),
     path("contracts/<slug:slug>/evaluation/", include("reviews.evaluation_urls")),

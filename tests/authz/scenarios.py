@@ -1071,8 +1071,11 @@ SCENARIOS: dict[str, Scenario] = {
 # Issues 19 and 20's pages, each in its module (tests/authz/rows_*.py).
 from tests.authz import (  # noqa: E402
     rows_agenda,
+    rows_api_core,
+    rows_api_financing,
     rows_api_platform,
     rows_comments,
+    rows_dossier,
     rows_evaluation,
     rows_indicators,
     rows_notifications,
@@ -1089,6 +1092,9 @@ ROW_MODULES = (
     rows_plenary,
     rows_agenda,
     rows_comments,
+    rows_api_core,
+    rows_api_financing,
+    rows_dossier,
     rows_api_platform,
 )
 for _rows in ROW_MODULES:

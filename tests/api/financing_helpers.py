@@ -1,0 +1,46 @@
+"""What the financing API tests share: the demo's addresses, a client with a personal access
+token (`Authorization: Bearer …`), the state a refused write must leave as it was."""
+
+import datetime
+
+from django.test import Client
+from django.utils import timezone
+
+from api.tokens import create_token
+from financing.models import BudgetLine, BudgetLineVersion, FunderPayment
+
+SLUG = "cej-loire-2014-2017"
+BASE = f"/api/v1/contracts/{SLUG}/"
+
+
+def line_url(line_or_pk, suffix: str = "", slug: str = SLUG) -> str:
+    pk = getattr(line_or_pk, "pk", line_or_pk)
+    return f"/api/v1/contracts/{slug}/budget-lines/{pk}/{suffix}"
+
+
+def token_client(user, *, read_only: bool = False) -> Client:
+    """A client that authenticates as a program does: by its token, no session."""
+    secret = create_token(
+        user=user,
+        name="SI du partenaire",
+        expires_on=timezone.localdate() + datetime.timedelta(days=30),
+        read_only=read_only,
+    ).secret
+    return Client(headers={"Authorization": f"Bearer {secret}"})
+
+
+def money_state(contract):
+    """Everything the writes could change."""
+    return (
+        sorted(
+            BudgetLine.objects.filter(contract=contract).values_list(
+                "pk", "version", "actual_expenses", "actual_receipts"
+            )
+        ),
+        BudgetLineVersion.objects.filter(contract=contract).count(),
+        sorted(
+            FunderPayment.objects.filter(contract=contract).values_list(
+                "pk", "funder_id", "year", "kind", "amount", "reference", "note"
+            )
+        ),
+    )
