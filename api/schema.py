@@ -45,6 +45,8 @@ class FrenchAutoSchema(AutoSchema):
 
     def get_tags(self):
         words = [word for word in self.path.split("/") if word and not word.startswith("{")]
-        # /api/v1/contracts/{slug}/<family>/…: the family; /api/v1/<family>/: itself.
-        family = words[3] if len(words) > 3 else words[-1]
+        # /api/v1/contracts/{slug}/<family>/…: the innermost family it names (a fiche's
+        # indicator is the indicators'); /api/v1/<family>/: itself.
+        families = [word for word in words[2:] if word in TAGS]
+        family = families[-1] if families else (words[3] if len(words) > 3 else words[-1])
         return [TAGS.get(family, family)]
