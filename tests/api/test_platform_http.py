@@ -7,9 +7,12 @@ from unittest import mock
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from api.throttling import PerTokenThrottle
 from cej.models import Contract
+from cej.page_cache import mark_contract_changed
 from tests.api.platform_helpers import token_for
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +47,8 @@ def test_an_unchanged_resource_answers_304_and_a_changed_one_a_new_etag(client, 
     assert client.get(DETAIL, HTTP_IF_NONE_MATCH='"autre"', **partner).status_code == 200
 
     Contract.objects.filter(slug="cej-loire-2014-2017").update(title="CEJ de la Loire, modifié")
+    # As every service does after a write: the kept answers of the old state are unreachable.
+    mark_contract_changed(Contract.objects.get(slug="cej-loire-2014-2017").pk)
     changed = client.get(DETAIL, HTTP_IF_NONE_MATCH=etag, **partner)
     assert changed.status_code == 200 and changed["ETag"] != etag
     assert changed.json()["title"] == "CEJ de la Loire, modifié"
@@ -133,3 +138,37 @@ def test_a_list_costs_the_same_queries_whatever_the_data(client, demo, demo_user
     ContractFactory.create_batch(12, predecessor=predecessor)
     assert client.get(CONTRACTS, **headers).json()["count"] >= 15
     assert queries() == before <= 4
+
+
+def test_an_answer_is_kept_until_a_service_changes_the_contract(client, partner, demo_user):
+    """Kept per contract state (api.views_base.KeptPerContractState), as the pages are: the
+    second reading asks only who is asking and the contract; a write through a service
+    gives the next reading the new figures; scope is checked before anything kept is read."""
+    from financing.cycle_services import line_actuals_save
+    from financing.models import BudgetLine
+
+    lines = f"{DETAIL}budget-lines/?year=2016&page_size=200"
+    client.get(lines, **partner)  # the token's first use is recorded once
+    cache.clear()
+    with CaptureQueriesContext(connection) as cold:
+        first = client.get(lines, **partner)
+    with CaptureQueriesContext(connection) as warm:
+        second = client.get(lines, **partner)
+    assert first.status_code == second.status_code == 200
+    assert second.content == first.content and second["ETag"] == first["ETag"]
+    assert len(warm) < len(cold) and len(warm) <= 4, [q["sql"] for q in warm.captured_queries]
+
+    line = BudgetLine.objects.get(pk=first.json()["results"][0]["id"])
+    line_actuals_save(
+        line=line, actual_expenses="1234.56", actual_receipts="0", by=demo_user("finance")
+    )
+    third = client.get(lines, **partner)
+    declared = {row["id"]: row["actual_expenses"] for row in third.json()["results"]}
+    assert declared[line.pk] == "1234.56" and third["ETag"] != first["ETag"]
+
+    # Someone out of scope never reads what was kept for another: the 404 of any slug.
+    from tests.factories import PartnerFactory, UserFactory
+
+    outsider = token_for(UserFactory(partner_user=True, partner=PartnerFactory()))[1]
+    refused = client.get(lines, **outsider)
+    assert refused.status_code == 404 and "198000" not in refused.content.decode()
