@@ -35,13 +35,27 @@ class ContractSummarySerializer(serializers.ModelSerializer):
             "url",
         ]
 
+    # The two addresses of a contract differ only by its slug: reversed once per request,
+    # not twice per row (a list of 50 contracts spent a third of its time in `reverse`).
+    def _addresses(self) -> tuple[str, str]:
+        root = getattr(self.root, "_contract_addresses", None)
+        if root is None:
+            request = self.context["request"]
+            marker = "cej-slug-marker"
+            api = request.build_absolute_uri(
+                reverse("api:contract_detail", kwargs={"slug": marker})
+            )
+            page = request.build_absolute_uri(
+                reverse("contract_dashboard", kwargs={"slug": marker})
+            )
+            root = self.root._contract_addresses = (api, page)
+        return root
+
     def get_api_url(self, contract) -> str:
-        return self.context["request"].build_absolute_uri(
-            reverse("api:contract_detail", kwargs={"slug": contract.slug})
-        )
+        return self._addresses()[0].replace("cej-slug-marker", contract.slug)
 
     def get_url(self, contract) -> str:
-        return self.context["request"].build_absolute_uri(contract.get_absolute_url())
+        return self._addresses()[1].replace("cej-slug-marker", contract.slug)
 
 
 class ContractLinksSerializer(serializers.Serializer):

@@ -5,8 +5,11 @@ API's modules add them: found, not listed here), each called with a personal acc
 a program would, next to the floor view.
 
 Targets: the median (warm) within 3× the floor's, with the demo data and with the scale
-data; the same number of queries with both (a list's cost must not grow with the data, only
-its page). The API keeps no page cache: warm and cold differ only by the throttle's counter."""
+data; the same number of queries with both, warm and cold (a list's cost must not grow with
+the data, only its page). Warm: the answer kept for the contract's state
+(`api.views_base.KeptPerContractState`), as a program reading again an unchanged contract
+gets it; cold: computed, as the first reading after a write — its ratio is printed for
+information, as the pages' cold ratio is."""
 
 import datetime
 
@@ -80,11 +83,12 @@ def api_checks(demo: dict, scale: dict) -> dict[str, list[str]]:
             for label, figures in (("demo", d), ("scale", s))
             if figures["ratio"] > TARGETS["ratio"]
         ]
-        if d["queries_warm"] != s["queries_warm"]:
-            missed.append(
-                f"{d['queries_warm']} queries with the demo but {s['queries_warm']} with the "
-                "scale data"
-            )
+        for state in ("warm", "cold"):
+            if d[f"queries_{state}"] != s[f"queries_{state}"]:
+                missed.append(
+                    f"{d[f'queries_{state}']} queries ({state}) with the demo but "
+                    f"{s[f'queries_{state}']} with the scale data"
+                )
         checks[name] = missed
     return checks
 
@@ -96,7 +100,7 @@ def print_api(demo: dict, scale: dict, checks: dict, rounds: int) -> None:
     )
     header = (
         f"{'endpoint':<40}{'demo ms':>9}{'scale ms':>9}{'× demo':>8}{'× scale':>8}"
-        f"{'queries d/s':>13}{'KB scale':>10}  target"
+        f"{'cold ×':>8}{'queries w/c':>13}{'KB scale':>10}  target"
     )
     print(header)
     print("-" * len(header))
@@ -105,12 +109,13 @@ def print_api(demo: dict, scale: dict, checks: dict, rounds: int) -> None:
         verdict = "" if name == FLOOR else ("OK" if not checks[name] else "KO")
         print(
             f"{name:<40}{d['warm_median_ms']:>9.2f}{s['warm_median_ms']:>9.2f}"
-            f"{d['ratio']:>8.2f}{s['ratio']:>8.2f}"
-            f"{d['queries_warm']:>7}/{s['queries_warm']:<5}{s['bytes'] / 1024:>10.1f}  {verdict}"
+            f"{d['ratio']:>8.2f}{s['ratio']:>8.2f}{s['cold_ratio']:>8.2f}"
+            f"{s['queries_warm']:>7}/{s['queries_cold']:<5}{s['bytes'] / 1024:>10.1f}  {verdict}"
         )
     print(
-        f"targets: median ≤ {TARGETS['ratio']:g}× the floor (demo and scale), the same query "
-        "counts with and without the scale data"
+        f"targets: median ≤ {TARGETS['ratio']:g}× the floor warm (demo and scale), the same "
+        "query counts, warm and cold, with and without the scale data (cold × and queries "
+        "shown for the scale data)"
     )
 
 

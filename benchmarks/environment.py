@@ -85,6 +85,9 @@ def bench_database():
                     }
                 },
                 ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"],
+                # The demo's and the scale data's notifications are e-mailed at once: kept in
+                # memory, never sent to whatever SMTP server EMAIL_URL names.
+                EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
                 ROOT_URLCONF="benchmarks.urls",
                 PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
                 SEAL_CERTIFICATE_PATH=str(workdir / "cert.pem"),
