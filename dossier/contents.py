@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from cej.documents import DocumentUnavailable, document_read_verified
 from cej.models import FROZEN_STATUSES, ContractStatus, Document
 from cej.pdf import render_pdf
-from dossier import tables
+from dossier import journals, tables
 from financing.exports import PAYMENT_HEADERS, PAYMENT_MONEY, build_csv, build_xlsx, payment_rows
 from pilotage.amendment_documents import consolidated_context
 
@@ -252,7 +252,7 @@ def _log_entries(contract) -> list[Entry]:
                 "Les signatures du contrat et de ses avenants : qui, quand, où, saisies par qui."
             ),
             origin="export",
-            pieces=lambda: tables.signatures(contract),
+            pieces=lambda: journals.signatures(contract),
         ),
         Entry(
             path=f"{LOGS}/journal-des-decisions.csv",
@@ -261,7 +261,7 @@ def _log_entries(contract) -> list[Entry]:
                 "bilans, évaluation)."
             ),
             origin="export",
-            pieces=lambda: tables.decisions(contract),
+            pieces=lambda: journals.decisions(contract),
         ),
         Entry(
             path=f"{LOGS}/journal-des-telechargements-de-documents.csv",
@@ -270,7 +270,7 @@ def _log_entries(contract) -> list[Entry]:
                 "différente, fichier introuvable)."
             ),
             origin="export",
-            pieces=lambda: tables.document_downloads(contract),
+            pieces=lambda: journals.document_downloads(contract),
         ),
         Entry(
             path=f"{LOGS}/journal-des-dossiers-de-controle.csv",
@@ -279,7 +279,7 @@ def _log_entries(contract) -> list[Entry]:
                 "de son manifeste et sa taille."
             ),
             origin="export",
-            pieces=lambda: tables.dossier_downloads(contract),
+            pieces=lambda: journals.dossier_downloads(contract),
         ),
     ]
 
