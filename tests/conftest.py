@@ -5,6 +5,10 @@ sees it and runs in a transaction rolled back after it (see tests/world.py). Tes
 commit (browser, live server, concurrency) are followed by a restore of the same world;
 tests that need a freshly migrated database ask for `empty_database`."""
 
+import fcntl
+import os
+import pickle
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +21,7 @@ from pytest_django.fixtures import validate_django_db
 from pytest_django.plugin import blocking_manager_key
 
 from demo.loire import DemoResult, load_loire_demo, seal_demo_documents
-from tests.world import RowChanges, Snapshot
+from tests.world import RowChanges, Snapshot, project_models
 
 # `smtp_server`: a real SMTP server (aiosmtpd) the e-mail tests send through.
 pytest_plugins = ["tests.smtp"]
@@ -159,6 +163,60 @@ class DemoWorld:
 _WORLD: DemoWorld | None = None
 
 
+@dataclass
+class _BuiltWorld:
+    """What loading the demo left: every row, and the folder of the files it stored."""
+
+    snapshot: Snapshot
+    contract_pk: int
+    created: int
+    accounts: list[str]
+    documents: Path
+
+    # Pickled with each model by its label: many-to-many tables' models are no module's names.
+    def __getstate__(self):
+        rows = {model._meta.label: rows for model, rows in self.snapshot.rows.items()}
+        return {**self.__dict__, "snapshot": rows}
+
+    def __setstate__(self, state):
+        from django.apps import apps
+
+        rows = {apps.get_model(label): rows for label, rows in state["snapshot"].items()}
+        self.__dict__.update({**state, "snapshot": Snapshot(rows=rows)})
+
+
+def _built_once_per_run(load, tmp_path_factory) -> _BuiltWorld:
+    """The demo loaded through the services by the first xdist worker that needs it; the
+    others restore its rows (one INSERT per table) and copy its files. Each worker starts its
+    database work at a different moment (the deployment tests' worker ~1 min in), so the
+    second one waits for nothing and saves the load (~8 s of CPU on SQLite, more on
+    PostgreSQL). Without xdist, loaded here."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return load()
+    run = tmp_path_factory.getbasetemp().parent  # this run's folder, shared by its workers
+    stored = run / "demo-world.pickle"
+    with open(run / "demo-world.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if stored.exists():
+            return pickle.loads(stored.read_bytes())
+        built = load()
+        partial = stored.with_suffix(".partial")
+        partial.write_bytes(pickle.dumps(built))
+        partial.replace(stored)
+        return built
+
+
+def _reset_sequences() -> None:
+    """Rows restored with their keys leave PostgreSQL's sequences behind them: moved past
+    them, as `loaddata` does (SQLite's AUTOINCREMENT follows inserted keys by itself)."""
+    from django.core.management.color import no_style
+
+    statements = connection.ops.sequence_reset_sql(no_style(), project_models())
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
     """pytest-django's test database, with the Loire demo committed in it once."""
@@ -183,13 +241,28 @@ def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
         # it also clears what a reused database (--reuse-db) kept from an earlier run.
         fresh = Snapshot.take(models=[ContentType, Permission])
         fresh.restore()
-        result = load_loire_demo(with_accounts=True)
+
+        def load() -> _BuiltWorld:
+            result = load_loire_demo(with_accounts=True)
+            return _BuiltWorld(
+                snapshot=Snapshot.take(),
+                contract_pk=result.contract.pk,
+                created=result.created,
+                accounts=result.accounts,
+                documents=documents,
+            )
+
+        built = _built_once_per_run(load, tmp_path_factory)
+        if built.documents != documents:  # loaded by another worker: its rows and files
+            built.snapshot.restore()
+            _reset_sequences()
+            shutil.copytree(built.documents, documents, dirs_exist_ok=True)
         _WORLD = DemoWorld(
             fresh=fresh,
-            snapshot=Snapshot.take(),
-            contract_pk=result.contract.pk,
-            created=result.created,
-            accounts=result.accounts,
+            snapshot=built.snapshot,
+            contract_pk=built.contract_pk,
+            created=built.created,
+            accounts=built.accounts,
             documents=documents,
         )
     yield _WORLD
