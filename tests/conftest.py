@@ -173,29 +173,18 @@ class _BuiltWorld:
     accounts: list[str]
     documents: Path
 
-    # Pickled with each model by its label: many-to-many tables' models are no module's names.
-    def __getstate__(self):
-        rows = {model._meta.label: rows for model, rows in self.snapshot.rows.items()}
-        return {**self.__dict__, "snapshot": rows}
 
-    def __setstate__(self, state):
-        from django.apps import apps
-
-        rows = {apps.get_model(label): rows for label, rows in state["snapshot"].items()}
-        self.__dict__.update({**state, "snapshot": Snapshot(rows=rows)})
-
-
-def _built_once_per_run(load, tmp_path_factory) -> _BuiltWorld:
-    """The demo loaded through the services by the first xdist worker that needs it; the
-    others restore its rows (one INSERT per table) and copy its files. Each worker starts its
-    database work at a different moment (the deployment tests' worker ~1 min in), so the
-    second one waits for nothing and saves the load (~8 s of CPU on SQLite, more on
-    PostgreSQL). Without xdist, loaded here."""
+def _built_once_per_run(name: str, load, tmp_path_factory):
+    """`load()` by the first xdist worker that needs it (the demo world, the seal, the sealed
+    documents); the others read what it returned from the run's folder. Each worker starts
+    its database work at a different moment (the deployment tests' worker ~1 min in), so
+    the second one waits for nothing and saves the work (the demo's load ~8 s of CPU on
+    SQLite, more on PostgreSQL; the sealing ~7 s). Without xdist, loaded here."""
     if not os.environ.get("PYTEST_XDIST_WORKER"):
         return load()
     run = tmp_path_factory.getbasetemp().parent  # this run's folder, shared by its workers
-    stored = run / "demo-world.pickle"
-    with open(run / "demo-world.lock", "w") as lock:
+    stored = run / f"{name}.pickle"
+    with open(run / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
         if stored.exists():
             return pickle.loads(stored.read_bytes())
@@ -252,7 +241,7 @@ def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
                 documents=documents,
             )
 
-        built = _built_once_per_run(load, tmp_path_factory)
+        built = _built_once_per_run("demo-world", load, tmp_path_factory)
         if built.documents != documents:  # loaded by another worker: its rows and files
             built.snapshot.restore()
             _reset_sequences()
@@ -364,10 +353,14 @@ def seal_certificate(tmp_path_factory):
     """One self-signed development seal for the run (a 3072-bit key takes a moment)."""
     from cej.sealing import create_development_certificate
 
-    folder = tmp_path_factory.mktemp("seal")
-    cert, key = folder / "certificate.pem", folder / "key.pem"
-    create_development_certificate(cert, key, passphrase="tests", common_name="Sceau de test")
-    return cert, key, "tests"
+    def create():
+        folder = tmp_path_factory.mktemp("seal")
+        cert, key = folder / "certificate.pem", folder / "key.pem"
+        create_development_certificate(cert, key, passphrase="tests", common_name="Sceau de test")
+        return cert, key, "tests"
+
+    # One for the run: the sealed documents made by one worker carry it (sealed_world).
+    return _built_once_per_run("seal-certificate", create, tmp_path_factory)
 
 
 @pytest.fixture
@@ -414,21 +407,33 @@ def sealed_world(django_db_setup, django_db_blocker, seal_certificate, tmp_path_
         },
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    with (
-        django_db_blocker.unblock(),
-        override_settings(
-            SEAL_CERTIFICATE_PATH=str(cert),
-            SEAL_KEY_PATH=str(key),
-            SEAL_KEY_PASSPHRASE=passphrase,
-            STORAGES=storages,
-        ),
-        transaction.atomic(),
-    ):
-        before = Snapshot.take()
-        seal_demo_documents(django_db_setup.result().contract)
-        changes = RowChanges.between(before, Snapshot.take())
-        transaction.set_rollback(True)
-    return SealedWorld(changes=changes, folder=folder)
+
+    def seal_once() -> SealedWorld:
+        with (
+            override_settings(
+                SEAL_CERTIFICATE_PATH=str(cert),
+                SEAL_KEY_PATH=str(key),
+                SEAL_KEY_PASSPHRASE=passphrase,
+                STORAGES=storages,
+            ),
+            transaction.atomic(),
+        ):
+            before = Snapshot.take()
+            seal_demo_documents(django_db_setup.result().contract)
+            changes = RowChanges.between(before, Snapshot.take())
+            transaction.set_rollback(True)
+        return SealedWorld(changes=changes, folder=folder)
+
+    with django_db_blocker.unblock():
+        sealed = _built_once_per_run("sealed-world", seal_once, tmp_path_factory)
+        if sealed.folder != folder:  # sealed by another worker
+            # Its rows' keys follow the world's: PostgreSQL's sequences moved past them
+            # (setval outlives the rollback), as sealing here would have left them.
+            with transaction.atomic():
+                sealed.changes.apply()
+                _reset_sequences()
+                transaction.set_rollback(True)
+    return sealed
 
 
 @pytest.fixture
