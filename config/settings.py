@@ -45,7 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "config.apps.StaticFiles",  # django.contrib.staticfiles (config/apps.py)
+    "django.contrib.staticfiles",
     "django.contrib.humanize",
     "import_export",
     "axes",
