@@ -5,6 +5,10 @@ sees it and runs in a transaction rolled back after it (see tests/world.py). Tes
 commit (browser, live server, concurrency) are followed by a restore of the same world;
 tests that need a freshly migrated database ask for `empty_database`."""
 
+import fcntl
+import os
+import pickle
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +21,7 @@ from pytest_django.fixtures import validate_django_db
 from pytest_django.plugin import blocking_manager_key
 
 from demo.loire import DemoResult, load_loire_demo, seal_demo_documents
-from tests.world import RowChanges, Snapshot
+from tests.world import RowChanges, Snapshot, project_models
 
 # `smtp_server`: a real SMTP server (aiosmtpd) the e-mail tests send through.
 pytest_plugins = ["tests.smtp"]
@@ -159,6 +163,49 @@ class DemoWorld:
 _WORLD: DemoWorld | None = None
 
 
+@dataclass
+class _BuiltWorld:
+    """What loading the demo left: every row, and the folder of the files it stored."""
+
+    snapshot: Snapshot
+    contract_pk: int
+    created: int
+    accounts: list[str]
+    documents: Path
+
+
+def _built_once_per_run(name: str, load, tmp_path_factory):
+    """`load()` by the first xdist worker that needs it (the demo world, the seal, the sealed
+    documents); the others read what it returned from the run's folder. Each worker starts
+    its database work at a different moment (the deployment tests' worker ~1 min in), so
+    the second one waits for nothing and saves the work (the demo's load ~8 s of CPU on
+    SQLite, more on PostgreSQL; the sealing ~7 s). Without xdist, loaded here."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return load()
+    run = tmp_path_factory.getbasetemp().parent  # this run's folder, shared by its workers
+    stored = run / f"{name}.pickle"
+    with open(run / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if stored.exists():
+            return pickle.loads(stored.read_bytes())
+        built = load()
+        partial = stored.with_suffix(".partial")
+        partial.write_bytes(pickle.dumps(built))
+        partial.replace(stored)
+        return built
+
+
+def _reset_sequences() -> None:
+    """Rows restored with their keys leave PostgreSQL's sequences behind them: moved past
+    them, as `loaddata` does (SQLite's AUTOINCREMENT follows inserted keys by itself)."""
+    from django.core.management.color import no_style
+
+    statements = connection.ops.sequence_reset_sql(no_style(), project_models())
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
     """pytest-django's test database, with the Loire demo committed in it once."""
@@ -183,13 +230,28 @@ def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
         # it also clears what a reused database (--reuse-db) kept from an earlier run.
         fresh = Snapshot.take(models=[ContentType, Permission])
         fresh.restore()
-        result = load_loire_demo(with_accounts=True)
+
+        def load() -> _BuiltWorld:
+            result = load_loire_demo(with_accounts=True)
+            return _BuiltWorld(
+                snapshot=Snapshot.take(),
+                contract_pk=result.contract.pk,
+                created=result.created,
+                accounts=result.accounts,
+                documents=documents,
+            )
+
+        built = _built_once_per_run("demo-world", load, tmp_path_factory)
+        if built.documents != documents:  # loaded by another worker: its rows and files
+            built.snapshot.restore()
+            _reset_sequences()
+            shutil.copytree(built.documents, documents, dirs_exist_ok=True)
         _WORLD = DemoWorld(
             fresh=fresh,
-            snapshot=Snapshot.take(),
-            contract_pk=result.contract.pk,
-            created=result.created,
-            accounts=result.accounts,
+            snapshot=built.snapshot,
+            contract_pk=built.contract_pk,
+            created=built.created,
+            accounts=built.accounts,
             documents=documents,
         )
     yield _WORLD
@@ -291,10 +353,14 @@ def seal_certificate(tmp_path_factory):
     """One self-signed development seal for the run (a 3072-bit key takes a moment)."""
     from cej.sealing import create_development_certificate
 
-    folder = tmp_path_factory.mktemp("seal")
-    cert, key = folder / "certificate.pem", folder / "key.pem"
-    create_development_certificate(cert, key, passphrase="tests", common_name="Sceau de test")
-    return cert, key, "tests"
+    def create():
+        folder = tmp_path_factory.mktemp("seal")
+        cert, key = folder / "certificate.pem", folder / "key.pem"
+        create_development_certificate(cert, key, passphrase="tests", common_name="Sceau de test")
+        return cert, key, "tests"
+
+    # One for the run: the sealed documents made by one worker carry it (sealed_world).
+    return _built_once_per_run("seal-certificate", create, tmp_path_factory)
 
 
 @pytest.fixture
@@ -341,21 +407,33 @@ def sealed_world(django_db_setup, django_db_blocker, seal_certificate, tmp_path_
         },
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    with (
-        django_db_blocker.unblock(),
-        override_settings(
-            SEAL_CERTIFICATE_PATH=str(cert),
-            SEAL_KEY_PATH=str(key),
-            SEAL_KEY_PASSPHRASE=passphrase,
-            STORAGES=storages,
-        ),
-        transaction.atomic(),
-    ):
-        before = Snapshot.take()
-        seal_demo_documents(django_db_setup.result().contract)
-        changes = RowChanges.between(before, Snapshot.take())
-        transaction.set_rollback(True)
-    return SealedWorld(changes=changes, folder=folder)
+
+    def seal_once() -> SealedWorld:
+        with (
+            override_settings(
+                SEAL_CERTIFICATE_PATH=str(cert),
+                SEAL_KEY_PATH=str(key),
+                SEAL_KEY_PASSPHRASE=passphrase,
+                STORAGES=storages,
+            ),
+            transaction.atomic(),
+        ):
+            before = Snapshot.take()
+            seal_demo_documents(django_db_setup.result().contract)
+            changes = RowChanges.between(before, Snapshot.take())
+            transaction.set_rollback(True)
+        return SealedWorld(changes=changes, folder=folder)
+
+    with django_db_blocker.unblock():
+        sealed = _built_once_per_run("sealed-world", seal_once, tmp_path_factory)
+        if sealed.folder != folder:  # sealed by another worker
+            # Its rows' keys follow the world's: PostgreSQL's sequences moved past them
+            # (setval outlives the rollback), as sealing here would have left them.
+            with transaction.atomic():
+                sealed.changes.apply()
+                _reset_sequences()
+                transaction.set_rollback(True)
+    return sealed
 
 
 @pytest.fixture

@@ -64,11 +64,37 @@ def _delete_all(models) -> None:
             cursor.execute(f"DELETE FROM {quote(model._meta.db_table)}")
 
 
+def _by_label(per_model: dict) -> dict:
+    return {model._meta.label: value for model, value in per_model.items()}
+
+
+def _by_model(per_label: dict) -> dict:
+    return {apps.get_model(label): value for label, value in per_label.items()}
+
+
+class _PickledByLabel:
+    """Pickled with each model by its label (many-to-many tables' models are no module's
+    names): tests/conftest.py hands a world built by one xdist worker to the other."""
+
+    _per_model: tuple[str, ...] = ()
+
+    def __getstate__(self):
+        return {
+            name: _by_label(value) if name in self._per_model else value
+            for name, value in self.__dict__.items()
+        }
+
+    def __setstate__(self, state):
+        for name, value in state.items():
+            setattr(self, name, _by_model(value) if name in self._per_model else value)
+
+
 @dataclass
-class Snapshot:
+class Snapshot(_PickledByLabel):
     """Every row of every table at one moment."""
 
     rows: dict[type, dict[object, Row]]
+    _per_model = ("rows",)
 
     @classmethod
     def take(cls, models=None) -> Snapshot:
@@ -91,12 +117,13 @@ class Snapshot:
 
 
 @dataclass
-class RowChanges:
+class RowChanges(_PickledByLabel):
     """What an operation did to the database, row by row."""
 
     inserted: dict[type, list[Row]] = field(default_factory=dict)
     updated: dict[type, list[Row]] = field(default_factory=dict)
     deleted: dict[type, list[object]] = field(default_factory=dict)
+    _per_model = ("inserted", "updated", "deleted")
 
     @classmethod
     def between(cls, before: Snapshot, after: Snapshot) -> RowChanges:

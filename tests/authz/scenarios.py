@@ -901,7 +901,9 @@ SCENARIOS: dict[str, Scenario] = {
     # Fiches: read on the signed contract
     "fiche_list": read("fiche_list"),
     "fiche_detail": read("fiche_detail", number=_signed_fiche),
-    "fiche_pdf": read("fiche_pdf", number=_signed_fiche),
+    # Laid out by WeasyPrint for the partner only (tests/authz/cells.py, `layout`): its HTML
+    # is rendered for every viewer; tests/fiches/test_fiche_pdf.py reads the PDF itself.
+    "fiche_pdf": Scenario(url=page("fiche_pdf", number=_signed_fiche), layout=("partner",)),
     "fiche_history": read("fiche_history", number=_signed_fiche),
     # … written on the contract in preparation
     "fiche_create": Scenario(
@@ -949,7 +951,8 @@ SCENARIOS: dict[str, Scenario] = {
     "fiche_transition[signed]": transition("reopen", number=_signed_fiche, on=signed),
     # Budget: read on the signed contract
     "budget": read("budget"),
-    "budget_report_pdf": read("budget_report_pdf"),
+    # Laid out for the partner only, as fiche_pdf (tests/financing/test_report_pdf.py reads it).
+    "budget_report_pdf": Scenario(url=page("budget_report_pdf"), layout=("partner",)),
     "budget_line_history": read("budget_line_history", pk=_signed_line),
     "budget_line_history[Rhône]": Scenario(url=via_rhone("budget_line_history", pk=_signed_line)),
     "budget_export_xlsx": read("budget_export_xlsx"),

@@ -3,18 +3,24 @@ history in the services' shape, the Loire demo and any existing territory left a
 second run that adds nothing, and generated accounts that see exactly their contracts."""
 
 import contextlib
+import copy
 import hashlib
 import io
 import itertools
 import re
+from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Max, Q, Sum
+from django.test import override_settings
 from django.urls import NoReverseMatch, reverse
 
 from cej import roles
@@ -34,7 +40,7 @@ from cej.models import (
 )
 from demo.loire import load_loire_demo
 from demo.scale import AS_OF, DEPARTEMENTS, generate_scale_data
-from demo.scale.core import FIRST_CEJ_YEAR, LAST_CEJ_YEAR
+from demo.scale.core import FIRST_CEJ_YEAR, LAST_CEJ_YEAR, ScaleResult
 from fiches.models import (
     Fiche,
     FicheStatus,
@@ -76,6 +82,7 @@ from reviews.models import (
     ReviewStatus,
 )
 from tests.pdftools import pdf_text
+from tests.world import RowChanges, Snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -83,9 +90,49 @@ SMALL = {"territories": 3, "contracts_per_territory": 2}
 ZERO = Decimal("0.00")
 
 
+@dataclass
+class ScaleWorld:
+    """What `generate_scale_data(**SMALL)` writes on a database as `migrate` leaves it: its
+    rows and its files (the scanned originals), and what it returned."""
+
+    changes: RowChanges
+    folder: Path
+    result: ScaleResult
+
+
+@pytest.fixture(scope="session")
+def scale_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Generated once per session (per worker), in a rolled-back transaction, as
+    tests/conftest.py's `sealed_world` is (session fixtures come before a test's own
+    transaction): ~0.4 s of generation, which the tests below paid once each."""
+    folder = tmp_path_factory.mktemp("scale-files")
+    storages = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": folder, "base_url": None},
+        },
+    }
+    with django_db_blocker.unblock(), override_settings(STORAGES=storages), transaction.atomic():
+        django_db_setup.fresh.restore()
+        before = Snapshot.take()
+        result = generate_scale_data(**SMALL)
+        changes = RowChanges.between(before, Snapshot.take())
+        transaction.set_rollback(True)
+    return ScaleWorld(changes=changes, folder=folder, result=result)
+
+
 @pytest.fixture
-def scale(empty_database):
-    return generate_scale_data(**SMALL)
+def scale(empty_database, scale_world):
+    """The scale data on a database without the demo: the session's rows replayed in this
+    test's transaction, the same files in this test's own storage."""
+    scale_world.changes.apply()
+    for path in sorted(scale_world.folder.rglob("*")):
+        if path.is_file():
+            name = path.relative_to(scale_world.folder).as_posix()
+            stored = default_storage.save(name, ContentFile(path.read_bytes()))
+            assert stored == name, f"{name} was stored as {stored}: storage not empty"
+    return copy.deepcopy(scale_world.result)
 
 
 def generated(model, path="contract__"):
