@@ -1,5 +1,5 @@
 """The plain dicts the financing serializers render, built from the apps' own reads: a line's
-plan by `financing.cycle_selectors.line_plan` from its stored shares and the contract's
+plan by `financing.cycle_selectors.plans_of_lines` from its stored shares and the contract's
 terms (what the budget report and the actuals page compute), a year's plan and the shares
 from `financing.selectors.budget_report`, the history from `financing.selectors
 .line_history`, the funders' positions from `financing.cycle_selectors.contract_cycle`.
@@ -16,10 +16,10 @@ from django.utils.html import strip_tags
 from cej.models import Amendment
 from cej.models.versioning import person_name
 from cej.money import ZERO, round_money
-from financing.cycle_selectors import line_plan
+from financing.cycle_selectors import plans_of_lines
 from financing.diff import diff_line_snapshots
 from financing.figures import PlanTotals
-from financing.models import BudgetLine, Contribution, ExecutionEntry, VersionKind
+from financing.models import BudgetLine, ExecutionEntry, VersionKind
 from financing.services import line_label
 from financing.terms import contract_terms
 from partners.models import Partner
@@ -79,13 +79,6 @@ def line_rows(request, contract, lines) -> list[dict]:
     shares, the terms (two), the partners; and one for their entries."""
     lines = list(lines)
     ids = [line.pk for line in lines]
-    shares: dict[int, dict[int, object]] = defaultdict(dict)
-    for line_id, partner_id, amount in (
-        Contribution.objects.filter(line_id__in=ids)
-        .order_by()
-        .values_list("line_id", "partner_id", "amount")
-    ):
-        shares[line_id][partner_id] = amount
     entries: dict[int, list[dict]] = defaultdict(list)
     for entry in (
         ExecutionEntry.objects.filter(line_id__in=ids)
@@ -107,20 +100,10 @@ def line_rows(request, contract, lines) -> list[dict]:
         )
     terms = contract_terms(contract.pk) if lines else None
     funders = contract_partners(terms) if lines else {}
+    plans = plans_of_lines(lines, terms) if lines else {}
     rows = []
     for line in lines:
-        plan = line_plan(
-            line_id=line.pk,
-            year=line.year,
-            annex_convention_id=line.annex_convention_id,
-            continued=line.continued,
-            amount=line.amount,
-            other_receipts=line.other_receipts,
-            actual_expenses=line.actual_expenses,
-            actual_receipts=line.actual_receipts,
-            shares=shares.get(line.pk, {}),
-            terms=terms,
-        )
+        plan = plans[line.pk]
         keys = {"slug": contract.slug, "pk": line.pk}
         rows.append(
             {

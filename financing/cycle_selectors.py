@@ -82,13 +82,38 @@ class Cycle:
 def line_plans(contract, terms: ContractTerms | None = None) -> dict[int, LinePlan]:
     """Every line's plan, by line id (two queries, plus two for the terms if not given)."""
     terms = terms or contract_terms(contract.pk)
-    shares: dict[int, dict[int, Decimal]] = defaultdict(dict)
     # Plain orders here and below: the models' default orderings join the partners' and
     # posts' tables for nothing, and compiling those joins was most of this read's time.
-    for line_id, partner_id, amount in (
-        Contribution.objects.filter(line__contract_id=contract.pk)
-        .order_by()
-        .values_list("line_id", "partner_id", "amount")
+    shares = Contribution.objects.filter(line__contract_id=contract.pk)
+    lines = (
+        BudgetLine.objects.filter(contract_id=contract.pk)
+        .order_by("pk")
+        .only(
+            "id",
+            "year",
+            "annex_convention_id",
+            "continued",
+            "amount",
+            "other_receipts",
+            "actual_expenses",
+            "actual_receipts",
+        )
+    )
+    return _plans(lines, shares, terms)
+
+
+def plans_of_lines(lines, terms: ContractTerms) -> dict[int, LinePlan]:
+    """The plan of each of these lines, already read, by line id (one query: their shares):
+    a page of lines, where `line_plans` would plan the whole contract."""
+    return _plans(
+        lines, Contribution.objects.filter(line_id__in=[line.pk for line in lines]), terms
+    )
+
+
+def _plans(lines, contributions, terms: ContractTerms) -> dict[int, LinePlan]:
+    shares: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for line_id, partner_id, amount in contributions.order_by().values_list(
+        "line_id", "partner_id", "amount"
     ):
         shares[line_id][partner_id] = amount
     return {
@@ -104,18 +129,7 @@ def line_plans(contract, terms: ContractTerms | None = None) -> dict[int, LinePl
             shares=shares.get(line.pk, {}),
             terms=terms,
         )
-        for line in BudgetLine.objects.filter(contract_id=contract.pk)
-        .order_by("pk")
-        .only(
-            "id",
-            "year",
-            "annex_convention_id",
-            "continued",
-            "amount",
-            "other_receipts",
-            "actual_expenses",
-            "actual_receipts",
-        )
+        for line in lines
     }
 
 
