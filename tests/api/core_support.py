@@ -1,14 +1,11 @@
 """What the tests of the API's contract core share: a client calling as a person through a
 personal access token, and the addresses of the demo contract's resources."""
 
-import datetime
-
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
-from api.tokens import create_token
+from tests.api.platform_helpers import client_with_token
 
 DEMO_SLUG = "cej-loire-2014-2017"
 
@@ -19,12 +16,7 @@ def api_url(name: str, slug: str = DEMO_SLUG, **kwargs) -> str:
 
 def bearer_client(user) -> Client:
     """A client that authenticates as `user` with a read-only token (no session, no cookie)."""
-    secret = create_token(
-        user=user,
-        name="Tests",
-        expires_on=timezone.localdate() + datetime.timedelta(days=30),
-    ).secret
-    return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    return client_with_token(user, name="Tests")
 
 
 @pytest.fixture(name="as_partner")

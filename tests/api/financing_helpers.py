@@ -1,13 +1,10 @@
 """What the financing API tests share: the demo's addresses, a client with a personal access
 token (`Authorization: Bearer …`), the state a refused write must leave as it was."""
 
-import datetime
-
 from django.test import Client
-from django.utils import timezone
 
-from api.tokens import create_token
 from financing.models import BudgetLine, BudgetLineVersion, FunderPayment
+from tests.api.platform_helpers import client_with_token
 
 SLUG = "cej-loire-2014-2017"
 BASE = f"/api/v1/contracts/{SLUG}/"
@@ -19,14 +16,9 @@ def line_url(line_or_pk, suffix: str = "", slug: str = SLUG) -> str:
 
 
 def token_client(user, *, read_only: bool = False) -> Client:
-    """A client that authenticates as a program does: by its token, no session."""
-    secret = create_token(
-        user=user,
-        name="SI du partenaire",
-        expires_on=timezone.localdate() + datetime.timedelta(days=30),
-        read_only=read_only,
-    ).secret
-    return Client(headers={"Authorization": f"Bearer {secret}"})
+    """A client that authenticates as a program does: by its token, no session. Read-write
+    unless asked: these tests push the execution."""
+    return client_with_token(user, read_only=read_only, name="SI du partenaire")
 
 
 def money_state(contract):

@@ -6,6 +6,7 @@ import io
 import json
 import logging
 
+from django.test import Client
 from django.utils import timezone
 
 from api.tokens import create_token
@@ -21,6 +22,11 @@ def token_for(user, *, read_only=True, days=30, name="Outil de test"):
         read_only=read_only,
     )
     return new.token, bearer(new.secret)
+
+
+def client_with_token(user, *, read_only: bool = True, name: str = "Outil de test") -> Client:
+    """A client that authenticates as a program does: by a token of `user`, no session."""
+    return Client(**token_for(user, read_only=read_only, name=name)[1])
 
 
 def bearer(secret: str) -> dict:
