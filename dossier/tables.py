@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
+from cej.models.versioning import person_name
 from fiches.models import FicheVersion, IndicatorVersion
 from financing.exports import french_decimal
 from financing.models import BudgetLineVersion, ExecutionEntry, FunderPayment
@@ -54,9 +55,10 @@ def _cell(value):
 
 
 def person(first_name, last_name, username) -> str:
-    """As the history pages name people (`cej.models.versioning.person_name`)."""
+    """As the history pages name people (`cej.models.versioning.person_name`), from the
+    columns a chunked `values_list` reads rather than a user object per row."""
     if not username:
-        return "Quelqu'un"
+        return person_name(None)
     return f"{first_name or ''} {last_name or ''}".strip() or username
 
 
